@@ -1,0 +1,122 @@
+import { Command, CommanderError, Option } from 'commander';
+import { VERSION } from './version.js';
+
+const TYPES = 'personal-access-token|deploy-token|project-access-token|group-access-token|job-token|ci-registry-password';
+
+const AFTER = `
+Verdicts (--json "verdict"):
+  ok                       verified (and logged in, for login)
+  invalid-credentials      GitLab rejected the username/token (401)
+  no-registry-scope        valid credential without read_registry/write_registry (403)
+  insufficient-access      valid, but GitLab did not grant pull/push on --project
+  registry-disabled        the container registry is not enabled on the instance
+  untrusted-realm          the registry sends logins to another host or over plain HTTP
+  registry-rejected-token  GitLab issued a token the registry refuses (server-side fault)
+  unreachable              registry or GitLab unreachable or timed out
+  tls-error                certificate not trusted / TLS failed
+  not-a-registry           the host does not answer like a GitLab registry
+  login-failed             docker/podman login failed after verification passed
+  engine-missing           neither docker nor podman found
+
+Exit codes: 0 ok · 1 rejected, short of access, untrusted realm, engine login failed
+            2 usage or bad input · 3 unreachable, TLS failure, not a registry
+            130 interrupted (Ctrl-C) · 143 terminated
+
+Push is checked only on the exact --project path: asking GitLab for push on a path
+that does not exist yet creates an empty repository entry there, as a first push would.`;
+
+function common(cmd: Command): Command {
+  return cmd
+    .option('--gitlab <url>', 'GitLab instance, e.g. https://gitlab.example.com (default: the realm\'s host)')
+    .option('--registry <host[:port]>', 'container registry, e.g. registry.gitlab.com (default: discovered from --gitlab)')
+    .addOption(new Option('--type <type>', `credential type: ${TYPES}`))
+    .addOption(new Option('--access <access>', 'pull, or push (push includes pull)').default(undefined, 'pull'))
+    .option('--project <path>', 'GROUP[/SUB]/PROJECT[/IMAGE] whose access is checked (without it only the credential is)')
+    .option('--username <name>', 'username (job-token: gitlab-ci-token; deploy-token: its own gitlab+deploy-token-N)')
+    .option('--token-stdin', 'read the token from standard input (trailing newline trimmed)')
+    .option('--json', 'print one JSON object')
+    .option('--timeout <seconds>', 'network timeout in seconds', undefined)
+    .option('--ca-file <path>', 'extra CA certificates (PEM) to trust, as NODE_EXTRA_CA_CERTS')
+    .option('--trust-realm', 'send the token to a realm on another host than --gitlab');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('gitlab-registry-login')
+    .description('Log in to a GitLab container registry: choose the credential, verify it against the registry, then docker/podman login.')
+    .version(VERSION, '-v, --version')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false)
+    .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'gitlab-registry-login: ')) });
+  let code = 0;
+
+  const check = (mode: 'verify' | 'login') => async (flags: Record<string, unknown>) => {
+    const { runCheck } = await import('./commands/check.js');
+    const { processIO } = await import('./commands/io.js');
+    code = (await runCheck({ mode, flags, io: processIO() })).exitCode;
+  };
+
+  common(program.command('verify'))
+    .description('verify a credential against the registry; changes nothing')
+    .addOption(new Option('--engine <engine>').hideHelp())
+    .addHelpText('after', AFTER)
+    .action(check('verify'));
+  common(program.command('login'))
+    .description('verify, then docker/podman login with the token on stdin')
+    .option('--engine <engine>', 'docker, podman or auto (docker if present)', undefined)
+    .addHelpText('after', AFTER)
+    .action(check('login'));
+
+  program.addHelpText('after', `\nRun without a command in a terminal for the guided wizard (flags as for login, plus --forget).\n${AFTER}`);
+  common(program.command('wizard', { hidden: true }))
+    .description('the guided wizard (the default in a terminal)')
+    .option('--engine <engine>', 'docker, podman or auto')
+    .option('--forget', 'forget the remembered answers first')
+    .action(async (flags: Record<string, unknown>) => {
+      const { runWizardCommand } = await import('./ui/command.js');
+      code = await runWizardCommand(flags);
+    });
+
+  // No command (or only options): the wizard. Anything else is a command, so a typo gets a suggestion.
+  const first = argv[0];
+  const wantsProgramFlag = first === '-h' || first === '--help' || first === '-v' || first === '--version';
+  if (first === undefined || (first.startsWith('-') && !wantsProgramFlag)) argv = ['wizard', ...argv];
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    throw e;
+  }
+  return code;
+}
+
+// A closed pipe (`| head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const err = e as Error & { flag?: string };
+    if (err?.name === 'InputError' || err?.name === 'HttpError') {
+      process.stderr.write(`gitlab-registry-login: ${err.flag ? `${err.flag}: ` : ''}${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    // No stack trace: it could carry request details. DEBUG shows the name only.
+    process.stderr.write(`gitlab-registry-login: internal error: ${err?.message ?? String(e)}\n`);
+    process.exitCode = 70;
+  },
+);

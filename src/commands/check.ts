@@ -1,0 +1,92 @@
+import { InputError } from '../core/errors.js';
+import { createHttpClient, type HttpClient } from '../core/http.js';
+import { discoverRegistry } from '../core/registry.js';
+import { parseRegistry, isLoopbackHost } from '../core/hosts.js';
+import { engineLogin, execaRunner, resolveEngine, type Runner } from '../core/engine.js';
+import { verifyCredential, type VerifyResult } from '../core/verify.js';
+import { exitCodeFor, verdict, EXIT } from '../core/verdict.js';
+import { answersFromFlags, readToken, requireComplete, type CommonFlags } from './request.js';
+import { bareResult, printResult, toCommandResult, type CommandResult } from './report.js';
+import type { IO } from './io.js';
+
+export interface CheckOptions {
+  mode: 'verify' | 'login';
+  flags: CommonFlags;
+  io: IO;
+  /** Injected for tests; defaults build the real ones. */
+  http?: (o: { timeoutMs: number; caFile?: string; env: NodeJS.ProcessEnv }) => HttpClient;
+  runner?: Runner;
+}
+
+export interface CheckOutcome {
+  exitCode: number;
+  result?: CommandResult;
+}
+
+/** `verify` and `login`: the same verification; `login` then runs the engine only if it passed. */
+export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
+  const { io, flags } = opts;
+  const answers = answersFromFlags(flags);
+  requireComplete(answers, flags);
+  const token = await readToken(io);
+  const http = (opts.http ?? createHttpClient)({ timeoutMs: answers.timeoutMs, ...(answers.caFile ? { caFile: answers.caFile } : {}), env: io.env });
+  try {
+    let registry = answers.registry;
+    if (!registry) {
+      const found = await discoverRegistry(http, answers.gitlab!);
+      if (!found) {
+        const r = bareResult(
+          verdict('not-a-registry', `No container registry was found for ${answers.gitlab!.host} (tried registry.${answers.gitlab!.hostname} and ${answers.gitlab!.hostname}:5050).`, 'Pass --registry HOST[:PORT]: it is shown on any project\'s Deploy > Container registry page.'),
+          { gitlab: answers.gitlab!.origin },
+        );
+        printResult(io, r, answers.json);
+        return { exitCode: EXIT.unreachable, result: r };
+      }
+      registry = parseRegistry(found.registry);
+    }
+    const v: VerifyResult = await verifyCredential(
+      {
+        registry,
+        ...(answers.gitlab ? { gitlab: answers.gitlab } : {}),
+        credentialType: answers.credentialType,
+        username: answers.username,
+        token,
+        access: answers.access,
+        ...(answers.project ? { project: answers.project } : {}),
+        trustRealm: answers.trustRealm,
+      },
+      { http },
+    );
+    if (opts.mode === 'verify' || !v.ok) {
+      const r = toCommandResult(v);
+      printResult(io, r, answers.json);
+      return { exitCode: exitCodeFor(r.verdict), result: r };
+    }
+    const engine = resolveEngine(answers.engine, io.env);
+    if ('verdict' in engine) {
+      const r = toCommandResult(v, { engine: null, result: engine });
+      printResult(io, r, answers.json);
+      return { exitCode: exitCodeFor(r.verdict), result: r };
+    }
+    const login = await engineLogin(
+      {
+        engine: engine.engine,
+        file: engine.file,
+        registry: registry.registry,
+        username: answers.username,
+        token,
+        plainHttpLoopback: v.registryUrl?.startsWith('http:') === true && isLoopbackHost(registry.hostname),
+        timeoutMs: Math.max(answers.timeoutMs, 30_000),
+        env: io.env,
+      },
+      opts.runner ?? execaRunner,
+    );
+    const r = toCommandResult(v, { engine: engine.engine, result: login });
+    printResult(io, r, answers.json);
+    return { exitCode: exitCodeFor(r.verdict), result: r };
+  } finally {
+    http.close();
+  }
+}
+
+export { InputError };

@@ -1,0 +1,90 @@
+import type { VerifyResult } from '../core/verify.js';
+import type { EngineLoginResult } from '../core/engine.js';
+import type { Verdict } from '../core/verdict.js';
+import { paint, useColor, type IO } from './io.js';
+
+/** The one JSON shape of verify and login. */
+export interface CommandResult extends Verdict {
+  ok: boolean;
+  registry: string | null;
+  realm: string | null;
+  gitlab: string | null;
+  username: string | null;
+  credentialType: string | null;
+  project: string | null;
+  requested: string[];
+  granted: string[] | null;
+  loggedIn: boolean;
+  engine: string | null;
+  storage?: EngineLoginResult['storage'];
+  steps: VerifyResult['steps'];
+}
+
+export function toCommandResult(v: VerifyResult, login?: { engine: string | null; result?: EngineLoginResult | Verdict }): CommandResult {
+  const final = login?.result && login.result.verdict !== 'ok' ? login.result : login?.result ?? v;
+  const loggedIn = login?.result !== undefined && 'loggedIn' in login.result ? login.result.loggedIn : false;
+  return {
+    ok: final.verdict === 'ok',
+    verdict: final.verdict,
+    message: final.verdict === 'ok' && login?.result ? `${v.message} ${final.message}` : final.message,
+    fix: final.fix,
+    registry: v.registry,
+    realm: v.realm ?? null,
+    gitlab: v.gitlab ?? null,
+    username: v.username,
+    credentialType: v.credentialType,
+    project: v.project ?? null,
+    requested: v.requested,
+    granted: v.granted,
+    loggedIn,
+    engine: login?.engine ?? null,
+    ...(login?.result && 'storage' in login.result && login.result.storage ? { storage: login.result.storage } : {}),
+    steps: v.steps,
+  };
+}
+
+/** A verdict without a verification (usage and input errors never get here; e.g. discovery failed). */
+export function bareResult(v: Verdict, fields: Partial<CommandResult> = {}): CommandResult {
+  return {
+    ok: v.verdict === 'ok',
+    ...v,
+    registry: null,
+    realm: null,
+    gitlab: null,
+    username: null,
+    credentialType: null,
+    project: null,
+    requested: [],
+    granted: null,
+    loggedIn: false,
+    engine: null,
+    steps: [],
+    ...fields,
+  };
+}
+
+export function printResult(io: IO, r: CommandResult, json: boolean): void {
+  if (json) {
+    io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    return;
+  }
+  const stream = r.ok ? 'stdout' : 'stderr';
+  const c = paint(useColor(io, stream));
+  for (const s of r.steps) {
+    const mark = s.status === 'pass' ? c.green('✔') : s.status === 'fail' ? c.red('✘') : c.dim('-');
+    io[stream].write(`${mark} ${s.title} ${c.dim(`(${s.ms} ms)`)}\n`);
+  }
+  if (r.ok) {
+    io.stdout.write(`${c.green('✔')} ${r.message}\n`);
+    if (r.storage) {
+      io.stdout.write(
+        r.storage.kind === 'helper'
+          ? `  Stored by the credential helper docker-credential-${r.storage.helper}.\n`
+          : `  Stored in ${r.storage.file} (base64, not encrypted; a credential helper keeps it in your keyring).\n`,
+      );
+    }
+  } else {
+    io.stderr.write(`${c.red('✘')} ${r.message}\n`);
+    if (r.fix) io.stderr.write(`  ${c.bold('Fix:')} ${r.fix}\n`);
+  }
+}

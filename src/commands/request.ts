@@ -1,0 +1,82 @@
+import { CREDENTIAL_TYPES, CREDENTIALS, ACCESS_LEVELS, defaultUsername, type Access, type CredentialType } from '../core/credentials.js';
+import { InputError } from '../core/errors.js';
+import { parseGitlabUrl, parseProject, parseRegistry, type RegistryAddress } from '../core/hosts.js';
+import { checkUsername, cleanToken, readStdin } from '../core/secret.js';
+import { ENGINES, type EngineChoice } from '../core/engine.js';
+import type { IO } from './io.js';
+
+/** The flags shared by verify, login and doctor, as commander hands them over. */
+export interface CommonFlags {
+  gitlab?: string;
+  registry?: string;
+  type?: string;
+  access?: string;
+  project?: string;
+  username?: string;
+  tokenStdin?: boolean;
+  engine?: string;
+  json?: boolean;
+  timeout?: string;
+  caFile?: string;
+  trustRealm?: boolean;
+}
+
+export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new InputError(`${flag} must be one of ${allowed.join(', ')} (got "${value.slice(0, 40)}")`, flag);
+}
+
+export function parseTimeout(value: string | undefined): number {
+  if (value === undefined) return 15_000;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 600) throw new InputError('--timeout takes seconds, more than 0 and at most 600', '--timeout');
+  return Math.round(n * 1000);
+}
+
+/** Answers a command may already have, from flags (later: remembered, team file, CI variables). */
+export interface Answers {
+  gitlab?: URL;
+  registry?: RegistryAddress;
+  credentialType?: CredentialType;
+  access: Access;
+  project?: string;
+  username?: string;
+  engine: EngineChoice;
+  timeoutMs: number;
+  caFile?: string;
+  trustRealm: boolean;
+  json: boolean;
+}
+
+/** Parse and check every flag; bad values throw InputError naming the flag (exit 2). */
+export function answersFromFlags(flags: CommonFlags): Answers {
+  const credentialType = oneOf(flags.type, CREDENTIAL_TYPES, '--type');
+  const access = oneOf(flags.access, ACCESS_LEVELS, '--access') ?? 'pull';
+  const engine = oneOf(flags.engine, [...ENGINES, 'auto'] as const, '--engine') ?? 'auto';
+  const a: Answers = { access, engine, timeoutMs: parseTimeout(flags.timeout), trustRealm: flags.trustRealm === true, json: flags.json === true };
+  if (flags.gitlab !== undefined) a.gitlab = parseGitlabUrl(flags.gitlab);
+  if (flags.registry !== undefined) a.registry = parseRegistry(flags.registry);
+  if (credentialType) a.credentialType = credentialType;
+  if (flags.project !== undefined) a.project = parseProject(flags.project);
+  if (flags.username !== undefined) a.username = checkUsername(flags.username);
+  else if (credentialType && defaultUsername(credentialType)) a.username = defaultUsername(credentialType)!;
+  if (flags.caFile !== undefined) a.caFile = flags.caFile;
+  return a;
+}
+
+/** What a non-interactive run must have; names the flags to add when something is missing. */
+export function requireComplete(a: Answers, flags: CommonFlags): asserts a is Answers & { credentialType: CredentialType; username: string } {
+  const missing: string[] = [];
+  if (!a.registry && !a.gitlab) missing.push('--registry HOST (or --gitlab URL)');
+  if (!a.credentialType) missing.push(`--type (${CREDENTIAL_TYPES.join('|')})`);
+  else if (!a.username) missing.push(`--username (${CREDENTIALS[a.credentialType].usernameHint})`);
+  if (!flags.tokenStdin) missing.push('--token-stdin (with the token piped in)');
+  if (missing.length) throw new InputError(`missing ${missing.join(', ')}`);
+}
+
+/** The token, read and cleaned in one place. */
+export async function readToken(io: IO): Promise<string> {
+  if (io.stdin.isTTY) throw new InputError('--token-stdin reads the token from a pipe, e.g. `printf %s "$TOKEN" | gitlab-registry-login ...`', '--token-stdin');
+  return cleanToken(await readStdin(io.stdin));
+}

@@ -1,0 +1,196 @@
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { verdict, type Verdict } from './verdict.js';
+
+export const ENGINES = ['docker', 'podman'] as const;
+export type EngineName = (typeof ENGINES)[number];
+export type EngineChoice = EngineName | 'auto';
+
+export interface RunResult {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** The executable was not found. */
+  notFound: boolean;
+}
+
+/** Runs a program with text on stdin and an exact environment (nothing inherited). */
+export type Runner = (file: string, args: readonly string[], options: { input: string; env: NodeJS.ProcessEnv; timeoutMs: number }) => Promise<RunResult>;
+
+/** The real runner, through execa (loaded on first use: the verify path never needs it). */
+export const execaRunner: Runner = async (file, args, options) => {
+  const { execa } = await import('execa');
+  const r = await execa(file, args, {
+    input: options.input,
+    env: options.env,
+    extendEnv: false,
+    timeout: options.timeoutMs,
+    forceKillAfterDelay: 2000,
+    reject: false,
+    stripFinalNewline: true,
+    cleanup: true,
+    windowsHide: true,
+  });
+  const code = (r as { code?: string }).code;
+  return {
+    exitCode: r.exitCode,
+    stdout: String(r.stdout ?? ''),
+    stderr: String(r.stderr ?? ''),
+    timedOut: r.timedOut === true,
+    notFound: code === 'ENOENT',
+  };
+};
+
+/** The first `name` on PATH that is executable. */
+export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.join(dir, name);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      /* next */
+    }
+  }
+  return undefined;
+}
+
+export function resolveEngine(choice: EngineChoice, env: NodeJS.ProcessEnv = process.env): { engine: EngineName; file: string } | Verdict {
+  const order: EngineName[] = choice === 'auto' ? ['docker', 'podman'] : [choice];
+  for (const engine of order) {
+    const file = findOnPath(engine, env);
+    if (file) return { engine, file };
+  }
+  return verdict(
+    'engine-missing',
+    choice === 'auto' ? 'Neither docker nor podman is on PATH.' : `${choice} is not on PATH.`,
+    'Install Docker (https://docs.docker.com/get-docker/) or Podman, or pass --engine with the one you have. The credential itself was verified.',
+  );
+}
+
+/** The child's environment: ours, less every variable that holds the token. */
+export function childEnv(env: NodeJS.ProcessEnv, token: string): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined || (token !== '' && v.includes(token))) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOCKER_CONFIG || path.join(env.HOME || homedir(), '.docker');
+}
+
+export function podmanAuthFile(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE;
+  if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json');
+  return path.join(env.HOME || homedir(), '.config', 'containers', 'auth.json');
+}
+
+/** Where the engine keeps the credential for a registry. */
+export interface Storage {
+  kind: 'file' | 'helper';
+  /** The config or auth file. */
+  file: string;
+  /** The credential helper's name (`desktop`, `pass`, ...), for kind `helper`. */
+  helper?: string;
+}
+
+export function storageFor(engine: EngineName, registry: string, env: NodeJS.ProcessEnv = process.env): Storage {
+  if (engine === 'podman') return { kind: 'file', file: podmanAuthFile(env) };
+  const file = path.join(dockerConfigDir(env), 'config.json');
+  try {
+    const cfg = JSON.parse(readFileSync(file, 'utf8')) as { credsStore?: unknown; credHelpers?: Record<string, unknown> };
+    const helper = cfg.credHelpers?.[registry] ?? cfg.credsStore;
+    if (typeof helper === 'string' && helper !== '') return { kind: 'helper', file, helper };
+  } catch {
+    /* no config yet, or not JSON: docker writes the file */
+  }
+  return { kind: 'file', file };
+}
+
+/** A docker/podman error text as a message and a fix. */
+export function classifyEngineError(text: string, registry: string): { message: string; fix: string } {
+  const first = text.split('\n').map((l) => l.trim()).filter(Boolean).slice(-1)[0] ?? 'no output';
+  const rules: Array<[RegExp, string, string]> = [
+    [
+      /Cannot autolaunch D-Bus|org\.freedesktop\.secrets|secretservice|dbus/i,
+      'docker could not store the credential: its credential helper needs a desktop keyring (D-Bus secret service), which this session does not have.',
+      'Remove "credsStore" from the docker config.json (the credential is then kept in the file), or use docker-credential-pass on a headless machine.',
+    ],
+    [
+      /error storing credentials|error getting credentials|executable file not found.*docker-credential/i,
+      'docker could not store the credential with its credential helper.',
+      'Check that the helper named by "credsStore"/"credHelpers" in the docker config.json (docker-credential-NAME) is installed and works, or remove that entry.',
+    ],
+    [/no such host/i, `docker cannot resolve ${registry}.`, 'docker resolves names itself: check DNS, the VPN, and HTTPS_PROXY for the docker CLI.'],
+    [
+      /x509|certificate signed by unknown authority|certificate is not valid/i,
+      `docker does not trust ${registry}'s TLS certificate.`,
+      `Put the CA certificate in /etc/docker/certs.d/${registry}/ca.crt (podman: /etc/containers/certs.d/${registry}/ca.crt).`,
+    ],
+    [
+      /server gave HTTP response to HTTPS client/i,
+      `${registry} answers plain HTTP, which docker refuses off loopback.`,
+      'Serve the registry over HTTPS; as a last resort add it to "insecure-registries" in /etc/docker/daemon.json.',
+    ],
+    [
+      /401 Unauthorized|unauthorized: /i,
+      'The registry rejected the login (401) although GitLab accepted the credential a moment ago.',
+      'The registry and GitLab disagree on the token signing key, issuer or clock: a server-side fault for the instance admin.',
+    ],
+    [/i\/o timeout|timeout|deadline exceeded/i, `docker timed out talking to ${registry}.`, 'Check the network, VPN and HTTPS_PROXY for docker.'],
+    [/toomanyrequests|rate limit/i, 'The registry is rate-limiting logins.', 'Wait a minute and try again.'],
+    [/permission denied/i, 'docker could not write its config file.', 'Check the permissions of the docker config folder (DOCKER_CONFIG or ~/.docker).'],
+  ];
+  for (const [re, message, fix] of rules) if (re.test(text)) return { message: `${message} (${first.slice(0, 200)})`, fix };
+  return { message: `the engine said: ${first.slice(0, 300)}`, fix: 'Run `gitlab-registry-login doctor` to check each link.' };
+}
+
+export interface EngineLoginRequest {
+  engine: EngineName;
+  file: string;
+  registry: string;
+  username: string;
+  token: string;
+  /** podman only: the registry is plain HTTP on loopback. */
+  plainHttpLoopback?: boolean;
+  timeoutMs: number;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface EngineLoginResult extends Verdict {
+  loggedIn: boolean;
+  storage?: Storage;
+  /** The engine's own warning (e.g. "stored unencrypted"), if any. */
+  warning?: string;
+}
+
+/** `docker|podman login REGISTRY -u USER --password-stdin`, the token on stdin only. */
+export async function engineLogin(req: EngineLoginRequest, run: Runner = execaRunner): Promise<EngineLoginResult> {
+  const args = ['login', '--username', req.username, '--password-stdin'];
+  if (req.engine === 'podman' && req.plainHttpLoopback) args.push('--tls-verify=false');
+  args.push(req.registry);
+  const r = await run(req.file, args, { input: `${req.token}\n`, env: childEnv(req.env, req.token), timeoutMs: req.timeoutMs });
+  // Nothing the engine prints may echo the token back to our output.
+  const out = `${r.stdout}\n${r.stderr}`.split(req.token).join('[token]');
+  if (r.notFound) return { ...verdict('engine-missing', `${req.engine} could not be started.`, `Install ${req.engine} or pass --engine.`), loggedIn: false };
+  if (r.timedOut) {
+    return { ...verdict('login-failed', `${req.engine} login did not finish within ${Math.round(req.timeoutMs / 1000)} s and was stopped.`, 'Check that the engine is not waiting for a credential helper or a hung network; raise --timeout on a slow link.'), loggedIn: false };
+  }
+  if (r.exitCode !== 0) {
+    const c = classifyEngineError(out, req.registry);
+    return { ...verdict('login-failed', `${req.engine} login failed: ${c.message}`, c.fix), loggedIn: false };
+  }
+  const warning = /WARNING!?\s*(Your password will be stored unencrypted[^\n]*)/i.exec(out)?.[1];
+  return {
+    ...verdict('ok', `Logged in to ${req.registry} with ${req.engine}.`),
+    loggedIn: true,
+    storage: storageFor(req.engine, req.registry, req.env),
+    ...(warning ? { warning } : {}),
+  };
+}

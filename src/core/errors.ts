@@ -1,0 +1,15 @@
+/**
+ * The one error type thrown by the core's parsers and input checks.
+ * `flag` names the command-line flag the bad value came from, when known,
+ * so the CLI can print a one-line message that points at it (exit 2).
+ * Messages never contain secret values.
+ */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    message: string,
+    readonly flag?: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,71 @@
+import { InputError } from './errors.js';
+
+export interface AccessEntry {
+  type: string;
+  name: string;
+  actions: string[];
+}
+
+export interface TokenClaims {
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  exp?: number;
+  iat?: number;
+  access: AccessEntry[];
+}
+
+function b64urlJson(part: string, what: string): unknown {
+  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(part) || part.length === 0) throw new InputError(`the JWT ${what} is not base64url`);
+  try {
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  } catch {
+    throw new InputError(`the JWT ${what} is not JSON`);
+  }
+}
+
+/**
+ * Read a registry JWT's claims, for diagnosis only: the signature is the registry's business,
+ * the tool only wants to know what GitLab granted. Throws InputError on anything that is not a JWT.
+ */
+export function readClaims(jwt: string): TokenClaims {
+  const parts = jwt.split('.');
+  if (parts.length !== 3) throw new InputError(`the token is not a JWT (${parts.length} parts instead of 3)`);
+  b64urlJson(parts[0]!, 'header');
+  const payload = b64urlJson(parts[1]!, 'payload');
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new InputError('the JWT payload is not an object');
+  const p = payload as Record<string, unknown>;
+  const access: AccessEntry[] = [];
+  if (Array.isArray(p.access)) {
+    for (const a of p.access) {
+      if (typeof a !== 'object' || a === null) continue;
+      const e = a as Record<string, unknown>;
+      access.push({
+        type: typeof e.type === 'string' ? e.type : '',
+        name: typeof e.name === 'string' ? e.name : '',
+        actions: Array.isArray(e.actions) ? e.actions.filter((x): x is string => typeof x === 'string') : [],
+      });
+    }
+  }
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const aud = typeof p.aud === 'string' || (Array.isArray(p.aud) && p.aud.every((x) => typeof x === 'string')) ? (p.aud as string | string[]) : undefined;
+  const claims: TokenClaims = { access };
+  const iss = str(p.iss), sub = str(p.sub), exp = num(p.exp), iat = num(p.iat);
+  if (iss !== undefined) claims.iss = iss;
+  if (sub !== undefined) claims.sub = sub;
+  if (aud !== undefined) claims.aud = aud;
+  if (exp !== undefined) claims.exp = exp;
+  if (iat !== undefined) claims.iat = iat;
+  return claims;
+}
+
+/** The actions granted on one repository. */
+export function grantedActions(claims: TokenClaims, repository: string): string[] {
+  const set = new Set<string>();
+  for (const a of claims.access) {
+    if (a.type === 'repository' && a.name === repository) for (const x of a.actions) set.add(x === '*' ? 'push' : x);
+  }
+  if (claims.access.some((a) => a.type === 'repository' && a.name === repository && a.actions.includes('*'))) set.add('pull');
+  return [...set].sort();
+}

@@ -1,0 +1,173 @@
+import { bearerChallenge, parseChallenges, type Challenge } from './challenge.js';
+import { InputError } from './errors.js';
+import { gitlabBase, isLoopbackHost, parseGitlabUrl, type RegistryAddress } from './hosts.js';
+import { HttpError, type HttpClient, type HttpResponse } from './http.js';
+import { verdict, type Verdict } from './verdict.js';
+
+/** The registry's answer to an anonymous `GET /v2/`: where it is and where its tokens come from. */
+export interface RegistryChallenge {
+  /** `https://registry.example.com` or, for plain-HTTP loopback registries, `http://127.0.0.1:5000`. */
+  baseUrl: string;
+  realm: string;
+  service?: string;
+  challenges: Challenge[];
+}
+
+/** A transport failure as a verdict, naming what could not be reached. */
+export function transportVerdict(err: unknown, what: string): Verdict {
+  if (err instanceof HttpError) {
+    if (err.code === 'tls') {
+      return verdict(
+        'tls-error',
+        `${what}: ${err.message}.`,
+        err.detail === 'CERT_HAS_EXPIRED'
+          ? 'The certificate has expired: tell the instance admin.'
+          : 'If the instance uses a private CA, pass --ca-file PATH (or set NODE_EXTRA_CA_CERTS); for docker, put the CA in /etc/docker/certs.d/HOST/ca.crt.',
+      );
+    }
+    if (err.code === 'not-tls') return verdict('tls-error', `${what}: ${err.message}.`, 'The server answers plain HTTP where HTTPS was expected; check the host and port.');
+    if (err.code === 'too-large') return verdict('not-a-registry', `${what}: ${err.message}; that is not a registry's answer.`, 'Check the host and port.');
+    const fix =
+      err.code === 'dns'
+        ? 'Check the spelling of the host; on a VPN-only instance, connect the VPN first.'
+        : err.code === 'proxy'
+          ? 'Check HTTPS_PROXY / NO_PROXY.'
+          : 'Check the host and port, your network, VPN and HTTPS_PROXY / NO_PROXY; raise --timeout on a slow link.';
+    return verdict('unreachable', `${what}: ${err.message}.`, fix);
+  }
+  throw err;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * GET with bounded retries on 429 and 5xx (Retry-After honoured up to 2 s, two retries).
+ * Transport errors are not retried: they already waited for their timeout.
+ */
+export async function getWithRetry(http: HttpClient, url: string, headers?: Record<string, string>, retries = 2): Promise<HttpResponse> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await http.get(url, headers);
+    if (attempt >= retries || !(res.status === 429 || (res.status >= 500 && res.status <= 599))) return res;
+    const after = Number(res.headers['retry-after']);
+    await sleep(Number.isFinite(after) && after >= 0 ? Math.min(after * 1000, 2000) : 250 * (attempt + 1));
+  }
+}
+
+/**
+ * Ask the registry for its challenge: HTTPS first; a loopback registry may also answer plain HTTP
+ * (as docker allows). Returns the challenge, or the verdict explaining why there is none.
+ */
+export async function fetchChallenge(http: HttpClient, address: RegistryAddress, knownScheme?: 'https' | 'http'): Promise<RegistryChallenge | Verdict> {
+  const loopback = isLoopbackHost(address.hostname);
+  const schemes: Array<'https' | 'http'> = knownScheme === 'http' && loopback ? ['http', 'https'] : loopback ? ['https', 'http'] : ['https'];
+  let res: HttpResponse | undefined;
+  let baseUrl = '';
+  let firstError: unknown;
+  for (const scheme of schemes) {
+    baseUrl = `${scheme}://${address.registry}`;
+    try {
+      res = await getWithRetry(http, `${baseUrl}/v2/`);
+      break;
+    } catch (e) {
+      firstError ??= e;
+      if (!(e instanceof HttpError) || !['not-tls', 'tls', 'refused', 'reset'].includes(e.code)) break;
+    }
+  }
+  if (!res) return transportVerdict(firstError, `the registry ${address.registry} cannot be reached`);
+  const where = `${address.registry}`;
+  if (res.status === 200) {
+    return verdict('not-a-registry', `${where} answers /v2/ without asking for credentials, so it is not a GitLab container registry.`, 'Check the registry host: GitLab registries always ask for a token.');
+  }
+  if (res.status !== 401) {
+    return verdict(
+      'not-a-registry',
+      `${where} answered /v2/ with HTTP ${res.status}, not a registry's 401 challenge.`,
+      res.status === 404 || res.status >= 500
+        ? 'Check the registry host and port (on self-managed GitLab it is often registry.HOST or HOST:5050), and that the container registry is enabled.'
+        : 'Check the registry host and port.',
+    );
+  }
+  let challenges: Challenge[];
+  try {
+    challenges = parseChallenges(res.wwwAuthenticate);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return verdict('not-a-registry', `${where} sent a malformed WWW-Authenticate header (${e.message}).`, 'Check the registry host, or any proxy in front of it.');
+  }
+  const bearer = bearerChallenge(challenges);
+  if (!bearer) {
+    const schemesSeen = challenges.map((c) => c.scheme).join(', ') || 'none';
+    return verdict(
+      'not-a-registry',
+      `${where} does not use token authentication (challenge: ${schemesSeen}), so it is not a GitLab container registry.`,
+      'GitLab registries answer with a Bearer challenge whose realm is GITLAB/jwt/auth; check the registry host.',
+    );
+  }
+  return { baseUrl, realm: bearer.params.realm!, ...(bearer.params.service ? { service: bearer.params.service } : {}), challenges };
+}
+
+/** Where the token may be sent, or why not. */
+export interface RealmDecision {
+  realm: URL;
+  /** The GitLab instance: the known one, else the realm's origin. */
+  gitlab: string;
+}
+
+/**
+ * Realm safety: the token travels only over HTTPS (plain HTTP to loopback alone) and only to the
+ * known GitLab instance's host, unless `trustRealm` says another host is fine.
+ */
+export function decideRealm(realmText: string, gitlab: URL | undefined, trustRealm: boolean): RealmDecision | Verdict {
+  let realm: URL;
+  try {
+    realm = new URL(realmText);
+  } catch {
+    return verdict('not-a-registry', `the registry's realm "${realmText.slice(0, 100)}" is not a URL.`, 'The registry is misconfigured; tell the instance admin.');
+  }
+  if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
+    return verdict('not-a-registry', `the registry's realm uses ${realm.protocol}, not https.`, 'The registry is misconfigured; tell the instance admin.');
+  }
+  if (realm.username || realm.password) {
+    return verdict('untrusted-realm', `the registry's realm ${realm.host} carries user info; the token is not sent there.`, 'Check the registry host.');
+  }
+  if (realm.protocol === 'http:' && !isLoopbackHost(realm.hostname)) {
+    return verdict(
+      'untrusted-realm',
+      `the registry sends logins to ${realm.origin} over plain HTTP; the token is never sent unencrypted.`,
+      'Ask the instance admin to serve GitLab over HTTPS (the registry\'s auth.token.realm).',
+    );
+  }
+  if (gitlab && !trustRealm) {
+    const sameHost = realm.hostname.toLowerCase() === gitlab.hostname.toLowerCase() && effectivePort(realm) === effectivePort(gitlab);
+    if (!sameHost) {
+      return verdict(
+        'untrusted-realm',
+        `the registry sends logins to ${realm.host}, which is not the GitLab instance ${gitlab.host}; the token was not sent.`,
+        `If ${realm.host} really is your GitLab's login endpoint, pass --gitlab https://${realm.host} or --trust-realm; otherwise check --registry.`,
+      );
+    }
+  }
+  return { realm, gitlab: gitlab && !trustRealm ? gitlabBase(gitlab) : realm.origin };
+}
+
+function effectivePort(u: URL): string {
+  return u.port || (u.protocol === 'https:' ? '443' : '80');
+}
+
+/** gitlab.com's registry, or for self-managed the first of `registry.HOST` and `HOST:5050` whose realm is on HOST. */
+export async function discoverRegistry(http: HttpClient, gitlab: URL): Promise<{ registry: string; realm: string } | undefined> {
+  const host = gitlab.hostname.toLowerCase();
+  if (host === 'gitlab.com') return { registry: 'registry.gitlab.com', realm: 'https://gitlab.com/jwt/auth' };
+  const candidates = [`registry.${host}`, `${host.includes(':') ? `[${host}]` : host}:5050`];
+  const probes = candidates.map(async (registry) => {
+    const [hostname, port] = registry.startsWith('[') ? [host, '5050'] : registry.split(':');
+    const c = await fetchChallenge(http, { hostname: hostname!, ...(port ? { port: Number(port) } : {}), registry });
+    if ('verdict' in c) return undefined;
+    const d = decideRealm(c.realm, gitlab, false);
+    return 'verdict' in d ? undefined : { registry, realm: c.realm };
+  });
+  const results = await Promise.all(probes);
+  return results.find((r) => r !== undefined);
+}
+
+export { parseGitlabUrl };

@@ -1,0 +1,44 @@
+/** The one verdict type shared by `verify`, `login`, the wizard and `doctor`. */
+
+export const VERDICTS = [
+  'ok',
+  'invalid-credentials',
+  'no-registry-scope',
+  'insufficient-access',
+  'registry-disabled',
+  'untrusted-realm',
+  'unreachable',
+  'tls-error',
+  'not-a-registry',
+  'registry-rejected-token',
+  'login-failed',
+  'engine-missing',
+] as const;
+export type VerdictCode = (typeof VERDICTS)[number];
+
+export interface Verdict {
+  verdict: VerdictCode;
+  /** What happened, in one or two sentences. */
+  message: string;
+  /** What to do about it ('' when nothing is to be done). */
+  fix: string;
+}
+
+export const EXIT = { ok: 0, rejected: 1, usage: 2, unreachable: 3, interrupted: 130, terminated: 143 } as const;
+
+export function exitCodeFor(verdict: VerdictCode): number {
+  switch (verdict) {
+    case 'ok':
+      return EXIT.ok;
+    case 'unreachable':
+    case 'tls-error':
+    case 'not-a-registry':
+      return EXIT.unreachable;
+    default:
+      return EXIT.rejected;
+  }
+}
+
+export function verdict(code: VerdictCode, message: string, fix = ''): Verdict {
+  return { verdict: code, message, fix };
+}

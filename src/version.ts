@@ -1,0 +1,3 @@
+// Replaced at build time from package.json; the fallback serves tests run from source.
+declare const __VERSION__: string | undefined;
+export const VERSION: string = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
