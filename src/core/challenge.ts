@@ -104,7 +104,10 @@ function parseOne(input: string): Challenge[] {
       let value: string;
       if (s[i] === '"') value = quoted();
       else {
-        value = token();
+        // RFC 7235 says token, but registries send unquoted URLs (`realm=https://h/jwt/auth`): read to the next comma or space.
+        const start = i;
+        while (i < s.length && s[i] !== ',' && s[i] !== ' ' && s[i] !== '\t' && s[i] !== '"') i++;
+        value = s.slice(start, i);
         if (value === '') fail(`parameter ${name} has no value`);
       }
       challenge.params[name.toLowerCase()] = value;

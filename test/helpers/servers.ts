@@ -1,0 +1,56 @@
+/** Small loopback servers for broken or special setups. Each returns a close() the test must call. */
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+export interface Closable {
+  url: string;
+  port: number;
+  hits: Array<{ path: string; authorization?: string }>;
+  close(): Promise<void>;
+}
+
+async function listen(server: http.Server | https.Server, proto: 'http' | 'https', hits: Closable['hits']): Promise<Closable> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `${proto}://127.0.0.1:${port}`,
+    port,
+    hits,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+export function httpServer(handler: Handler): Promise<Closable> {
+  const hits: Closable['hits'] = [];
+  const server = http.createServer((req, res) => {
+    hits.push({ path: req.url ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    handler(req, res);
+  });
+  return listen(server, 'http', hits);
+}
+
+/** An HTTPS front that forwards every request to `target` (an http://127.0.0.1:PORT registry). */
+export function tlsProxy(certPem: string, keyPem: string, target: string): Promise<Closable> {
+  const hits: Closable['hits'] = [];
+  const t = new URL(target);
+  const server = https.createServer({ cert: certPem, key: keyPem }, (req, res) => {
+    hits.push({ path: req.url ?? '' });
+    const up = http.request({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(up);
+  });
+  return listen(server, 'https', hits);
+}

@@ -1,0 +1,187 @@
+import { describe, expect, test } from 'vitest';
+import { verifyCredential, type VerifyRequest } from '../../src/core/verify.js';
+import { decideRealm } from '../../src/core/registry.js';
+import { HttpError, type HttpClient, type HttpResponse } from '../../src/core/http.js';
+import { parseRegistry, parseGitlabUrl } from '../../src/core/hosts.js';
+import { exitCodeFor, VERDICTS } from '../../src/core/verdict.js';
+
+type Route = (url: URL, headers: Record<string, string>) => Partial<HttpResponse> | Error;
+
+/** A fake HTTP client: each request is answered by `route`; every request is recorded. */
+function fakeHttp(route: Route) {
+  const seen: Array<{ url: string; headers: Record<string, string> }> = [];
+  const client: HttpClient = {
+    async get(url, headers = {}) {
+      seen.push({ url, headers });
+      const r = route(new URL(url), headers);
+      if (r instanceof Error) throw r;
+      return { url, status: 200, headers: {}, wwwAuthenticate: [], body: '', ...r };
+    },
+    close() {},
+  };
+  return { client, seen };
+}
+
+const TOKEN = 'glpat-UNIT-secret-token';
+const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const jwt = (access: unknown[]) => `${b64({ alg: 'RS256' })}.${b64({ access })}.sig`;
+const challenge = (realm = 'https://gitlab.example.com/jwt/auth') => ({ status: 401, wwwAuthenticate: [`Bearer realm="${realm}",service="container_registry"`] });
+
+const req = (over: Partial<VerifyRequest> = {}): VerifyRequest => ({
+  registry: parseRegistry('registry.example.com'),
+  credentialType: 'personal-access-token',
+  username: 'alice',
+  token: TOKEN,
+  access: 'push',
+  project: 'group/app',
+  ...over,
+});
+
+function registryWith(token: Partial<HttpResponse>, check: Partial<HttpResponse> = { status: 200 }): Route {
+  return (url) => {
+    if (url.host === 'registry.example.com' && url.pathname === '/v2/') return challenge();
+    if (url.host === 'gitlab.example.com') return token;
+    return check;
+  };
+}
+
+describe('verifyCredential classification', () => {
+  test('ok: asks for exactly the scope wanted, with Basic auth, and checks the registry accepts the token', async () => {
+    const { client, seen } = fakeHttp(registryWith({ status: 200, body: JSON.stringify({ token: jwt([{ type: 'repository', name: 'group/app', actions: ['pull', 'push'] }]) }) }, { status: 404, body: '{"errors":[{"code":"NAME_UNKNOWN"}]}' }));
+    const r = await verifyCredential(req(), { http: client });
+    expect(r).toMatchObject({ ok: true, verdict: 'ok', granted: ['pull', 'push'], gitlab: 'https://gitlab.example.com', realm: 'https://gitlab.example.com/jwt/auth' });
+    const tokenReq = new URL(seen[1]!.url);
+    expect(tokenReq.searchParams.get('scope')).toBe('repository:group/app:pull,push');
+    expect(tokenReq.searchParams.get('service')).toBe('container_registry');
+    expect(seen[1]!.headers.authorization).toBe(`Basic ${Buffer.from(`alice:${TOKEN}`).toString('base64')}`);
+    expect(seen[2]!.url).toBe('https://registry.example.com/v2/group/app/tags/list?n=1');
+    expect(seen[2]!.headers.authorization).toMatch(/^Bearer /);
+    // The token went to the realm and nowhere else.
+    expect(seen.filter((s) => JSON.stringify(s).includes(Buffer.from(`alice:${TOKEN}`).toString('base64'))).map((s) => new URL(s.url).host)).toEqual(['gitlab.example.com']);
+    expect(r.steps.map((s) => `${s.id}:${s.status}`)).toEqual(['registry:pass', 'realm:pass', 'credential:pass', 'pull:pass', 'push:pass', 'registry-accepts:pass']);
+  });
+
+  test.each([
+    ['non-JSON 200', { status: 200, body: '<html>' }, 'not-a-registry'],
+    ['JSON without token', { status: 200, body: '{"foo":1}' }, 'not-a-registry'],
+    ['401', { status: 401, body: '{"errors":[{"code":"UNAUTHORIZED","message":"HTTP Basic: Access denied."}]}' }, 'invalid-credentials'],
+    ['401 with a non-JSON body', { status: 401, body: 'nope' }, 'invalid-credentials'],
+    ['403 access forbidden', { status: 403, body: '{"errors":[{"code":"DENIED","message":"access forbidden"}]}' }, 'no-registry-scope'],
+    ['403 protected path', { status: 403, body: '{"errors":[{"code":"DENIED","message":"Pushing to protected repository path forbidden"}]}' }, 'insufficient-access'],
+    ['404 registry not enabled', { status: 404, body: '{"message":"404 registry not enabled"}' }, 'registry-disabled'],
+    ['404 elsewhere', { status: 404, body: 'Not Found' }, 'not-a-registry'],
+    ['302 to another host', { status: 302, headers: { location: 'https://evil.example.net/jwt' } }, 'untrusted-realm'],
+    ['503 every time', { status: 503, body: '' }, 'unreachable'],
+  ] as Array<[string, Partial<HttpResponse>, string]>)('token endpoint %s → %s', async (_n, res, want) => {
+    const { client } = fakeHttp(registryWith(res));
+    const r = await verifyCredential(req(), { http: client });
+    expect(r.verdict).toBe(want);
+    expect(r.message + r.fix).not.toContain(TOKEN);
+  });
+
+  test('a garbage JWT: access cannot be read, so the verdict says so', async () => {
+    const { client } = fakeHttp(registryWith({ status: 200, body: '{"token":"not.a.jwt.at.all"}' }));
+    const r = await verifyCredential(req(), { http: client });
+    expect(r.verdict).toBe('insufficient-access');
+    expect(r.message).toMatch(/could not be read/);
+  });
+
+  test('429 then 200: retried, bounded', async () => {
+    let n = 0;
+    const good = { status: 200, body: JSON.stringify({ token: jwt([{ type: 'repository', name: 'group/app', actions: ['pull', 'push'] }]) }) };
+    const { client, seen } = fakeHttp(registryWith({}, { status: 200 }));
+    const wrapped: HttpClient = {
+      ...client,
+      get: async (url, h) => {
+        if (new URL(url).host === 'gitlab.example.com' && n++ < 1) return { url, status: 429, headers: { 'retry-after': '0' }, wwwAuthenticate: [], body: '' };
+        if (new URL(url).host === 'gitlab.example.com') return { url, headers: {}, wwwAuthenticate: [], ...good };
+        return client.get(url, h);
+      },
+    };
+    const r = await verifyCredential(req(), { http: wrapped });
+    expect(r.verdict).toBe('ok');
+    expect(n).toBe(2);
+    expect(seen.length).toBeGreaterThan(0);
+  });
+
+  test.each([
+    ['timeout', new HttpError('timeout', 'x did not answer'), 'unreachable'],
+    ['dns', new HttpError('dns', 'no such host'), 'unreachable'],
+    ['tls', new HttpError('tls', 'bad cert', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'), 'tls-error'],
+    ['too-large', new HttpError('too-large', 'sent more than 1024 KiB'), 'not-a-registry'],
+  ])('registry transport %s → %s', async (_n, err, want) => {
+    const { client } = fakeHttp(() => err);
+    const r = await verifyCredential(req(), { http: client });
+    expect(r.verdict).toBe(want);
+  });
+
+  test.each([
+    ['no challenge header', { status: 401 }],
+    ['Basic only', { status: 401, wwwAuthenticate: ['Basic realm="r"'] }],
+    ['malformed header', { status: 401, wwwAuthenticate: ['Bearer realm="unterminated'] }],
+    ['bearer without realm', { status: 401, wwwAuthenticate: ['Bearer service="x"'] }],
+    ['no auth at all', { status: 200 }],
+    ['500', { status: 500 }],
+  ] as Array<[string, Partial<HttpResponse>]>)('registry %s → not-a-registry, token never sent', async (_n, res) => {
+    const { client, seen } = fakeHttp(() => res);
+    const r = await verifyCredential(req(), { http: client });
+    expect(r.verdict).toBe('not-a-registry');
+    expect(seen.every((s) => s.headers.authorization === undefined)).toBe(true);
+  });
+
+  test('realm on another host than the known instance: untrusted, token never sent', async () => {
+    const { client, seen } = fakeHttp((url) => (url.pathname === '/v2/' ? challenge('https://collector.example.net/jwt/auth') : { status: 200 }));
+    const r = await verifyCredential(req({ gitlab: parseGitlabUrl('https://gitlab.example.com') }), { http: client });
+    expect(r.verdict).toBe('untrusted-realm');
+    expect(seen).toHaveLength(1);
+  });
+
+  test('plain-HTTP realm off loopback: untrusted even with --trust-realm', async () => {
+    const { client, seen } = fakeHttp((url) => (url.pathname === '/v2/' ? challenge('http://gitlab.example.com/jwt/auth') : { status: 200 }));
+    const r = await verifyCredential(req({ trustRealm: true }), { http: client });
+    expect(r.verdict).toBe('untrusted-realm');
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe('decideRealm', () => {
+  const gl = parseGitlabUrl('https://gitlab.example.com');
+  test.each([
+    ['https://gitlab.example.com/jwt/auth', gl, false, 'ok'],
+    ['https://gitlab.example.com:443/jwt/auth', gl, false, 'ok'],
+    ['https://gitlab.example.com:8443/jwt/auth', gl, false, 'untrusted-realm'],
+    ['https://GITLAB.example.com/jwt/auth', gl, false, 'ok'],
+    ['https://gitlab.example.com.evil.net/jwt/auth', gl, false, 'untrusted-realm'],
+    ['https://other.example.com/jwt/auth', gl, true, 'ok'],
+    ['http://gitlab.example.com/jwt/auth', undefined, false, 'untrusted-realm'],
+    ['http://127.0.0.1:3000/jwt/auth', undefined, false, 'ok'],
+    ['https://u:p@gitlab.example.com/jwt/auth', undefined, false, 'untrusted-realm'],
+    ['not a url', undefined, false, 'not-a-registry'],
+    ['file:///etc/passwd', undefined, false, 'not-a-registry'],
+  ] as Array<[string, URL | undefined, boolean, string]>)('%s (trust %s) → %s', (realm, gitlab, trust, want) => {
+    const d = decideRealm(realm, gitlab, trust);
+    expect('verdict' in d ? d.verdict : 'ok').toBe(want);
+  });
+  test('unknown instance: the realm host is reported as the instance', () => {
+    const d = decideRealm('https://gitlab.example.com/jwt/auth', undefined, false);
+    expect('verdict' in d ? d : d.gitlab).toBe('https://gitlab.example.com');
+  });
+});
+
+test('exit codes per verdict', () => {
+  const codes = Object.fromEntries(VERDICTS.map((v) => [v, exitCodeFor(v)]));
+  expect(codes).toEqual({
+    ok: 0,
+    'invalid-credentials': 1,
+    'no-registry-scope': 1,
+    'insufficient-access': 1,
+    'registry-disabled': 1,
+    'untrusted-realm': 1,
+    unreachable: 3,
+    'tls-error': 3,
+    'not-a-registry': 3,
+    'registry-rejected-token': 1,
+    'login-failed': 1,
+    'engine-missing': 1,
+  });
+});
