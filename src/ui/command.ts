@@ -1,5 +1,90 @@
-// Placeholder until the wizard lands (issue 3): the non-interactive path is complete without it.
-export async function runWizardCommand(_flags: Record<string, unknown>): Promise<number> {
-  process.stderr.write('gitlab-registry-login: the wizard is not built yet; use `verify` or `login` (see --help)\n');
-  return 2;
+import { answersFromFlags, type CommonFlags } from '../commands/request.js';
+import { createHttpClient } from '../core/http.js';
+import { execaRunner } from '../core/engine.js';
+import { fetchChallenge } from '../core/registry.js';
+import { openConfStore } from '../core/store.js';
+import { originRemote } from '../core/gitremote.js';
+import { gitlabBase } from '../core/hosts.js';
+import { InputError } from '../core/errors.js';
+import type { WizardAnswers } from '../core/wizard.js';
+import { EXIT } from '../core/verdict.js';
+
+/** The one decision whether a person can be asked: both ends are terminals. */
+export function canPrompt(stdin: { isTTY?: boolean }, stdout: { isTTY?: boolean }): boolean {
+  return stdin.isTTY === true && stdout.isTTY === true;
+}
+
+export async function runWizardCommand(rawFlags: Record<string, unknown>): Promise<number> {
+  const flags = rawFlags as CommonFlags & { forget?: boolean };
+  const answers = answersFromFlags(flags);
+  const env = process.env;
+  if (!canPrompt(process.stdin, process.stdout)) {
+    throw new InputError('no terminal for the wizard: run `gitlab-registry-login login --registry HOST --type TYPE [--username NAME] [--project PATH] --token-stdin` (see --help)');
+  }
+  const store = await openConfStore();
+  if (flags.forget) store.forget();
+  const http = createHttpClient({ timeoutMs: answers.timeoutMs, ...(answers.caFile ? { caFile: answers.caFile } : {}), env });
+
+  const fixed: WizardAnswers = {};
+  if (answers.gitlab) fixed.gitlab = gitlabBase(answers.gitlab);
+  if (answers.registry) fixed.registry = answers.registry.registry;
+  if (answers.credentialType) fixed.credentialType = answers.credentialType;
+  if (flags.access) fixed.access = answers.access;
+  if (flags.username !== undefined) fixed.username = answers.username;
+  if (answers.project) fixed.project = answers.project;
+
+  // --registry without --gitlab: the instance is the realm's host, as in `verify`; not asked.
+  let gitlabFromRealm = false;
+  if (answers.registry && !answers.gitlab) {
+    const c = await fetchChallenge(http, answers.registry);
+    if (!('verdict' in c)) {
+      fixed.gitlab = new URL(c.realm).origin;
+      gitlabFromRealm = true;
+    }
+  }
+
+  const remote = originRemote(process.cwd());
+  const firstRun = store.load() === undefined;
+  const instance = fixed.gitlab ?? remote?.gitlab ?? store.load()?.gitlab;
+  const remembered = instance ? store.load(instance) : undefined;
+  const defaults: WizardAnswers = { ...(remembered ?? {}) };
+  if (instance) defaults.gitlab = instance;
+  if (remote && remote.gitlab === instance && !defaults.project) defaults.project = remote.project;
+  const offerConfirm =
+    remembered !== undefined &&
+    remembered.registry !== undefined &&
+    remembered.credentialType !== undefined &&
+    remembered.access !== undefined &&
+    remembered.username !== undefined &&
+    remembered.project !== undefined &&
+    Object.keys(fixed).length < 6;
+
+  // Ink decides once, when it loads, whether it is in CI (and then draws nothing until exit).
+  // A person at a real terminal inside a CI job must still see the wizard.
+  const saved = { CI: env.CI, CONTINUOUS_INTEGRATION: env.CONTINUOUS_INTEGRATION };
+  env.CI = 'false';
+  env.CONTINUOUS_INTEGRATION = 'false';
+  const [{ render }, React, { App }, { linksSupported }] = await Promise.all([import('ink'), import('react'), import('./App.js'), import('./Link.js')]);
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+
+  let code: number = EXIT.ok;
+  let after: string | undefined;
+  const instanceOf = render(
+    React.createElement(App, {
+      deps: { http, runner: execaRunner, env, store, engine: answers.engine, trustRealm: answers.trustRealm, timeoutMs: answers.timeoutMs, links: linksSupported(env), firstRun, gitlabFromRealm },
+      init: { fixed, defaults, inCi: env.GITLAB_CI === 'true', offerConfirm },
+      onExit: (c: number, text?: string) => {
+        code = c;
+        after = text;
+      },
+    }),
+    { exitOnCtrlC: false },
+  );
+  await instanceOf.waitUntilExit();
+  http.close();
+  if (after) process.stdout.write(after);
+  return code;
 }

@@ -1,0 +1,92 @@
+import type { Access, CredentialType } from './credentials.js';
+import { ACCESS_LEVELS, CREDENTIAL_TYPES } from './credentials.js';
+
+/** The non-secret answers remembered per GitLab instance. The token is never among them. */
+export interface Remembered {
+  gitlab: string;
+  registry?: string;
+  credentialType?: CredentialType;
+  access?: Access;
+  username?: string;
+  project?: string;
+}
+
+export const REMEMBERED_KEYS = ['gitlab', 'registry', 'credentialType', 'access', 'username', 'project'] as const;
+
+export interface AnswerStore {
+  /** The answers of the last instance used, or of `gitlab` when given. */
+  load(gitlab?: string): Remembered | undefined;
+  save(r: Remembered): void;
+  forget(): void;
+  /** Where the file is, for the README and the done screen. */
+  readonly path: string;
+}
+
+/** Keep only documented keys with valid values: whatever is handed in, nothing else is written. */
+export function sanitize(r: Partial<Record<string, unknown>>): Remembered | undefined {
+  if (typeof r.gitlab !== 'string' || r.gitlab === '') return undefined;
+  const out: Remembered = { gitlab: r.gitlab };
+  if (typeof r.registry === 'string' && r.registry) out.registry = r.registry;
+  if (typeof r.credentialType === 'string' && (CREDENTIAL_TYPES as readonly string[]).includes(r.credentialType)) out.credentialType = r.credentialType as CredentialType;
+  if (typeof r.access === 'string' && (ACCESS_LEVELS as readonly string[]).includes(r.access)) out.access = r.access as Access;
+  if (typeof r.username === 'string' && r.username) out.username = r.username;
+  if (typeof r.project === 'string') out.project = r.project;
+  return out;
+}
+
+interface Shape {
+  last?: string;
+  instances?: Record<string, Remembered>;
+}
+
+/** The conf-backed store: `~/.config/gitlab-registry-login/config.json`, mode 0600. */
+export async function openConfStore(options: { cwd?: string } = {}): Promise<AnswerStore> {
+  const { default: Conf } = await import('conf');
+  const conf = new Conf<Shape>({
+    projectName: 'gitlab-registry-login',
+    projectSuffix: '',
+    configFileMode: 0o600,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  return {
+    path: conf.path,
+    load(gitlab) {
+      const key = gitlab ?? conf.get('last');
+      if (!key) return undefined;
+      const r = conf.get('instances')?.[key];
+      return r ? sanitize(r as unknown as Record<string, unknown>) : undefined;
+    },
+    save(r) {
+      const clean = sanitize(r as unknown as Record<string, unknown>);
+      if (!clean) return;
+      conf.set('instances', { ...(conf.get('instances') ?? {}), [clean.gitlab]: clean });
+      conf.set('last', clean.gitlab);
+    },
+    forget() {
+      conf.clear();
+    },
+  };
+}
+
+/** An in-memory store for tests and for runs that must not write. */
+export function memoryStore(initial: Remembered[] = []): AnswerStore & { saved: Remembered[] } {
+  const map = new Map(initial.map((r) => [r.gitlab, r]));
+  let last = initial.at(-1)?.gitlab;
+  const saved: Remembered[] = [];
+  return {
+    path: '(memory)',
+    saved,
+    load: (g) => map.get(g ?? last ?? ''),
+    save(r) {
+      const clean = sanitize(r as unknown as Record<string, unknown>);
+      if (!clean) return;
+      map.set(clean.gitlab, clean);
+      last = clean.gitlab;
+      saved.push(clean);
+    },
+    forget() {
+      map.clear();
+      last = undefined;
+    },
+  };
+}

@@ -1,0 +1,205 @@
+import React, { useEffect, useReducer, useRef, useState } from 'react';
+import { Box, Text, useApp, useInput } from 'ink';
+import { initialState, reducer, type WizardInit } from '../core/wizard.js';
+import { prefixWarning, type Access, type CredentialType } from '../core/credentials.js';
+import { cleanToken } from '../core/secret.js';
+import { InputError } from '../core/errors.js';
+import { parseGitlabUrl, parseRegistry, isLoopbackHost } from '../core/hosts.js';
+import { discoverRegistry } from '../core/registry.js';
+import { verifyCredential } from '../core/verify.js';
+import { engineLogin, resolveEngine, type EngineChoice, type EngineLoginResult, type Runner } from '../core/engine.js';
+import type { HttpClient } from '../core/http.js';
+import type { AnswerStore } from '../core/store.js';
+import { exitCodeFor, EXIT } from '../core/verdict.js';
+import * as S from './steps.js';
+
+export interface WizardDeps {
+  http: HttpClient;
+  runner: Runner;
+  env: NodeJS.ProcessEnv;
+  store: AnswerStore;
+  engine: EngineChoice;
+  trustRealm: boolean;
+  timeoutMs: number;
+  links: boolean;
+  firstRun: boolean;
+  /** The instance was only inferred from the registry's realm: verify as `verify` does without --gitlab. */
+  gitlabFromRealm: boolean;
+}
+
+export function App({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; onExit: (code: number, after?: string) => void }) {
+  const [state, dispatch] = useReducer(reducer, init, initialState);
+  const [discovering, setDiscovering] = useState(false);
+  const token = useRef('');
+  const app = useApp();
+  const a = state.answers;
+
+  const exit = (code: number, after?: string) => {
+    onExit(code, after);
+    app.exit();
+  };
+
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') exit(EXIT.interrupted);
+    else if (key.escape) dispatch({ type: 'back' });
+  });
+
+  // Registry discovery for the chosen instance.
+  useEffect(() => {
+    if (state.step !== 'registry' || !a.gitlab || state.defaults.registry) return;
+    let live = true;
+    setDiscovering(true);
+    discoverRegistry(deps.http, parseGitlabUrl(a.gitlab))
+      .then((found) => live && found && dispatch({ type: 'default', key: 'registry', value: found.registry }))
+      .catch(() => undefined)
+      .finally(() => live && setDiscovering(false));
+    return () => {
+      live = false;
+    };
+  }, [state.step, a.gitlab]);
+
+  // Verification, then the engine login: the same core calls as `verify` and `login`.
+  useEffect(() => {
+    if (state.step !== 'verifying') return;
+    let live = true;
+    const registry = parseRegistry(a.registry!);
+    verifyCredential(
+      {
+        registry,
+        ...(deps.gitlabFromRealm ? {} : { gitlab: parseGitlabUrl(a.gitlab!) }),
+        credentialType: a.credentialType!,
+        username: a.username!,
+        token: token.current,
+        access: a.access!,
+        ...(a.project ? { project: a.project } : {}),
+        trustRealm: deps.trustRealm,
+      },
+      { http: deps.http, onStep: (step) => live && dispatch({ type: 'check', step }) },
+    ).then((result) => {
+      if (!live) return;
+      if (result.ok) deps.store.save({ gitlab: a.gitlab!, registry: a.registry!, credentialType: a.credentialType!, access: a.access!, username: a.username!, project: a.project ?? '' });
+      dispatch({ type: 'verified', result });
+    });
+    return () => {
+      live = false;
+    };
+  }, [state.step]);
+
+  useEffect(() => {
+    if (state.step !== 'logging-in') return;
+    const engine = resolveEngine(deps.engine, deps.env);
+    if ('verdict' in engine) {
+      dispatch({ type: 'logged-in', result: engine });
+      return;
+    }
+    void engineLogin(
+      {
+        engine: engine.engine,
+        file: engine.file,
+        registry: a.registry!,
+        username: a.username!,
+        token: token.current,
+        plainHttpLoopback: state.verify?.registryUrl?.startsWith('http:') === true && isLoopbackHost(parseRegistry(a.registry!).hostname),
+        timeoutMs: Math.max(deps.timeoutMs, 30_000),
+        env: deps.env,
+      },
+      deps.runner,
+    ).then((result) => {
+      token.current = '';
+      dispatch({ type: 'logged-in', result });
+    });
+  }, [state.step]);
+
+  // Done: leave the screen in the scrollback and exit by itself.
+  useEffect(() => {
+    if (state.step === 'done') setTimeout(() => exit(EXIT.ok), 0);
+  }, [state.step]);
+
+  const failure = state.login && state.login.verdict !== 'ok' ? state.login : state.verify && !state.verify.ok ? state.verify : undefined;
+  const engineName = deps.engine === 'auto' ? 'docker' : deps.engine;
+
+  let body: React.ReactNode = null;
+  switch (state.step) {
+    case 'confirm':
+      body = <S.ConfirmStep answers={{ ...state.defaults, ...a }} onContinue={() => dispatch({ type: 'continue' })} onEdit={() => dispatch({ type: 'edit' })} />;
+      break;
+    case 'gitlab':
+      body = <S.GitlabStep defaultValue={state.defaults.gitlab} onAnswer={(v) => dispatch({ type: 'answer', key: 'gitlab', value: v })} />;
+      break;
+    case 'registry':
+      body = <S.RegistryStep defaultValue={state.defaults.registry} discovering={discovering} onAnswer={(v) => dispatch({ type: 'answer', key: 'registry', value: v })} />;
+      break;
+    case 'type':
+      body = <S.TypeStep defaultValue={state.defaults.credentialType} onAnswer={(v) => dispatch({ type: 'answer', key: 'credentialType', value: v })} />;
+      break;
+    case 'ci-only':
+      body = <S.CiOnlyStep type={a.credentialType!} />;
+      break;
+    case 'access':
+      body = <S.AccessStep defaultValue={state.defaults.access} onAnswer={(v) => dispatch({ type: 'answer', key: 'access', value: v })} />;
+      break;
+    case 'needs':
+      body = <S.NeedsStep gitlab={a.gitlab!} type={a.credentialType as CredentialType} access={a.access as Access} project={a.project ?? state.defaults.project} links={deps.links} onContinue={() => dispatch({ type: 'continue' })} />;
+      break;
+    case 'username':
+      body = <S.UsernameStep type={a.credentialType!} defaultValue={state.defaults.username} onAnswer={(v) => dispatch({ type: 'answer', key: 'username', value: v })} />;
+      break;
+    case 'project':
+      body = <S.ProjectStep defaultValue={state.defaults.project} onAnswer={(v) => dispatch({ type: 'answer', key: 'project', value: v })} />;
+      break;
+    case 'token':
+      body = (
+        <S.TokenStep
+          type={a.credentialType!}
+          onToken={(raw) => {
+            try {
+              token.current = cleanToken(raw, 'the token');
+            } catch (e) {
+              if (e instanceof InputError) return; // the input shows why (validate below)
+              throw e;
+            }
+            const w = prefixWarning(a.credentialType!, token.current);
+            dispatch({ type: 'token', ...(w ? { prefixWarning: w } : {}) });
+          }}
+        />
+      );
+      break;
+    case 'verifying':
+    case 'logging-in':
+    case 'result':
+    case 'done':
+      body = (
+        <>
+          <S.Checklist checks={state.checks} running={state.step === 'verifying'} warning={state.prefixWarning} />
+          {state.step === 'logging-in' ? <S.LoggingIn engine={engineName} /> : null}
+          {state.step === 'result' && failure ? (
+            <S.FailureStep
+              failure={failure}
+              onChoose={(c) => {
+                if (c === 'token' || c === 'type') dispatch({ type: 'retry', to: c });
+                else if (c === 'troubleshoot') exit(exitCodeFor(failure.verdict), troubleshootCommand(a));
+                else exit(exitCodeFor(failure.verdict));
+              }}
+            />
+          ) : null}
+          {state.step === 'done' && state.verify && state.login ? <S.DoneStep verify={state.verify} login={state.login as EngineLoginResult} registry={a.registry!} project={a.project} /> : null}
+        </>
+      );
+      break;
+  }
+
+  return (
+    <Box flexDirection="column">
+      {deps.firstRun && state.history.length === 0 ? <S.Welcome /> : null}
+      {body}
+      {['gitlab', 'registry', 'type', 'access', 'username', 'project', 'token'].includes(state.step) && state.history.length > 0 ? <Text dimColor>Esc: back · Ctrl-C: quit</Text> : null}
+    </Box>
+  );
+}
+
+function troubleshootCommand(a: { gitlab?: string | undefined; registry?: string | undefined; credentialType?: string | undefined; username?: string | undefined; project?: string | undefined; access?: string | undefined }): string {
+  const parts = ['gitlab-registry-login verify', `--gitlab ${a.gitlab}`, `--registry ${a.registry}`, `--type ${a.credentialType}`, `--username '${a.username}'`];
+  if (a.project) parts.push(`--project ${a.project}`);
+  if (a.access === 'push') parts.push('--access push');
+  return `To check each link again, pipe the token into:\n  ${parts.join(' ')} --token-stdin\n`;
+}

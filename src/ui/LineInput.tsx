@@ -1,0 +1,78 @@
+import React, { useRef, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+
+export interface LineInputProps {
+  /** Show no character of the value (tokens). */
+  mask?: boolean;
+  defaultValue?: string;
+  placeholder?: string;
+  /** An error message for the value as typed, or undefined when it is fine. */
+  validate?: (value: string) => string | undefined;
+  onSubmit: (value: string) => void;
+  isActive?: boolean;
+}
+
+// Bracketed-paste markers, as Ink hands them over (escape stripped or not).
+// eslint-disable-next-line no-control-regex
+const PASTE_MARKERS = /\u001b?\[20[01]~/g;
+
+/**
+ * A one-line input that loses nothing when keys arrive fast (password managers, paste, tmux send-keys):
+ * the value lives in a ref, every chunk is applied in order, and a chunk may carry its own Enter.
+ */
+export function LineInput({ mask = false, defaultValue = '', placeholder, validate, onSubmit, isActive = true }: LineInputProps) {
+  const value = useRef(defaultValue);
+  const submitted = useRef(false);
+  const [, render] = useState(0);
+  const [error, setError] = useState<string | undefined>();
+
+  const submit = () => {
+    const v = value.current;
+    const problem = validate?.(v);
+    if (problem) {
+      setError(problem);
+      return false;
+    }
+    submitted.current = true;
+    onSubmit(v);
+    return true;
+  };
+
+  useInput(
+    (input, key) => {
+      if (submitted.current) return;
+      if (key.escape || key.upArrow || key.downArrow || key.tab || (key.ctrl && input === 'c')) return;
+      if (key.return) {
+        submit();
+        return;
+      }
+      if (key.backspace || key.delete) {
+        value.current = value.current.slice(0, -1);
+      } else if (key.ctrl && input === 'u') {
+        value.current = '';
+      } else {
+        const text = input.replace(PASTE_MARKERS, '');
+        const lines = text.split(/\r\n|\r|\n/);
+        // eslint-disable-next-line no-control-regex
+        value.current += lines[0]!.replace(/[\u0000-\u001f\u007f]/g, '');
+        if (lines.length > 1 && submit()) return;
+      }
+      setError(undefined);
+      render((n) => n + 1);
+    },
+    { isActive },
+  );
+
+  const v = value.current;
+  const shown = mask ? (v.length ? `${'•'.repeat(Math.min(v.length, 12))}${v.length > 12 ? '…' : ''}  (${v.length} characters)` : '') : v;
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text color="cyan">› </Text>
+        {shown === '' && placeholder ? <Text dimColor>{placeholder}</Text> : <Text>{shown}</Text>}
+        {isActive ? <Text inverse> </Text> : null}
+      </Text>
+      {error ? <Text color="red">  {error}</Text> : null}
+    </Box>
+  );
+}

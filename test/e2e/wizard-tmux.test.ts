@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { makeCert, type KeyPair } from '../helpers/pki.js';
+import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
+import { startRegistry, type RealRegistry } from '../helpers/registry.js';
+import { BIN, sandbox } from '../helpers/cli.js';
+import { startTerminal, type Terminal } from '../helpers/tmux.js';
+
+const TOKEN = 'glpat-TMUX0000secret0000token';
+let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
+const terms: Terminal[] = [];
+
+beforeAll(async () => {
+  pki = makeCert();
+  gl = await startGitlab(pki, { users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }] });
+  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
+});
+afterAll(async () => {
+  for (const t of terms) t.kill();
+  await reg?.stop();
+  await gl?.close();
+  pki?.cleanup();
+});
+
+function shellCommand(env: NodeJS.ProcessEnv, args: string[]): string {
+  const vars = Object.entries(env).map(([k, v]) => `${k}='${v}'`).join(' ');
+  return `env -i ${vars} ${process.execPath} ${BIN} ${args.join(' ')}; echo "EXIT=$?"`;
+}
+
+test('a whole wizard run in a real terminal: the token never shows, the login lands in DOCKER_CONFIG, and the next run is one Enter away', async () => {
+  const sb = sandbox();
+  // CI=true on purpose: a person at a real terminal inside a CI job still gets the wizard.
+  const env = { ...sb.env, CI: 'true', TERM: 'xterm-256color' };
+  try {
+    const t = startTerminal(shellCommand(env, ['--registry', reg.registry]), env, { width: 200, height: 50 });
+    terms.push(t);
+    await t.waitFor('Welcome!');
+    await t.waitFor('Which credential');
+    t.keys('Enter'); // personal access token (first)
+    await t.waitFor('What do you need to do?');
+    t.keys('Down', 'Enter'); // pull and push
+    await t.waitFor('What you need');
+    const needs = t.screen();
+    expect(needs).toContain('read_registry + write_registry');
+    expect(needs).toContain('Developer');
+    expect(needs).toContain('Admin Mode does not apply');
+    expect(needs).toContain(`${gl.url}/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry`);
+    t.keys('Enter');
+    await t.waitFor('Username');
+    t.type('alice');
+    t.keys('Enter');
+    await t.waitFor('Project to check');
+    t.type('group/app');
+    t.keys('Enter');
+    await t.waitFor('Paste your personal access token');
+    // The token and Enter back to back, in one burst, as a password manager types them.
+    t.type(`${TOKEN}\r`);
+    const done = await t.waitFor('EXIT=', 15_000);
+    expect(done).toContain('EXIT=0');
+    expect(done).toMatch(/✔ Push group\/app/);
+    expect(done).toContain('alice can pull and push group/app');
+    expect(done).toContain(`Logged in to ${reg.registry} with docker`);
+    expect(done).toContain(`docker build -t ${reg.registry}/group/app:latest`);
+    expect(done).not.toContain(TOKEN);
+    expect(done).not.toContain(TOKEN.slice(6, 14));
+    const cfg = JSON.parse(readFileSync(path.join(sb.dockerConfig, 'config.json'), 'utf8')) as { auths: Record<string, { auth: string }> };
+    // Every character of the burst arrived: GitLab accepted it and docker holds exactly it.
+    expect(Buffer.from(cfg.auths[reg.registry]!.auth, 'base64').toString()).toBe(`alice:${TOKEN}`);
+    // Remembered answers: 0600, documented keys only, no token.
+    const conf = path.join(sb.home, '.config', 'gitlab-registry-login', 'config.json');
+    expect(statSync(conf).mode & 0o777).toBe(0o600);
+    const text = readFileSync(conf, 'utf8');
+    expect(text).not.toContain(TOKEN);
+    expect(JSON.parse(text)).toEqual({
+      last: gl.url,
+      instances: { [gl.url]: { gitlab: gl.url, registry: reg.registry, credentialType: 'personal-access-token', access: 'push', username: 'alice', project: 'group/app' } },
+    });
+    t.kill();
+
+    // The next run: one Enter to the token prompt.
+    const again = startTerminal(shellCommand(env, ['--registry', reg.registry]), env);
+    terms.push(again);
+    await again.waitFor('Log in again with your last answers?');
+    expect(again.screen()).not.toContain('Welcome!');
+    again.keys('Enter');
+    await again.waitFor('Paste your personal access token');
+    // Pasted with bracketed-paste markers and a trailing newline.
+    again.type(`\u001b[200~${TOKEN}\u001b[201~\n`);
+    const second = await again.waitFor('EXIT=', 15_000);
+    expect(second).toContain('EXIT=0');
+    expect(second).not.toContain(TOKEN);
+  } finally {
+    sb.cleanup();
+  }
+});
+
+test('a failed verification offers choices, touches no docker config, and Ctrl-C exits 130', async () => {
+  const sb = sandbox();
+  const env = { ...sb.env, TERM: 'xterm-256color' };
+  try {
+    const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app']), env);
+    terms.push(t);
+    await t.waitFor('What do you need to do?');
+    t.keys('Enter');
+    await t.waitFor('What you need');
+    t.keys('Enter');
+    await t.waitFor('Paste your');
+    t.type('glpat-wrong-token-000');
+    t.keys('Enter');
+    await t.waitFor('Enter the token again');
+    const s = t.screen();
+    expect(s).toContain('GitLab rejected the username and token');
+    expect(s).toContain('two-factor');
+    expect(existsSync(path.join(sb.dockerConfig, 'config.json'))).toBe(false);
+    t.keys('Enter'); // re-enter the token
+    await t.waitFor(/Paste your[\s\S]*›\s*$/m);
+    t.keys('C-c');
+    const end = await t.waitFor('EXIT=');
+    expect(end).toContain('EXIT=130');
+  } finally {
+    sb.cleanup();
+  }
+});

@@ -1,0 +1,41 @@
+/** Drive a program in a real terminal: tmux on its own socket, send-keys in, capture-pane out. */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+
+export interface Terminal {
+  keys(...keys: string[]): void;
+  /** Literal text, sent as one burst (as a paste or a password manager would). */
+  type(text: string): void;
+  screen(): string;
+  waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
+  kill(): void;
+}
+
+export function startTerminal(command: string, env: NodeJS.ProcessEnv, size = { width: 110, height: 50 }): Terminal {
+  const socket = `grl-${randomUUID().slice(0, 8)}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env });
+  tmux('new-session', '-d', '-s', 'w', '-x', String(size.width), '-y', String(size.height), command);
+  tmux('set-option', '-t', 'w', 'remain-on-exit', 'on');
+  const screen = () => tmux('capture-pane', '-p', '-t', 'w', '-S', '-200');
+  return {
+    keys: (...keys) => void tmux('send-keys', '-t', 'w', ...keys),
+    type: (text) => void tmux('send-keys', '-t', 'w', '-l', text),
+    screen,
+    async waitFor(pattern, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const s = screen();
+        if (typeof pattern === 'string' ? s.includes(pattern) : pattern.test(s)) return s;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; screen:\n${s}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    kill: () => {
+      try {
+        tmux('kill-server');
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+}
