@@ -101,6 +101,7 @@ for (const stream of [process.stdout, process.stderr]) {
     throw e;
   });
 }
+// Interrupted: exit at once; an engine still running is stopped with its process group (see engine.ts).
 process.once('SIGINT', () => process.exit(130));
 process.once('SIGTERM', () => process.exit(143));
 

@@ -19,26 +19,68 @@ export interface RunResult {
 /** Runs a program with text on stdin and an exact environment (nothing inherited). */
 export type Runner = (file: string, args: readonly string[], options: { input: string; env: NodeJS.ProcessEnv; timeoutMs: number }) => Promise<RunResult>;
 
-/** The real runner, through execa (loaded on first use: the verify path never needs it). */
+/** Process groups of engines still running, so an interruption can stop them and their children. */
+const running = new Set<number>();
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Stop every engine still running, with whatever it started (credential helpers). */
+export function stopChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
+  for (const pid of running) killGroup(pid, signal);
+}
+
+let exitHook = false;
+
+/**
+ * The real runner, through execa (loaded on first use: the verify path never needs it). The engine runs
+ * in its own process group, so a timeout or an interruption stops it and any helper it started.
+ */
 export const execaRunner: Runner = async (file, args, options) => {
   const { execa } = await import('execa');
-  const r = await execa(file, args, {
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', () => stopChildren('SIGKILL'));
+  }
+  const sub = execa(file, args, {
     input: options.input,
     env: options.env,
     extendEnv: false,
-    timeout: options.timeoutMs,
-    forceKillAfterDelay: 2000,
     reject: false,
     stripFinalNewline: true,
-    cleanup: true,
+    cleanup: false,
+    detached: true,
     windowsHide: true,
   });
+  const pid = sub.pid;
+  if (pid !== undefined) running.add(pid);
+  let timedOut = false;
+  let hard: NodeJS.Timeout | undefined;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    if (pid === undefined) return;
+    killGroup(pid, 'SIGTERM');
+    hard = setTimeout(() => killGroup(pid, 'SIGKILL'), 2000);
+  }, options.timeoutMs);
+  const r = await sub;
+  clearTimeout(timer);
+  clearTimeout(hard);
+  if (pid !== undefined) {
+    // Whatever the engine left behind in its group goes with it.
+    killGroup(pid, 'SIGKILL');
+    running.delete(pid);
+  }
   const code = (r as { code?: string }).code;
   return {
     exitCode: r.exitCode,
     stdout: String(r.stdout ?? ''),
     stderr: String(r.stderr ?? ''),
-    timedOut: r.timedOut === true,
+    timedOut,
     notFound: code === 'ENOENT',
   };
 };

@@ -166,8 +166,10 @@ export async function discoverRegistry(http: HttpClient, gitlab: URL): Promise<{
     const d = decideRealm(c.realm, gitlab, false);
     return 'verdict' in d ? undefined : { registry, realm: c.realm };
   });
-  const results = await Promise.all(probes);
-  return results.find((r) => r !== undefined);
+  // One probe failing in an unexpected way must not hide the other's answer.
+  const results = await Promise.allSettled(probes);
+  for (const r of results) if (r.status === 'fulfilled' && r.value) return r.value;
+  return undefined;
 }
 
 export { parseGitlabUrl };

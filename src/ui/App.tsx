@@ -1,5 +1,6 @@
 import React, { useEffect, useReducer, useRef, useState } from 'react';
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, Text, useApp } from 'ink';
+import { KeysProvider, useKeys } from './keys.js';
 import { initialState, reducer, type WizardInit } from '../core/wizard.js';
 import { prefixWarning, type Access, type CredentialType } from '../core/credentials.js';
 import { cleanToken } from '../core/secret.js';
@@ -27,7 +28,16 @@ export interface WizardDeps {
   gitlabFromRealm: boolean;
 }
 
-export function App({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; onExit: (code: number, after?: string) => void }) {
+/** The wizard: one key listener for all steps (see keys.tsx), then the flow. */
+export function App(props: { deps: WizardDeps; init: WizardInit; onExit: (code: number, after?: string) => void }) {
+  return (
+    <KeysProvider>
+      <Wizard {...props} />
+    </KeysProvider>
+  );
+}
+
+function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; onExit: (code: number, after?: string) => void }) {
   const [state, dispatch] = useReducer(reducer, init, initialState);
   const [discovering, setDiscovering] = useState(false);
   const token = useRef('');
@@ -39,7 +49,7 @@ export function App({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit
     app.exit();
   };
 
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.ctrl && input === 'c') exit(EXIT.interrupted);
     else if (key.escape) dispatch({ type: 'back' });
   });

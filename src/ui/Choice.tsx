@@ -1,5 +1,6 @@
 import React, { useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from './keys.js';
 
 export interface ChoiceOption<T extends string> {
   value: T;
@@ -17,14 +18,14 @@ export function Choice<T extends string>({ options, defaultValue, onSelect, isAc
     focusRef.current = (focusRef.current + by + options.length) % options.length;
     setFocus(focusRef.current);
   };
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.upArrow || input === 'k') move(-1);
       else if (key.downArrow || input === 'j' || key.tab) move(1);
       else if (key.return) onSelect(options[focusRef.current]!.value);
       else if (/^[1-9]$/.test(input) && Number(input) <= options.length) onSelect(options[Number(input) - 1]!.value);
     },
-    { isActive },
+    isActive,
   );
   return (
     <Box flexDirection="column">

@@ -1,5 +1,6 @@
 import React, { useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from './keys.js';
 
 export interface LineInputProps {
   /** Show no character of the value (tokens). */
@@ -38,7 +39,7 @@ export function LineInput({ mask = false, defaultValue = '', placeholder, valida
     return true;
   };
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (submitted.current) return;
       if (key.escape || key.upArrow || key.downArrow || key.tab || (key.ctrl && input === 'c')) return;
@@ -55,12 +56,16 @@ export function LineInput({ mask = false, defaultValue = '', placeholder, valida
         const lines = text.split(/\r\n|\r|\n/);
         // eslint-disable-next-line no-control-regex
         value.current += lines[0]!.replace(/[\u0000-\u001f\u007f]/g, '');
-        if (lines.length > 1 && submit()) return;
+        if (lines.length > 1) {
+          // The chunk carried its own Enter: submit (a refusal keeps its message on screen).
+          if (!submit()) render((n) => n + 1);
+          return;
+        }
       }
       setError(undefined);
       render((n) => n + 1);
     },
-    { isActive },
+    isActive,
   );
 
   const v = value.current;

@@ -1,6 +1,6 @@
 import { answersFromFlags, type CommonFlags } from '../commands/request.js';
 import { createHttpClient } from '../core/http.js';
-import { execaRunner } from '../core/engine.js';
+import { execaRunner, stopChildren } from '../core/engine.js';
 import { fetchChallenge } from '../core/registry.js';
 import { openConfStore } from '../core/store.js';
 import { originRemote } from '../core/gitremote.js';
@@ -84,6 +84,7 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
     { exitOnCtrlC: false },
   );
   await instanceOf.waitUntilExit();
+  if (code === EXIT.interrupted) stopChildren();
   http.close();
   if (after) process.stdout.write(after);
   return code;

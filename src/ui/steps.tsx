@@ -1,6 +1,7 @@
 /** One component per wizard step. They render state and collect answers; nothing else. */
 import React from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from './keys.js';
 import { Spinner } from '@inkjs/ui';
 import { CREDENTIAL_TYPES, CREDENTIALS, needsSentence, requiredScopes, requiredRole, type Access, type CredentialType } from '../core/credentials.js';
 import { parseGitlabUrl, parseProject, parseRegistry } from '../core/hosts.js';
@@ -45,7 +46,7 @@ export function Welcome() {
 }
 
 export function ConfirmStep({ answers, onContinue, onEdit }: { answers: WizardAnswers; onContinue: () => void; onEdit: () => void }) {
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.return) onContinue();
     else if (input === 'e') onEdit();
   });
@@ -101,7 +102,8 @@ export function RegistryStep({ defaultValue, discovering, onAnswer }: { defaultV
   }
   return (
     <Question title="Container registry" hint={defaultValue ? 'Found it; Enter to confirm, or edit it.' : 'As shown on a project\'s Deploy > Container registry page, e.g. registry.example.com'}>
-      <LineInput defaultValue={defaultValue ?? ''} validate={(v) => problem(() => parseRegistry(v))} onSubmit={(v) => onAnswer(parseRegistry(v).registry)} />
+      {/* Keyed by the default: a registry discovered after the first render must reach the input. */}
+      <LineInput key={defaultValue ?? ''} defaultValue={defaultValue ?? ''} validate={(v) => problem(() => parseRegistry(v))} onSubmit={(v) => onAnswer(parseRegistry(v).registry)} />
     </Question>
   );
 }
@@ -142,7 +144,7 @@ export function AccessStep({ defaultValue, onAnswer }: { defaultValue?: Access |
 }
 
 export function NeedsStep({ gitlab, type, access, project, links, onContinue }: { gitlab: string; type: CredentialType; access: Access; project?: string | undefined; links: boolean; onContinue: () => void }) {
-  useInput((_i, key) => {
+  useKeys((_i, key) => {
     if (key.return) onContinue();
   });
   const info = CREDENTIALS[type];

@@ -90,6 +90,14 @@ test('a whole wizard run in a real terminal: the token never shows, the login la
     const second = await again.waitFor('EXIT=', 15_000);
     expect(second).toContain('EXIT=0');
     expect(second).not.toContain(TOKEN);
+    again.kill();
+
+    // --forget: a first run again.
+    const fresh = startTerminal(shellCommand(env, ['--registry', reg.registry, '--forget']), env);
+    terms.push(fresh);
+    await fresh.waitFor('Which credential');
+    expect(fresh.screen()).toContain('Welcome!');
+    expect(fresh.screen()).not.toContain('Log in again');
   } finally {
     sb.cleanup();
   }
@@ -118,6 +126,45 @@ test('a failed verification offers choices, touches no docker config, and Ctrl-C
     t.keys('C-c');
     const end = await t.waitFor('EXIT=');
     expect(end).toContain('EXIT=130');
+  } finally {
+    sb.cleanup();
+  }
+});
+
+test('Ctrl-C while docker login runs: exit 130, and docker and what it started are gone', async () => {
+  const sb = sandbox({ docker: 'none' });
+  const fake = `#!/bin/sh\ncat >/dev/null\necho $$ > ${sb.log}/child\nsleep 300 &\necho $! > ${sb.log}/grandchild\nwait\n`;
+  const { writeFileSync, chmodSync } = await import('node:fs');
+  writeFileSync(path.join(sb.dir, 'bin', 'docker'), fake);
+  chmodSync(path.join(sb.dir, 'bin', 'docker'), 0o755);
+  const env = { ...sb.env, TERM: 'xterm-256color' };
+  try {
+    const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']), env);
+    terms.push(t);
+    await t.waitFor('What you need');
+    t.keys('Enter');
+    await t.waitFor('Paste your');
+    t.type(`${TOKEN}\r`);
+    await t.waitFor('Running docker login');
+    const deadline = Date.now() + 5000;
+    while (!existsSync(path.join(sb.log, 'grandchild')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const pids = ['child', 'grandchild'].map((f) => Number(readFileSync(path.join(sb.log, f), 'utf8').trim()));
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(pids.map(alive)).toEqual([true, true]);
+    t.keys('C-c');
+    const end = await t.waitFor('EXIT=');
+    expect(end).toContain('EXIT=130');
+    const gone = Date.now() + 3000;
+    while (pids.some(alive) && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
+    expect(pids.map(alive)).toEqual([false, false]);
+    expect(existsSync(path.join(sb.dockerConfig, 'config.json'))).toBe(false);
   } finally {
     sb.cleanup();
   }

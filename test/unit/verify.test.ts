@@ -2,30 +2,11 @@ import { describe, expect, test } from 'vitest';
 import { verifyCredential, type VerifyRequest } from '../../src/core/verify.js';
 import { decideRealm } from '../../src/core/registry.js';
 import { HttpError, type HttpClient, type HttpResponse } from '../../src/core/http.js';
+import { fakeHttp, fakeJwt as jwt, challenge, type Route } from '../helpers/fakes.js';
 import { parseRegistry, parseGitlabUrl } from '../../src/core/hosts.js';
 import { exitCodeFor, VERDICTS } from '../../src/core/verdict.js';
 
-type Route = (url: URL, headers: Record<string, string>) => Partial<HttpResponse> | Error;
-
-/** A fake HTTP client: each request is answered by `route`; every request is recorded. */
-function fakeHttp(route: Route) {
-  const seen: Array<{ url: string; headers: Record<string, string> }> = [];
-  const client: HttpClient = {
-    async get(url, headers = {}) {
-      seen.push({ url, headers });
-      const r = route(new URL(url), headers);
-      if (r instanceof Error) throw r;
-      return { url, status: 200, headers: {}, wwwAuthenticate: [], body: '', ...r };
-    },
-    close() {},
-  };
-  return { client, seen };
-}
-
 const TOKEN = 'glpat-UNIT-secret-token';
-const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-const jwt = (access: unknown[]) => `${b64({ alg: 'RS256' })}.${b64({ access })}.sig`;
-const challenge = (realm = 'https://gitlab.example.com/jwt/auth') => ({ status: 401, wwwAuthenticate: [`Bearer realm="${realm}",service="container_registry"`] });
 
 const req = (over: Partial<VerifyRequest> = {}): VerifyRequest => ({
   registry: parseRegistry('registry.example.com'),
