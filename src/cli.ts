@@ -67,6 +67,17 @@ async function main(argv: string[]): Promise<number> {
     .addHelpText('after', AFTER)
     .action(check('login'));
 
+  common(program.command('doctor'))
+    .description('check every link from docker to GitLab, or explain an error text; changes nothing')
+    .option('--engine <engine>', 'docker, podman or auto', undefined)
+    .option('--error <text>', 'explain a docker/podman error message (- reads it from stdin)')
+    .addHelpText('after', '\nExit codes: 0 nothing failed (or the --error text was recognised) · 1 a check failed (or not recognised) · 2 usage')
+    .action(async (flags: Record<string, unknown>) => {
+      const { runDoctorCommand } = await import('./commands/doctor.js');
+      const { processIO } = await import('./commands/io.js');
+      code = await runDoctorCommand({ flags, io: processIO() });
+    });
+
   program.addHelpText('after', `\nRun without a command in a terminal for the guided wizard (flags as for login, plus --forget).\n${AFTER}`);
   common(program.command('wizard', { hidden: true }))
     .description('the guided wizard (the default in a terminal)')

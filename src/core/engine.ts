@@ -2,6 +2,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { verdict, type Verdict } from './verdict.js';
+import { explainError } from './explain.js';
 
 export const ENGINES = ['docker', 'podman'] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -155,41 +156,11 @@ export function storageFor(engine: EngineName, registry: string, env: NodeJS.Pro
   return { kind: 'file', file };
 }
 
-/** A docker/podman error text as a message and a fix. */
+/** A docker/podman error text as a message and a fix (the same table `doctor --error` uses). */
 export function classifyEngineError(text: string, registry: string): { message: string; fix: string } {
   const first = text.split('\n').map((l) => l.trim()).filter(Boolean).slice(-1)[0] ?? 'no output';
-  const rules: Array<[RegExp, string, string]> = [
-    [
-      /Cannot autolaunch D-Bus|org\.freedesktop\.secrets|secretservice|dbus/i,
-      'docker could not store the credential: its credential helper needs a desktop keyring (D-Bus secret service), which this session does not have.',
-      'Remove "credsStore" from the docker config.json (the credential is then kept in the file), or use docker-credential-pass on a headless machine.',
-    ],
-    [
-      /error storing credentials|error getting credentials|executable file not found.*docker-credential/i,
-      'docker could not store the credential with its credential helper.',
-      'Check that the helper named by "credsStore"/"credHelpers" in the docker config.json (docker-credential-NAME) is installed and works, or remove that entry.',
-    ],
-    [/no such host/i, `docker cannot resolve ${registry}.`, 'docker resolves names itself: check DNS, the VPN, and HTTPS_PROXY for the docker CLI.'],
-    [
-      /x509|certificate signed by unknown authority|certificate is not valid/i,
-      `docker does not trust ${registry}'s TLS certificate.`,
-      `Put the CA certificate in /etc/docker/certs.d/${registry}/ca.crt (podman: /etc/containers/certs.d/${registry}/ca.crt).`,
-    ],
-    [
-      /server gave HTTP response to HTTPS client/i,
-      `${registry} answers plain HTTP, which docker refuses off loopback.`,
-      'Serve the registry over HTTPS; as a last resort add it to "insecure-registries" in /etc/docker/daemon.json.',
-    ],
-    [
-      /401 Unauthorized|unauthorized: /i,
-      'The registry rejected the login (401) although GitLab accepted the credential a moment ago.',
-      'The registry and GitLab disagree on the token signing key, issuer or clock: a server-side fault for the instance admin.',
-    ],
-    [/i\/o timeout|timeout|deadline exceeded/i, `docker timed out talking to ${registry}.`, 'Check the network, VPN and HTTPS_PROXY for docker.'],
-    [/toomanyrequests|rate limit/i, 'The registry is rate-limiting logins.', 'Wait a minute and try again.'],
-    [/permission denied/i, 'docker could not write its config file.', 'Check the permissions of the docker config folder (DOCKER_CONFIG or ~/.docker).'],
-  ];
-  for (const [re, message, fix] of rules) if (re.test(text)) return { message: `${message} (${first.slice(0, 200)})`, fix };
+  const e = explainError(text, registry);
+  if (e) return { message: `${e.cause} (${first.slice(0, 200)})`, fix: e.fix };
   return { message: `the engine said: ${first.slice(0, 300)}`, fix: 'Run `gitlab-registry-login doctor` to check each link.' };
 }
 

@@ -11,6 +11,8 @@ export interface RegistryChallenge {
   realm: string;
   service?: string;
   challenges: Challenge[];
+  /** The registry's `Date` header, for the clock check. */
+  date?: string;
 }
 
 /** A transport failure as a verdict, naming what could not be reached. */
@@ -103,7 +105,8 @@ export async function fetchChallenge(http: HttpClient, address: RegistryAddress,
       'GitLab registries answer with a Bearer challenge whose realm is GITLAB/jwt/auth; check the registry host.',
     );
   }
-  return { baseUrl, realm: bearer.params.realm!, ...(bearer.params.service ? { service: bearer.params.service } : {}), challenges };
+  const date = typeof res.headers.date === 'string' ? res.headers.date : undefined;
+  return { baseUrl, realm: bearer.params.realm!, ...(bearer.params.service ? { service: bearer.params.service } : {}), challenges, ...(date ? { date } : {}) };
 }
 
 /** Where the token may be sent, or why not. */

@@ -1,7 +1,7 @@
 import React, { useEffect, useReducer, useRef, useState } from 'react';
 import { Box, Text, useApp } from 'ink';
 import { KeysProvider, useKeys } from './keys.js';
-import { initialState, reducer, type WizardInit } from '../core/wizard.js';
+import { initialState, reducer, type WizardAnswers, type WizardInit } from '../core/wizard.js';
 import { prefixWarning, type Access, type CredentialType } from '../core/credentials.js';
 import { cleanToken } from '../core/secret.js';
 import { InputError } from '../core/errors.js';
@@ -29,7 +29,12 @@ export interface WizardDeps {
 }
 
 /** The wizard: one key listener for all steps (see keys.tsx), then the flow. */
-export function App(props: { deps: WizardDeps; init: WizardInit; onExit: (code: number, after?: string) => void }) {
+/** What the wizard hands back when it ends: troubleshooting runs `doctor` after Ink is gone. */
+export interface WizardExit {
+  troubleshoot?: { answers: WizardAnswers; token: string };
+}
+
+export function App(props: { deps: WizardDeps; init: WizardInit; onExit: (code: number, after?: WizardExit) => void }) {
   return (
     <KeysProvider>
       <Wizard {...props} />
@@ -37,14 +42,14 @@ export function App(props: { deps: WizardDeps; init: WizardInit; onExit: (code: 
   );
 }
 
-function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; onExit: (code: number, after?: string) => void }) {
+function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; onExit: (code: number, after?: WizardExit) => void }) {
   const [state, dispatch] = useReducer(reducer, init, initialState);
   const [discovering, setDiscovering] = useState(false);
   const token = useRef('');
   const app = useApp();
   const a = state.answers;
 
-  const exit = (code: number, after?: string) => {
+  const exit = (code: number, after?: WizardExit) => {
     onExit(code, after);
     app.exit();
   };
@@ -187,7 +192,8 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
               failure={failure}
               onChoose={(c) => {
                 if (c === 'token' || c === 'type') dispatch({ type: 'retry', to: c });
-                else if (c === 'troubleshoot') exit(exitCodeFor(failure.verdict), troubleshootCommand(a));
+                // The token stays in memory: doctor checks it without asking again.
+                else if (c === 'troubleshoot') exit(exitCodeFor(failure.verdict), { troubleshoot: { answers: a, token: token.current } });
                 else exit(exitCodeFor(failure.verdict));
               }}
             />
@@ -205,11 +211,4 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
       {['gitlab', 'registry', 'type', 'access', 'username', 'project', 'token'].includes(state.step) && state.history.length > 0 ? <Text dimColor>Esc: back · Ctrl-C: quit</Text> : null}
     </Box>
   );
-}
-
-function troubleshootCommand(a: { gitlab?: string | undefined; registry?: string | undefined; credentialType?: string | undefined; username?: string | undefined; project?: string | undefined; access?: string | undefined }): string {
-  const parts = ['gitlab-registry-login verify', `--gitlab ${a.gitlab}`, `--registry ${a.registry}`, `--type ${a.credentialType}`, `--username '${a.username}'`];
-  if (a.project) parts.push(`--project ${a.project}`);
-  if (a.access === 'push') parts.push('--access push');
-  return `To check each link again, pipe the token into:\n  ${parts.join(' ')} --token-stdin\n`;
 }

@@ -7,6 +7,7 @@ import { originRemote } from '../core/gitremote.js';
 import { gitlabBase } from '../core/hosts.js';
 import { InputError } from '../core/errors.js';
 import type { WizardAnswers } from '../core/wizard.js';
+import type { WizardExit } from './App.js';
 import { EXIT } from '../core/verdict.js';
 
 /** The one decision whether a person can be asked: both ends are terminals. */
@@ -71,14 +72,14 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
   }
 
   let code: number = EXIT.ok;
-  let after: string | undefined;
+  let after: WizardExit | undefined;
   const instanceOf = render(
     React.createElement(App, {
       deps: { http, runner: execaRunner, env, store, engine: answers.engine, trustRealm: answers.trustRealm, timeoutMs: answers.timeoutMs, links: linksSupported(env), firstRun, gitlabFromRealm },
       init: { fixed, defaults, inCi: env.GITLAB_CI === 'true', offerConfirm },
-      onExit: (c: number, text?: string) => {
+      onExit: (c: number, a?: WizardExit) => {
         code = c;
-        after = text;
+        after = a;
       },
     }),
     { exitOnCtrlC: false },
@@ -86,6 +87,25 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
   await instanceOf.waitUntilExit();
   if (code === EXIT.interrupted) stopChildren();
   http.close();
-  if (after) process.stdout.write(after);
+  if (after?.troubleshoot) {
+    const { answers: t, token } = after.troubleshoot;
+    const { runDoctorCommand } = await import('../commands/doctor.js');
+    const { processIO } = await import('../commands/io.js');
+    process.stdout.write('\nTroubleshooting: every link from docker to GitLab\n\n');
+    await runDoctorCommand({
+      flags: {
+        ...flags,
+        ...(gitlabFromRealm ? {} : { gitlab: t.gitlab }),
+        registry: t.registry,
+        type: t.credentialType,
+        username: t.username,
+        access: t.access,
+        ...(t.project ? { project: t.project } : {}),
+        json: false,
+      },
+      io: processIO(),
+      token,
+    });
+  }
   return code;
 }

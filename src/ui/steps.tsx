@@ -239,7 +239,7 @@ export function FailureStep({ failure, onChoose }: { failure: Verdict; onChoose:
           options={[
             { value: 'token', label: 'Enter the token again' },
             { value: 'type', label: 'Change the credential type or access' },
-            { value: 'troubleshoot', label: 'Troubleshoot', hint: 'show the command that checks every link' },
+            { value: 'troubleshoot', label: 'Troubleshoot', hint: 'check every link from docker to GitLab' },
             { value: 'quit', label: 'Quit' },
           ]}
           onSelect={onChoose}

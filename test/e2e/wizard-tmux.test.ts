@@ -169,3 +169,27 @@ test('Ctrl-C while docker login runs: exit 130, and docker and what it started a
     sb.cleanup();
   }
 });
+
+test('Troubleshoot after a failure runs doctor with the answers and the token already given', async () => {
+  const sb = sandbox();
+  const env = { ...sb.env, TERM: 'xterm-256color' };
+  const wrong = 'glpat-wrongwrongwrong999';
+  try {
+    const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']), env, { width: 160, height: 60 });
+    terms.push(t);
+    await t.waitFor('What you need');
+    t.keys('Enter');
+    await t.waitFor('Paste your');
+    t.type(`${wrong}\r`);
+    await t.waitFor('Troubleshoot');
+    t.keys('Down', 'Down', 'Enter');
+    const s = await t.waitFor('EXIT=', 15_000);
+    expect(s).toContain('Troubleshooting: every link from docker to GitLab');
+    expect(s).toMatch(/✔ \/v2\/ challenge: Bearer realm=/);
+    expect(s).toMatch(/✘ The given token: GitLab rejected the username and token/);
+    expect(s).toContain('EXIT=1');
+    expect(s).not.toContain(wrong);
+  } finally {
+    sb.cleanup();
+  }
+});

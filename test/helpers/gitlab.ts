@@ -18,6 +18,8 @@ export interface UserToken {
   scopes: string[];
   /** project path -> role */
   projects: Record<string, Role>;
+  /** YYYY-MM-DD, for /api/v4/personal_access_tokens/self */
+  expiresAt?: string;
 }
 export interface DeployToken {
   username: string;
@@ -136,6 +138,13 @@ export async function startGitlab(signer: KeyPair, config: GitlabConfig, options
       password = decoded.slice(i + 1);
     }
     requests.push({ path: url.pathname, query, ...(username !== undefined ? { username } : {}), hadAuthorization: auth !== undefined });
+    if (url.pathname === '/api/v4/personal_access_tokens/self') {
+      const t = req.headers['private-token'];
+      const user = (config.users ?? []).find((u) => u.token === t);
+      res.writeHead(user ? 200 : 401, { 'content-type': 'application/json' });
+      res.end(user ? JSON.stringify({ id: 1, name: 'registry', revoked: false, active: true, scopes: user.scopes, expires_at: user.expiresAt ?? null }) : '{"message":"401 Unauthorized"}');
+      return;
+    }
     if (url.pathname !== '/jwt/auth') {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end('{"message":"404 Not Found"}');

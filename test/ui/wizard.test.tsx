@@ -4,7 +4,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { App, type WizardDeps } from '../../src/ui/App.js';
+import { App, type WizardDeps, type WizardExit } from '../../src/ui/App.js';
 import { memoryStore, type Remembered } from '../../src/core/store.js';
 import type { WizardInit } from '../../src/core/wizard.js';
 import { HttpError, type HttpClient } from '../../src/core/http.js';
@@ -26,7 +26,7 @@ function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType
   const http = opts.http ?? fakeGitlabHttp({ [GOOD]: ['pull', 'push'], [PULL_ONLY]: ['pull'], [NO_SCOPE]: 403 }).client;
   const runner = opts.runner ?? fakeRunner();
   const store = memoryStore(opts.remembered);
-  const exits: Array<{ code: number; after?: string | undefined }> = [];
+  const exits: Array<{ code: number; after?: WizardExit | undefined }> = [];
   const deps: WizardDeps = {
     http,
     runner: runner.runner,
@@ -157,7 +157,7 @@ describe('whole wizard runs', () => {
     await w.wait('Logged in');
   });
 
-  test('troubleshoot: exits with the verdict code and the command that checks each link', async () => {
+  test('troubleshoot: exits with the verdict code and hands the answers and the in-memory token to doctor', async () => {
     const w = start();
     await toToken(w);
     await w.press('glpat-wrong', KEY.enter);
@@ -165,8 +165,10 @@ describe('whole wizard runs', () => {
     await w.press(KEY.down, KEY.down, KEY.enter);
     await tick(50);
     expect(w.exits[0]!.code).toBe(1);
-    expect(w.exits[0]!.after).toContain('gitlab-registry-login verify --gitlab https://gitlab.example.com --registry registry.gitlab.example.com --type personal-access-token');
-    expect(w.exits[0]!.after).not.toContain('glpat-wrong');
+    expect(w.exits[0]!.after).toEqual({
+      troubleshoot: { answers: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', access: 'push', username: 'alice', project: 'group/app' }, token: 'glpat-wrong' },
+    });
+    expect(w.frame()).not.toContain('glpat-wrong');
   });
 
   test('login-failed: the engine error is explained', async () => {

@@ -1,0 +1,98 @@
+import { createHttpClient, type HttpClient } from '../core/http.js';
+import { execaRunner, type Runner } from '../core/engine.js';
+import { realProbes, type NetProbes } from '../core/netprobe.js';
+import { runDoctor, sectionOf, type Check } from '../core/doctor.js';
+import { explainError } from '../core/explain.js';
+import { discoverRegistry } from '../core/registry.js';
+import { parseRegistry } from '../core/hosts.js';
+import { InputError } from '../core/errors.js';
+import { cleanToken, readStdin } from '../core/secret.js';
+import { answersFromFlags, readToken, type CommonFlags } from './request.js';
+import { paint, useColor, type IO } from './io.js';
+
+export interface DoctorOptions {
+  flags: CommonFlags & { error?: string };
+  io: IO;
+  http?: (o: { timeoutMs: number; caFile?: string; env: NodeJS.ProcessEnv }) => HttpClient;
+  runner?: Runner;
+  probes?: NetProbes;
+  now?: () => number;
+  /** A token already in memory (the wizard's troubleshooting): never read again from stdin. */
+  token?: string;
+}
+
+const MARK = { pass: '✔', warn: '⚠', fail: '✘', skip: '-' } as const;
+
+export function printChecks(io: IO, checks: Check[]): void {
+  const c = paint(useColor(io));
+  let section = '';
+  for (const k of checks) {
+    const s = sectionOf(k.id);
+    if (s !== section) {
+      io.stdout.write(`${section ? '\n' : ''}${c.bold(s)}\n`);
+      section = s;
+    }
+    const mark = k.status === 'pass' ? c.green(MARK.pass) : k.status === 'warn' ? c.yellow(MARK.warn) : k.status === 'fail' ? c.red(MARK.fail) : c.dim(MARK.skip);
+    io.stdout.write(`  ${mark} ${k.title}: ${k.status === 'skip' ? c.dim(k.detail) : k.detail}\n`);
+    if (k.fix && (k.status === 'fail' || k.status === 'warn')) io.stdout.write(`      ${c.bold('Fix:')} ${k.fix}\n`);
+  }
+  const failed = checks.filter((k) => k.status === 'fail').length;
+  const warned = checks.filter((k) => k.status === 'warn').length;
+  io.stdout.write(`\n${failed ? c.red(`${failed} failed`) : c.green('nothing failed')}${warned ? `, ${warned} warning${warned > 1 ? 's' : ''}` : ''}\n`);
+}
+
+/** `doctor --error TEXT`: explain a docker/podman error line. Exit 0 when recognised, 1 when not. */
+async function explain(opts: DoctorOptions, registry: string): Promise<number> {
+  const { io, flags } = opts;
+  const text = flags.error === '-' ? await readStdin(io.stdin) : flags.error!;
+  if (text.trim() === '') throw new InputError('--error needs the error text (or - to read it from stdin)', '--error');
+  const e = explainError(text, registry);
+  const json = flags.json === true;
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ ok: e !== undefined, recognised: e !== undefined, ...(e ? { id: e.id, verdict: e.verdict ?? null, cause: e.cause, fix: e.fix } : { cause: null, fix: 'Run `gitlab-registry-login doctor --registry HOST` to check every link.' }) }, null, 2)}\n`);
+  } else if (e) {
+    const c = paint(useColor(io));
+    io.stdout.write(`${c.bold('Cause:')} ${e.cause}\n${c.bold('Fix:')}   ${e.fix}\n`);
+  } else {
+    io.stdout.write('Not recognised: this error text is not one this tool knows.\nRun `gitlab-registry-login doctor --registry HOST [--token-stdin ...]` to check every link from docker to GitLab.\n');
+  }
+  return e ? 0 : 1;
+}
+
+export async function runDoctorCommand(opts: DoctorOptions): Promise<number> {
+  const { io, flags } = opts;
+  const a = answersFromFlags(flags);
+  if (flags.error !== undefined) return explain(opts, a.registry?.registry ?? '');
+  const token = opts.token ?? (flags.tokenStdin ? await readToken(io) : undefined);
+  if (token && a.credentialType && !a.username) throw new InputError('missing --username for the token given', '--username');
+  const http = (opts.http ?? createHttpClient)({ timeoutMs: a.timeoutMs, ...(a.caFile ? { caFile: a.caFile } : {}), env: io.env });
+  try {
+    let registry = a.registry;
+    if (!registry && a.gitlab) {
+      const found = await discoverRegistry(http, a.gitlab);
+      if (found) registry = parseRegistry(found.registry);
+    }
+    const checks = await runDoctor(
+      {
+        ...(registry ? { registry } : {}),
+        ...(a.gitlab ? { gitlab: a.gitlab } : {}),
+        ...(a.project ? { project: a.project } : {}),
+        ...(a.credentialType ? { credentialType: a.credentialType } : {}),
+        ...(a.username ? { username: a.username } : {}),
+        ...(token ? { token: cleanToken(token) } : {}),
+        access: a.access,
+        trustRealm: a.trustRealm,
+        engine: a.engine,
+        ...(a.caFile ? { caFile: a.caFile } : {}),
+        timeoutMs: a.timeoutMs,
+      },
+      { http, runner: opts.runner ?? execaRunner, env: io.env, probes: opts.probes ?? realProbes, ...(opts.now ? { now: opts.now } : {}) },
+    );
+    const ok = !checks.some((c) => c.status === 'fail');
+    if (a.json) io.stdout.write(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
+    else printChecks(io, checks);
+    return ok ? 0 : 1;
+  } finally {
+    http.close();
+  }
+}

@@ -1,0 +1,390 @@
+/** `doctor`: every link from the engine to GitLab, in order, each pass / warn / fail / skip with a fix. */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
+import { CREDENTIALS, requiredScopes, type Access, type CredentialType } from './credentials.js';
+import { dockerConfigDir, findOnPath, podmanAuthFile, resolveEngine, childEnv, type EngineChoice, type Runner } from './engine.js';
+import { gitlabBase, isLoopbackHost, type RegistryAddress } from './hosts.js';
+import { proxyFor, type HttpClient } from './http.js';
+import type { NetProbes } from './netprobe.js';
+import { decideRealm, fetchChallenge, type RegistryChallenge } from './registry.js';
+import { verifyCredential } from './verify.js';
+
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
+export interface Check {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  detail: string;
+  fix?: string;
+}
+
+export interface DoctorInput {
+  registry?: RegistryAddress;
+  gitlab?: URL;
+  project?: string;
+  credentialType?: CredentialType;
+  username?: string;
+  token?: string;
+  access: Access;
+  trustRealm: boolean;
+  engine: EngineChoice;
+  caFile?: string;
+  timeoutMs: number;
+}
+
+export interface DoctorDeps {
+  http: HttpClient;
+  runner: Runner;
+  env: NodeJS.ProcessEnv;
+  probes: NetProbes;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+}
+
+/** The order of the report, whatever order the checks ran in. */
+export const CHECK_ORDER = [
+  'engine.found',
+  'engine.daemon',
+  'docker.config',
+  'docker.helpers',
+  'docker.stored',
+  'docker.stored-accepted',
+  'network.proxy',
+  'network.dns',
+  'network.tcp',
+  'network.tls',
+  'registry.challenge',
+  'registry.realm',
+  'registry.realm-answers',
+  'registry.clock',
+  'credential.verify',
+  'credential.token-info',
+] as const;
+
+const TITLES: Record<string, string> = {
+  'network.proxy': 'Proxy',
+  'network.dns': 'DNS',
+  'network.tcp': 'TCP connect',
+  'network.tls': 'TLS',
+  'registry.realm': 'Token realm',
+  'registry.realm-answers': 'Token realm answers',
+  'registry.clock': 'Clock',
+};
+
+const SECTION: Record<string, string> = { engine: 'Engine', docker: 'Docker config', network: 'Network', registry: 'Registry', credential: 'Credential' };
+export const sectionOf = (id: string) => SECTION[id.split('.')[0]!] ?? id;
+
+const UNKNOWN_CA = /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT/;
+
+interface StoredCredential {
+  username: string;
+  secret: string;
+  source: string;
+}
+
+/** A credential's type guessed from its username, for the messages only. */
+function guessType(username: string): CredentialType {
+  if (username === 'gitlab-ci-token') return 'job-token';
+  if (username.startsWith('gitlab+deploy-token')) return 'deploy-token';
+  return 'personal-access-token';
+}
+
+function scrub(text: string, secret: string | undefined): string {
+  return secret ? text.split(secret).join('[token]') : text;
+}
+
+export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<Check[]> {
+  const now = deps.now ?? (() => Date.now());
+  const env = deps.env;
+  const checks: Check[] = [];
+  const add = (c: Check) => checks.push(c);
+  const registry = input.registry;
+
+  // Engine.
+  const engine = resolveEngine(input.engine, env);
+  if ('verdict' in engine) {
+    add({ id: 'engine.found', title: 'docker or podman', status: 'fail', detail: engine.message, fix: engine.fix });
+    add({ id: 'engine.daemon', title: 'Engine daemon', status: 'skip', detail: 'no engine' });
+  } else {
+    const v = await deps.runner(engine.file, ['--version'], { input: '', env: childEnv(env, input.token ?? ''), timeoutMs: 5000 });
+    const version = v.stdout.split('\n')[0]?.trim() || `${engine.engine} (version unknown)`;
+    add({ id: 'engine.found', title: `${engine.engine} found`, status: v.exitCode === 0 ? 'pass' : 'warn', detail: `${version} at ${engine.file}`, ...(v.exitCode === 0 ? {} : { fix: `\`${engine.engine} --version\` failed: reinstall it.` }) });
+    if (engine.engine === 'podman') {
+      add({ id: 'engine.daemon', title: 'Engine daemon', status: 'pass', detail: 'podman needs no daemon' });
+    } else {
+      const info = await deps.runner(engine.file, ['info', '--format', '{{.ServerVersion}}'], { input: '', env: childEnv(env, input.token ?? ''), timeoutMs: 5000 });
+      add(
+        info.exitCode === 0 && info.stdout.trim()
+          ? { id: 'engine.daemon', title: 'Docker daemon', status: 'pass', detail: `running (${info.stdout.trim()})` }
+          : {
+              id: 'engine.daemon',
+              title: 'Docker daemon',
+              status: 'warn',
+              detail: 'not running or not reachable: `docker login` works without it, `docker pull`/`push` do not',
+              fix: 'Start Docker (Docker Desktop, or `sudo systemctl start docker`), and check that you may use its socket (the docker group).',
+            },
+      );
+    }
+  }
+
+  // Docker config: readable, valid JSON, helpers present, a credential stored for this registry.
+  const isPodman = !('verdict' in engine) && engine.engine === 'podman';
+  const configFile = isPodman ? podmanAuthFile(env) : path.join(dockerConfigDir(env), 'config.json');
+  let config: { auths?: Record<string, { auth?: string; username?: string; password?: string }>; credsStore?: string; credHelpers?: Record<string, string> } | undefined;
+  let configOk = true;
+  try {
+    const text = readFileSync(configFile, 'utf8');
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+      config = parsed as typeof config;
+      add({ id: 'docker.config', title: 'Config file', status: 'pass', detail: `${configFile} is valid` });
+    } catch (e) {
+      configOk = false;
+      add({ id: 'docker.config', title: 'Config file', status: 'fail', detail: `${configFile} is not valid JSON (${(e as Error).message.split('\n')[0]})`, fix: `Repair ${configFile} or move it aside; ${isPodman ? 'podman' : 'docker'} writes a new one at the next login.` });
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') add({ id: 'docker.config', title: 'Config file', status: 'pass', detail: `${configFile} does not exist yet (written at the first login)` });
+    else {
+      configOk = false;
+      add({ id: 'docker.config', title: 'Config file', status: 'fail', detail: `${configFile} cannot be read (${code})`, fix: `Check the owner and permissions of ${configFile}.` });
+    }
+  }
+  const helpers = new Map<string, string>();
+  if (config?.credsStore) helpers.set(config.credsStore, 'credsStore');
+  for (const [host, name] of Object.entries(config?.credHelpers ?? {})) if (typeof name === 'string') helpers.set(name, `credHelpers["${host}"]`);
+  const missing = [...helpers].filter(([name]) => !findOnPath(`docker-credential-${name}`, env));
+  if (!configOk) add({ id: 'docker.helpers', title: 'Credential helpers', status: 'skip', detail: 'the config file could not be read' });
+  else if (helpers.size === 0) add({ id: 'docker.helpers', title: 'Credential helpers', status: 'pass', detail: 'none: credentials are kept in the config file (base64, not encrypted)' });
+  else if (missing.length === 0) add({ id: 'docker.helpers', title: 'Credential helpers', status: 'pass', detail: [...helpers.keys()].map((n) => `docker-credential-${n}`).join(', ') + ' on PATH' });
+  else
+    add({
+      id: 'docker.helpers',
+      title: 'Credential helpers',
+      status: 'fail',
+      detail: missing.map(([n, where]) => `${where} names docker-credential-${n}, which is not on PATH`).join('; '),
+      fix: `Install ${missing.map(([n]) => `docker-credential-${n}`).join(', ')}, or remove the entry from ${configFile} (logins are then kept in the file).`,
+    });
+
+  let stored: StoredCredential | undefined;
+  if (!registry) add({ id: 'docker.stored', title: 'Stored login', status: 'skip', detail: 'no registry given (--registry or --gitlab)' });
+  else if (!configOk) add({ id: 'docker.stored', title: 'Stored login', status: 'skip', detail: 'the config file could not be read' });
+  else {
+    const helper = config?.credHelpers?.[registry.registry] ?? config?.credsStore;
+    if (helper && findOnPath(`docker-credential-${helper}`, env)) {
+      const r = await deps.runner(findOnPath(`docker-credential-${helper}`, env)!, ['get'], { input: registry.registry, env, timeoutMs: 5000 });
+      try {
+        const j = JSON.parse(r.stdout) as { Username?: string; Secret?: string };
+        if (r.exitCode === 0 && j.Username && j.Secret) stored = { username: j.Username, secret: j.Secret, source: `docker-credential-${helper}` };
+      } catch {
+        /* none stored */
+      }
+    } else {
+      const entry = config?.auths?.[registry.registry] ?? config?.auths?.[`https://${registry.registry}`];
+      if (entry?.auth) {
+        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const i = decoded.indexOf(':');
+        if (i > 0) stored = { username: decoded.slice(0, i), secret: decoded.slice(i + 1), source: configFile };
+      } else if (entry?.username && entry.password) stored = { username: entry.username, secret: entry.password, source: configFile };
+    }
+    add(
+      stored
+        ? { id: 'docker.stored', title: 'Stored login', status: 'pass', detail: `a login for ${registry.registry} as ${stored.username} (${stored.source})` }
+        : { id: 'docker.stored', title: 'Stored login', status: 'warn', detail: `not logged in to ${registry.registry}`, fix: 'Log in: `gitlab-registry-login login` (or run it without a command for the wizard).' },
+    );
+  }
+
+  // Network.
+  let tcpOk = true;
+  if (!registry) {
+    for (const id of ['network.proxy', 'network.dns', 'network.tcp', 'network.tls'] as const) add({ id, title: TITLES[id] ?? id, status: 'skip', detail: 'no registry given (--registry or --gitlab)' });
+  } else {
+    const port = registry.port ?? 443;
+    const proxy = proxyFor(new URL(`https://${registry.registry}/`), env);
+    add({
+      id: 'network.proxy',
+      title: 'Proxy',
+      status: 'pass',
+      detail: proxy ? `${proxy.protocol}//${proxy.host} is used for ${registry.registry} (HTTPS_PROXY; docker uses it too, the daemon has its own)` : `no proxy for ${registry.registry}`,
+    });
+    let resolves = true;
+    if (isIP(registry.hostname) || registry.hostname === 'localhost') add({ id: 'network.dns', title: 'DNS', status: 'skip', detail: `${registry.hostname} needs no lookup` });
+    else {
+      try {
+        const addrs = await deps.probes.lookup(registry.hostname);
+        add({ id: 'network.dns', title: 'DNS', status: 'pass', detail: `${registry.hostname} → ${addrs.slice(0, 3).join(', ')}` });
+      } catch (e) {
+        resolves = proxy !== undefined;
+        add({ id: 'network.dns', title: 'DNS', status: proxy ? 'warn' : 'fail', detail: `${registry.hostname} does not resolve (${(e as NodeJS.ErrnoException).code ?? 'error'})${proxy ? '; the proxy may resolve it' : ''}`, fix: 'Check the spelling; for an internal instance connect the VPN; check /etc/resolv.conf.' });
+      }
+    }
+    if (!resolves) {
+      tcpOk = false;
+      add({ id: 'network.tcp', title: 'TCP connect', status: 'skip', detail: 'the name does not resolve' });
+    } else {
+      try {
+        await deps.probes.connect(registry.hostname, port, Math.min(input.timeoutMs, 10_000));
+        add({ id: 'network.tcp', title: 'TCP connect', status: 'pass', detail: `${registry.registry} port ${port} accepts connections` });
+      } catch (e) {
+        tcpOk = proxy !== undefined;
+        add({ id: 'network.tcp', title: 'TCP connect', status: proxy ? 'warn' : 'fail', detail: `cannot connect to ${registry.hostname} port ${port} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, fix: 'Check the port (self-managed registries are often on 5050 or a registry.HOST name), firewalls and the VPN.' });
+      }
+    }
+  }
+
+  // Registry: the challenge decides whether TLS applies (plain HTTP on loopback).
+  let challenge: RegistryChallenge | undefined;
+  if (registry) {
+    const c = await fetchChallenge(deps.http, registry);
+    if ('verdict' in c) add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'fail', detail: c.message, fix: c.fix });
+    else {
+      challenge = c;
+      add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'pass', detail: `Bearer realm="${c.realm}"${c.service ? `, service="${c.service}"` : ''}` });
+    }
+  } else add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'skip', detail: 'no registry given' });
+
+  if (registry) {
+    const plain = challenge?.baseUrl.startsWith('http:') === true;
+    if (plain) add({ id: 'network.tls', title: 'TLS', status: 'skip', detail: 'the loopback registry answers plain HTTP' });
+    else if (!tcpOk) add({ id: 'network.tls', title: 'TLS', status: 'skip', detail: 'no connection' });
+    else {
+      const port = registry.port ?? 443;
+      try {
+        const t = await deps.probes.tls(registry.hostname, port, Math.min(input.timeoutMs, 10_000), input.caFile);
+        const days = t.validTo ? Math.floor((t.validTo.getTime() - now()) / 86_400_000) : undefined;
+        const about = `${t.subject ? `certificate for ${t.subject}` : 'certificate'}${t.issuer ? ` issued by ${t.issuer}` : ''}${days !== undefined ? `, valid ${days} more days` : ''}`;
+        if (t.authorized) {
+          add(days !== undefined && days < 14 ? { id: 'network.tls', title: 'TLS', status: 'warn', detail: about, fix: 'The certificate expires soon: tell the instance admin.' } : { id: 'network.tls', title: 'TLS', status: 'pass', detail: about });
+        } else if (UNKNOWN_CA.test(t.error ?? '')) {
+          add({
+            id: 'network.tls',
+            title: 'TLS',
+            status: 'fail',
+            detail: `${about}: not signed by a CA this machine trusts (${t.error})`,
+            fix: `Get your organisation's CA certificate; for this tool set NODE_EXTRA_CA_CERTS=ca.pem or pass --ca-file ca.pem; for docker put it in /etc/docker/certs.d/${registry.registry}/ca.crt.`,
+          });
+        } else if (t.error === 'CERT_HAS_EXPIRED') add({ id: 'network.tls', title: 'TLS', status: 'fail', detail: `${about}: expired`, fix: 'The certificate has expired: tell the instance admin.' });
+        else if (t.error === 'ERR_TLS_CERT_ALTNAME_INVALID') add({ id: 'network.tls', title: 'TLS', status: 'fail', detail: `${about}: not valid for ${registry.hostname}`, fix: 'Use the host name the certificate is for, or tell the instance admin.' });
+        else add({ id: 'network.tls', title: 'TLS', status: 'fail', detail: `${about}: ${t.error}`, fix: 'Tell the instance admin.' });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? '';
+        add({ id: 'network.tls', title: 'TLS', status: 'fail', detail: `no TLS handshake with ${registry.registry} (${code || (e as Error).message})`, fix: /WRONG_VERSION|EPROTO/.test(code) ? 'The port answers plain HTTP: the registry must use HTTPS off loopback.' : 'Check the host and port.' });
+      }
+    }
+  }
+
+  let gitlab: string | undefined;
+  if (challenge) {
+    const d = decideRealm(challenge.realm, input.gitlab, input.trustRealm);
+    if ('verdict' in d) add({ id: 'registry.realm', title: 'Token realm', status: 'fail', detail: d.message, fix: d.fix });
+    else {
+      gitlab = d.gitlab;
+      const plain = d.realm.protocol === 'http:';
+      add(
+        plain
+          ? { id: 'registry.realm', title: 'Token realm', status: 'warn', detail: `${d.realm.origin} is plain HTTP (allowed on loopback only)` }
+          : { id: 'registry.realm', title: 'Token realm', status: 'pass', detail: `${d.realm.origin} over HTTPS${input.gitlab ? `, on the instance ${input.gitlab.host}` : ''}` },
+      );
+      const url = new URL(d.realm.href);
+      if (challenge.service) url.searchParams.set('service', challenge.service);
+      try {
+        const r = await deps.http.get(url.href);
+        let json = true;
+        try {
+          JSON.parse(r.body);
+        } catch {
+          json = false;
+        }
+        add(
+          [200, 401, 403].includes(r.status) && json
+            ? { id: 'registry.realm-answers', title: 'Token realm answers', status: 'pass', detail: `HTTP ${r.status} from ${d.realm.host}` }
+            : { id: 'registry.realm-answers', title: 'Token realm answers', status: 'fail', detail: `${d.realm.host} answered HTTP ${r.status}${json ? '' : ' without JSON'}, not like GitLab's token endpoint`, fix: "The registry's auth.token.realm is wrong, or something in front of GitLab answers instead: tell the instance admin." },
+        );
+      } catch (e) {
+        add({ id: 'registry.realm-answers', title: 'Token realm answers', status: 'fail', detail: `${d.realm.host} cannot be reached: ${(e as Error).message}`, fix: 'Check the network, VPN and HTTPS_PROXY.' });
+      }
+    }
+    if (challenge.date) {
+      const skew = Math.round((now() - Date.parse(challenge.date)) / 1000);
+      add(
+        Math.abs(skew) > 60
+          ? { id: 'registry.clock', title: 'Clock', status: 'fail', detail: `this machine's clock is ${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} the registry's`, fix: 'Registry tokens live minutes: set the clock right (NTP: `timedatectl set-ntp true`).' }
+          : { id: 'registry.clock', title: 'Clock', status: 'pass', detail: `within ${Math.abs(skew)} s of the registry's` },
+      );
+    } else add({ id: 'registry.clock', title: 'Clock', status: 'skip', detail: 'the registry sent no Date header' });
+  } else {
+    for (const id of ['registry.realm', 'registry.realm-answers', 'registry.clock'] as const) add({ id, title: TITLES[id] ?? id, status: 'skip', detail: 'no registry challenge' });
+  }
+
+  // The stored login, and the given token: are they accepted by GitLab?
+  const verifyWith = async (username: string, token: string, type: CredentialType) =>
+    verifyCredential(
+      {
+        registry: registry!,
+        ...(input.gitlab ? { gitlab: input.gitlab } : {}),
+        credentialType: type,
+        username,
+        token,
+        access: input.access,
+        ...(input.project ? { project: input.project } : {}),
+        trustRealm: input.trustRealm,
+        knownRealm: { baseUrl: challenge!.baseUrl, realm: challenge!.realm, ...(challenge!.service ? { service: challenge!.service } : {}) },
+      },
+      { http: deps.http },
+    );
+  if (stored && challenge && gitlab) {
+    const v = await verifyWith(stored.username, stored.secret, guessType(stored.username));
+    add(
+      v.ok
+        ? { id: 'docker.stored-accepted', title: 'Stored login accepted', status: 'pass', detail: scrub(v.message, stored.secret) }
+        : { id: 'docker.stored-accepted', title: 'Stored login accepted', status: 'fail', detail: `the stored login for ${stored.username} no longer works: ${scrub(v.message, stored.secret)}`, fix: scrub(v.fix, stored.secret) },
+    );
+  } else add({ id: 'docker.stored-accepted', title: 'Stored login accepted', status: 'skip', detail: stored ? 'the registry or its realm failed above' : 'no stored login' });
+
+  if (input.token && challenge && gitlab) {
+    const type = input.credentialType ?? 'personal-access-token';
+    const v = await verifyWith(input.username ?? 'gitlab', input.token, type);
+    add(v.ok ? { id: 'credential.verify', title: 'The given token', status: 'pass', detail: v.message } : { id: 'credential.verify', title: 'The given token', status: 'fail', detail: v.message, fix: v.fix });
+    if (type === 'personal-access-token') add(await tokenInfo(deps.http, gitlab, input.token, input.access, now()));
+    else add({ id: 'credential.token-info', title: 'Token scopes and expiry', status: 'skip', detail: `GitLab shows these only for personal access tokens (${CREDENTIALS[type].label.toLowerCase()} given)` });
+  } else {
+    const why = input.token ? 'the registry or its realm failed above' : 'no token given (--token-stdin)';
+    add({ id: 'credential.verify', title: 'The given token', status: 'skip', detail: why });
+    add({ id: 'credential.token-info', title: 'Token scopes and expiry', status: 'skip', detail: why });
+  }
+
+  const rank = (id: string) => CHECK_ORDER.indexOf(id as (typeof CHECK_ORDER)[number]);
+  return checks.sort((a, b) => rank(a.id) - rank(b.id));
+}
+
+/** A personal access token's scopes and expiry from GitLab's API (sent only to the instance, as the realm). */
+async function tokenInfo(http: HttpClient, gitlab: string, token: string, access: Access, nowMs: number): Promise<Check> {
+  const id = 'credential.token-info';
+  const title = 'Token scopes and expiry';
+  const base = gitlab.replace(/\/+$/, '');
+  const u = new URL(`${base}/api/v4/personal_access_tokens/self`);
+  if (u.protocol !== 'https:' && !isLoopbackHost(u.hostname)) return { id, title, status: 'skip', detail: 'the instance is not HTTPS' };
+  try {
+    const r = await http.get(u.href, { 'private-token': token });
+    if (r.status === 404) return { id, title, status: 'skip', detail: 'this GitLab has no personal_access_tokens/self API' };
+    if (r.status !== 200) return { id, title, status: 'skip', detail: `GitLab answered HTTP ${r.status}` };
+    const j = JSON.parse(r.body) as { scopes?: unknown; expires_at?: unknown; active?: unknown; revoked?: unknown };
+    const scopes = Array.isArray(j.scopes) ? j.scopes.filter((s): s is string => typeof s === 'string') : [];
+    const expires = typeof j.expires_at === 'string' ? j.expires_at : undefined;
+    const days = expires ? Math.floor((Date.parse(`${expires}T00:00:00Z`) - nowMs) / 86_400_000) : undefined;
+    const detail = `scopes: ${scopes.join(', ') || 'none'}; ${expires ? `expires ${expires} (${days} days)` : 'never expires'}`;
+    const need = requiredScopes(access);
+    const has = (s: string) => scopes.includes(s) || scopes.includes('api') || (s === 'read_registry' && scopes.includes('read_api'));
+    const lacking = need.filter((s) => !has(s));
+    if (j.revoked === true || j.active === false) return { id, title, status: 'fail', detail: `${detail}; the token is ${j.revoked === true ? 'revoked' : 'inactive'}`, fix: 'Create a new personal access token.' };
+    if (lacking.length) return { id, title, status: 'fail', detail, fix: `The token lacks ${lacking.join(' and ')}: create one with ${need.join(' and ')}.` };
+    if (days !== undefined && days <= 7) return { id, title, status: 'warn', detail, fix: 'The token expires within a week: create its successor now.' };
+    return { id, title, status: 'pass', detail };
+  } catch (e) {
+    return { id, title, status: 'skip', detail: `could not ask GitLab: ${(e as Error).message}` };
+  }
+}
+
+export { gitlabBase };
