@@ -18,6 +18,11 @@ Verdicts (--json "verdict"):
   login-failed             docker/podman login failed after verification passed
   engine-missing           neither docker nor podman found
 
+In a GitLab CI/CD job, --ci reads CI_REGISTRY, CI_REGISTRY_USER/CI_REGISTRY_PASSWORD (default),
+CI_JOB_TOKEN (--type job-token) or CI_DEPLOY_USER/CI_DEPLOY_PASSWORD (--type deploy-token),
+CI_PROJECT_PATH and CI_SERVER_URL. A .gitlab-registry-login.json at the repository root answers
+instance, registry, project, type and access; flags win over it.
+
 Exit codes: 0 ok · 1 rejected, short of access, untrusted realm, engine login failed
             2 usage or bad input · 3 unreachable, TLS failure, not a registry
             130 interrupted (Ctrl-C) · 143 terminated
@@ -58,14 +63,38 @@ async function main(argv: string[]): Promise<number> {
 
   common(program.command('verify'))
     .description('verify a credential against the registry; changes nothing')
+    .option('--ci', 'in a GitLab CI/CD job: take registry, user, token, project and instance from its variables')
     .addOption(new Option('--engine <engine>').hideHelp())
     .addHelpText('after', AFTER)
     .action(check('verify'));
   common(program.command('login'))
     .description('verify, then docker/podman login with the token on stdin')
+    .option('--ci', 'in a GitLab CI/CD job: take registry, user, token, project and instance from its variables')
     .option('--engine <engine>', 'docker, podman or auto (docker if present)', undefined)
     .addHelpText('after', AFTER)
     .action(check('login'));
+
+  program
+    .command('logout')
+    .description("run the engine's logout for the registry and say what was removed")
+    .option('--registry <host[:port]>', 'the registry to log out of')
+    .option('--engine <engine>', 'docker, podman or auto', undefined)
+    .option('--json', 'print one JSON object')
+    .action(async (flags: Record<string, unknown>) => {
+      const { runLogout } = await import('./commands/logout.js');
+      const { processIO } = await import('./commands/io.js');
+      code = await runLogout({ flags, io: processIO() });
+    });
+  program
+    .command('snippet')
+    .description('print a ready .gitlab-ci.yml job that logs in with a CI/CD credential')
+    .option('--type <type>', 'ci-registry-password, job-token or deploy-token')
+    .option('--access <access>', 'pull, or push (push includes pull)')
+    .action(async (flags: Record<string, unknown>) => {
+      const { runSnippet } = await import('./commands/snippet.js');
+      const { processIO } = await import('./commands/io.js');
+      code = runSnippet({ flags, io: processIO() });
+    });
 
   common(program.command('doctor'))
     .description('check every link from docker to GitLab, or explain an error text; changes nothing')

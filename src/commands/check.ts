@@ -5,7 +5,7 @@ import { parseRegistry, isLoopbackHost } from '../core/hosts.js';
 import { engineLogin, execaRunner, resolveEngine, type Runner } from '../core/engine.js';
 import { verifyCredential, type VerifyResult } from '../core/verify.js';
 import { exitCodeFor, verdict, EXIT } from '../core/verdict.js';
-import { answersFromFlags, readToken, requireComplete, type CommonFlags } from './request.js';
+import { answersFromFlags, readToken, requireComplete, resolveFlags, type CommonFlags } from './request.js';
 import { bareResult, printResult, toCommandResult, type CommandResult } from './report.js';
 import type { IO } from './io.js';
 
@@ -25,10 +25,12 @@ export interface CheckOutcome {
 
 /** `verify` and `login`: the same verification; `login` then runs the engine only if it passed. */
 export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
-  const { io, flags } = opts;
+  const { io } = opts;
+  const resolved = resolveFlags(opts.flags, io.env);
+  const flags = resolved.flags;
   const answers = answersFromFlags(flags);
-  requireComplete(answers, flags);
-  const token = await readToken(io);
+  requireComplete(answers, flags, resolved.token !== undefined);
+  const token = resolved.token ?? (await readToken(io, answers.timeoutMs));
   const http = (opts.http ?? createHttpClient)({ timeoutMs: answers.timeoutMs, ...(answers.caFile ? { caFile: answers.caFile } : {}), env: io.env });
   try {
     let registry = answers.registry;

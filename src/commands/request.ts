@@ -4,6 +4,8 @@ import { parseGitlabUrl, parseProject, parseRegistry, type RegistryAddress } fro
 import { checkUsername, cleanToken, readStdin } from '../core/secret.js';
 import { ENGINES, type EngineChoice } from '../core/engine.js';
 import type { IO } from './io.js';
+import { loadTeamFile, type TeamFile } from '../core/teamfile.js';
+import { ciAnswers } from '../core/ci.js';
 
 /** The flags shared by verify, login and doctor, as commander hands them over. */
 export interface CommonFlags {
@@ -19,6 +21,7 @@ export interface CommonFlags {
   timeout?: string;
   caFile?: string;
   trustRealm?: boolean;
+  ci?: boolean;
 }
 
 export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
@@ -66,17 +69,51 @@ export function answersFromFlags(flags: CommonFlags): Answers {
 }
 
 /** What a non-interactive run must have; names the flags to add when something is missing. */
-export function requireComplete(a: Answers, flags: CommonFlags): asserts a is Answers & { credentialType: CredentialType; username: string } {
+export function requireComplete(a: Answers, flags: CommonFlags, haveToken = false): asserts a is Answers & { credentialType: CredentialType; username: string } {
   const missing: string[] = [];
   if (!a.registry && !a.gitlab) missing.push('--registry HOST (or --gitlab URL)');
   if (!a.credentialType) missing.push(`--type (${CREDENTIAL_TYPES.join('|')})`);
   else if (!a.username) missing.push(`--username (${CREDENTIALS[a.credentialType].usernameHint})`);
-  if (!flags.tokenStdin) missing.push('--token-stdin (with the token piped in)');
+  if (!flags.tokenStdin && !haveToken) missing.push('--token-stdin (with the token piped in), or --ci in a GitLab CI/CD job');
   if (missing.length) throw new InputError(`missing ${missing.join(', ')}`);
 }
 
-/** The token, read and cleaned in one place. */
-export async function readToken(io: IO): Promise<string> {
+/** The token, read and cleaned in one place; a pipe that never closes is given up on after `waitMs`. */
+export async function readToken(io: IO, waitMs = 15_000): Promise<string> {
   if (io.stdin.isTTY) throw new InputError('--token-stdin reads the token from a pipe, e.g. `printf %s "$TOKEN" | gitlab-registry-login ...`', '--token-stdin');
-  return cleanToken(await readStdin(io.stdin));
+  return cleanToken(await readStdin(io.stdin, 64 * 1024, waitMs));
+}
+
+/** Flags, with the team file's answers under them (flags win). */
+export function withTeamFile(flags: CommonFlags, team: TeamFile | undefined): CommonFlags {
+  if (!team) return flags;
+  return {
+    ...flags,
+    ...(flags.gitlab === undefined && team.instance ? { gitlab: team.instance } : {}),
+    ...(flags.registry === undefined && team.registry ? { registry: team.registry } : {}),
+    ...(flags.project === undefined && team.project ? { project: team.project } : {}),
+    ...(flags.type === undefined && team.type ? { type: team.type } : {}),
+    ...(flags.access === undefined && team.access ? { access: team.access } : {}),
+  };
+}
+
+/**
+ * Everything a non-interactive command starts from: the team file under the flags, and with --ci the job's
+ * predefined variables (the token among them, never in argv).
+ */
+export function resolveFlags(flags: CommonFlags, env: NodeJS.ProcessEnv, cwd = process.cwd()): { flags: CommonFlags; token?: string } {
+  const merged = withTeamFile(flags, loadTeamFile(cwd));
+  if (!merged.ci) return { flags: merged };
+  const ci = ciAnswers(env, (merged.type as CredentialType | undefined) ?? 'ci-registry-password');
+  return {
+    flags: {
+      ...merged,
+      type: ci.credentialType,
+      registry: merged.registry ?? ci.registry,
+      ...(merged.gitlab === undefined && ci.gitlab ? { gitlab: ci.gitlab } : {}),
+      ...(merged.project === undefined && ci.project ? { project: ci.project } : {}),
+      username: merged.username ?? ci.username,
+    },
+    token: cleanToken(ci.token, ci.tokenVariable),
+  };
 }

@@ -1,9 +1,8 @@
 /** `doctor`: every link from the engine to GitLab, in order, each pass / warn / fail / skip with a fix. */
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import path from 'node:path';
 import { CREDENTIALS, requiredScopes, type Access, type CredentialType } from './credentials.js';
-import { dockerConfigDir, findOnPath, podmanAuthFile, resolveEngine, childEnv, type EngineChoice, type Runner } from './engine.js';
+import { findOnPath, resolveEngine, childEnv, type EngineChoice, type Runner } from './engine.js';
+import { readEngineConfig, readStoredLogin, type StoredLogin } from './stored.js';
 import { gitlabBase, isLoopbackHost, type RegistryAddress } from './hosts.js';
 import { proxyFor, type HttpClient } from './http.js';
 import type { NetProbes } from './netprobe.js';
@@ -77,12 +76,6 @@ export const sectionOf = (id: string) => SECTION[id.split('.')[0]!] ?? id;
 
 const UNKNOWN_CA = /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT/;
 
-interface StoredCredential {
-  username: string;
-  secret: string;
-  source: string;
-}
-
 /** A credential's type guessed from its username, for the messages only. */
 function guessType(username: string): CredentialType {
   if (username === 'gitlab-ci-token') return 'job-token';
@@ -130,28 +123,20 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
 
   // Docker config: readable, valid JSON, helpers present, a credential stored for this registry.
   const isPodman = !('verdict' in engine) && engine.engine === 'podman';
-  const configFile = isPodman ? podmanAuthFile(env) : path.join(dockerConfigDir(env), 'config.json');
-  let config: { auths?: Record<string, { auth?: string; username?: string; password?: string }>; credsStore?: string; credHelpers?: Record<string, string> } | undefined;
-  let configOk = true;
-  try {
-    const text = readFileSync(configFile, 'utf8');
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
-      config = parsed as typeof config;
-      add({ id: 'docker.config', title: 'Config file', status: 'pass', detail: `${configFile} is valid` });
-    } catch (e) {
-      configOk = false;
-      add({ id: 'docker.config', title: 'Config file', status: 'fail', detail: `${configFile} is not valid JSON (${(e as Error).message.split('\n')[0]})`, fix: `Repair ${configFile} or move it aside; ${isPodman ? 'podman' : 'docker'} writes a new one at the next login.` });
-    }
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') add({ id: 'docker.config', title: 'Config file', status: 'pass', detail: `${configFile} does not exist yet (written at the first login)` });
-    else {
-      configOk = false;
-      add({ id: 'docker.config', title: 'Config file', status: 'fail', detail: `${configFile} cannot be read (${code})`, fix: `Check the owner and permissions of ${configFile}.` });
-    }
-  }
+  const read = readEngineConfig(isPodman ? 'podman' : 'docker', env);
+  const configFile = read.file;
+  const config = 'config' in read ? read.config : undefined;
+  const configOk = !('error' in read);
+  if ('error' in read) {
+    add({
+      id: 'docker.config',
+      title: 'Config file',
+      status: 'fail',
+      detail: `${configFile} ${read.error}`,
+      fix: read.code ? `Check the owner and permissions of ${configFile}.` : `Repair ${configFile} or move it aside; ${isPodman ? 'podman' : 'docker'} writes a new one at the next login.`,
+    });
+  } else if ('missing' in read) add({ id: 'docker.config', title: 'Config file', status: 'pass', detail: `${configFile} does not exist yet (written at the first login)` });
+  else add({ id: 'docker.config', title: 'Config file', status: 'pass', detail: `${configFile} is valid` });
   const helpers = new Map<string, string>();
   if (config?.credsStore) helpers.set(config.credsStore, 'credsStore');
   for (const [host, name] of Object.entries(config?.credHelpers ?? {})) if (typeof name === 'string') helpers.set(name, `credHelpers["${host}"]`);
@@ -168,27 +153,11 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
       fix: `Install ${missing.map(([n]) => `docker-credential-${n}`).join(', ')}, or remove the entry from ${configFile} (logins are then kept in the file).`,
     });
 
-  let stored: StoredCredential | undefined;
+  let stored: StoredLogin | undefined;
   if (!registry) add({ id: 'docker.stored', title: 'Stored login', status: 'skip', detail: 'no registry given (--registry or --gitlab)' });
   else if (!configOk) add({ id: 'docker.stored', title: 'Stored login', status: 'skip', detail: 'the config file could not be read' });
   else {
-    const helper = config?.credHelpers?.[registry.registry] ?? config?.credsStore;
-    if (helper && findOnPath(`docker-credential-${helper}`, env)) {
-      const r = await deps.runner(findOnPath(`docker-credential-${helper}`, env)!, ['get'], { input: registry.registry, env, timeoutMs: 5000 });
-      try {
-        const j = JSON.parse(r.stdout) as { Username?: string; Secret?: string };
-        if (r.exitCode === 0 && j.Username && j.Secret) stored = { username: j.Username, secret: j.Secret, source: `docker-credential-${helper}` };
-      } catch {
-        /* none stored */
-      }
-    } else {
-      const entry = config?.auths?.[registry.registry] ?? config?.auths?.[`https://${registry.registry}`];
-      if (entry?.auth) {
-        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-        const i = decoded.indexOf(':');
-        if (i > 0) stored = { username: decoded.slice(0, i), secret: decoded.slice(i + 1), source: configFile };
-      } else if (entry?.username && entry.password) stored = { username: entry.username, secret: entry.password, source: configFile };
-    }
+    stored = await readStoredLogin(config, configFile, registry.registry, env, deps.runner);
     add(
       stored
         ? { id: 'docker.stored', title: 'Stored login', status: 'pass', detail: `a login for ${registry.registry} as ${stored.username} (${stored.source})` }

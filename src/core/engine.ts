@@ -207,3 +207,21 @@ export async function engineLogin(req: EngineLoginRequest, run: Runner = execaRu
     ...(warning ? { warning } : {}),
   };
 }
+
+export interface EngineLogoutResult {
+  /** Whether a login was there to remove. */
+  removed: boolean;
+  message: string;
+  ok: boolean;
+}
+
+/** `docker|podman logout REGISTRY`, saying what was removed (the engines say "removing" either way). */
+export async function engineLogout(req: { engine: EngineName; file: string; registry: string; hadLogin: { username: string; source: string } | undefined; env: NodeJS.ProcessEnv; timeoutMs: number }, run: Runner = execaRunner): Promise<EngineLogoutResult> {
+  if (!req.hadLogin) return { removed: false, ok: true, message: `There was no ${req.engine} login for ${req.registry}; nothing to remove.` };
+  const r = await run(req.file, ['logout', req.registry], { input: '', env: req.env, timeoutMs: req.timeoutMs });
+  if (r.exitCode !== 0) {
+    const c = classifyEngineError(`${r.stdout}\n${r.stderr}`, req.registry);
+    return { removed: false, ok: false, message: `${req.engine} logout failed: ${c.message}` };
+  }
+  return { removed: true, ok: true, message: `Removed the login for ${req.registry} (${req.hadLogin.username}) from ${req.hadLogin.source}.` };
+}

@@ -18,10 +18,3 @@ export function tokenPage(gitlab: string, type: CredentialType, access: Access, 
       return undefined;
   }
 }
-
-/** A `.gitlab-ci.yml` login line for the CI-only credential types. */
-export function ciLoginLine(type: CredentialType): string {
-  return type === 'job-token'
-    ? 'echo "$CI_JOB_TOKEN" | docker login "$CI_REGISTRY" -u gitlab-ci-token --password-stdin'
-    : 'echo "$CI_REGISTRY_PASSWORD" | docker login "$CI_REGISTRY" -u "$CI_REGISTRY_USER" --password-stdin';
-}

@@ -29,15 +29,35 @@ export function checkUsername(raw: string, flag = '--username'): string {
   return name;
 }
 
-/** Read all of standard input (for --token-stdin), with a size cap. */
-export async function readStdin(stream: NodeJS.ReadableStream = process.stdin, cap = 64 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of stream) {
-    const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
-    size += b.length;
-    if (size > cap) throw new InputError(`standard input is larger than ${cap / 1024} KiB; expected one token`, '--token-stdin');
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** Read all of standard input (for --token-stdin), with a size cap and a limit on how long to wait for its end. */
+export function readStdin(stream: NodeJS.ReadableStream = process.stdin, cap = 64 * 1024, waitMs = 15_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      stream.removeListener('data', onData);
+      stream.removeListener('end', onEnd);
+      stream.removeListener('error', onError);
+      if (err) {
+        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+        reject(err);
+      } else resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onData = (c: Buffer | string) => {
+      const b = typeof c === 'string' ? Buffer.from(c) : c;
+      size += b.length;
+      if (size > cap) done(new InputError(`standard input is larger than ${cap / 1024} KiB; expected one token`, '--token-stdin'));
+      else chunks.push(b);
+    };
+    const onEnd = () => done();
+    const onError = (e: Error) => done(new InputError(`cannot read standard input: ${e.message}`, '--token-stdin'));
+    const timer = setTimeout(
+      () => done(new InputError(`standard input did not end within ${Math.round(waitMs / 1000)} s; pipe the token in (printf %s "$TOKEN" | ...) and close it`, '--token-stdin')),
+      waitMs,
+    );
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+  });
 }

@@ -1,4 +1,5 @@
-import { answersFromFlags, type CommonFlags } from '../commands/request.js';
+import { answersFromFlags, withTeamFile, type CommonFlags } from '../commands/request.js';
+import { loadTeamFile } from '../core/teamfile.js';
 import { createHttpClient } from '../core/http.js';
 import { execaRunner, stopChildren } from '../core/engine.js';
 import { fetchChallenge } from '../core/registry.js';
@@ -16,7 +17,8 @@ export function canPrompt(stdin: { isTTY?: boolean }, stdout: { isTTY?: boolean 
 }
 
 export async function runWizardCommand(rawFlags: Record<string, unknown>): Promise<number> {
-  const flags = rawFlags as CommonFlags & { forget?: boolean };
+  // The team's .gitlab-registry-login.json answers what it can; flags win over it. Those are not asked.
+  const flags = withTeamFile(rawFlags as CommonFlags, loadTeamFile(process.cwd())) as CommonFlags & { forget?: boolean };
   const answers = answersFromFlags(flags);
   const env = process.env;
   if (!canPrompt(process.stdin, process.stdout)) {
@@ -62,9 +64,12 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
 
   // Ink decides once, when it loads, whether it is in CI (and then draws nothing until exit).
   // A person at a real terminal inside a CI job must still see the wizard.
-  const saved = { CI: env.CI, CONTINUOUS_INTEGRATION: env.CONTINUOUS_INTEGRATION };
-  env.CI = 'false';
-  env.CONTINUOUS_INTEGRATION = 'false';
+  // NO_COLOR: Ink's colours come from chalk, which reads FORCE_COLOR when it loads.
+  // Removed, not set to "false": chalk takes the mere presence of CI as "no colours".
+  const saved = { CI: env.CI, CONTINUOUS_INTEGRATION: env.CONTINUOUS_INTEGRATION, FORCE_COLOR: env.FORCE_COLOR };
+  delete env.CI;
+  delete env.CONTINUOUS_INTEGRATION;
+  if ('NO_COLOR' in env) env.FORCE_COLOR = '0';
   const [{ render }, React, { App }, { linksSupported }] = await Promise.all([import('ink'), import('react'), import('./App.js'), import('./Link.js')]);
   for (const [k, v] of Object.entries(saved)) {
     if (v === undefined) delete env[k];

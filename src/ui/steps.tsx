@@ -7,7 +7,9 @@ import { CREDENTIAL_TYPES, CREDENTIALS, needsSentence, requiredScopes, requiredR
 import { parseGitlabUrl, parseProject, parseRegistry } from '../core/hosts.js';
 import { checkUsername } from '../core/secret.js';
 import { InputError } from '../core/errors.js';
-import { ciLoginLine, tokenPage } from '../core/links.js';
+import { tokenPage } from '../core/links.js';
+import { ciSnippet } from '../core/snippet.js';
+import type { CiType } from '../core/ci.js';
 import type { Step as CheckStep, VerifyResult } from '../core/verify.js';
 import type { EngineLoginResult } from '../core/engine.js';
 import type { Verdict } from '../core/verdict.js';
@@ -119,11 +121,11 @@ export function TypeStep({ defaultValue, onAnswer }: { defaultValue?: Credential
 export function CiOnlyStep({ type }: { type: CredentialType }) {
   return (
     <Question title={`${CREDENTIALS[type].label} exists only inside a GitLab CI/CD job`}>
-      <Text>Nothing to type here: GitLab fills it in for each job. Put this line in your .gitlab-ci.yml job:</Text>
+      <Text>Nothing to type here: GitLab fills it in for each job. A job for your .gitlab-ci.yml:</Text>
       <Box marginLeft={2} marginY={1}>
-        <Text color="green">{ciLoginLine(type)}</Text>
+        <Text color="green">{ciSnippet(type as CiType, 'push')}</Text>
       </Box>
-      <Text dimColor>Esc: choose another credential · Ctrl-C: quit</Text>
+      <Text dimColor>Pull only: gitlab-registry-login snippet --type {type} · Esc: choose another credential · Ctrl-C: quit</Text>
     </Question>
   );
 }
@@ -270,6 +272,7 @@ export function DoneStep({ verify, login, registry, project }: { verify: VerifyR
         </>
       ) : null}
       <Box flexDirection="column" marginTop={1}>
+        {project ? <Text>Image path: <Text bold>{image}</Text></Text> : null}
         <Text bold>Next:</Text>
         <Text>  docker pull {image}:latest</Text>
         {verify.granted?.includes('push') || (!project && verify.ok) ? <Text>  docker build -t {image}:latest . && docker push {image}:latest</Text> : null}

@@ -193,3 +193,34 @@ test('Troubleshoot after a failure runs doctor with the answers and the token al
     sb.cleanup();
   }
 });
+
+test('onboarding: in a repository with the team file, a newcomer is asked only what it leaves open', async () => {
+  const sb = sandbox();
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const repo = path.join(sb.dir, 'repo');
+  mkdirSync(path.join(repo, '.git'), { recursive: true });
+  writeFileSync(path.join(repo, '.gitlab-registry-login.json'), JSON.stringify({ instance: gl.url, registry: reg.registry, project: 'group/app', type: 'personal-access-token', access: 'push' }));
+  const env = { ...sb.env, TERM: 'xterm-256color', NO_COLOR: '1' };
+  try {
+    const t = startTerminal(shellCommand(env, []), env, { width: 160, height: 60 }, repo);
+    terms.push(t);
+    // Instance, registry, type, access and project come from the file: the first question is what is needed.
+    await t.waitFor('What you need');
+    expect(t.screen()).toContain('Welcome!');
+    expect(t.screen()).not.toContain('Which GitLab?');
+    // NO_COLOR: no colour or attribute codes on screen.
+    expect(t.rawScreen()).not.toMatch(/\u001b\[[0-9;]*[1-9][0-9;]*m/);
+    t.keys('Enter');
+    await t.waitFor('Username');
+    t.type('alice');
+    t.keys('Enter');
+    await t.waitFor('Paste your personal access token');
+    t.type(`${TOKEN}\r`);
+    const done = await t.waitFor('EXIT=', 15_000);
+    expect(done).toContain('EXIT=0');
+    expect(done).toContain(`Image path: ${reg.registry}/group/app`);
+    expect(done).not.toContain(TOKEN);
+  } finally {
+    sb.cleanup();
+  }
+});

@@ -16,10 +16,10 @@ export interface RunResult {
   ms: number;
 }
 
-export function run(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; keepStdinOpen?: boolean } = {}): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -31,7 +31,9 @@ export function run(args: string[], opts: { input?: string; env?: NodeJS.Process
       resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
     });
     child.stdin.on('error', () => {});
-    child.stdin.end(opts.input ?? '');
+    // keepStdinOpen: a pipe that never closes, as some CI runners hand over.
+    if (opts.keepStdinOpen) child.stdin.write(opts.input ?? '');
+    else child.stdin.end(opts.input ?? '');
   });
 }
 

@@ -7,20 +7,23 @@ export interface Terminal {
   /** Literal text, sent as one burst (as a paste or a password manager would). */
   type(text: string): void;
   screen(): string;
+  /** The screen with its escape sequences (colours, attributes). */
+  rawScreen(): string;
   waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
   kill(): void;
 }
 
-export function startTerminal(command: string, env: NodeJS.ProcessEnv, size = { width: 110, height: 50 }): Terminal {
+export function startTerminal(command: string, env: NodeJS.ProcessEnv, size = { width: 110, height: 50 }, cwd?: string): Terminal {
   const socket = `grl-${randomUUID().slice(0, 8)}`;
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env });
-  tmux('new-session', '-d', '-s', 'w', '-x', String(size.width), '-y', String(size.height), command);
+  tmux('new-session', '-d', '-s', 'w', '-x', String(size.width), '-y', String(size.height), ...(cwd ? ['-c', cwd] : []), command);
   tmux('set-option', '-t', 'w', 'remain-on-exit', 'on');
   const screen = () => tmux('capture-pane', '-p', '-t', 'w', '-S', '-200');
   return {
     keys: (...keys) => void tmux('send-keys', '-t', 'w', ...keys),
     type: (text) => void tmux('send-keys', '-t', 'w', '-l', text),
     screen,
+    rawScreen: () => tmux('capture-pane', '-p', '-e', '-t', 'w', '-S', '-200'),
     async waitFor(pattern, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openConfStore, sanitize } from '../../src/core/store.js';
 import { originRemote, parseRemoteUrl } from '../../src/core/gitremote.js';
-import { ciLoginLine, tokenPage } from '../../src/core/links.js';
+import { tokenPage } from '../../src/core/links.js';
+import { loginLine } from '../../src/core/snippet.js';
 import { initialState, nextStep, reducer } from '../../src/core/wizard.js';
 
 describe('conf store', () => {
@@ -61,7 +62,7 @@ test('token pages and CI lines', () => {
   expect(tokenPage('https://gitlab.example.com/', 'deploy-token', 'push', 'g/p')).toBe('https://gitlab.example.com/g/p/-/settings/repository#js-deploy-tokens');
   expect(tokenPage('https://h', 'group-access-token', 'push', 'g/p')).toBe('https://h/groups/g/-/settings/access_tokens');
   expect(tokenPage('https://h', 'project-access-token', 'push')).toBeUndefined();
-  expect(ciLoginLine('job-token')).toContain('$CI_JOB_TOKEN');
+  expect(loginLine('job-token')).toContain('$CI_JOB_TOKEN');
 });
 
 describe('wizard state machine', () => {

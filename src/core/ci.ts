@@ -1,0 +1,55 @@
+/** Everything a GitLab CI/CD job already knows, from its predefined variables. */
+import type { CredentialType } from './credentials.js';
+import { InputError } from './errors.js';
+
+export type CiType = Extract<CredentialType, 'ci-registry-password' | 'job-token' | 'deploy-token'>;
+export const CI_TYPES: readonly CiType[] = ['ci-registry-password', 'job-token', 'deploy-token'];
+
+export interface CiAnswers {
+  registry: string;
+  gitlab?: string;
+  credentialType: CiType;
+  username: string;
+  token: string;
+  /** The variable the token came from. */
+  tokenVariable: string;
+  project?: string;
+}
+
+/** Read the job's variables; a missing one is an input error naming it (exit 2). */
+export function ciAnswers(env: NodeJS.ProcessEnv, type: CredentialType = 'ci-registry-password'): CiAnswers {
+  if (!(CI_TYPES as readonly string[]).includes(type)) {
+    throw new InputError(`--ci works with --type ${CI_TYPES.join(', ')} (got ${type})`, '--type');
+  }
+  const need = (name: string): string => {
+    const v = env[name];
+    if (v === undefined || v === '') throw new InputError(`--ci needs the CI/CD variable ${name}, which is not set (is this a GitLab CI/CD job?)`, name);
+    return v;
+  };
+  const registry = need('CI_REGISTRY');
+  let username: string;
+  let token: string;
+  let tokenVariable: string;
+  if (type === 'job-token') {
+    username = 'gitlab-ci-token';
+    tokenVariable = 'CI_JOB_TOKEN';
+    token = need(tokenVariable);
+  } else if (type === 'deploy-token') {
+    username = need('CI_DEPLOY_USER');
+    tokenVariable = 'CI_DEPLOY_PASSWORD';
+    token = need(tokenVariable);
+  } else {
+    username = need('CI_REGISTRY_USER');
+    tokenVariable = 'CI_REGISTRY_PASSWORD';
+    token = need(tokenVariable);
+  }
+  return {
+    registry,
+    credentialType: type as CiType,
+    username,
+    token,
+    tokenVariable,
+    ...(env.CI_SERVER_URL ? { gitlab: env.CI_SERVER_URL } : {}),
+    ...(env.CI_PROJECT_PATH ? { project: env.CI_PROJECT_PATH } : {}),
+  };
+}

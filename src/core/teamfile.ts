@@ -1,0 +1,87 @@
+/**
+ * `.gitlab-registry-login.json`, committed at a repository's root by a team, so a newcomer is asked only
+ * for what it leaves open (usually just the token). Validated strictly; secrets are refused.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ACCESS_LEVELS, CREDENTIAL_TYPES, type Access, type CredentialType } from './credentials.js';
+import { InputError } from './errors.js';
+import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from './hosts.js';
+
+export const TEAM_FILE = '.gitlab-registry-login.json';
+const KEYS = ['instance', 'registry', 'project', 'type', 'access'] as const;
+
+export interface TeamFile {
+  file: string;
+  instance?: string;
+  registry?: string;
+  project?: string;
+  type?: CredentialType;
+  access?: Access;
+}
+
+/** The team file of the repository containing `cwd` (looked for up to the directory holding .git). */
+export function findTeamFile(cwd: string): string | undefined {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    const candidate = path.join(dir, TEAM_FILE);
+    if (statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
+    if (statSync(path.join(dir, '.git'), { throwIfNoEntry: false })) return undefined;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+const SECRET_KEY = /token|password|secret|auth|credential/i;
+const SECRET_VALUE = /^(glpat|gldt|glcbt|glptt|gloas|glrt|glsoat)-/;
+
+export function parseTeamFile(file: string, text: string): TeamFile {
+  const where = path.basename(file);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${where} is not valid JSON: ${(e as Error).message.split('\n')[0]}`, where);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InputError(`${where} must hold one JSON object`, where);
+  const obj = data as Record<string, unknown>;
+  for (const [k, v] of Object.entries(obj)) {
+    if (SECRET_KEY.test(k) || (typeof v === 'string' && SECRET_VALUE.test(v))) {
+      throw new InputError(`${where} must not hold secrets ("${k}"): tokens are given at the prompt or on stdin, never committed`, where);
+    }
+    if (!(KEYS as readonly string[]).includes(k)) throw new InputError(`${where} has an unknown key "${k}"; allowed: ${KEYS.join(', ')}`, where);
+    if (typeof v !== 'string') throw new InputError(`${where}: "${k}" must be a string`, where);
+  }
+  const out: TeamFile = { file };
+  const str = (k: string) => obj[k] as string | undefined;
+  try {
+    if (str('instance') !== undefined) out.instance = gitlabBase(parseGitlabUrl(str('instance')!, `${where} instance`));
+    if (str('registry') !== undefined) out.registry = parseRegistry(str('registry')!, `${where} registry`).registry;
+    if (str('project') !== undefined) out.project = parseProject(str('project')!, `${where} project`);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(e.message, where);
+    throw e;
+  }
+  if (str('type') !== undefined) {
+    if (!(CREDENTIAL_TYPES as readonly string[]).includes(str('type')!)) throw new InputError(`${where}: "type" must be one of ${CREDENTIAL_TYPES.join(', ')}`, where);
+    out.type = str('type') as CredentialType;
+  }
+  if (str('access') !== undefined) {
+    if (!(ACCESS_LEVELS as readonly string[]).includes(str('access')!)) throw new InputError(`${where}: "access" must be pull or push`, where);
+    out.access = str('access') as Access;
+  }
+  return out;
+}
+
+export function loadTeamFile(cwd: string): TeamFile | undefined {
+  const file = findTeamFile(cwd);
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code}`, TEAM_FILE);
+  }
+  return parseTeamFile(file, text);
+}
