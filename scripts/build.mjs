@@ -1,15 +1,36 @@
-// One minified ESM file with every dependency inside (no runtime dependencies).
+// Minified ESM with every dependency inside (no runtime dependencies). Code splitting keeps the entry small:
+// --version, verify and login never parse the wizard's Ink/React/conf chunk (900 KB cost ~45 ms to parse).
 import { build } from 'esbuild';
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
 const stub = new URL('../dist/.devtools-stub.mjs', import.meta.url);
 writeFileSync(stub, 'export default undefined;\n');
+// conf imports ajv at the top but builds it only when given a schema, which we never pass: ~140 KB not parsed.
+const ajvStub = new URL('../dist/.ajv-stub.mjs', import.meta.url);
+writeFileSync(ajvStub, "export class Ajv2020 { constructor() { throw new Error('conf schemas are not bundled'); } }\nexport default { default() {} };\n");
+
+for (const f of ['../dist/cli.js', '../dist/chunks/']) rmSync(new URL(f, import.meta.url), { recursive: true, force: true });
+// commander requires node:child_process when it loads (for executable subcommands, unused here): hand it a
+// proxy that loads the real module on first use, so no command pays for it up front.
+const lazyChildProcess = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/[\\/]commander[\\/]/.test(args.importer) ? { path: 'lazy-child-process', namespace: 'lazy' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:child_process'))[k] });",
+      loader: 'js',
+    }));
+  },
+};
 
 const result = await build({
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/cli.js',
+  plugins: [lazyChildProcess],
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -17,10 +38,11 @@ const result = await build({
   minify: true,
   legalComments: 'none',
   metafile: true,
-  alias: { 'react-devtools-core': stub.pathname },
+  alias: { 'react-devtools-core': stub.pathname, 'ajv/dist/2020.js': ajvStub.pathname, 'ajv-formats': ajvStub.pathname },
   define: { 'process.env.NODE_ENV': '"production"', __VERSION__: JSON.stringify(pkg.version) },
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'warning',
 });
-const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-if (process.argv.includes('--verbose')) console.log(`dist/cli.js: ${(bytes / 1024).toFixed(0)} KiB`);
+if (process.argv.includes('--verbose')) {
+  for (const [file, o] of Object.entries(result.metafile.outputs)) console.log(`${file}: ${(o.bytes / 1024).toFixed(0)} KiB`);
+}

@@ -2,8 +2,9 @@ import { InputError } from '../core/errors.js';
 import { createHttpClient, type HttpClient } from '../core/http.js';
 import { discoverRegistry } from '../core/registry.js';
 import { parseRegistry, isLoopbackHost } from '../core/hosts.js';
-import { engineLogin, execaRunner, resolveEngine, type Runner } from '../core/engine.js';
+import { engineLogin, spawnRunner, resolveEngine, type Runner } from '../core/engine.js';
 import { verifyCredential, type VerifyResult } from '../core/verify.js';
+import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { exitCodeFor, verdict, EXIT } from '../core/verdict.js';
 import { answersFromFlags, readToken, requireComplete, resolveFlags, type CommonFlags } from './request.js';
 import { bareResult, printResult, toCommandResult, type CommandResult } from './report.js';
@@ -16,6 +17,7 @@ export interface CheckOptions {
   /** Injected for tests; defaults build the real ones. */
   http?: (o: { timeoutMs: number; caFile?: string; env: NodeJS.ProcessEnv }) => HttpClient;
   runner?: Runner;
+  realmCache?: RealmCache;
 }
 
 export interface CheckOutcome {
@@ -46,6 +48,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
       }
       registry = parseRegistry(found.registry);
     }
+    const cache = opts.realmCache ?? fileRealmCache(io.env);
+    const known = cache.get(registry.registry);
     const v: VerifyResult = await verifyCredential(
       {
         registry,
@@ -56,9 +60,13 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
         access: answers.access,
         ...(answers.project ? { project: answers.project } : {}),
         trustRealm: answers.trustRealm,
+        ...(known ? { knownRealm: known } : {}),
       },
       { http },
     );
+    if (v.ok && v.registryUrl && v.realm && (known?.realm !== v.realm || known.baseUrl !== v.registryUrl)) {
+      cache.set(registry.registry, { baseUrl: v.registryUrl, realm: v.realm, ...(v.service ? { service: v.service } : {}) });
+    }
     if (opts.mode === 'verify' || !v.ok) {
       const r = toCommandResult(v);
       printResult(io, r, answers.json);
@@ -81,7 +89,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
         timeoutMs: Math.max(answers.timeoutMs, 30_000),
         env: io.env,
       },
-      opts.runner ?? execaRunner,
+      opts.runner ?? spawnRunner,
     );
     const r = toCommandResult(v, { engine: engine.engine, result: login });
     printResult(io, r, answers.json);

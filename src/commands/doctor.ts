@@ -1,5 +1,5 @@
 import { createHttpClient, type HttpClient } from '../core/http.js';
-import { execaRunner, type Runner } from '../core/engine.js';
+import { spawnRunner, type Runner } from '../core/engine.js';
 import { realProbes, type NetProbes } from '../core/netprobe.js';
 import { runDoctor, sectionOf, type Check } from '../core/doctor.js';
 import { explainError } from '../core/explain.js';
@@ -88,7 +88,7 @@ export async function runDoctorCommand(opts: DoctorOptions): Promise<number> {
         ...(a.caFile ? { caFile: a.caFile } : {}),
         timeoutMs: a.timeoutMs,
       },
-      { http, runner: opts.runner ?? execaRunner, env: io.env, probes: opts.probes ?? realProbes, ...(opts.now ? { now: opts.now } : {}) },
+      { http, runner: opts.runner ?? spawnRunner, env: io.env, probes: opts.probes ?? realProbes, ...(opts.now ? { now: opts.now } : {}) },
     );
     const ok = !checks.some((c) => c.status === 'fail');
     if (a.json) io.stdout.write(`${JSON.stringify({ ok, checks }, null, 2)}\n`);

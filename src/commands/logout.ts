@@ -1,4 +1,4 @@
-import { engineLogout, execaRunner, resolveEngine, type Runner } from '../core/engine.js';
+import { engineLogout, spawnRunner, resolveEngine, type Runner } from '../core/engine.js';
 import { readEngineConfig, readStoredLogin } from '../core/stored.js';
 import { InputError } from '../core/errors.js';
 import { answersFromFlags, resolveFlags, type CommonFlags } from './request.js';
@@ -9,7 +9,7 @@ export async function runLogout(opts: { flags: CommonFlags; io: IO; runner?: Run
   const { io } = opts;
   const a = answersFromFlags(resolveFlags(opts.flags, io.env).flags);
   if (!a.registry) throw new InputError('missing --registry HOST[:PORT]', '--registry');
-  const run = opts.runner ?? execaRunner;
+  const run = opts.runner ?? spawnRunner;
   const engine = resolveEngine(a.engine, io.env);
   if ('verdict' in engine) {
     io.stderr.write(`✘ ${engine.message}\n`);

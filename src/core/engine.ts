@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import type { ChildProcessWithoutNullStreams, SpawnOptionsWithoutStdio } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -38,53 +40,63 @@ export function stopChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
 
 let exitHook = false;
 
+// Loaded when an engine runs: child_process (with dgram) costs `verify` a few milliseconds otherwise.
+const lazyRequire = createRequire(import.meta.url);
+const spawn = (file: string, args: readonly string[], options: SpawnOptionsWithoutStdio): ChildProcessWithoutNullStreams =>
+  (lazyRequire('node:child_process') as typeof import('node:child_process')).spawn(file, args, options);
+
 /**
- * The real runner, through execa (loaded on first use: the verify path never needs it). The engine runs
- * in its own process group, so a timeout or an interruption stops it and any helper it started.
+ * The real runner, on node:child_process. (execa was the first choice; bundled it costs ~55 ms to load,
+ * more than `docker login` itself, and nothing here needs more than spawn.) The engine runs in its own
+ * process group, so a timeout or an interruption stops it and any helper it started.
  */
-export const execaRunner: Runner = async (file, args, options) => {
-  const { execa } = await import('execa');
-  if (!exitHook) {
-    exitHook = true;
-    process.once('exit', () => stopChildren('SIGKILL'));
-  }
-  const sub = execa(file, args, {
-    input: options.input,
-    env: options.env,
-    extendEnv: false,
-    reject: false,
-    stripFinalNewline: true,
-    cleanup: false,
-    detached: true,
-    windowsHide: true,
+export const spawnRunner: Runner = (file, args, options) =>
+  new Promise((resolve) => {
+    if (!exitHook) {
+      exitHook = true;
+      process.once('exit', () => stopChildren('SIGKILL'));
+    }
+    const child = spawn(file, args, { env: options.env, stdio: 'pipe', detached: true, windowsHide: true });
+    const pid = child.pid;
+    if (pid !== undefined) running.add(pid);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const cap = 1024 * 1024;
+    let size = 0;
+    const keep = (into: Buffer[]) => (d: Buffer) => {
+      size += d.length;
+      if (size <= cap) into.push(d);
+    };
+    child.stdout.on('data', keep(out));
+    child.stderr.on('data', keep(err));
+    let timedOut = false;
+    let hard: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (pid === undefined) return;
+      killGroup(pid, 'SIGTERM');
+      hard = setTimeout(() => killGroup(pid, 'SIGKILL'), 2000);
+    }, options.timeoutMs);
+    let notFound = false;
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'EACCES') notFound = true;
+    });
+    child.stdin.on('error', () => {
+      /* the engine may exit without reading its stdin */
+    });
+    child.stdin.end(options.input);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      clearTimeout(hard);
+      if (pid !== undefined) {
+        // Whatever the engine left behind in its group goes with it.
+        killGroup(pid, 'SIGKILL');
+        running.delete(pid);
+      }
+      const text = (b: Buffer[]) => Buffer.concat(b).toString('utf8').replace(/\n$/, '');
+      resolve({ exitCode: code ?? undefined, stdout: text(out), stderr: text(err), timedOut, notFound });
+    });
   });
-  const pid = sub.pid;
-  if (pid !== undefined) running.add(pid);
-  let timedOut = false;
-  let hard: NodeJS.Timeout | undefined;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    if (pid === undefined) return;
-    killGroup(pid, 'SIGTERM');
-    hard = setTimeout(() => killGroup(pid, 'SIGKILL'), 2000);
-  }, options.timeoutMs);
-  const r = await sub;
-  clearTimeout(timer);
-  clearTimeout(hard);
-  if (pid !== undefined) {
-    // Whatever the engine left behind in its group goes with it.
-    killGroup(pid, 'SIGKILL');
-    running.delete(pid);
-  }
-  const code = (r as { code?: string }).code;
-  return {
-    exitCode: r.exitCode,
-    stdout: String(r.stdout ?? ''),
-    stderr: String(r.stderr ?? ''),
-    timedOut,
-    notFound: code === 'ENOENT',
-  };
-};
 
 /** The first `name` on PATH that is executable. */
 export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -184,7 +196,7 @@ export interface EngineLoginResult extends Verdict {
 }
 
 /** `docker|podman login REGISTRY -u USER --password-stdin`, the token on stdin only. */
-export async function engineLogin(req: EngineLoginRequest, run: Runner = execaRunner): Promise<EngineLoginResult> {
+export async function engineLogin(req: EngineLoginRequest, run: Runner = spawnRunner): Promise<EngineLoginResult> {
   const args = ['login', '--username', req.username, '--password-stdin'];
   if (req.engine === 'podman' && req.plainHttpLoopback) args.push('--tls-verify=false');
   args.push(req.registry);
@@ -216,7 +228,7 @@ export interface EngineLogoutResult {
 }
 
 /** `docker|podman logout REGISTRY`, saying what was removed (the engines say "removing" either way). */
-export async function engineLogout(req: { engine: EngineName; file: string; registry: string; hadLogin: { username: string; source: string } | undefined; env: NodeJS.ProcessEnv; timeoutMs: number }, run: Runner = execaRunner): Promise<EngineLogoutResult> {
+export async function engineLogout(req: { engine: EngineName; file: string; registry: string; hadLogin: { username: string; source: string } | undefined; env: NodeJS.ProcessEnv; timeoutMs: number }, run: Runner = spawnRunner): Promise<EngineLogoutResult> {
   if (!req.hadLogin) return { removed: false, ok: true, message: `There was no ${req.engine} login for ${req.registry}; nothing to remove.` };
   const r = await run(req.file, ['logout', req.registry], { input: '', env: req.env, timeoutMs: req.timeoutMs });
   if (r.exitCode !== 0) {

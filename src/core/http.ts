@@ -1,7 +1,13 @@
 import http from 'node:http';
-import https from 'node:https';
-import tls from 'node:tls';
+import type https from 'node:https';
+import type tls from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { createRequire } from 'node:module';
+
+// node:https (and tls) load only when an https URL is asked for: a loopback registry never needs them.
+const lazyRequire = createRequire(import.meta.url);
+const tlsLib = () => lazyRequire('node:tls') as typeof tls;
+const httpsLib = () => lazyRequire('node:https') as typeof https;
 import { readFileSync } from 'node:fs';
 import { isLoopbackHost } from './hosts.js';
 
@@ -98,35 +104,36 @@ function proxyAuth(proxy: URL): Record<string, string> {
 }
 
 /** An https agent that reaches its targets through an HTTP proxy's CONNECT tunnel. */
-class TunnelAgent extends https.Agent {
-  constructor(
-    private readonly proxy: URL,
-    options: https.AgentOptions,
-  ) {
-    super(options);
-  }
-  override createConnection(options: tls.ConnectionOptions & { host?: string; port?: number }, cb: (err: Error | null, s?: Duplex) => void): undefined {
-    const target = `${options.host}:${options.port}`;
-    const req = http.request({
-      host: this.proxy.hostname,
-      port: this.proxy.port || 80,
-      method: 'CONNECT',
-      path: target,
-      headers: { host: target, ...proxyAuth(this.proxy) },
-      timeout: options.timeout,
-    });
-    req.once('connect', (res, socket) => {
-      if (res.statusCode !== 200) {
-        socket.destroy();
-        cb(new HttpError('proxy', `the proxy refused the tunnel to ${target} (HTTP ${res.statusCode})`));
-        return;
-      }
-      cb(null, tls.connect({ ...options, socket, servername: options.servername ?? options.host }));
-    });
-    req.once('error', (e) => cb(new HttpError('proxy', `cannot reach the proxy ${this.proxy.host}: ${(e as NodeJS.ErrnoException).code ?? e.message}`)));
-    req.end();
+function tunnelAgent(proxy: URL, options: https.AgentOptions): https.Agent {
+  const agent = new (httpsLib().Agent)(options);
+  agent.createConnection = ((opts: tls.ConnectionOptions & { host?: string; port?: number }, cb: (err: Error | null, s?: Duplex) => void) => {
+    tunnel(proxy, opts, cb);
     return undefined;
-  }
+  }) as unknown as typeof agent.createConnection;
+  return agent;
+}
+
+/** Open a CONNECT tunnel through `proxy` and hand back a TLS socket to the target. */
+function tunnel(proxy: URL, options: tls.ConnectionOptions & { host?: string; port?: number; timeout?: number }, cb: (err: Error | null, s?: Duplex) => void): void {
+  const target = `${options.host}:${options.port}`;
+  const req = http.request({
+    host: proxy.hostname,
+    port: proxy.port || 80,
+    method: 'CONNECT',
+    path: target,
+    headers: { host: target, ...proxyAuth(proxy) },
+    ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+  });
+  req.once('connect', (res, socket) => {
+    if (res.statusCode !== 200) {
+      socket.destroy();
+      cb(new HttpError('proxy', `the proxy refused the tunnel to ${target} (HTTP ${res.statusCode})`));
+      return;
+    }
+    cb(null, tlsLib().connect({ ...options, socket, servername: options.servername ?? options.host }));
+  });
+  req.once('error', (e) => cb(new HttpError('proxy', `cannot reach the proxy ${proxy.host}: ${(e as NodeJS.ErrnoException).code ?? e.message}`)));
+  req.end();
 }
 
 function readCa(caFile: string): string[] {
@@ -148,7 +155,7 @@ function readCa(caFile: string): string[] {
       /* Node itself already warned about it at start-up */
     }
   }
-  return [...tls.rootCertificates, ...extra];
+  return [...tlsLib().rootCertificates, ...extra];
 }
 
 export function createHttpClient(options: HttpOptions): HttpClient {
@@ -164,8 +171,8 @@ export function createHttpClient(options: HttpOptions): HttpClient {
     if (!agent) {
       const base = { keepAlive: true, maxSockets: 4 };
       if (url.protocol === 'http:') agent = new http.Agent(base);
-      else if (proxy) agent = new TunnelAgent(proxy, { ...base, ...(ca ? { ca } : {}) });
-      else agent = new https.Agent({ ...base, ...(ca ? { ca } : {}) });
+      else if (proxy) agent = tunnelAgent(proxy, { ...base, ...(ca ? { ca } : {}) });
+      else agent = new (httpsLib().Agent)({ ...base, ...(ca ? { ca } : {}) });
       agents.set(key, agent);
     }
     return agent;
@@ -192,7 +199,7 @@ export function createHttpClient(options: HttpOptions): HttpClient {
         reject(e);
         return;
       }
-      const lib = url.protocol === 'https:' ? https : http;
+      const lib = url.protocol === 'https:' ? httpsLib() : http;
       const plainProxy = proxy && url.protocol === 'http:';
       const req = lib.request({
         method: 'GET',

@@ -60,22 +60,26 @@ export async function getWithRetry(http: HttpClient, url: string, headers?: Reco
  * (as docker allows). Returns the challenge, or the verdict explaining why there is none.
  */
 export async function fetchChallenge(http: HttpClient, address: RegistryAddress, knownScheme?: 'https' | 'http'): Promise<RegistryChallenge | Verdict> {
+  // Off loopback: HTTPS only. On loopback (as docker allows) plain HTTP too, tried first: a local registry
+  // usually is plain HTTP, and the challenge request carries no credentials either way.
   const loopback = isLoopbackHost(address.hostname);
-  const schemes: Array<'https' | 'http'> = knownScheme === 'http' && loopback ? ['http', 'https'] : loopback ? ['https', 'http'] : ['https'];
+  const schemes: Array<'https' | 'http'> = !loopback ? ['https'] : knownScheme === 'https' ? ['https', 'http'] : ['http', 'https'];
   let res: HttpResponse | undefined;
   let baseUrl = '';
-  let firstError: unknown;
+  const errors: Partial<Record<'https' | 'http', unknown>> = {};
   for (const scheme of schemes) {
     baseUrl = `${scheme}://${address.registry}`;
     try {
       res = await getWithRetry(http, `${baseUrl}/v2/`);
       break;
     } catch (e) {
-      firstError ??= e;
-      if (!(e instanceof HttpError) || !['not-tls', 'tls', 'refused', 'reset'].includes(e.code)) break;
+      errors[scheme] = e;
+      // A timeout or an unknown name would only repeat itself.
+      if (!(e instanceof HttpError) || e.code === 'timeout' || e.code === 'dns') break;
     }
   }
-  if (!res) return transportVerdict(firstError, `the registry ${address.registry} cannot be reached`);
+  // Both failed: the HTTPS error says more (a TLS problem) than the reset a plaintext request gets from a TLS port.
+  if (!res) return transportVerdict(errors.https ?? errors.http, `the registry ${address.registry} cannot be reached`);
   const where = `${address.registry}`;
   if (res.status === 200) {
     return verdict('not-a-registry', `${where} answers /v2/ without asking for credentials, so it is not a GitLab container registry.`, 'Check the registry host: GitLab registries always ask for a token.');

@@ -18,7 +18,7 @@ export interface VerifyRequest {
   project?: string;
   trustRealm?: boolean;
   /** A realm remembered from an earlier run: saves the challenge round trip; falls back to it on failure. */
-  knownRealm?: { baseUrl: string; realm: string; service?: string };
+  knownRealm?: { baseUrl: string; realm: string; service?: string } | undefined;
 }
 
 export type StepId = 'registry' | 'realm' | 'credential' | 'pull' | 'push' | 'registry-accepts';
@@ -121,7 +121,8 @@ function missingFix(type: CredentialType, missing: 'pull' | 'push', project: str
  * the access the issued token grants, and that the registry accepts that token. Changes nothing anywhere.
  */
 export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
-  const now = deps.now ?? (() => performance.now());
+  // hrtime, not performance.now(): the latter loads perf_hooks on first use.
+  const now = deps.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
   const steps: Step[] = [];
   const requested = req.project ? actionsFor(req.access) : [];
   const base: Omit<VerifyResult, keyof Verdict | 'ok'> = {

@@ -1,5 +1,5 @@
 import React, { useEffect, useReducer, useRef, useState } from 'react';
-import { Box, Text, useApp } from 'ink';
+import { Box, Text, render, useApp, type RenderOptions } from 'ink';
 import { KeysProvider, useKeys } from './keys.js';
 import { initialState, reducer, type WizardAnswers, type WizardInit } from '../core/wizard.js';
 import { prefixWarning, type Access, type CredentialType } from '../core/credentials.js';
@@ -26,6 +26,11 @@ export interface WizardDeps {
   firstRun: boolean;
   /** The instance was only inferred from the registry's realm: verify as `verify` does without --gitlab. */
   gitlabFromRealm: boolean;
+}
+
+/** Mount the wizard in the terminal. */
+export function renderWizard(props: { deps: WizardDeps; init: WizardInit; onExit: (code: number, after?: WizardExit) => void }, options: RenderOptions) {
+  return render(<App {...props} />, options);
 }
 
 /** The wizard: one key listener for all steps (see keys.tsx), then the flow. */

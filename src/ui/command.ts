@@ -1,7 +1,7 @@
 import { answersFromFlags, withTeamFile, type CommonFlags } from '../commands/request.js';
 import { loadTeamFile } from '../core/teamfile.js';
 import { createHttpClient } from '../core/http.js';
-import { execaRunner, stopChildren } from '../core/engine.js';
+import { spawnRunner, stopChildren } from '../core/engine.js';
 import { fetchChallenge } from '../core/registry.js';
 import { openConfStore } from '../core/store.js';
 import { originRemote } from '../core/gitremote.js';
@@ -24,9 +24,27 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
   if (!canPrompt(process.stdin, process.stdout)) {
     throw new InputError('no terminal for the wizard: run `gitlab-registry-login login --registry HOST --type TYPE [--username NAME] [--project PATH] --token-stdin` (see --help)');
   }
-  const store = await openConfStore();
-  if (flags.forget) store.forget();
+  // Ink decides once, when it loads, whether it is in CI (and then draws nothing until exit); chalk takes the
+  // mere presence of CI as "no colours". A person at a real terminal inside a CI job must still see the
+  // wizard: both are removed (not set to "false") while the UI loads, which starts at once, alongside the
+  // store and the registry's challenge.
+  const saved = { CI: env.CI, CONTINUOUS_INTEGRATION: env.CONTINUOUS_INTEGRATION, FORCE_COLOR: env.FORCE_COLOR };
+  delete env.CI;
+  delete env.CONTINUOUS_INTEGRATION;
+  if ('NO_COLOR' in env) env.FORCE_COLOR = '0';
+  const ui = Promise.all([import('./App.js'), import('./Link.js')]).finally(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
+  });
   const http = createHttpClient({ timeoutMs: answers.timeoutMs, ...(answers.caFile ? { caFile: answers.caFile } : {}), env });
+  const [store, challenge] = await Promise.all([
+    openConfStore(),
+    // --registry without --gitlab: the instance is the realm's host, as in `verify`; not asked.
+    answers.registry && !answers.gitlab ? fetchChallenge(http, answers.registry) : Promise.resolve(undefined),
+  ]);
+  if (flags.forget) store.forget();
 
   const fixed: WizardAnswers = {};
   if (answers.gitlab) fixed.gitlab = gitlabBase(answers.gitlab);
@@ -35,15 +53,10 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
   if (flags.access) fixed.access = answers.access;
   if (flags.username !== undefined) fixed.username = answers.username;
   if (answers.project) fixed.project = answers.project;
-
-  // --registry without --gitlab: the instance is the realm's host, as in `verify`; not asked.
   let gitlabFromRealm = false;
-  if (answers.registry && !answers.gitlab) {
-    const c = await fetchChallenge(http, answers.registry);
-    if (!('verdict' in c)) {
-      fixed.gitlab = new URL(c.realm).origin;
-      gitlabFromRealm = true;
-    }
+  if (challenge && !('verdict' in challenge)) {
+    fixed.gitlab = new URL(challenge.realm).origin;
+    gitlabFromRealm = true;
   }
 
   const remote = originRemote(process.cwd());
@@ -62,31 +75,19 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
     remembered.project !== undefined &&
     Object.keys(fixed).length < 6;
 
-  // Ink decides once, when it loads, whether it is in CI (and then draws nothing until exit).
-  // A person at a real terminal inside a CI job must still see the wizard.
-  // NO_COLOR: Ink's colours come from chalk, which reads FORCE_COLOR when it loads.
-  // Removed, not set to "false": chalk takes the mere presence of CI as "no colours".
-  const saved = { CI: env.CI, CONTINUOUS_INTEGRATION: env.CONTINUOUS_INTEGRATION, FORCE_COLOR: env.FORCE_COLOR };
-  delete env.CI;
-  delete env.CONTINUOUS_INTEGRATION;
-  if ('NO_COLOR' in env) env.FORCE_COLOR = '0';
-  const [{ render }, React, { App }, { linksSupported }] = await Promise.all([import('ink'), import('react'), import('./App.js'), import('./Link.js')]);
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
+  const [{ renderWizard }, { linksSupported }] = await ui;
 
   let code: number = EXIT.ok;
   let after: WizardExit | undefined;
-  const instanceOf = render(
-    React.createElement(App, {
-      deps: { http, runner: execaRunner, env, store, engine: answers.engine, trustRealm: answers.trustRealm, timeoutMs: answers.timeoutMs, links: linksSupported(env), firstRun, gitlabFromRealm },
+  const instanceOf = renderWizard(
+    {
+      deps: { http, runner: spawnRunner, env, store, engine: answers.engine, trustRealm: answers.trustRealm, timeoutMs: answers.timeoutMs, links: linksSupported(env), firstRun, gitlabFromRealm },
       init: { fixed, defaults, inCi: env.GITLAB_CI === 'true', offerConfirm },
       onExit: (c: number, a?: WizardExit) => {
         code = c;
         after = a;
       },
-    }),
+    },
     { exitOnCtrlC: false },
   );
   await instanceOf.waitUntilExit();

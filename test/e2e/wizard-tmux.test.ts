@@ -6,6 +6,7 @@ import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
 import { startRegistry, type RealRegistry } from '../helpers/registry.js';
 import { BIN, sandbox } from '../helpers/cli.js';
 import { startTerminal, type Terminal } from '../helpers/tmux.js';
+import { running } from '../helpers/proc.js';
 
 const TOKEN = 'glpat-TMUX0000secret0000token';
 let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
@@ -149,14 +150,7 @@ test('Ctrl-C while docker login runs: exit 130, and docker and what it started a
     const deadline = Date.now() + 5000;
     while (!existsSync(path.join(sb.log, 'grandchild')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const pids = ['child', 'grandchild'].map((f) => Number(readFileSync(path.join(sb.log, f), 'utf8').trim()));
-    const alive = (pid: number) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
+    const alive = running;
     expect(pids.map(alive)).toEqual([true, true]);
     t.keys('C-c');
     const end = await t.waitFor('EXIT=');

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { childEnv, classifyEngineError, engineLogin, resolveEngine, storageFor, type Runner } from '../../src/core/engine.js';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { childEnv, classifyEngineError, engineLogin, resolveEngine, spawnRunner, storageFor, type Runner } from '../../src/core/engine.js';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { running } from '../helpers/proc.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -82,4 +83,29 @@ test('resolveEngine and storageFor', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe('spawnRunner', () => {
+  test('stdin, exact environment, exit code and output', async () => {
+    const r = await spawnRunner('/bin/sh', ['-c', 'read line; echo "got $line"; echo "env ${ONLY:-none} ${HOME:-nohome}"; echo oops >&2; exit 3'], { input: 'secret-line\n', env: { ONLY: 'this' }, timeoutMs: 5000 });
+    expect(r).toEqual({ exitCode: 3, stdout: 'got secret-line\nenv this nohome', stderr: 'oops', timedOut: false, notFound: false });
+  });
+  test('a missing program is notFound', async () => {
+    const r = await spawnRunner('/nonexistent/docker', ['login'], { input: '', env: {}, timeoutMs: 5000 });
+    expect(r.notFound).toBe(true);
+  });
+  test('a hung program and what it started are killed after the timeout', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'grl-hang-'));
+    try {
+      const t = Date.now();
+      const r = await spawnRunner('/bin/sh', ['-c', `sleep 30 & echo $! > ${dir}/pid; wait`], { input: '', env: { PATH: '/usr/bin:/bin' }, timeoutMs: 300 });
+      expect(r.timedOut).toBe(true);
+      expect(Date.now() - t).toBeLessThan(5000);
+      const pid = Number(readFileSync(path.join(dir, 'pid'), 'utf8'));
+      await new Promise((res) => setTimeout(res, 100));
+      expect(running(pid)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
