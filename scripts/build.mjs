@@ -1,17 +1,16 @@
 // Minified ESM with every dependency inside (no runtime dependencies). Code splitting keeps the entry small:
 // --version, verify and login never parse the wizard's Ink/React/conf chunk (900 KB cost ~45 ms to parse).
 import { build } from 'esbuild';
-import { readFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
-const stub = new URL('../dist/.devtools-stub.mjs', import.meta.url);
-writeFileSync(stub, 'export default undefined;\n');
-// conf imports ajv at the top but builds it only when given a schema, which we never pass: ~140 KB not parsed.
-const ajvStub = new URL('../dist/.ajv-stub.mjs', import.meta.url);
-writeFileSync(ajvStub, "export class Ajv2020 { constructor() { throw new Error('conf schemas are not bundled'); } }\nexport default { default() {} };\n");
+// Stubs (scripts/stubs): Ink's optional devtools, and ajv, which conf imports at the top but builds only
+// when given a schema, which we never pass (~140 KB not parsed).
+const stub = new URL('./stubs/react-devtools-core.mjs', import.meta.url);
+const ajvStub = new URL('./stubs/ajv.mjs', import.meta.url);
 
-for (const f of ['../dist/cli.js', '../dist/chunks/']) rmSync(new URL(f, import.meta.url), { recursive: true, force: true });
+for (const f of ['../dist/']) rmSync(new URL(f, import.meta.url), { recursive: true, force: true });
 // commander requires node:child_process when it loads (for executable subcommands, unused here): hand it a
 // proxy that loads the real module on first use, so no command pays for it up front.
 const lazyChildProcess = {
