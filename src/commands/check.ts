@@ -86,7 +86,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
         username: answers.username,
         token,
         plainHttpLoopback: v.registryUrl?.startsWith('http:') === true && isLoopbackHost(registry.hostname),
-        timeoutMs: Math.max(answers.timeoutMs, 30_000),
+        timeoutMs: answers.timeoutMs,
         env: io.env,
       },
       opts.runner ?? spawnRunner,

@@ -120,7 +120,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
         username: a.username!,
         token: token.current,
         plainHttpLoopback: state.verify?.registryUrl?.startsWith('http:') === true && isLoopbackHost(parseRegistry(a.registry!).hostname),
-        timeoutMs: Math.max(deps.timeoutMs, 30_000),
+        timeoutMs: deps.timeoutMs,
         env: deps.env,
       },
       deps.runner,

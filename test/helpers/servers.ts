@@ -10,11 +10,11 @@ export interface Closable {
   close(): Promise<void>;
 }
 
-async function listen(server: http.Server | https.Server, proto: 'http' | 'https', hits: Closable['hits']): Promise<Closable> {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+async function listen(server: http.Server | https.Server, proto: 'http' | 'https', hits: Closable['hits'], host = '127.0.0.1'): Promise<Closable> {
+  await new Promise<void>((r) => server.listen(0, host, r));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `${proto}://127.0.0.1:${port}`,
+    url: `${proto}://${host}:${port}`,
     port,
     hits,
     close: () =>
@@ -27,13 +27,14 @@ async function listen(server: http.Server | https.Server, proto: 'http' | 'https
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
-export function httpServer(handler: Handler): Promise<Closable> {
+/** A loopback HTTP server (127.0.0.2 and the like are loopback too: "another host" for realm tests). */
+export function httpServer(handler: Handler, host = '127.0.0.1'): Promise<Closable> {
   const hits: Closable['hits'] = [];
   const server = http.createServer((req, res) => {
     hits.push({ path: req.url ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
     handler(req, res);
   });
-  return listen(server, 'http', hits);
+  return listen(server, 'http', hits, host);
 }
 
 /** An HTTPS front that forwards every request to `target` (an http://127.0.0.1:PORT registry). */

@@ -1,0 +1,222 @@
+/** Hostile and broken servers, interruptions: a verdict every time, nothing hangs, the token goes nowhere. */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type http from 'node:http';
+import { makeCert, type KeyPair } from '../helpers/pki.js';
+import { signJwt, startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
+import { startRegistry, type RealRegistry } from '../helpers/registry.js';
+import { httpServer, type Closable } from '../helpers/servers.js';
+import { BIN, run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { running } from '../helpers/proc.js';
+
+const TOKEN = 'glpat-Faults00000secret00';
+let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
+const closers: Closable[] = [];
+const boxes: Sandbox[] = [];
+
+beforeAll(async () => {
+  pki = makeCert();
+  gl = await startGitlab(pki, { users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry'], projects: { 'group/app': 'reporter' } }] });
+  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
+});
+afterAll(async () => {
+  for (const b of boxes) b.cleanup();
+  await Promise.all(closers.map((c) => c.close()));
+  await reg?.stop();
+  await gl?.close();
+  pki?.cleanup();
+});
+
+async function server(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void, host?: string): Promise<Closable> {
+  const s = await httpServer(handler, host);
+  closers.push(s);
+  return s;
+}
+/** A registry whose challenge is `header` (or none), and that accepts any bearer token. */
+function fakeRegistry(header: string | undefined) {
+  return server((req, res) => {
+    if (req.headers.authorization?.startsWith('Bearer ')) return res.end('{}');
+    res.writeHead(401, header === undefined ? {} : { 'www-authenticate': header });
+    res.end();
+  });
+}
+const verifyArgs = (registry: string, extra: string[] = []) => ['verify', '--registry', registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--token-stdin', '--json', '--timeout', '1', ...extra];
+function verdictOf(r: RunResult): { verdict: string; message: string } {
+  expect(r.signal, 'killed: it hung').toBeNull();
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  return JSON.parse(r.stdout) as { verdict: string; message: string };
+}
+const go = (registry: string, extra?: string[]) => run(verifyArgs(registry, extra), { input: TOKEN, timeoutMs: 15_000 });
+
+describe('slow servers: a timeout verdict within --timeout, no hang', () => {
+  test('a registry that accepts and never answers', async () => {
+    const silent = await server(() => {});
+    const r = await go(`127.0.0.1:${silent.port}`);
+    expect(verdictOf(r).verdict).toBe('unreachable');
+    expect(verdictOf(r).message).toMatch(/did not answer within 1 s/);
+    expect(r.code).toBe(3);
+  });
+  test('a realm that never answers', async () => {
+    const silent = await server(() => {});
+    const regi = await fakeRegistry(`Bearer realm="${silent.url}/jwt/auth",service="container_registry"`);
+    expect(verdictOf(await go(`127.0.0.1:${regi.port}`)).verdict).toBe('unreachable');
+  });
+  test('a realm that trickles bytes', async () => {
+    const trickle = await server((_q, res) => {
+      res.writeHead(200);
+      const iv = setInterval(() => res.write(' '), 100);
+      res.on('close', () => clearInterval(iv));
+    });
+    const regi = await fakeRegistry(`Bearer realm="${trickle.url}/jwt/auth"`);
+    expect(verdictOf(await go(`127.0.0.1:${regi.port}`)).verdict).toBe('unreachable');
+  });
+  test.each([503, 429])('a realm answering %i with Retry-After: bounded retries, then a clear verdict', async (status) => {
+    const busy = await server((_q, res) => {
+      res.writeHead(status, { 'retry-after': '0' });
+      res.end();
+    });
+    const regi = await fakeRegistry(`Bearer realm="${busy.url}/jwt/auth"`);
+    const v = verdictOf(await go(`127.0.0.1:${regi.port}`, ['--timeout', '5']));
+    expect(v.verdict).toBe('unreachable');
+    expect(v.message).toContain(`HTTP ${status}`);
+    expect(busy.hits.length).toBe(3);
+  });
+});
+
+describe('huge and malformed answers: a verdict, never a crash', () => {
+  test('an endless body stops at the cap', async () => {
+    const flood = await server((_q, res) => {
+      res.writeHead(200);
+      const chunk = Buffer.alloc(64 * 1024, 120);
+      const pump = () => {
+        while (res.write(chunk)) {
+          /* fill */
+        }
+      };
+      res.on('drain', pump);
+      pump();
+    });
+    const regi = await fakeRegistry(`Bearer realm="${flood.url}/jwt/auth"`);
+    const v = verdictOf(await go(`127.0.0.1:${regi.port}`, ['--timeout', '10']));
+    expect(v.verdict).toBe('not-a-registry');
+    expect(v.message).toMatch(/sent more than 1024 KiB/);
+  });
+  test.each([
+    ['no WWW-Authenticate', undefined, 'not-a-registry'],
+    ['an empty one', '', 'not-a-registry'],
+    ['Bearer without realm', 'Bearer service="container_registry"', 'not-a-registry'],
+    ['Basic only', 'Basic realm="Registry"', 'not-a-registry'],
+    ['an unterminated quote', 'Bearer realm="http://127.0.0.1:1/jwt', 'not-a-registry'],
+    ['a realm that is not a URL', 'Bearer realm="not a url"', 'not-a-registry'],
+  ])('%s', async (_n, header, want) => {
+    const regi = await fakeRegistry(header);
+    expect(verdictOf(await go(`127.0.0.1:${regi.port}`)).verdict).toBe(want);
+  });
+  test('an unquoted realm and several challenges still work', async () => {
+    const regi = await fakeRegistry(`Basic realm="x", Bearer realm=${gl.realm},service=container_registry`);
+    expect(verdictOf(await go(`127.0.0.1:${regi.port}`)).verdict).toBe('ok');
+  });
+  test.each([
+    ['not JSON', 'this is not json'],
+    ['a JWT with 2 parts', JSON.stringify({ token: 'abc.def' })],
+    ['a JWT with 4 parts', JSON.stringify({ token: 'a.b.c.d' })],
+    ['a JWT with bad base64', JSON.stringify({ token: '!!!.???.***' })],
+  ])('a realm answering %s', async (_n, body) => {
+    const bad = await server((_q, res) => res.end(body));
+    const regi = await fakeRegistry(`Bearer realm="${bad.url}/jwt/auth"`);
+    const v = verdictOf(await go(`127.0.0.1:${regi.port}`));
+    expect(['not-a-registry', 'insufficient-access']).toContain(v.verdict);
+  });
+});
+
+describe('redirects and realm trust: the token never reaches another host', () => {
+  test('a realm redirecting to another host: not followed, untrusted-realm', async () => {
+    const elsewhere = await server((_q, res) => res.end('{}'), '127.0.0.2');
+    const redirect = await server((_q, res) => {
+      res.writeHead(302, { location: `${elsewhere.url}/jwt/auth` });
+      res.end();
+    });
+    const regi = await fakeRegistry(`Bearer realm="${redirect.url}/jwt/auth"`);
+    expect(verdictOf(await go(`127.0.0.1:${regi.port}`)).verdict).toBe('untrusted-realm');
+    expect(elsewhere.hits).toEqual([]);
+  });
+  test('a realm on another host than --gitlab: the other server sees no request', async () => {
+    const collector = await server((_q, res) => res.end(JSON.stringify({ token: signJwt(pki, { access: [] }) })), '127.0.0.2');
+    const regi = await fakeRegistry(`Bearer realm="${collector.url}/jwt/auth"`);
+    expect(verdictOf(await go(`127.0.0.1:${regi.port}`, ['--gitlab', gl.url])).verdict).toBe('untrusted-realm');
+    expect(collector.hits).toEqual([]);
+  });
+});
+
+function fakeDocker(b: Sandbox, script: string) {
+  const file = path.join(b.dir, 'bin', 'docker');
+  writeFileSync(file, `#!/bin/sh\n${script}\n`);
+  chmodSync(file, 0o755);
+}
+function box(): Sandbox {
+  const b = sandbox({ docker: 'none' });
+  boxes.push(b);
+  return b;
+}
+const loginArgs = ['login', '--registry', '', '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--token-stdin', '--json'];
+
+describe('engine faults and interruptions', () => {
+  test('docker hanging is stopped after --timeout, with what it started: login-failed', async () => {
+    const b = box();
+    fakeDocker(b, `cat >/dev/null\nsleep 300 &\necho $! > ${b.log}/grandchild\nwait`);
+    const args = [...loginArgs, '--timeout', '2'];
+    args[2] = reg.registry;
+    const r = await run(args, { input: TOKEN, env: b.env, timeoutMs: 15_000 });
+    const v = verdictOf(r);
+    expect(v.verdict).toBe('login-failed');
+    expect(v.message).toMatch(/did not finish within 2 s/);
+    await new Promise((res) => setTimeout(res, 200));
+    expect(running(Number(readFileSync(path.join(b.log, 'grandchild'), 'utf8')))).toBe(false);
+  });
+
+  function start(args: string[], env: NodeJS.ProcessEnv) {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdin.end(TOKEN);
+    const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+    return { child, exited, out: () => out };
+  }
+
+  test.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s during verification: exit %i at once', async (signal, code) => {
+    const silent = await server(() => {});
+    const regi = await fakeRegistry(`Bearer realm="${silent.url}/jwt/auth"`);
+    const p = start(verifyArgs(`127.0.0.1:${regi.port}`, ['--timeout', '30']), process.env);
+    while (silent.hits.length === 0) await new Promise((res) => setTimeout(res, 20));
+    p.child.kill(signal);
+    expect(await p.exited).toBe(code);
+    expect(p.out()).not.toContain(TOKEN);
+  });
+
+  test.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s during the engine login: exit %i, no child left, docker config untouched', async (signal, code) => {
+    const b = box();
+    fakeDocker(b, `echo $$ > ${b.log}/docker.pid\ncat >/dev/null\nsleep 300 &\necho $! > ${b.log}/grandchild\nwait`);
+    writeFileSync(path.join(b.dockerConfig, 'config.json'), '{"auths":{}}');
+    const args = [...loginArgs];
+    args[2] = reg.registry;
+    const p = start(args, b.env);
+    const pidFile = path.join(b.log, 'grandchild');
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((res) => setTimeout(res, 20));
+    const pids = [readFileSync(path.join(b.log, 'docker.pid'), 'utf8'), readFileSync(pidFile, 'utf8')].map(Number);
+    p.child.kill(signal);
+    expect(await p.exited).toBe(code);
+    await new Promise((res) => setTimeout(res, 200));
+    expect(pids.map(running)).toEqual([false, false]);
+    expect(readFileSync(path.join(b.dockerConfig, 'config.json'), 'utf8')).toBe('{"auths":{}}');
+  });
+});
