@@ -1,0 +1,168 @@
+/**
+ * The secret hygiene audit: one recognisable token through every command and wizard path. It must appear in
+ * no output stream, no process argument (every /proc/PID/cmdline, polled while they run), no child's
+ * environment, no file under HOME but the engine's own credential store, no error or stack trace; and the
+ * remembered-answers file holds only its documented keys.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { spawn } from 'node:child_process';
+import { chmodSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { makeCert, type KeyPair } from '../helpers/pki.js';
+import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
+import { startRegistry, type RealRegistry } from '../helpers/registry.js';
+import { BIN, sandbox, type Sandbox } from '../helpers/cli.js';
+import { startTerminal } from '../helpers/tmux.js';
+
+const CANARY = 'glpat-AUDITcanary7f3a9c0d';
+const CANARY_B64 = Buffer.from(`alice:${CANARY}`).toString('base64');
+let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry, sb: Sandbox;
+
+beforeAll(async () => {
+  pki = makeCert();
+  gl = await startGitlab(pki, {
+    users: [{ kind: 'personal', username: 'alice', token: CANARY, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }],
+    jobTokens: [{ token: CANARY, project: 'group/app', allowedBy: [] }],
+  });
+  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
+  sb = sandbox({ docker: 'none' });
+  // docker, slowed down so the watcher sees it running, then the real one.
+  const real = ['/usr/local/bin/docker', '/usr/bin/docker'].find((f) => {
+    try {
+      readFileSync(f);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  writeFileSync(path.join(sb.dir, 'bin', 'docker'), `#!/bin/sh\nsleep 0.3\nexec ${real} "$@"\n`);
+  chmodSync(path.join(sb.dir, 'bin', 'docker'), 0o755);
+});
+afterAll(async () => {
+  sb?.cleanup();
+  await reg?.stop();
+  await gl?.close();
+  pki?.cleanup();
+});
+
+/** Every process's argv, and every process's environment but the CLI's own (CI hands it the token there). */
+function watch(exclude: () => number[]) {
+  const found: string[] = [];
+  const scan = () => {
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      if (Number(pid) === process.pid) continue;
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(CANARY)) found.push(`argv of ${pid}`);
+        if (!exclude().includes(Number(pid)) && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(CANARY)) found.push(`environment of ${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+      } catch {
+        /* gone, or not ours to read */
+      }
+    }
+  };
+  const timer = setInterval(scan, 5);
+  return { found, stop: () => clearInterval(timer) };
+}
+
+function runCli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: opts.env ?? sb.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const w = watch(() => [child.pid ?? -1]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdin.end(opts.input ?? '');
+    child.on('close', (code) => {
+      w.stop();
+      if (w.found.length) out += `\nLEAK: ${w.found.join('; ')}`;
+      resolve({ code, out });
+    });
+  });
+}
+
+test('the watcher sees a token in a running process\'s argv or environment (it can fail)', async () => {
+  const w = watch(() => []);
+  const leak = (args: string[], env: NodeJS.ProcessEnv) => new Promise<void>((res) => spawn('/bin/sh', args, { env }).on('close', () => res()));
+  await leak(['-c', `sleep 0.2 # ${CANARY}`], {});
+  await leak(['-c', 'sleep 0.2'], { LEAKED: CANARY });
+  w.stop();
+  expect(w.found.some((f) => f.startsWith('argv'))).toBe(true);
+  expect(w.found.some((f) => f.startsWith('environment'))).toBe(true);
+});
+
+test('every command and wizard path keeps the token to itself', async () => {
+  const common = ['--registry', reg.registry, '--project', 'group/app'];
+  const pat = ['--type', 'personal-access-token', '--username', 'alice', '--token-stdin'];
+  const runs: Array<[string, Promise<{ code: number | null; out: string }> | (() => Promise<{ code: number | null; out: string }>)]> = [
+    ['verify', () => runCli(['verify', ...common, ...pat], { input: CANARY })],
+    ['verify --json', () => runCli(['verify', ...common, ...pat, '--json'], { input: CANARY })],
+    ['verify, rejected', () => runCli(['verify', ...common, ...pat.slice(0, 2), '--username', 'bob', '--type', 'deploy-token', '--token-stdin'], { input: CANARY })],
+    ['verify, untrusted realm', () => runCli(['verify', ...common, ...pat, '--gitlab', 'https://gitlab.example.com'], { input: CANARY })],
+    ['verify, token refused as input', () => runCli(['verify', ...common, ...pat], { input: `${CANARY}\r\nX-Injected: 1` })],
+    ['login', () => runCli(['login', ...common, ...pat, '--access', 'push'], { input: CANARY })],
+    ['login --ci', () => runCli(['login', '--ci', '--type', 'job-token'], { env: { ...sb.env, CI_REGISTRY: reg.registry, CI_JOB_TOKEN: CANARY, CI_PROJECT_PATH: 'group/app', CI_SERVER_URL: gl.url } })],
+    ['doctor with the token and the stored login', () => runCli(['doctor', ...common, ...pat], { input: CANARY })],
+    ['doctor --json', () => runCli(['doctor', ...common, '--json'])],
+    ['doctor --error with the token pasted in', () => runCli(['doctor', '--error', '-'], { input: `Error: unauthorized: authentication required` })],
+    ['logout', () => runCli(['logout', '--registry', reg.registry])],
+  ];
+  for (const [name, go] of runs) {
+    const r = await (typeof go === 'function' ? go() : go);
+    expect(r.out, name).not.toContain(CANARY);
+    expect(r.out, name).not.toContain(CANARY_B64);
+    expect(r.out, name).not.toMatch(/\n\s+at .*\(/);
+    expect(r.out, name).not.toContain('LEAK');
+  }
+
+  // The wizard: success, then a failure and troubleshooting, in a real terminal.
+  const env = { ...sb.env, TERM: 'xterm-256color' };
+  const vars = Object.entries(env).map(([k, v]) => `${k}='${v}'`).join(' ');
+  const wiz = (args: string) => `env -i ${vars} ${process.execPath} ${BIN} ${args}; echo "EXIT=$?"; sleep 10`;
+  const w = watch(() => []);
+  try {
+    const t = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project group/app --access push`), env, { width: 160, height: 60 });
+    try {
+      await t.waitFor('What you need');
+      t.keys('Enter');
+      await t.waitFor('Paste your');
+      t.type(`${CANARY}\r`);
+      const s = await t.waitFor('EXIT=', 15_000);
+      expect(s).toContain('EXIT=0');
+      expect(s).not.toContain(CANARY);
+    } finally {
+      t.kill();
+    }
+    const f = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project other/secret --access pull`), env, { width: 160, height: 60 });
+    try {
+      await f.waitFor('What you need');
+      f.keys('Enter');
+      await f.waitFor('Paste your');
+      f.type(`${CANARY}\r`);
+      await f.waitFor('Troubleshoot');
+      f.keys('Down', 'Down', 'Enter');
+      const s = await f.waitFor('EXIT=', 15_000);
+      expect(s).toContain('EXIT=1');
+      expect(s).not.toContain(CANARY);
+    } finally {
+      f.kill();
+    }
+  } finally {
+    w.stop();
+  }
+  // The wizard's processes ran under tmux: only argv is ours to judge there (the tmux server's env is the test's).
+  expect(w.found.filter((x) => x.startsWith('argv'))).toEqual([]);
+
+  // Files: the token is only in docker's own credential store.
+  const dockerStore = path.join(sb.dockerConfig, 'config.json');
+  for (const [file, content] of sb.files()) {
+    if (file === dockerStore) continue;
+    expect(content, file).not.toContain(CANARY);
+    expect(content, file).not.toContain(CANARY_B64);
+  }
+  // The remembered answers: documented keys only.
+  const conf = JSON.parse(readFileSync(path.join(sb.home, '.config', 'gitlab-registry-login', 'config.json'), 'utf8')) as { last: string; instances: Record<string, object> };
+  expect(Object.keys(conf).sort()).toEqual(['instances', 'last']);
+  for (const r of Object.values(conf.instances)) {
+    for (const k of Object.keys(r)) expect(['gitlab', 'registry', 'credentialType', 'access', 'username', 'project']).toContain(k);
+  }
+  mkdirSync(sb.home, { recursive: true });
+}, 120_000);
