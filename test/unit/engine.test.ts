@@ -109,3 +109,24 @@ describe('spawnRunner', () => {
     }
   });
 });
+
+describe('the engine exiting non-zero with each known error text', () => {
+  const samples = [
+    'Error saving credentials: error storing credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`',
+    'Error saving credentials: error storing credentials - err: exec: "docker-credential-desktop": executable file not found in $PATH',
+    'Error response from daemon: Get "https://r.example.com/v2/": dial tcp: lookup r.example.com: no such host',
+    'Error response from daemon: Get "https://r.example.com/v2/": x509: certificate signed by unknown authority',
+    'Error response from daemon: Get "https://r.example.com/v2/": http: server gave HTTP response to HTTPS client',
+    'Error response from daemon: login attempt to https://r.example.com/v2/ failed with status: 401 Unauthorized',
+    'Error response from daemon: Get "https://r.example.com/v2/": net/http: TLS handshake timeout',
+    'toomanyrequests: too many failed login attempts',
+    'open /home/u/.docker/config.json: permission denied',
+  ];
+  test.each(samples)('%s', async (text) => {
+    const r = await engineLogin({ engine: 'docker', file: '/x/docker', registry: 'r.example.com', username: 'u', token: 'glpat-x', timeoutMs: 1000, env: {} }, async () => ({ exitCode: 1, stdout: '', stderr: text, timedOut: false, notFound: false }));
+    expect(r.verdict).toBe('login-failed');
+    expect(r.loggedIn).toBe(false);
+    expect(r.message).not.toMatch(/the engine said/); // recognised, not just quoted
+    expect(r.fix).not.toBe('');
+  });
+});

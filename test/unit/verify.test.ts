@@ -125,6 +125,17 @@ describe('verifyCredential classification', () => {
   });
 });
 
+test('an https realm redirecting to plain http is not followed: the Authorization header goes nowhere', async () => {
+  const { client, seen } = fakeHttp((url) => {
+    if (url.pathname === '/v2/' && url.host === 'registry.example.com') return challenge();
+    if (url.protocol === 'https:' && url.host === 'gitlab.example.com') return { status: 301, headers: { location: 'http://gitlab.example.com/jwt/auth' } };
+    return { status: 200, body: '{}' };
+  });
+  const r = await verifyCredential(req(), { http: client });
+  expect(r.verdict).toBe('untrusted-realm');
+  expect(seen.filter((s) => s.url.startsWith('http:'))).toEqual([]);
+});
+
 describe('decideRealm', () => {
   const gl = parseGitlabUrl('https://gitlab.example.com');
   test.each([
