@@ -7,7 +7,7 @@ import type http from 'node:http';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
 import { signJwt, startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
 import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { httpServer, type Closable } from '../helpers/servers.js';
+import { flood, httpServer, type Closable } from '../helpers/servers.js';
 import { BIN, run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { running } from '../helpers/proc.js';
 
@@ -88,18 +88,8 @@ describe('slow servers: a timeout verdict within --timeout, no hang', () => {
 
 describe('huge and malformed answers: a verdict, never a crash', () => {
   test('an endless body stops at the cap', async () => {
-    const flood = await server((_q, res) => {
-      res.writeHead(200);
-      const chunk = Buffer.alloc(64 * 1024, 120);
-      const pump = () => {
-        while (res.write(chunk)) {
-          /* fill */
-        }
-      };
-      res.on('drain', pump);
-      pump();
-    });
-    const regi = await fakeRegistry(`Bearer realm="${flood.url}/jwt/auth"`);
+    const flooding = await server(flood);
+    const regi = await fakeRegistry(`Bearer realm="${flooding.url}/jwt/auth"`);
     const v = verdictOf(await go(`127.0.0.1:${regi.port}`, ['--timeout', '10']));
     expect(v.verdict).toBe('not-a-registry');
     expect(v.message).toMatch(/sent more than 1024 KiB/);

@@ -11,7 +11,7 @@ import { makeCert, type KeyPair } from '../helpers/pki.js';
 import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
 import { startRegistry, type RealRegistry } from '../helpers/registry.js';
 import { ROOT, sandbox } from '../helpers/cli.js';
-import { startTerminal, type Terminal } from '../helpers/tmux.js';
+import { cliCommand, startTerminal, type Terminal } from '../helpers/tmux.js';
 import { spawn } from 'node:child_process';
 
 const TOKEN = 'glpat-Package0000secret000';
@@ -63,8 +63,7 @@ test("the installed wizard draws its first frame", async () => {
   const sb = sandbox();
   try {
     const env = { ...sb.env, TERM: 'xterm-256color' };
-    const vars = Object.entries(env).map(([k, v]) => `${k}='${v}'`).join(' ');
-    const t = startTerminal(`env -i ${vars} PATH=${path.dirname(process.execPath)}:/usr/bin:/bin ${bin} --registry ${reg.registry}; echo "EXIT=$?"; sleep 5`, env);
+    const t = startTerminal(cliCommand(bin, { ...env, PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin` }, ['--registry', reg.registry], 'sleep 5'), env);
     terms.push(t);
     await t.waitFor('Which credential do you have');
     t.keys('C-c');

@@ -12,7 +12,7 @@ import { makeCert, type KeyPair } from '../helpers/pki.js';
 import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
 import { startRegistry, type RealRegistry } from '../helpers/registry.js';
 import { BIN, sandbox, type Sandbox } from '../helpers/cli.js';
-import { startTerminal } from '../helpers/tmux.js';
+import { cliCommand, startTerminal } from '../helpers/tmux.js';
 
 const CANARY = 'glpat-AUDITcanary7f3a9c0d';
 const CANARY_B64 = Buffer.from(`alice:${CANARY}`).toString('base64');
@@ -115,8 +115,7 @@ test('every command and wizard path keeps the token to itself', async () => {
 
   // The wizard: success, then a failure and troubleshooting, in a real terminal.
   const env = { ...sb.env, TERM: 'xterm-256color' };
-  const vars = Object.entries(env).map(([k, v]) => `${k}='${v}'`).join(' ');
-  const wiz = (args: string) => `env -i ${vars} ${process.execPath} ${BIN} ${args}; echo "EXIT=$?"; sleep 10`;
+  const wiz = (args: string) => cliCommand(`${process.execPath} ${BIN}`, env, [args], 'sleep 10');
   const w = watch(() => []);
   try {
     const t = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project group/app --access push`), env, { width: 160, height: 60 });

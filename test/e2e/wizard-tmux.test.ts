@@ -5,7 +5,7 @@ import { makeCert, type KeyPair } from '../helpers/pki.js';
 import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
 import { startRegistry, type RealRegistry } from '../helpers/registry.js';
 import { BIN, sandbox } from '../helpers/cli.js';
-import { startTerminal, type Terminal } from '../helpers/tmux.js';
+import { cliCommand, startTerminal, type Terminal } from '../helpers/tmux.js';
 import { running } from '../helpers/proc.js';
 
 const TOKEN = 'glpat-TMUX0000secret0000token';
@@ -24,10 +24,7 @@ afterAll(async () => {
   pki?.cleanup();
 });
 
-function shellCommand(env: NodeJS.ProcessEnv, args: string[]): string {
-  const vars = Object.entries(env).map(([k, v]) => `${k}='${v}'`).join(' ');
-  return `env -i ${vars} ${process.execPath} ${BIN} ${args.join(' ')}; echo "EXIT=$?"`;
-}
+const shellCommand = (env: NodeJS.ProcessEnv, args: string[]) => cliCommand(`${process.execPath} ${BIN}`, env, args);
 
 test('a whole wizard run in a real terminal: the token never shows, the login lands in DOCKER_CONFIG, and the next run is one Enter away', async () => {
   const sb = sandbox();

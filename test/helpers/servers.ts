@@ -55,3 +55,16 @@ export function tlsProxy(certPem: string, keyPem: string, target: string): Promi
   });
   return listen(server, 'https', hits);
 }
+
+/** A handler that answers 200 with an endless body (for the response-size cap). */
+export function flood(_req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(200);
+  const chunk = Buffer.alloc(64 * 1024, 120);
+  const pump = () => {
+    while (res.write(chunk)) {
+      /* fill until the socket pushes back */
+    }
+  };
+  res.on('drain', pump);
+  pump();
+}

@@ -3,7 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { createHttpClient, HttpError, proxyFor } from '../../src/core/http.js';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
-import { httpServer, type Closable } from '../helpers/servers.js';
+import { flood, httpServer, type Closable } from '../helpers/servers.js';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
@@ -45,17 +45,7 @@ describe('createHttpClient', () => {
   });
 
   test('an endless body stops at the cap', async () => {
-    const s = await server((_req, res) => {
-      res.writeHead(200);
-      const chunk = Buffer.alloc(64 * 1024, 97);
-      const pump = () => {
-        while (res.write(chunk)) {
-          /* fill */
-        }
-      };
-      res.on('drain', pump);
-      pump();
-    });
+    const s = await server(flood);
     const c = createHttpClient({ timeoutMs: 5000, maxBytes: 256 * 1024 });
     await expect(c.get(s.url)).rejects.toMatchObject({ code: 'too-large' });
     c.close();
