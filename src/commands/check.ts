@@ -1,4 +1,3 @@
-import { InputError } from '../core/errors.js';
 import { createHttpClient, type HttpClient } from '../core/http.js';
 import { discoverRegistry } from '../core/registry.js';
 import { parseRegistry, isLoopbackHost } from '../core/hosts.js';
@@ -99,4 +98,3 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
   }
 }
 
-export { InputError };

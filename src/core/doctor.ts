@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { CREDENTIALS, requiredScopes, type Access, type CredentialType } from './credentials.js';
 import { findOnPath, resolveEngine, childEnv, type EngineChoice, type Runner } from './engine.js';
 import { readEngineConfig, readStoredLogin, type StoredLogin } from './stored.js';
-import { gitlabBase, isLoopbackHost, type RegistryAddress } from './hosts.js';
+import { isLoopbackHost, type RegistryAddress } from './hosts.js';
 import { proxyFor, type HttpClient } from './http.js';
 import type { NetProbes } from './netprobe.js';
 import { decideRealm, fetchChallenge, type RegistryChallenge } from './registry.js';
@@ -356,4 +356,3 @@ async function tokenInfo(http: HttpClient, gitlab: string, token: string, access
   }
 }
 
-export { gitlabBase };

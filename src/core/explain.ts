@@ -144,4 +144,3 @@ export function explainError(text: string, registry = ''): Explanation | undefin
   return undefined;
 }
 
-export const EXPLAINED_IDS = RULES.map((r) => r.id);

@@ -1,6 +1,6 @@
 import { bearerChallenge, parseChallenges, type Challenge } from './challenge.js';
 import { InputError } from './errors.js';
-import { gitlabBase, isLoopbackHost, parseGitlabUrl, type RegistryAddress } from './hosts.js';
+import { gitlabBase, isLoopbackHost, type RegistryAddress } from './hosts.js';
 import { HttpError, type HttpClient, type HttpResponse } from './http.js';
 import { verdict, type Verdict } from './verdict.js';
 
@@ -179,4 +179,3 @@ export async function discoverRegistry(http: HttpClient, gitlab: URL): Promise<{
   return undefined;
 }
 
-export { parseGitlabUrl };

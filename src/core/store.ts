@@ -11,7 +11,6 @@ export interface Remembered {
   project?: string;
 }
 
-export const REMEMBERED_KEYS = ['gitlab', 'registry', 'credentialType', 'access', 'username', 'project'] as const;
 
 export interface AnswerStore {
   /** The answers of the last instance used, or of `gitlab` when given. */

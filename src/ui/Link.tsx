@@ -1,4 +1,3 @@
-import React from 'react';
 import { Text } from 'ink';
 
 /** A clickable link (OSC 8) where the terminal supports it, else the plain URL. */

@@ -1,4 +1,3 @@
-import React from 'react';
 import { afterEach, describe, expect, test } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { LineInput } from '../../src/ui/LineInput.js';
