@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Access, CredentialType } from './credentials.js';
 import { ACCESS_LEVELS, CREDENTIAL_TYPES } from './credentials.js';
 
@@ -15,8 +17,8 @@ export interface Remembered {
 export interface AnswerStore {
   /** The answers of the last instance used, or of `gitlab` when given. */
   load(gitlab?: string): Remembered | undefined;
-  save(r: Remembered): void;
-  forget(): void;
+  save(r: Remembered): void | Promise<void>;
+  forget(): void | Promise<void>;
   /** Where the file is, for the README and the done screen. */
   readonly path: string;
 }
@@ -38,31 +40,49 @@ interface Shape {
   instances?: Record<string, Remembered>;
 }
 
-/** The conf-backed store: `~/.config/gitlab-registry-login/config.json`, mode 0600. */
+/**
+ * The conf-backed store: `~/.config/gitlab-registry-login/config.json`, mode 0600. Reading is a plain JSON
+ * read of the file conf keeps (the wizard's first frame waits for it); conf itself loads only to write.
+ */
 export async function openConfStore(options: { cwd?: string } = {}): Promise<AnswerStore> {
-  const { default: Conf } = await import('conf');
-  const conf = new Conf<Shape>({
-    projectName: 'gitlab-registry-login',
-    projectSuffix: '',
-    configFileMode: 0o600,
-    ...(options.cwd ? { cwd: options.cwd } : {}),
-  });
+  const { default: envPaths } = await import('env-paths');
+  const dir = options.cwd ?? envPaths('gitlab-registry-login', { suffix: '' }).config;
+  const file = path.join(dir, 'config.json');
+  let cached: Shape | undefined;
+  const read = (): Shape => {
+    if (cached) return cached;
+    try {
+      const j = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      cached = typeof j === 'object' && j !== null && !Array.isArray(j) ? (j as Shape) : {};
+    } catch {
+      cached = {};
+    }
+    return cached;
+  };
+  const conf = async () => {
+    const { default: Conf } = await import('conf');
+    return new Conf<Shape>({ projectName: 'gitlab-registry-login', projectSuffix: '', configFileMode: 0o600, cwd: dir });
+  };
   return {
-    path: conf.path,
+    path: file,
     load(gitlab) {
-      const key = gitlab ?? conf.get('last');
+      const data = read();
+      const key = gitlab ?? data.last;
       if (!key) return undefined;
-      const r = conf.get('instances')?.[key];
+      const r = data.instances?.[key];
       return r ? sanitize(r as unknown as Record<string, unknown>) : undefined;
     },
-    save(r) {
+    async save(r) {
       const clean = sanitize(r as unknown as Record<string, unknown>);
       if (!clean) return;
-      conf.set('instances', { ...(conf.get('instances') ?? {}), [clean.gitlab]: clean });
-      conf.set('last', clean.gitlab);
+      const c = await conf();
+      c.set('instances', { ...(c.get('instances') ?? {}), [clean.gitlab]: clean });
+      c.set('last', clean.gitlab);
+      cached = undefined;
     },
-    forget() {
-      conf.clear();
+    async forget() {
+      (await conf()).clear();
+      cached = undefined;
     },
   };
 }

@@ -95,9 +95,9 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
         trustRealm: deps.trustRealm,
       },
       { http: deps.http, onStep: (step) => live && dispatch({ type: 'check', step }) },
-    ).then((result) => {
+    ).then(async (result) => {
       if (!live) return;
-      if (result.ok) deps.store.save({ gitlab: a.gitlab!, registry: a.registry!, credentialType: a.credentialType!, access: a.access!, username: a.username!, project: a.project ?? '' });
+      if (result.ok) await deps.store.save({ gitlab: a.gitlab!, registry: a.registry!, credentialType: a.credentialType!, access: a.access!, username: a.username!, project: a.project ?? '' });
       dispatch({ type: 'verified', result });
     });
     return () => {

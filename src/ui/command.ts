@@ -32,7 +32,12 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
   delete env.CI;
   delete env.CONTINUOUS_INTEGRATION;
   if ('NO_COLOR' in env) env.FORCE_COLOR = '0';
+  // Yoga's loader asks `typeof fetch`, and merely reading Node's lazy fetch getter loads undici (~20 ms) for a
+  // wasm binary that is embedded anyway: hide fetch while the UI loads, then put the property back untouched.
+  const fetchProperty = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  if (fetchProperty?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
   const ui = Promise.all([import('./App.js'), import('./Link.js')]).finally(() => {
+    if (fetchProperty?.configurable) Object.defineProperty(globalThis, 'fetch', fetchProperty);
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete env[k];
       else env[k] = v;
@@ -44,7 +49,7 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
     // --registry without --gitlab: the instance is the realm's host, as in `verify`; not asked.
     answers.registry && !answers.gitlab ? fetchChallenge(http, answers.registry) : Promise.resolve(undefined),
   ]);
-  if (flags.forget) store.forget();
+  if (flags.forget) await store.forget();
 
   const fixed: WizardAnswers = {};
   if (answers.gitlab) fixed.gitlab = gitlabBase(answers.gitlab);

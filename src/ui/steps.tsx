@@ -2,7 +2,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from './keys.js';
-import { Spinner } from '@inkjs/ui';
+import { Spinner } from './Spinner.js';
 import { CREDENTIAL_TYPES, CREDENTIALS, needsSentence, requiredScopes, requiredRole, type Access, type CredentialType } from '../core/credentials.js';
 import { parseGitlabUrl, parseProject, parseRegistry } from '../core/hosts.js';
 import { checkUsername } from '../core/secret.js';

@@ -13,14 +13,14 @@ describe('conf store', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'grl-store-'));
     try {
       const store = await openConfStore({ cwd: dir });
-      store.save({ gitlab: 'https://gitlab.example.com', registry: 'r.example.com', credentialType: 'deploy-token', access: 'pull', username: 'gitlab+deploy-token-1', project: 'g/p', token: 'glpat-SHOULD-NOT-BE-KEPT', password: 'x' } as never);
+      await store.save({ gitlab: 'https://gitlab.example.com', registry: 'r.example.com', credentialType: 'deploy-token', access: 'pull', username: 'gitlab+deploy-token-1', project: 'g/p', token: 'glpat-SHOULD-NOT-BE-KEPT', password: 'x' } as never);
       const text = readFileSync(store.path, 'utf8');
       expect(statSync(store.path).mode & 0o777).toBe(0o600);
       expect(text).not.toContain('SHOULD-NOT');
       expect(text).not.toContain('password');
       expect(store.load()).toEqual({ gitlab: 'https://gitlab.example.com', registry: 'r.example.com', credentialType: 'deploy-token', access: 'pull', username: 'gitlab+deploy-token-1', project: 'g/p' });
       expect(store.load('https://other.example.com')).toBeUndefined();
-      store.forget();
+      await store.forget();
       expect(store.load()).toBeUndefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });
