@@ -100,6 +100,7 @@ async function main() {
     setTimeout(() => child.kill('SIGKILL'), 20_000);
   });
   const peakMiB = Number(/MAXRSS=(\d+)/.exec(rssRun)?.[1] ?? NaN) / 1024;
+  if (Number.isNaN(peakMiB)) console.error(`the whole wizard run did not finish; its last output:\n${rssRun.slice(-800)}`);
 
   await reg.stop();
   await gl.close();

@@ -12,7 +12,10 @@ const KeysContext = createContext<Set<Handler> | null>(null);
 export function KeysProvider({ children }: { children: React.ReactNode }) {
   const handlers = useRef(new Set<Handler>()).current;
   useInput((input, key) => {
-    for (const h of [...handlers]) h(input, key);
+    // Enter typed before the terminal was in raw mode arrives as "\n" (the line discipline maps CR to LF):
+    // it is still Enter.
+    const k = input === '\n' && !key.return ? { ...key, return: true } : key;
+    for (const h of [...handlers]) h(input, k);
   });
   return <KeysContext.Provider value={handlers}>{children}</KeysContext.Provider>;
 }

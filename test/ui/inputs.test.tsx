@@ -95,6 +95,19 @@ describe('Choice', () => {
     await tick();
     expect(got).toEqual(['c']);
   });
+  test('Enter typed before raw mode arrives as \\n and still chooses (inside the app key router)', async () => {
+    const { KeysProvider } = await import('../../src/ui/keys.js');
+    const got: string[] = [];
+    const { stdin } = render(
+      <KeysProvider>
+        <Choice options={options} onSelect={(v) => got.push(v)} />
+      </KeysProvider>,
+    );
+    await tick();
+    stdin.write('\n');
+    await tick();
+    expect(got).toEqual(['a']);
+  });
   test('digits choose directly; Up wraps', async () => {
     const got: string[] = [];
     const { stdin } = render(<Choice options={options} onSelect={(v) => got.push(v)} />);
