@@ -215,3 +215,22 @@ test('onboarding: in a repository with the team file, a newcomer is asked only w
     sb.cleanup();
   }
 });
+
+test("in a checkout whose origin is a GitLab remote, the instance and project are offered", async () => {
+  const sb = sandbox();
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const repo = path.join(sb.dir, 'checkout');
+  mkdirSync(path.join(repo, '.git'), { recursive: true });
+  writeFileSync(path.join(repo, '.git', 'config'), `[remote "origin"]\n\turl = git@gitlab.example.com:Team/Service.git\n`);
+  const env = { ...sb.env, TERM: 'xterm-256color' };
+  try {
+    const t = startTerminal(shellCommand(env, []), env, { width: 160, height: 60 }, repo);
+    terms.push(t);
+    await t.waitFor('Which GitLab?');
+    expect(t.screen()).toMatch(/❯ https:\/\/gitlab\.example\.com\s+from this checkout's git remote/);
+    t.keys('C-c');
+    expect(await t.waitFor('EXIT=')).toContain('EXIT=130');
+  } finally {
+    sb.cleanup();
+  }
+});

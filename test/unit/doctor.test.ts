@@ -1,0 +1,41 @@
+import { expect, test } from 'vitest';
+import { runDoctor } from '../../src/core/doctor.js';
+import { parseRegistry } from '../../src/core/hosts.js';
+import type { NetProbes } from '../../src/core/netprobe.js';
+import { HttpError } from '../../src/core/http.js';
+import { fakeHttp, fakeRunner } from '../helpers/fakes.js';
+
+const base = { access: 'pull' as const, trustRealm: false, engine: 'auto' as const, timeoutMs: 2000 };
+
+test('DNS: a name that does not resolve fails, and TCP and TLS are skipped rather than failed again', async () => {
+  const probes: NetProbes = {
+    lookup: async () => {
+      throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
+    },
+    connect: async () => {
+      throw new Error('must not be called');
+    },
+    tls: async () => {
+      throw new Error('must not be called');
+    },
+  };
+  const checks = await runDoctor({ ...base, registry: parseRegistry('registry.example.test') }, { http: fakeHttp(() => new HttpError('dns', 'no such host')).client, runner: fakeRunner().runner, env: { PATH: '/nonexistent' }, probes });
+  const by = Object.fromEntries(checks.map((c) => [c.id, c]));
+  expect(by['network.dns']).toMatchObject({ status: 'fail', detail: 'registry.example.test does not resolve (ENOTFOUND)' });
+  expect(by['network.tcp']!.status).toBe('skip');
+  expect(by['network.tls']!.status).toBe('skip');
+  expect(by['engine.found']!.status).toBe('fail');
+});
+
+test('DNS resolving, TLS valid for a long time: pass with the addresses and the certificate', async () => {
+  const probes: NetProbes = {
+    lookup: async () => ['192.0.2.10'],
+    connect: async () => undefined,
+    tls: async () => ({ authorized: true, subject: 'registry.example.test', issuer: 'Example CA', validTo: new Date(Date.now() + 90 * 86_400_000) }),
+  };
+  const checks = await runDoctor({ ...base, registry: parseRegistry('registry.example.test') }, { http: fakeHttp(() => new HttpError('refused', 'refused')).client, runner: fakeRunner().runner, env: { PATH: '/nonexistent' }, probes });
+  const by = Object.fromEntries(checks.map((c) => [c.id, c]));
+  expect(by['network.dns']).toMatchObject({ status: 'pass', detail: 'registry.example.test → 192.0.2.10' });
+  expect(by['network.tls']).toMatchObject({ status: 'pass' });
+  expect(by['network.tls']!.detail).toMatch(/certificate for registry\.example\.test issued by Example CA, valid (89|90) more days/);
+});
