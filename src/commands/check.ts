@@ -1,11 +1,11 @@
 import { createHttpClient, type HttpClient } from '../core/http.js';
 import { discoverRegistry } from '../core/registry.js';
-import { parseRegistry, isLoopbackHost } from '../core/hosts.js';
-import { engineLogin, spawnRunner, resolveEngine, type Runner } from '../core/engine.js';
+import { parseRegistry } from '../core/hosts.js';
+import { loginAfterVerify, spawnRunner, type Runner } from '../core/engine.js';
 import { verifyCredential, type VerifyResult } from '../core/verify.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { exitCodeFor, verdict, EXIT } from '../core/verdict.js';
-import { answersFromFlags, readToken, requireComplete, resolveFlags, type CommonFlags } from './request.js';
+import { answersFromFlags, httpOptions, readToken, requireComplete, resolveFlags, type CommonFlags } from './request.js';
 import { bareResult, printResult, toCommandResult, type CommandResult } from './report.js';
 import type { IO } from './io.js';
 
@@ -32,7 +32,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
   const answers = answersFromFlags(flags);
   requireComplete(answers, flags, resolved.token !== undefined);
   const token = resolved.token ?? (await readToken(io, answers.timeoutMs));
-  const http = (opts.http ?? createHttpClient)({ timeoutMs: answers.timeoutMs, ...(answers.caFile ? { caFile: answers.caFile } : {}), env: io.env });
+  const http = (opts.http ?? createHttpClient)(httpOptions(answers, io.env));
   try {
     let registry = answers.registry;
     if (!registry) {
@@ -71,26 +71,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
       printResult(io, r, answers.json);
       return { exitCode: exitCodeFor(r.verdict), result: r };
     }
-    const engine = resolveEngine(answers.engine, io.env);
-    if ('verdict' in engine) {
-      const r = toCommandResult(v, { engine: null, result: engine });
-      printResult(io, r, answers.json);
-      return { exitCode: exitCodeFor(r.verdict), result: r };
-    }
-    const login = await engineLogin(
-      {
-        engine: engine.engine,
-        file: engine.file,
-        registry: registry.registry,
-        username: answers.username,
-        token,
-        plainHttpLoopback: v.registryUrl?.startsWith('http:') === true && isLoopbackHost(registry.hostname),
-        timeoutMs: answers.timeoutMs,
-        env: io.env,
-      },
-      opts.runner ?? spawnRunner,
-    );
-    const r = toCommandResult(v, { engine: engine.engine, result: login });
+    const login = await loginAfterVerify(v, { choice: answers.engine, username: answers.username, token, env: io.env, timeoutMs: answers.timeoutMs }, opts.runner ?? spawnRunner);
+    const r = toCommandResult(v, login);
     printResult(io, r, answers.json);
     return { exitCode: exitCodeFor(r.verdict), result: r };
   } finally {

@@ -7,7 +7,7 @@ import { discoverRegistry } from '../core/registry.js';
 import { parseRegistry } from '../core/hosts.js';
 import { InputError } from '../core/errors.js';
 import { cleanToken, readStdin } from '../core/secret.js';
-import { answersFromFlags, readToken, resolveFlags, type CommonFlags } from './request.js';
+import { answersFromFlags, httpOptions, readToken, resolveFlags, type CommonFlags } from './request.js';
 import { paint, useColor, type IO } from './io.js';
 
 export interface DoctorOptions {
@@ -67,7 +67,7 @@ export async function runDoctorCommand(opts: DoctorOptions): Promise<number> {
   if (opts.flags.error !== undefined) return explain(opts, a.registry?.registry ?? '');
   const token = opts.token ?? resolved.token ?? (flags.tokenStdin ? await readToken(io, a.timeoutMs) : undefined);
   if (token && a.credentialType && !a.username) throw new InputError('missing --username for the token given', '--username');
-  const http = (opts.http ?? createHttpClient)({ timeoutMs: a.timeoutMs, ...(a.caFile ? { caFile: a.caFile } : {}), env: io.env });
+  const http = (opts.http ?? createHttpClient)(httpOptions(a, io.env));
   try {
     let registry = a.registry;
     if (!registry && a.gitlab) {

@@ -52,6 +52,11 @@ export interface Answers {
   json: boolean;
 }
 
+/** The HTTP client's options from the answers: one timeout and CA file for every request of a run. */
+export function httpOptions(a: Pick<Answers, 'timeoutMs' | 'caFile'>, env: NodeJS.ProcessEnv): { timeoutMs: number; caFile?: string; env: NodeJS.ProcessEnv } {
+  return { timeoutMs: a.timeoutMs, ...(a.caFile ? { caFile: a.caFile } : {}), env };
+}
+
 /** Parse and check every flag; bad values throw InputError naming the flag (exit 2). */
 export function answersFromFlags(flags: CommonFlags): Answers {
   const credentialType = oneOf(flags.type, CREDENTIAL_TYPES, '--type');

@@ -1,10 +1,9 @@
 import { createRequire } from 'node:module';
 import type { ChildProcessWithoutNullStreams, SpawnOptionsWithoutStdio } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import path from 'node:path';
 import { verdict, type Verdict } from './verdict.js';
 import { explainError } from './explain.js';
+import { findOnPath } from './which.js';
+import { storageFor, type Storage } from './stored.js';
 
 export const ENGINES = ['docker', 'podman'] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -98,21 +97,6 @@ export const spawnRunner: Runner = (file, args, options) =>
     });
   });
 
-/** The first `name` on PATH that is executable. */
-export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const file = path.join(dir, name);
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      /* next */
-    }
-  }
-  return undefined;
-}
-
 export function resolveEngine(choice: EngineChoice, env: NodeJS.ProcessEnv = process.env): { engine: EngineName; file: string } | Verdict {
   const order: EngineName[] = choice === 'auto' ? ['docker', 'podman'] : [choice];
   for (const engine of order) {
@@ -134,38 +118,6 @@ export function childEnv(env: NodeJS.ProcessEnv, token: string): NodeJS.ProcessE
     out[k] = v;
   }
   return out;
-}
-
-export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DOCKER_CONFIG || path.join(env.HOME || homedir(), '.docker');
-}
-
-export function podmanAuthFile(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE;
-  if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json');
-  return path.join(env.HOME || homedir(), '.config', 'containers', 'auth.json');
-}
-
-/** Where the engine keeps the credential for a registry. */
-export interface Storage {
-  kind: 'file' | 'helper';
-  /** The config or auth file. */
-  file: string;
-  /** The credential helper's name (`desktop`, `pass`, ...), for kind `helper`. */
-  helper?: string;
-}
-
-export function storageFor(engine: EngineName, registry: string, env: NodeJS.ProcessEnv = process.env): Storage {
-  if (engine === 'podman') return { kind: 'file', file: podmanAuthFile(env) };
-  const file = path.join(dockerConfigDir(env), 'config.json');
-  try {
-    const cfg = JSON.parse(readFileSync(file, 'utf8')) as { credsStore?: unknown; credHelpers?: Record<string, unknown> };
-    const helper = cfg.credHelpers?.[registry] ?? cfg.credsStore;
-    if (typeof helper === 'string' && helper !== '') return { kind: 'helper', file, helper };
-  } catch {
-    /* no config yet, or not JSON: docker writes the file */
-  }
-  return { kind: 'file', file };
 }
 
 /** A docker/podman error text as a message and a fix (the same table `doctor --error` uses). */
@@ -236,4 +188,32 @@ export async function engineLogout(req: { engine: EngineName; file: string; regi
     return { removed: false, ok: false, message: `${req.engine} logout failed: ${c.message}` };
   }
   return { removed: true, ok: true, message: `Removed the login for ${req.registry} (${req.hadLogin.username}) from ${req.hadLogin.source}.` };
+}
+
+/**
+ * The login that follows a passed verification, for `login` and the wizard alike: find the engine, then log in
+ * to the registry exactly as verified (plain HTTP only where verification found a plain-HTTP loopback registry).
+ */
+export async function loginAfterVerify(
+  verified: { registry: string; registryUrl?: string | undefined },
+  req: { choice: EngineChoice; username: string; token: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+  run: Runner = spawnRunner,
+): Promise<{ engine: EngineName | null; result: EngineLoginResult | Verdict }> {
+  const engine = resolveEngine(req.choice, req.env);
+  if ('verdict' in engine) return { engine: null, result: engine };
+  const result = await engineLogin(
+    {
+      engine: engine.engine,
+      file: engine.file,
+      registry: verified.registry,
+      username: req.username,
+      token: req.token,
+      // fetchChallenge falls back to plain HTTP for loopback registries only.
+      plainHttpLoopback: verified.registryUrl?.startsWith('http:') === true,
+      timeoutMs: req.timeoutMs,
+      env: req.env,
+    },
+    run,
+  );
+  return { engine: engine.engine, result };
 }

@@ -1,7 +1,9 @@
 /** The engine's stored logins: where they live and what is there (read only; secrets never printed). */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { dockerConfigDir, findOnPath, podmanAuthFile, type EngineName, type Runner } from './engine.js';
+import { homedir } from 'node:os';
+import type { EngineName, Runner } from './engine.js';
+import { findOnPath } from './which.js';
 
 export interface EngineConfig {
   auths?: Record<string, { auth?: string; username?: string; password?: string }>;
@@ -10,6 +12,16 @@ export interface EngineConfig {
 }
 
 export type ConfigRead = { file: string; config?: EngineConfig; missing?: true } | { file: string; error: string; code?: string };
+
+export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOCKER_CONFIG || path.join(env.HOME || homedir(), '.docker');
+}
+
+export function podmanAuthFile(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE;
+  if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json');
+  return path.join(env.HOME || homedir(), '.config', 'containers', 'auth.json');
+}
 
 export function configFileOf(engine: EngineName, env: NodeJS.ProcessEnv): string {
   return engine === 'podman' ? podmanAuthFile(env) : path.join(dockerConfigDir(env), 'config.json');
@@ -42,9 +54,32 @@ export interface StoredLogin {
   source: string;
 }
 
+/** The credential helper docker uses for a registry: its own in credHelpers, else credsStore. */
+export function helperFor(config: EngineConfig | undefined, registry: string): string | undefined {
+  const helper = config?.credHelpers?.[registry] ?? config?.credsStore;
+  return typeof helper === 'string' && helper !== '' ? helper : undefined;
+}
+
+/** Where the engine keeps the credential for a registry. */
+export interface Storage {
+  kind: 'file' | 'helper';
+  /** The config or auth file. */
+  file: string;
+  /** The credential helper's name (`desktop`, `pass`, ...), for kind `helper`. */
+  helper?: string;
+}
+
+export function storageFor(engine: EngineName, registry: string, env: NodeJS.ProcessEnv = process.env): Storage {
+  if (engine === 'podman') return { kind: 'file', file: podmanAuthFile(env) };
+  const read = readEngineConfig('docker', env);
+  // No config yet, or not JSON: docker writes the file.
+  const helper = 'config' in read ? helperFor(read.config, registry) : undefined;
+  return helper ? { kind: 'helper', file: read.file, helper } : { kind: 'file', file: read.file };
+}
+
 /** The login stored for a registry: from its credential helper, else from `auths`. */
 export async function readStoredLogin(config: EngineConfig | undefined, file: string, registry: string, env: NodeJS.ProcessEnv, run: Runner): Promise<StoredLogin | undefined> {
-  const helper = config?.credHelpers?.[registry] ?? config?.credsStore;
+  const helper = helperFor(config, registry);
   const helperFile = helper ? findOnPath(`docker-credential-${helper}`, env) : undefined;
   if (helper && helperFile) {
     const r = await run(helperFile, ['get'], { input: registry, env, timeoutMs: 5000 });

@@ -5,10 +5,10 @@ import { initialState, reducer, type WizardAnswers, type WizardInit } from '../c
 import { prefixWarning, type Access, type CredentialType } from '../core/credentials.js';
 import { cleanToken } from '../core/secret.js';
 import { InputError } from '../core/errors.js';
-import { parseGitlabUrl, parseRegistry, isLoopbackHost } from '../core/hosts.js';
+import { parseGitlabUrl, parseRegistry } from '../core/hosts.js';
 import { discoverRegistry } from '../core/registry.js';
 import { verifyCredential } from '../core/verify.js';
-import { engineLogin, resolveEngine, type EngineChoice, type EngineLoginResult, type Runner } from '../core/engine.js';
+import { loginAfterVerify, resolveEngine, type EngineChoice, type EngineLoginResult, type Runner } from '../core/engine.js';
 import type { HttpClient } from '../core/http.js';
 import type { AnswerStore } from '../core/store.js';
 import { exitCodeFor, EXIT } from '../core/verdict.js';
@@ -107,24 +107,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
 
   useEffect(() => {
     if (state.step !== 'logging-in') return;
-    const engine = resolveEngine(deps.engine, deps.env);
-    if ('verdict' in engine) {
-      dispatch({ type: 'logged-in', result: engine });
-      return;
-    }
-    void engineLogin(
-      {
-        engine: engine.engine,
-        file: engine.file,
-        registry: a.registry!,
-        username: a.username!,
-        token: token.current,
-        plainHttpLoopback: state.verify?.registryUrl?.startsWith('http:') === true && isLoopbackHost(parseRegistry(a.registry!).hostname),
-        timeoutMs: deps.timeoutMs,
-        env: deps.env,
-      },
-      deps.runner,
-    ).then((result) => {
+    void loginAfterVerify(state.verify!, { choice: deps.engine, username: a.username!, token: token.current, env: deps.env, timeoutMs: deps.timeoutMs }, deps.runner).then(({ result }) => {
       token.current = '';
       dispatch({ type: 'logged-in', result });
     });
@@ -136,7 +119,6 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
   }, [state.step]);
 
   const failure = state.login && state.login.verdict !== 'ok' ? state.login : state.verify && !state.verify.ok ? state.verify : undefined;
-  const engineName = deps.engine === 'auto' ? 'docker' : deps.engine;
 
   let body: React.ReactNode = null;
   switch (state.step) {
@@ -191,7 +173,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
       body = (
         <>
           <S.Checklist checks={state.checks} running={state.step === 'verifying'} warning={state.prefixWarning} />
-          {state.step === 'logging-in' ? <S.LoggingIn engine={engineName} /> : null}
+          {state.step === 'logging-in' ? <S.LoggingIn engine={engineLabel(deps.engine, deps.env)} /> : null}
           {state.step === 'result' && failure ? (
             <S.FailureStep
               failure={failure}
@@ -216,4 +198,10 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
       {['gitlab', 'registry', 'type', 'access', 'username', 'project', 'token'].includes(state.step) && state.history.length > 0 ? <Text dimColor>Esc: back · Ctrl-C: quit</Text> : null}
     </Box>
   );
+}
+
+/** The engine `auto` will run, for the spinner (the same choice loginAfterVerify makes). */
+function engineLabel(choice: EngineChoice, env: NodeJS.ProcessEnv): string {
+  const e = resolveEngine(choice, env);
+  return 'verdict' in e ? (choice === 'auto' ? 'the engine' : choice) : e.engine;
 }

@@ -1,4 +1,4 @@
-import { answersFromFlags, withTeamFile, type CommonFlags } from '../commands/request.js';
+import { answersFromFlags, httpOptions, withTeamFile, type CommonFlags } from '../commands/request.js';
 import { loadTeamFile } from '../core/teamfile.js';
 import { createHttpClient } from '../core/http.js';
 import { spawnRunner, stopChildren } from '../core/engine.js';
@@ -43,7 +43,7 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
       else env[k] = v;
     }
   });
-  const http = createHttpClient({ timeoutMs: answers.timeoutMs, ...(answers.caFile ? { caFile: answers.caFile } : {}), env });
+  const http = createHttpClient(httpOptions(answers, env));
   const [store, challenge] = await Promise.all([
     openConfStore(),
     // --registry without --gitlab: the instance is the realm's host, as in `verify`; not asked.

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { childEnv, classifyEngineError, engineLogin, resolveEngine, spawnRunner, storageFor, type Runner } from '../../src/core/engine.js';
+import { childEnv, classifyEngineError, engineLogin, resolveEngine, spawnRunner, type Runner } from '../../src/core/engine.js';
+import { storageFor } from '../../src/core/stored.js';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { running } from '../helpers/proc.js';
 import { tmpdir } from 'node:os';
