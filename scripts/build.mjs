@@ -2,6 +2,8 @@
 // --version, verify and login never parse the wizard's Ink/React/conf chunk (900 KB cost ~45 ms to parse).
 import { build } from 'esbuild';
 import { readFileSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
@@ -24,8 +26,48 @@ const lazyChildProcess = {
   },
 };
 
+// src/ui/plaintext.ts answers the wizard's plain text before Unicode's start-up costs are paid (~35 ms of the
+// first frame): every string-width Ink bundles (its own and wrap-ansi's older copy) asks `narrowWidth` first,
+// and the dependencies that segment graphemes get `PlainSegmenter`, which makes the real Intl.Segmenter only
+// for text that needs it.
+const plainText = fileURLToPath(new URL('../src/ui/plaintext.ts', import.meta.url));
+const fastPlainText = {
+  name: 'fast-plain-text',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.namespace === 'fast-width') return undefined;
+      const real = await b.resolve('string-width', { resolveDir: args.resolveDir, kind: args.kind, namespace: 'fast-width' });
+      if (real.errors.length) return { errors: real.errors };
+      return { path: real.path, namespace: 'fast-width' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'fast-width' }, (args) => {
+      const pkgFile = path.join(path.dirname(args.path), 'package.json');
+      const before8 = Number(JSON.parse(readFileSync(pkgFile, 'utf8')).version.split('.')[0]) < 8;
+      widthUsers.push(path.relative(process.cwd(), args.path));
+      return {
+        contents: `import real from ${JSON.stringify(args.path)}; import { narrowWidth } from ${JSON.stringify(plainText)};
+export default function stringWidth(text, options) { const w = narrowWidth(text, options, ${before8}); return w === undefined ? real(text, options) : w; }`,
+        loader: 'js',
+        resolveDir: path.dirname(plainText),
+      };
+    });
+    b.onLoad({ filter: /[\\/]node_modules[\\/].*\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('new Intl.Segmenter(')) return undefined;
+      segmenterUsers.push(path.relative(process.cwd(), args.path));
+      return {
+        contents: `import { PlainSegmenter as __PlainSegmenter } from ${JSON.stringify(plainText)};\n${source.replaceAll('new Intl.Segmenter(', 'new __PlainSegmenter(')}`,
+        loader: 'js',
+        resolveDir: path.dirname(args.path),
+      };
+    });
+  },
+};
+const segmenterUsers = [];
+const widthUsers = [];
+
 const result = await build({
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, fastPlainText],
   entryPoints: { cli: 'src/cli.ts' },
   outdir: 'dist',
   splitting: true,
@@ -42,6 +84,10 @@ const result = await build({
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'warning',
 });
+// A dependency update that moves these out of reach would only make the wizard slower, silently: say so.
+if (widthUsers.length === 0 || segmenterUsers.length === 0) throw new Error(`fast-plain-text matched nothing (string-width: ${widthUsers.length}, Intl.Segmenter: ${segmenterUsers.length}): see scripts/build.mjs`);
 if (process.argv.includes('--verbose')) {
+  console.log(`narrowWidth before: ${widthUsers.join(', ')}`);
+  console.log(`PlainSegmenter in: ${segmenterUsers.join(', ')}`);
   for (const [file, o] of Object.entries(result.metafile.outputs)) console.log(`${file}: ${(o.bytes / 1024).toFixed(0)} KiB`);
 }
