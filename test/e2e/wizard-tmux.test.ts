@@ -234,3 +234,22 @@ test("in a checkout whose origin is a GitLab remote, the instance and project ar
     sb.cleanup();
   }
 });
+
+test('text beyond the fast path (wide characters, emoji) is measured by string-width itself in the bundle', async () => {
+  const sb = sandbox();
+  const env = { ...sb.env, TERM: 'xterm-256color', LANG: 'C.UTF-8' };
+  try {
+    const t = startTerminal(shellCommand(env, []), env, { width: 120, height: 40 });
+    terms.push(t);
+    await t.waitFor('Which GitLab?');
+    t.keys('Down', 'Enter');
+    await t.waitFor("Your GitLab's URL");
+    t.type('https://gitlab.例え.jp/👍é');
+    // Drawn whole, and the wizard is still alive (the lazily loaded string-width did not throw).
+    await t.waitFor('https://gitlab.例え.jp/👍é');
+    t.keys('C-c');
+    expect(await t.waitFor('EXIT=')).toContain('EXIT=130');
+  } finally {
+    sb.cleanup();
+  }
+});
