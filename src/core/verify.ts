@@ -3,7 +3,7 @@ import { InputError } from './errors.js';
 import type { RegistryAddress } from './hosts.js';
 import type { HttpClient, HttpResponse } from './http.js';
 import { grantedActions, readClaims, type TokenClaims } from './jwt.js';
-import { decideRealm, fetchChallenge, getWithRetry, transportVerdict } from './registry.js';
+import { decideRealm, fetchChallenge, getWithRetry, transportVerdict, type RegistryChallenge } from './registry.js';
 import { verdict, type Verdict } from './verdict.js';
 
 export interface VerifyRequest {
@@ -121,6 +121,19 @@ function missingFix(type: CredentialType, missing: 'pull' | 'push', project: str
  * the access the issued token grants, and that the registry accepts that token. Changes nothing anywhere.
  */
 export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
+  const result = await verifyOnce(req, deps);
+  if (result.ok || !req.knownRealm) return result;
+  // A remembered realm that fails may be stale (the registry now sends logins elsewhere). Ask the registry
+  // (a request without credentials) and verify again only if its challenge really changed: a credential that
+  // is simply wrong is not sent twice.
+  const known = req.knownRealm;
+  const fresh = await fetchChallenge(deps.http, req.registry, known.baseUrl.startsWith('https:') ? 'https' : 'http');
+  if ('verdict' in fresh) return result;
+  if (fresh.realm === known.realm && fresh.baseUrl === known.baseUrl && (fresh.service ?? '') === (known.service ?? '')) return result;
+  return verifyOnce({ ...req, knownRealm: undefined }, deps, fresh);
+}
+
+async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: RegistryChallenge): Promise<VerifyResult> {
   // hrtime, not performance.now(): the latter loads perf_hooks on first use.
   const now = deps.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
   const steps: Step[] = [];
@@ -144,7 +157,7 @@ export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Pr
   const finish = (v: Verdict, extra: Partial<VerifyResult> = {}): VerifyResult => ({ ...base, ...extra, ...v, ok: v.verdict === 'ok' });
 
   // 1. The registry's challenge (or the remembered realm).
-  let challenge = req.knownRealm;
+  let challenge = req.knownRealm ?? fresh;
   if (!challenge) {
     const c = await fetchChallenge(deps.http, req.registry);
     if ('verdict' in c) {
@@ -175,7 +188,6 @@ export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Pr
   try {
     res = await getWithRetry(deps.http, url.href, { authorization: auth });
   } catch (e) {
-    if (req.knownRealm) return verifyCredential({ ...req, knownRealm: undefined }, deps);
     const v = transportVerdict(e, `GitLab's token endpoint ${decision.realm.host} cannot be reached`);
     step('realm', 'GitLab token endpoint', 'fail', v.message);
     return finish(v, extra);
@@ -190,7 +202,6 @@ export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Pr
     step('realm', 'GitLab token endpoint', 'fail', v.message);
     return finish(v, extra);
   }
-  if (res.status === 404 && req.knownRealm) return verifyCredential({ ...req, knownRealm: undefined }, deps);
   const text = errorText(res);
   if (res.status === 401) {
     step('realm', 'GitLab token endpoint', 'pass');

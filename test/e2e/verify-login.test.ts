@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
 import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
 import { freePort, startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { httpServer, tlsProxy, type Closable } from '../helpers/servers.js';
+import { httpFront, httpServer, tlsProxy, type Closable } from '../helpers/servers.js';
 import { run, sandbox, type RunResult } from '../helpers/cli.js';
 
 const T = {
@@ -409,5 +409,93 @@ describe('login: the real docker CLI, and the secret stays secret', () => {
     const r = await run(['login', '--token', T.pat]);
     expect(r.code).toBe(2);
     expect(r.stderr).not.toContain(T.pat);
+  });
+});
+
+describe('remembered realms: a repeat verify skips the challenge, a failing one falls back to it', () => {
+  const alice = (registry: string): Case => ({ type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', access: 'push', registry });
+  const cacheFile = (home: string) => path.join(home, '.cache', 'gitlab-registry-login', 'realms.json');
+  const remember = (home: string, registry: string, realm: string) => {
+    mkdirSync(path.dirname(cacheFile(home)), { recursive: true });
+    writeFileSync(cacheFile(home), JSON.stringify({ [registry]: { baseUrl: `http://${registry}`, realm, service: 'container_registry' } }));
+  };
+  /** The real registry behind a front that records each request reaching it. */
+  async function countedRegistry() {
+    const front = await httpFront(`http://${reg.registry}`);
+    closers.push(front);
+    return { front, registry: `127.0.0.1:${front.port}`, paths: () => front.hits.map((h) => h.path) };
+  }
+
+  test('the second verify asks GitLab at once: one request fewer, and the cache holds no secret (0600)', async () => {
+    const { front, registry, paths } = await countedRegistry();
+    const sb = sandbox();
+    try {
+      const first = await run(args('verify', alice(registry)), { input: T.pat, env: sb.env });
+      expect(first.code).toBe(0);
+      expect(paths()).toEqual(['/v2/', '/v2/group/app/tags/list?n=1']);
+      const text = readFileSync(cacheFile(sb.home), 'utf8');
+      expect(JSON.parse(text)).toEqual({ [registry]: { baseUrl: `http://${registry}`, realm: gl.realm, service: 'container_registry' } });
+      expect(statSync(cacheFile(sb.home)).mode & 0o777).toBe(0o600);
+      expect(text).not.toContain(T.pat);
+
+      front.hits.length = 0;
+      const asked = gl.requests.length;
+      const second = await run(args('verify', alice(registry)), { input: T.pat, env: sb.env });
+      expect(second.code).toBe(0);
+      expect(paths()).toEqual(['/v2/group/app/tags/list?n=1']);
+      expect(gl.requests.length - asked).toBe(1);
+      expect((json(second).steps as Array<{ detail?: string }>)[0]!.detail).toBe('realm remembered');
+      noLeak(second, T.pat);
+    } finally {
+      sb.cleanup();
+    }
+  });
+
+  test('a remembered realm that no longer answers: the challenge is asked and the cache mended', async () => {
+    const { registry, paths } = await countedRegistry();
+    const sb = sandbox();
+    try {
+      remember(sb.home, registry, `http://127.0.0.1:${await freePort()}/jwt/auth`);
+      const r = await run(args('verify', alice(registry)), { input: T.pat, env: sb.env });
+      expect(r.code).toBe(0);
+      expect(json(r)).toMatchObject({ verdict: 'ok', realm: gl.realm });
+      expect(paths()).toEqual(['/v2/', '/v2/group/app/tags/list?n=1']);
+      expect(JSON.parse(readFileSync(cacheFile(sb.home), 'utf8'))[registry].realm).toBe(gl.realm);
+    } finally {
+      sb.cleanup();
+    }
+  });
+
+  test('a remembered realm that answers but is stale (the registry now names another): verified at the current one', async () => {
+    const { registry } = await countedRegistry();
+    const stale = await startGitlab(pki, { users: [] });
+    const sb = sandbox();
+    try {
+      remember(sb.home, registry, stale.realm);
+      const r = await run(args('verify', alice(registry)), { input: T.pat, env: sb.env });
+      expect(r.code).toBe(0);
+      expect(json(r)).toMatchObject({ verdict: 'ok', realm: gl.realm });
+      expect(stale.requests.length).toBe(1);
+      expect(JSON.parse(readFileSync(cacheFile(sb.home), 'utf8'))[registry].realm).toBe(gl.realm);
+    } finally {
+      sb.cleanup();
+      await stale.close();
+    }
+  });
+
+  test('a current remembered realm and a wrong token: invalid-credentials, and the token is sent once', async () => {
+    const { registry, paths } = await countedRegistry();
+    const sb = sandbox();
+    try {
+      remember(sb.home, registry, gl.realm);
+      const asked = gl.requests.length;
+      const r = await run(args('verify', { ...alice(registry), token: 'glpat-Wrong000000secret00' }), { input: 'glpat-Wrong000000secret00', env: sb.env });
+      expect(r.code).toBe(1);
+      expect(json(r).verdict).toBe('invalid-credentials');
+      expect(gl.requests.length - asked).toBe(1);
+      expect(paths()).toEqual(['/v2/']);
+    } finally {
+      sb.cleanup();
+    }
   });
 });

@@ -37,12 +37,10 @@ export function httpServer(handler: Handler, host = '127.0.0.1'): Promise<Closab
   return listen(server, 'http', hits, host);
 }
 
-/** An HTTPS front that forwards every request to `target` (an http://127.0.0.1:PORT registry). */
-export function tlsProxy(certPem: string, keyPem: string, target: string): Promise<Closable> {
-  const hits: Closable['hits'] = [];
+/** A handler that forwards every request to `target` (an http://127.0.0.1:PORT server) and relays its answer. */
+function forwardTo(target: string): Handler {
   const t = new URL(target);
-  const server = https.createServer({ cert: certPem, key: keyPem }, (req, res) => {
-    hits.push({ path: req.url ?? '' });
+  return (req, res) => {
     const up = http.request({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
@@ -52,8 +50,23 @@ export function tlsProxy(certPem: string, keyPem: string, target: string): Promi
       res.end();
     });
     req.pipe(up);
+  };
+}
+
+/** An HTTPS front that forwards every request to `target` (an http://127.0.0.1:PORT registry). */
+export function tlsProxy(certPem: string, keyPem: string, target: string): Promise<Closable> {
+  const hits: Closable['hits'] = [];
+  const forward = forwardTo(target);
+  const server = https.createServer({ cert: certPem, key: keyPem }, (req, res) => {
+    hits.push({ path: req.url ?? '' });
+    forward(req, res);
   });
   return listen(server, 'https', hits);
+}
+
+/** A plain HTTP front that records what reaches `target` (to count a real registry's requests). */
+export function httpFront(target: string): Promise<Closable> {
+  return httpServer(forwardTo(target));
 }
 
 /** A handler that answers 200 with an endless body (for the response-size cap). */

@@ -177,3 +177,52 @@ test('exit codes per verdict', () => {
     'engine-missing': 1,
   });
 });
+
+describe('a remembered realm', () => {
+  const known = { baseUrl: 'https://registry.example.com', realm: 'https://gitlab.example.com/jwt/auth', service: 'container_registry' };
+  const granted = { status: 200, body: JSON.stringify({ token: jwt([{ type: 'repository', name: 'group/app', actions: ['pull', 'push'] }]) }) };
+  const paths = (seen: Array<{ url: string }>) => seen.map((s) => `${new URL(s.url).host}${new URL(s.url).pathname}`);
+
+  test('is asked at once: no challenge request', async () => {
+    const { client, seen } = fakeHttp(registryWith(granted));
+    const r = await verifyCredential(req({ knownRealm: known }), { http: client });
+    expect(r).toMatchObject({ ok: true, realm: known.realm });
+    expect(paths(seen)).toEqual(['gitlab.example.com/jwt/auth', 'registry.example.com/v2/group/app/tags/list']);
+    expect(r.steps[0]).toMatchObject({ id: 'registry', detail: 'realm remembered' });
+  });
+
+  test('that no longer answers: the challenge is asked, and its realm used', async () => {
+    const { client, seen } = fakeHttp((url) => {
+      if (url.host === 'old-gitlab.example.com') return new HttpError('refused', 'connection refused');
+      return registryWith(granted)(url, {});
+    });
+    const r = await verifyCredential(req({ knownRealm: { ...known, realm: 'https://old-gitlab.example.com/jwt/auth' } }), { http: client });
+    expect(r).toMatchObject({ ok: true, realm: 'https://gitlab.example.com/jwt/auth' });
+    expect(paths(seen)).toEqual(['old-gitlab.example.com/jwt/auth', 'registry.example.com/v2/', 'gitlab.example.com/jwt/auth', 'registry.example.com/v2/group/app/tags/list']);
+  });
+
+  test('that answers but is stale (the registry now names another realm): verified again at the new one', async () => {
+    const { client, seen } = fakeHttp((url) => {
+      if (url.host === 'old-gitlab.example.com') return { status: 401, body: '{"message":"HTTP Basic: Access denied."}' };
+      return registryWith(granted)(url, {});
+    });
+    const r = await verifyCredential(req({ knownRealm: { ...known, realm: 'https://old-gitlab.example.com/jwt/auth' } }), { http: client });
+    expect(r).toMatchObject({ ok: true, verdict: 'ok', realm: 'https://gitlab.example.com/jwt/auth' });
+    expect(paths(seen).filter((p) => p.endsWith('/jwt/auth'))).toEqual(['old-gitlab.example.com/jwt/auth', 'gitlab.example.com/jwt/auth']);
+  });
+
+  test('that is current, with a wrong token: the verdict stands and the token is sent once', async () => {
+    const { client, seen } = fakeHttp(registryWith({ status: 401, body: '{"message":"HTTP Basic: Access denied."}' }));
+    const r = await verifyCredential(req({ knownRealm: known }), { http: client });
+    expect(r.verdict).toBe('invalid-credentials');
+    expect(paths(seen)).toEqual(['gitlab.example.com/jwt/auth', 'registry.example.com/v2/']);
+    expect(seen.filter((s) => s.headers.authorization?.startsWith('Basic ')).length).toBe(1);
+  });
+
+  test('when the registry cannot be asked either: the first answer is reported', async () => {
+    const { client } = fakeHttp((url) => (url.host === 'registry.example.com' ? new HttpError('refused', 'connection refused') : new HttpError('refused', 'connection refused')));
+    const r = await verifyCredential(req({ knownRealm: known }), { http: client });
+    expect(r.verdict).toBe('unreachable');
+    expect(r.message).toContain('gitlab.example.com');
+  });
+});
