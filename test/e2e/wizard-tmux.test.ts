@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readFileSync, existsSync, statSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
 import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
@@ -202,7 +202,8 @@ test('onboarding: in a repository with the team file, a newcomer is asked only w
     // NO_COLOR: no colour or attribute codes on screen.
     expect(t.rawScreen()).not.toMatch(/\u001b\[[0-9;]*[1-9][0-9;]*m/);
     t.keys('Enter');
-    await t.waitFor('Username');
+    // The Username step's title, on its own line ("Username:" is also on the screen just left).
+    await t.waitFor(/^Username\s*$/m);
     t.type('alice');
     t.keys('Enter');
     await t.waitFor('Paste your personal access token');
@@ -252,4 +253,35 @@ test('text beyond the fast path (wide characters, emoji) is measured by string-w
   } finally {
     sb.cleanup();
   }
+});
+
+describe('type-ahead: keys typed before the next question is drawn reach it', () => {
+  function teamRepo(dir: string) {
+    const repo = path.join(dir, 'repo');
+    mkdirSync(path.join(repo, '.git'), { recursive: true });
+    writeFileSync(path.join(repo, '.gitlab-registry-login.json'), JSON.stringify({ instance: gl.url, registry: reg.registry, project: 'group/app', type: 'personal-access-token', access: 'push' }));
+    return repo;
+  }
+
+  test.each([
+    ['as separate keys', (t: Terminal) => (t.keys('Enter'), t.type('alice'), t.keys('Enter'))],
+    ['in one burst', (t: Terminal) => t.type('\ralice\r')],
+  ])('Enter, a username and Enter %s, at once', async (_how, send) => {
+    const sb = sandbox();
+    const env = { ...sb.env, TERM: 'xterm-256color' };
+    try {
+      const t = startTerminal(shellCommand(env, []), env, { width: 160, height: 60 }, teamRepo(sb.dir));
+      terms.push(t);
+      await t.waitFor('What you need');
+      send(t);
+      // Past the username (alice) without waiting for its question: the token prompt is next.
+      await t.waitFor('Paste your personal access token');
+      t.type(`${TOKEN}\r`);
+      const done = await t.waitFor('EXIT=', 15_000);
+      expect(done).toContain('EXIT=0');
+      expect(done).toContain('alice can pull and push group/app');
+    } finally {
+      sb.cleanup();
+    }
+  });
 });

@@ -296,6 +296,17 @@ describe('whole wizard runs', () => {
     expect(w.runner.calls[0]!.input).toBe(`${GOOD}\n`);
   });
 
+  test('answers typed ahead in one chunk reach the questions after the one they end', async () => {
+    const w = start({ init: { fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', access: 'push' } } });
+    await w.wait('What you need');
+    // Enter for "What you need", then the username and the project with their Enters: one read.
+    w.stdin.write('\ralice\rgroup/app\r');
+    await w.wait('Paste your');
+    await w.press(GOOD, KEY.enter);
+    await w.wait('Logged in');
+    expect(w.store.saved[0]).toMatchObject({ username: 'alice', project: 'group/app' });
+  });
+
   test('Ctrl-C exits 130 at any step', async () => {
     const w = start();
     await w.wait('Which GitLab?');
