@@ -68,8 +68,25 @@ export default function stringWidth(text, options) { const w = narrowWidth(text,
 const segmenterUsers = [];
 const widthUsers = [];
 
+// Ink connects to React DevTools when the environment has DEV=true, a name many shells set for their own
+// reasons: it would import react-devtools-core and ws and read a package.json beside its own file, and crash.
+// The wizard never does that: Ink's DEV switch is off and its devtools module is empty.
+const inkWithoutDevtools = {
+  name: 'ink-without-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) => (/[\\/]ink[\\/]build[\\/]/.test(args.importer) ? { path: 'ink-devtools', namespace: 'empty' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]utils\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const off = source.replace("const isDev = () => process.env['DEV'] === 'true';", 'const isDev = () => false;');
+      if (off === source) throw new Error(`ink-without-devtools: Ink's isDev changed in ${args.path}; see scripts/build.mjs`);
+      return { contents: off, loader: 'js' };
+    });
+  },
+};
+
 const result = await build({
-  plugins: [lazyChildProcess, fastPlainText],
+  plugins: [lazyChildProcess, fastPlainText, inkWithoutDevtools],
   entryPoints: { cli: 'src/cli.ts' },
   outdir: 'dist',
   splitting: true,

@@ -285,3 +285,18 @@ describe('type-ahead: keys typed before the next question is drawn reach it', ()
     }
   });
 });
+
+test("DEV=true in the environment (Ink's React DevTools switch) changes nothing", async () => {
+  const sb = sandbox();
+  const env = { ...sb.env, TERM: 'xterm-256color', DEV: 'true' };
+  try {
+    const t = startTerminal(shellCommand(env, []), env);
+    terms.push(t);
+    await t.waitFor('Which GitLab?');
+    expect(t.screen()).not.toContain('internal error');
+    t.keys('C-c');
+    expect(await t.waitFor('EXIT=')).toContain('EXIT=130');
+  } finally {
+    sb.cleanup();
+  }
+});
