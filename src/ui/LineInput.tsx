@@ -77,7 +77,11 @@ export function LineInput({ mask = false, defaultValue = '', placeholder, valida
         {shown === '' && placeholder ? <Text dimColor>{placeholder}</Text> : <Text>{shown}</Text>}
         {isActive ? <Text inverse> </Text> : null}
       </Text>
-      {error ? <Text color="red">  {error}</Text> : null}
+      {error ? (
+        <Box marginLeft={2}>
+          <Text color="red">{error}</Text>
+        </Box>
+      ) : null}
     </Box>
   );
 }

@@ -38,6 +38,18 @@ function Question({ title, children, hint }: { title: string; children: React.Re
   );
 }
 
+/** A line led by a mark (✔, ✘, ⚠) whose wrapped lines stay under the text, not under the mark. */
+function Marked({ mark, color, children }: { mark: string; color: string; children: React.ReactNode }) {
+  return (
+    <Box>
+      <Text color={color}>{mark} </Text>
+      <Box flexShrink={1}>
+        <Text color={color}>{children}</Text>
+      </Box>
+    </Box>
+  );
+}
+
 export function Welcome() {
   return (
     <Box flexDirection="column">
@@ -212,7 +224,7 @@ export function TokenStep({ type, onToken }: { type: CredentialType; onToken: (t
 export function Checklist({ checks, running, warning }: { checks: CheckStep[]; running: boolean; warning?: string | undefined }) {
   return (
     <Box flexDirection="column" marginTop={1}>
-      {warning ? <Text color="yellow">⚠ {warning}</Text> : null}
+      {warning ? <Marked mark="⚠" color="yellow">{warning}</Marked> : null}
       <Text bold>Verifying</Text>
       {checks.map((c) => (
         <Text key={c.id}>
@@ -229,12 +241,14 @@ export type ResultChoice = 'token' | 'type' | 'troubleshoot' | 'quit';
 export function FailureStep({ failure, onChoose }: { failure: Verdict; onChoose: (c: ResultChoice) => void }) {
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Text color="red">✘ {failure.message}</Text>
+      <Marked mark="✘" color="red">{failure.message}</Marked>
       {failure.fix ? (
-        <Text>
-          <Text bold>  Fix: </Text>
-          {failure.fix}
-        </Text>
+        <Box marginLeft={2}>
+          <Text>
+            <Text bold>Fix: </Text>
+            {failure.fix}
+          </Text>
+        </Box>
       ) : null}
       <Box marginTop={1}>
         <Choice<ResultChoice>
@@ -260,22 +274,27 @@ export function DoneStep({ verify, login, registry, project }: { verify: VerifyR
   const s = login.storage;
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Text color="green">✔ {verify.message}</Text>
-      <Text color="green">✔ {login.message}</Text>
+      <Marked mark="✔" color="green">{verify.message}</Marked>
+      <Marked mark="✔" color="green">{login.message}</Marked>
+      {/* Indented by a margin, not spaces: a line that wraps keeps its indent. */}
       {s?.kind === 'helper' ? (
-        <Text>  Stored by the credential helper docker-credential-{s.helper} (config: {s.file}).</Text>
+        <Box marginLeft={2}>
+          <Text>Stored by the credential helper docker-credential-{s.helper} (config: {s.file}).</Text>
+        </Box>
       ) : s ? (
-        <>
-          <Text>  Stored in {s.file}.</Text>
-          <Text dimColor>  docker's "stored unencrypted" warning means the file holds the token in base64, readable by anyone who can read the file.</Text>
-          <Text dimColor>  A credential helper keeps it in your keyring instead: https://docs.docker.com/reference/cli/docker/login/#credential-stores</Text>
-        </>
+        <Box flexDirection="column" marginLeft={2}>
+          <Text>Stored in {s.file}.</Text>
+          <Text dimColor>docker's "stored unencrypted" warning means the file holds the token in base64, readable by anyone who can read the file.</Text>
+          <Text dimColor>A credential helper keeps it in your keyring instead: https://docs.docker.com/reference/cli/docker/login/#credential-stores</Text>
+        </Box>
       ) : null}
       <Box flexDirection="column" marginTop={1}>
         {project ? <Text>Image path: <Text bold>{image}</Text></Text> : null}
         <Text bold>Next:</Text>
-        <Text>  docker pull {image}:latest</Text>
-        {verify.granted?.includes('push') || (!project && verify.ok) ? <Text>  docker build -t {image}:latest . && docker push {image}:latest</Text> : null}
+        <Box flexDirection="column" marginLeft={2}>
+          <Text>docker pull {image}:latest</Text>
+          {verify.granted?.includes('push') || (!project && verify.ok) ? <Text>docker build -t {image}:latest . && docker push {image}:latest</Text> : null}
+        </Box>
       </Box>
     </Box>
   );

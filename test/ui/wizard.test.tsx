@@ -121,6 +121,19 @@ describe('whole wizard runs', () => {
     expect(w.store.saved).toHaveLength(0);
   });
 
+  test('long messages wrap under their own text, not under the mark or at the left edge', async () => {
+    const w = start();
+    await toToken(w);
+    await w.press('glpat-unknown-token-xx', KEY.enter);
+    await w.wait('Enter the token again');
+    const lines = plain(w.lastFrame()).split('\n');
+    const from = lines.findIndex((l) => l.startsWith('✘ GitLab rejected'));
+    const to = lines.findIndex((l) => l.includes('Enter the token again'));
+    const block = lines.slice(from + 1, to).filter((l) => l.trim() !== '');
+    expect(block.length).toBeGreaterThan(1); // the message and its fix do wrap at this width
+    for (const l of block) expect(l, JSON.stringify(lines.slice(from, to))).toMatch(/^ {2}\S/);
+  });
+
   test('re-enter the token after a failure, then succeed', async () => {
     const w = start();
     await toToken(w);
