@@ -8,7 +8,7 @@ import { parseRegistry } from '../core/hosts.js';
 import { InputError } from '../core/errors.js';
 import { cleanToken, readStdin } from '../core/secret.js';
 import { answersFromFlags, httpOptions, readToken, resolveFlags, type CommonFlags } from './request.js';
-import { paint, useColor, type IO } from './io.js';
+import { fit, paint, useColor, type IO } from './io.js';
 
 export interface DoctorOptions {
   flags: CommonFlags & { error?: string };
@@ -33,8 +33,8 @@ export function printChecks(io: IO, checks: Check[]): void {
       section = s;
     }
     const mark = k.status === 'pass' ? c.green(MARK.pass) : k.status === 'warn' ? c.yellow(MARK.warn) : k.status === 'fail' ? c.red(MARK.fail) : c.dim(MARK.skip);
-    io.stdout.write(`  ${mark} ${k.title}: ${k.status === 'skip' ? c.dim(k.detail) : k.detail}\n`);
-    if (k.fix && (k.status === 'fail' || k.status === 'warn')) io.stdout.write(`      ${c.bold('Fix:')} ${k.fix}\n`);
+    io.stdout.write(`${fit(`  ${mark} ${k.title}: ${k.status === 'skip' ? c.dim(k.detail) : k.detail}`, io.stdout, 4)}\n`);
+    if (k.fix && (k.status === 'fail' || k.status === 'warn')) io.stdout.write(`${fit(`      ${c.bold('Fix:')} ${k.fix}`, io.stdout, 11)}\n`);
   }
   const failed = checks.filter((k) => k.status === 'fail').length;
   const warned = checks.filter((k) => k.status === 'warn').length;

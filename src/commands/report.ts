@@ -1,7 +1,7 @@
 import type { VerifyResult } from '../core/verify.js';
 import type { EngineLoginResult } from '../core/engine.js';
 import type { Verdict } from '../core/verdict.js';
-import { paint, useColor, type IO } from './io.js';
+import { fit, paint, useColor, type IO } from './io.js';
 
 /** The one JSON shape of verify and login. */
 export interface CommandResult extends Verdict {
@@ -75,7 +75,7 @@ export function printResult(io: IO, r: CommandResult, json: boolean): void {
     io[stream].write(`${mark} ${s.title} ${c.dim(`(${s.ms} ms)`)}\n`);
   }
   if (r.ok) {
-    io.stdout.write(`${c.green('✔')} ${r.message}\n`);
+    io.stdout.write(`${fit(`${c.green('✔')} ${r.message}`, io.stdout, 2)}\n`);
     if (r.storage) {
       io.stdout.write(
         r.storage.kind === 'helper'
@@ -84,7 +84,7 @@ export function printResult(io: IO, r: CommandResult, json: boolean): void {
       );
     }
   } else {
-    io.stderr.write(`${c.red('✘')} ${r.message}\n`);
-    if (r.fix) io.stderr.write(`  ${c.bold('Fix:')} ${r.fix}\n`);
+    io.stderr.write(`${fit(`${c.red('✘')} ${r.message}`, io.stderr, 2)}\n`);
+    if (r.fix) io.stderr.write(`${fit(`  ${c.bold('Fix:')} ${r.fix}`, io.stderr, 7)}\n`);
   }
 }

@@ -5,7 +5,8 @@ import { makeCert, type KeyPair } from '../helpers/pki.js';
 import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
 import { freePort, startRegistry, type RealRegistry } from '../helpers/registry.js';
 import { httpServer, tlsProxy, type Closable } from '../helpers/servers.js';
-import { run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { BIN, run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { cliCommand, startTerminal } from '../helpers/tmux.js';
 
 const GOOD = 'glpat-Doctor000good0000token';
 const STALE = 'glpat-Doctor000stale000token';
@@ -102,6 +103,23 @@ describe('doctor against the real registry', () => {
     expect(r.stdout).toMatch(/Docker config\n  ✘ Config file: .*config\.json is not valid JSON/);
     expect(r.stdout).toMatch(/\n      Fix: Repair .*config\.json or move it aside/);
     expect(r.stdout).toMatch(/\d+ failed/);
+  });
+
+  test('in a narrow terminal, long details and fixes wrap at spaces under their own text', async () => {
+    const sb = box('{not json');
+    const env = { ...sb.env, TERM: 'xterm-256color', NO_COLOR: '1' };
+    const t = startTerminal(cliCommand(`${process.execPath} ${BIN}`, env, ['doctor', '--registry', reg.registry]), env, { width: 72, height: 80 });
+    try {
+      const screen = await t.waitFor('EXIT=');
+      const lines = screen.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('EXIT=') && !l.startsWith('Pane is dead'));
+      // Section titles and the summary start at the left edge; everything else is indented: a line the
+      // terminal itself had to wrap would start at column 0 in mid-word.
+      const edge = lines.filter((l) => !l.startsWith(' '));
+      expect(edge.every((l) => /^(Engine|Docker config|Network|Registry|Credential)$|^\d+ failed|^nothing failed/.test(l)), edge.join('\n')).toBe(true);
+      expect(screen).toMatch(/\n {6}Fix: Repair .*\n {11}\S/);
+    } finally {
+      t.kill();
+    }
   });
 
   test('not logged in is a warning, not a failure', async () => {

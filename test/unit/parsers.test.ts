@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { fit } from '../../src/commands/io.js';
 import { bearerChallenge, parseChallenges } from '../../src/core/challenge.js';
 import { InputError } from '../../src/core/errors.js';
 import { isLoopbackHost, parseGitlabUrl, parseProject, parseRegistry } from '../../src/core/hosts.js';
@@ -147,5 +148,32 @@ describe('credential knowledge', () => {
     expect(needsSentence('personal-access-token', 'push')).toBe('Needs the scope read_registry and write_registry and the Developer role (or higher) on the project.');
     expect(needsSentence('deploy-token', 'pull')).toBe('Needs the scope read_registry.');
     expect(needsSentence('job-token', 'push')).toMatch(/push only to its own project/);
+  });
+});
+
+describe('fit: long lines for a terminal', () => {
+  const tty = (columns: number) => ({ write: () => true, isTTY: true, columns });
+  test('breaks at spaces within the width, further lines under the text', () => {
+    const line = `      Fix: ${'word '.repeat(30).trim()}`;
+    const out = fit(line, tty(50), 11).split('\n');
+    expect(out.length).toBeGreaterThan(2);
+    for (const l of out) expect(l.length).toBeLessThanOrEqual(50);
+    expect(out[0]!.startsWith('      Fix: word')).toBe(true);
+    for (const l of out.slice(1)) expect(l).toMatch(/^ {11}word/);
+    expect(out.join(' ').replace(/\s+/g, ' ').trim()).toBe(line.replace(/\s+/g, ' ').trim());
+  });
+  test('colour codes take no width', () => {
+    const line = `\u001b[31m✘\u001b[39m ${'x'.repeat(45)}`;
+    expect(fit(line, tty(47), 2)).toBe(line);
+  });
+  test('a pipe, an unknown or a tiny width: the line stays whole', () => {
+    const line = 'a '.repeat(100);
+    expect(fit(line, { write: () => true }, 2)).toBe(line);
+    expect(fit(line, { write: () => true, isTTY: true }, 2)).toBe(line);
+    expect(fit(line, tty(20), 2)).toBe(line);
+  });
+  test('a word longer than the width gets a line of its own', () => {
+    const url = `https://example.com/${'p'.repeat(80)}`;
+    expect(fit(`  see ${url} now`, tty(60), 2).split('\n')).toEqual(['  see', `  ${url}`, '  now']);
   });
 });
