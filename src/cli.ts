@@ -25,7 +25,7 @@ instance, registry, project, type and access; flags win over it.
 
 Exit codes: 0 ok · 1 rejected, short of access, untrusted realm, engine login failed
             2 usage or bad input · 3 unreachable, TLS failure, not a registry
-            130 interrupted (Ctrl-C) · 143 terminated
+            130 interrupted (Ctrl-C) · 143 terminated · 70 internal error (a bug: please report it)
 
 Push is checked only on the exact --project path: asking GitLab for push on a path
 that does not exist yet creates an empty repository entry there, as a first push would.`;
@@ -158,6 +158,6 @@ main(process.argv.slice(2)).then(
     }
     // No stack trace: it could carry request details. DEBUG shows the name only.
     process.stderr.write(`gitlab-registry-login: internal error: ${err?.message ?? String(e)}\n`);
-    process.exitCode = 70;
+    process.exitCode = 70; // EXIT.internal (core/verdict.ts), not imported here: --version loads nothing it does not need
   },
 );

@@ -23,6 +23,20 @@ export interface AnswerStore {
   readonly path: string;
 }
 
+/**
+ * Remember the answers, best effort: a config directory that cannot be written (a read-only home, a full disk)
+ * must not stop a login that worked. Returns what went wrong, for the done screen, or undefined.
+ */
+export async function remember(store: AnswerStore, r: Remembered): Promise<string | undefined> {
+  try {
+    await store.save(r);
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return `Your answers could not be remembered in ${store.path}${code ? ` (${code})` : ''}; the next run asks again.`;
+  }
+}
+
 /** Keep only documented keys with valid values: whatever is handed in, nothing else is written. */
 export function sanitize(r: Partial<Record<string, unknown>>): Remembered | undefined {
   if (typeof r.gitlab !== 'string' || r.gitlab === '') return undefined;

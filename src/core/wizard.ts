@@ -47,6 +47,8 @@ export interface WizardState {
   /** The engine login's result, or the verdict that stopped it (engine missing). */
   login?: EngineLoginResult | Verdict;
   prefixWarning?: string;
+  /** Why the answers could not be remembered, when they could not (the login still goes on). */
+  rememberProblem?: string;
 }
 
 export type WizardAction =
@@ -57,7 +59,7 @@ export type WizardAction =
   | { type: 'token'; prefixWarning?: string }
   | { type: 'back' }
   | { type: 'check'; step: CheckStep }
-  | { type: 'verified'; result: VerifyResult }
+  | { type: 'verified'; result: VerifyResult; rememberProblem?: string }
   | { type: 'logged-in'; result: EngineLoginResult | Verdict }
   | { type: 'retry'; to: 'token' | 'type' };
 
@@ -175,7 +177,7 @@ export function reducer(s: WizardState, action: WizardAction): WizardState {
     case 'check':
       return { ...s, checks: [...s.checks, action.step] };
     case 'verified':
-      return { ...s, verify: action.result, step: action.result.ok ? 'logging-in' : 'result' };
+      return { ...s, verify: action.result, step: action.result.ok ? 'logging-in' : 'result', ...(action.rememberProblem ? { rememberProblem: action.rememberProblem } : {}) };
     case 'logged-in':
       return { ...s, login: action.result, step: action.result.verdict === 'ok' ? 'done' : 'result' };
     case 'retry': {

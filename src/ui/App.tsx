@@ -10,7 +10,7 @@ import { discoverRegistry } from '../core/registry.js';
 import { verifyCredential } from '../core/verify.js';
 import { loginAfterVerify, resolveEngine, type EngineChoice, type EngineLoginResult, type Runner } from '../core/engine.js';
 import type { HttpClient } from '../core/http.js';
-import type { AnswerStore } from '../core/store.js';
+import { remember, type AnswerStore } from '../core/store.js';
 import { exitCodeFor, EXIT } from '../core/verdict.js';
 import * as S from './steps.js';
 
@@ -33,12 +33,12 @@ export function renderWizard(props: { deps: WizardDeps; init: WizardInit; onExit
   return render(<App {...props} />, options);
 }
 
-/** The wizard: one key listener for all steps (see keys.tsx), then the flow. */
 /** What the wizard hands back when it ends: troubleshooting runs `doctor` after Ink is gone. */
 export interface WizardExit {
   troubleshoot?: { answers: WizardAnswers; token: string };
 }
 
+/** The wizard: one key listener for all steps (see keys.tsx), then the flow. */
 export function App(props: { deps: WizardDeps; init: WizardInit; onExit: (code: number, after?: WizardExit) => void }) {
   return (
     <KeysProvider>
@@ -57,6 +57,12 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
   const exit = (code: number, after?: WizardExit) => {
     onExit(code, after);
     app.exit();
+  };
+  // A bug in a core call must end the wizard with its error (the CLI reports it), not leave a spinner forever.
+  const crash = (e: unknown) => {
+    token.current = '';
+    onExit(EXIT.internal);
+    app.exit(e instanceof Error ? e : new Error(String(e)));
   };
 
   useKeys((input, key) => {
@@ -95,11 +101,13 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
         trustRealm: deps.trustRealm,
       },
       { http: deps.http, onStep: (step) => live && dispatch({ type: 'check', step }) },
-    ).then(async (result) => {
-      if (!live) return;
-      if (result.ok) await deps.store.save({ gitlab: a.gitlab!, registry: a.registry!, credentialType: a.credentialType!, access: a.access!, username: a.username!, project: a.project ?? '' });
-      dispatch({ type: 'verified', result });
-    });
+    )
+      .then(async (result) => {
+        if (!live) return;
+        const problem = result.ok ? await remember(deps.store, { gitlab: a.gitlab!, registry: a.registry!, credentialType: a.credentialType!, access: a.access!, username: a.username!, project: a.project ?? '' }) : undefined;
+        dispatch({ type: 'verified', result, ...(problem ? { rememberProblem: problem } : {}) });
+      })
+      .catch(crash);
     return () => {
       live = false;
     };
@@ -107,10 +115,12 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
 
   useEffect(() => {
     if (state.step !== 'logging-in') return;
-    void loginAfterVerify(state.verify!, { choice: deps.engine, username: a.username!, token: token.current, env: deps.env, timeoutMs: deps.timeoutMs }, deps.runner).then(({ result }) => {
-      token.current = '';
-      dispatch({ type: 'logged-in', result });
-    });
+    loginAfterVerify(state.verify!, { choice: deps.engine, username: a.username!, token: token.current, env: deps.env, timeoutMs: deps.timeoutMs }, deps.runner)
+      .then(({ result }) => {
+        token.current = '';
+        dispatch({ type: 'logged-in', result });
+      })
+      .catch(crash);
   }, [state.step]);
 
   // Done: leave the screen in the scrollback and exit by itself.
@@ -185,7 +195,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
               }}
             />
           ) : null}
-          {state.step === 'done' && state.verify && state.login ? <S.DoneStep verify={state.verify} login={state.login as EngineLoginResult} registry={a.registry!} project={a.project} /> : null}
+          {state.step === 'done' && state.verify && state.login ? <S.DoneStep verify={state.verify} login={state.login as EngineLoginResult} registry={a.registry!} project={a.project} rememberProblem={state.rememberProblem} /> : null}
         </>
       );
       break;

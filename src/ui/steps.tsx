@@ -269,7 +269,7 @@ export function LoggingIn({ engine }: { engine: string }) {
   return <Spinner label={`Running ${engine} login…`} />;
 }
 
-export function DoneStep({ verify, login, registry, project }: { verify: VerifyResult; login: EngineLoginResult; registry: string; project?: string | undefined }) {
+export function DoneStep({ verify, login, registry, project, rememberProblem }: { verify: VerifyResult; login: EngineLoginResult; registry: string; project?: string | undefined; rememberProblem?: string | undefined }) {
   const image = `${registry}/${project || 'GROUP/PROJECT'}`;
   const s = login.storage;
   return (
@@ -288,6 +288,7 @@ export function DoneStep({ verify, login, registry, project }: { verify: VerifyR
           <Text dimColor>A credential helper keeps it in your keyring instead: https://docs.docker.com/reference/cli/docker/login/#credential-stores</Text>
         </Box>
       ) : null}
+      {rememberProblem ? <Marked mark="⚠" color="yellow">{rememberProblem}</Marked> : null}
       <Box flexDirection="column" marginTop={1}>
         {project ? <Text>Image path: <Text bold>{image}</Text></Text> : null}
         <Text bold>Next:</Text>

@@ -300,3 +300,26 @@ test("DEV=true in the environment (Ink's React DevTools switch) changes nothing"
     sb.cleanup();
   }
 });
+
+test('a config directory that cannot be written: the login still lands, and the done screen says why nothing was remembered', async () => {
+  const sb = sandbox();
+  // A file where the config directory should be: no directory can be made there, as in a read-only home
+  // (tests run as root, which permission bits do not stop).
+  const blocker = path.join(sb.dir, 'not-a-directory');
+  writeFileSync(blocker, '');
+  const env = { ...sb.env, TERM: 'xterm-256color', XDG_CONFIG_HOME: blocker };
+  try {
+    const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']), env, { width: 160, height: 50 });
+    terms.push(t);
+    await t.waitFor('What you need');
+    t.keys('Enter');
+    await t.waitFor('Paste your personal access token');
+    t.type(`${TOKEN}\r`);
+    const done = await t.waitFor('EXIT=', 15_000);
+    expect(done).toContain('EXIT=0');
+    expect(done).toContain(`⚠ Your answers could not be remembered in ${blocker}/gitlab-registry-login/config.json (ENOTDIR)`);
+    expect(existsSync(path.join(sb.dockerConfig, 'config.json'))).toBe(true);
+  } finally {
+    sb.cleanup();
+  }
+});

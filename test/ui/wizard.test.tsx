@@ -21,10 +21,15 @@ beforeAll(() => {
 afterAll(() => rmSync(binDir, { recursive: true, force: true }));
 afterEach(() => cleanup());
 
-function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType<typeof fakeRunner>; remembered?: Remembered[]; env?: NodeJS.ProcessEnv; firstRun?: boolean } = {}) {
+function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType<typeof fakeRunner>; remembered?: Remembered[]; env?: NodeJS.ProcessEnv; firstRun?: boolean; saveFails?: boolean } = {}) {
   const http = opts.http ?? fakeGitlabHttp({ [GOOD]: ['pull', 'push'], [PULL_ONLY]: ['pull'], [NO_SCOPE]: 403 }).client;
   const runner = opts.runner ?? fakeRunner();
   const store = memoryStore(opts.remembered);
+  if (opts.saveFails) {
+    store.save = () => {
+      throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    };
+  }
   const exits: Array<{ code: number; after?: WizardExit | undefined }> = [];
   const deps: WizardDeps = {
     http,
@@ -318,6 +323,32 @@ describe('whole wizard runs', () => {
     await w.press(GOOD, KEY.enter);
     await w.wait('Logged in');
     expect(w.store.saved[0]).toMatchObject({ username: 'alice', project: 'group/app' });
+  });
+
+  test('answers that cannot be remembered (read-only config) do not stop the login: a warning on the done screen', async () => {
+    const w = start({ saveFails: true });
+    await toToken(w);
+    await w.press(GOOD, KEY.enter);
+    await w.wait('Logged in');
+    expect(w.frame()).toContain('⚠ Your answers could not be remembered in');
+    expect(w.frame()).toContain('(EACCES); the next run asks again.');
+    await tick(50);
+    expect(w.exits).toEqual([{ code: 0, after: undefined }]);
+  });
+
+  test('a bug in a core call ends the wizard with exit 70 instead of a spinner forever', async () => {
+    const runner = fakeRunner();
+    const broken = {
+      calls: runner.calls,
+      runner: async () => {
+        throw new TypeError('cannot read properties of undefined');
+      },
+    } as unknown as ReturnType<typeof fakeRunner>;
+    const w = start({ runner: broken });
+    await toToken(w);
+    await w.press(GOOD, KEY.enter);
+    for (let i = 0; i < 100 && w.exits.length === 0; i++) await tick(20);
+    expect(w.exits).toEqual([{ code: 70, after: undefined }]);
   });
 
   test('Ctrl-C exits 130 at any step', async () => {
