@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from './keys.js';
+import { PASTE_MARKERS } from './keyqueue.js';
 
 export interface LineInputProps {
   /** Show no character of the value (tokens). */
@@ -13,9 +14,6 @@ export interface LineInputProps {
   isActive?: boolean;
 }
 
-// Bracketed-paste markers, as Ink hands them over (escape stripped or not).
-// eslint-disable-next-line no-control-regex
-const PASTE_MARKERS = /\u001b?\[20[01]~/g;
 
 /**
  * A one-line input that loses nothing when keys arrive fast (password managers, paste, tmux send-keys):

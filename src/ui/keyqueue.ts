@@ -18,6 +18,8 @@ export interface KeyFlags {
 
 // Bracketed-paste markers, as Ink hands them over (escape stripped or not).
 // eslint-disable-next-line no-control-regex
+export const PASTE_MARKERS = /\u001b?\[20[01]~/g;
+// eslint-disable-next-line no-control-regex
 const PASTE_START = /^\u001b?\[200~$/;
 // eslint-disable-next-line no-control-regex
 const PASTE_END = /^\u001b?\[201~$/;
