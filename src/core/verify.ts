@@ -123,12 +123,13 @@ function missingFix(type: CredentialType, missing: 'pull' | 'push', project: str
 export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
   const result = await verifyOnce(req, deps);
   if (result.ok || !req.knownRealm) return result;
-  // A remembered realm that fails may be stale (the registry now sends logins elsewhere). Ask the registry
-  // (a request without credentials) and verify again only if its challenge really changed: a credential that
-  // is simply wrong is not sent twice.
+  // A remembered realm that fails may be stale (the registry now sends logins elsewhere, or the address is
+  // another server now). Ask the registry (a request without credentials): the same challenge confirms the
+  // verdict, and a credential that is simply wrong is not sent twice; another challenge, or none, is what the
+  // registry says today, and the check runs on that.
   const known = req.knownRealm;
   const fresh = await fetchChallenge(deps.http, req.registry, known.baseUrl.startsWith('https:') ? 'https' : 'http');
-  if ('verdict' in fresh) return result;
+  if ('verdict' in fresh) return verifyOnce({ ...req, knownRealm: undefined }, deps);
   if (fresh.realm === known.realm && fresh.baseUrl === known.baseUrl && (fresh.service ?? '') === (known.service ?? '')) return result;
   return verifyOnce({ ...req, knownRealm: undefined }, deps, fresh);
 }

@@ -18,8 +18,12 @@ export interface RunResult {
 
 export function run(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; keepStdinOpen?: boolean } = {}): Promise<RunResult> {
   const started = Date.now();
+  // Without an env of its own, each run gets empty config and cache directories: no test sees what another
+  // remembered (a realm for a port the OS has since handed to another test's server).
+  const own = opts.env ? undefined : mkdtempSync(path.join(tmpdir(), 'grl-run-'));
+  const env = opts.env ?? { ...process.env, XDG_CONFIG_HOME: path.join(own!, 'config'), XDG_CACHE_HOME: path.join(own!, 'cache') };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -28,6 +32,7 @@ export function run(args: string[], opts: { input?: string; env?: NodeJS.Process
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (own) rmSync(own, { recursive: true, force: true });
       resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
     });
     child.stdin.on('error', () => {});

@@ -219,10 +219,17 @@ describe('a remembered realm', () => {
     expect(seen.filter((s) => s.headers.authorization?.startsWith('Basic ')).length).toBe(1);
   });
 
-  test('when the registry cannot be asked either: the first answer is reported', async () => {
-    const { client } = fakeHttp((url) => (url.host === 'registry.example.com' ? new HttpError('refused', 'connection refused') : new HttpError('refused', 'connection refused')));
+  test('when the registry no longer answers like one either: its verdict is reported, not the stale realm’s', async () => {
+    const { client, seen } = fakeHttp((url) => (url.host === 'registry.example.com' ? { status: 401, wwwAuthenticate: ['Basic realm="x"'] } : new HttpError('refused', 'connection refused')));
+    const r = await verifyCredential(req({ knownRealm: known }), { http: client });
+    expect(r.verdict).toBe('not-a-registry');
+    expect(seen.filter((s) => s.headers.authorization).map((s) => new URL(s.url).host)).toEqual(['gitlab.example.com']);
+  });
+
+  test('when the registry cannot be reached either: that is the verdict', async () => {
+    const { client } = fakeHttp(() => new HttpError('refused', 'connection refused'));
     const r = await verifyCredential(req({ knownRealm: known }), { http: client });
     expect(r.verdict).toBe('unreachable');
-    expect(r.message).toContain('gitlab.example.com');
+    expect(r.message).toContain('registry.example.com');
   });
 });
