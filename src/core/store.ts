@@ -37,6 +37,17 @@ export async function remember(store: AnswerStore, r: Remembered): Promise<strin
   }
 }
 
+/** `--forget`: clear the remembered answers. Returns what went wrong, or undefined. */
+export async function forgetAll(store: AnswerStore): Promise<string | undefined> {
+  try {
+    await store.forget();
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return `--forget: the remembered answers in ${store.path} cannot be cleared${code ? ` (${code})` : ''}`;
+  }
+}
+
 /** Keep only documented keys with valid values: whatever is handed in, nothing else is written. */
 export function sanitize(r: Partial<Record<string, unknown>>): Remembered | undefined {
   if (typeof r.gitlab !== 'string' || r.gitlab === '') return undefined;

@@ -3,7 +3,7 @@ import { loadTeamFile } from '../core/teamfile.js';
 import { createHttpClient } from '../core/http.js';
 import { spawnRunner, stopChildren } from '../core/engine.js';
 import { fetchChallenge } from '../core/registry.js';
-import { openConfStore } from '../core/store.js';
+import { forgetAll, openConfStore } from '../core/store.js';
 import { originRemote } from '../core/gitremote.js';
 import { gitlabBase } from '../core/hosts.js';
 import { InputError } from '../core/errors.js';
@@ -49,7 +49,11 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
     // --registry without --gitlab: the instance is the realm's host, as in `verify`; not asked.
     answers.registry && !answers.gitlab ? fetchChallenge(http, answers.registry) : Promise.resolve(undefined),
   ]);
-  if (flags.forget) await store.forget();
+  const forgetProblem = flags.forget ? await forgetAll(store) : undefined;
+  if (forgetProblem) {
+    http.close();
+    throw new InputError(forgetProblem);
+  }
 
   const fixed: WizardAnswers = {};
   if (answers.gitlab) fixed.gitlab = gitlabBase(answers.gitlab);

@@ -323,3 +323,20 @@ test('a config directory that cannot be written: the login still lands, and the 
     sb.cleanup();
   }
 });
+
+test('--forget where the config cannot be cleared: one line saying so, exit 2', async () => {
+  const sb = sandbox();
+  const blocker = path.join(sb.dir, 'not-a-directory');
+  writeFileSync(blocker, '');
+  const env = { ...sb.env, TERM: 'xterm-256color', XDG_CONFIG_HOME: blocker };
+  try {
+    const t = startTerminal(shellCommand(env, ['--forget']), env, { width: 300, height: 20 });
+    terms.push(t);
+    const done = await t.waitFor('EXIT=');
+    expect(done).toContain(`gitlab-registry-login: --forget: the remembered answers in ${blocker}/gitlab-registry-login/config.json cannot be cleared (ENOTDIR)`);
+    expect(done).toContain('EXIT=2');
+    expect(done).not.toContain('internal error');
+  } finally {
+    sb.cleanup();
+  }
+});
