@@ -301,13 +301,19 @@ test("DEV=true in the environment (Ink's React DevTools switch) changes nothing"
   }
 });
 
-test('a config directory that cannot be written: the login still lands, and the done screen says why nothing was remembered', async () => {
+/**
+ * A sandbox whose config directory cannot be made: a file stands where it should be, as in a read-only home
+ * (tests run as root, which permission bits do not stop).
+ */
+function unwritableConfig() {
   const sb = sandbox();
-  // A file where the config directory should be: no directory can be made there, as in a read-only home
-  // (tests run as root, which permission bits do not stop).
   const blocker = path.join(sb.dir, 'not-a-directory');
   writeFileSync(blocker, '');
-  const env = { ...sb.env, TERM: 'xterm-256color', XDG_CONFIG_HOME: blocker };
+  return { sb, blocker, env: { ...sb.env, TERM: 'xterm-256color', XDG_CONFIG_HOME: blocker } };
+}
+
+test('a config directory that cannot be written: the login still lands, and the done screen says why nothing was remembered', async () => {
+  const { sb, blocker, env } = unwritableConfig();
   try {
     const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']), env, { width: 160, height: 50 });
     terms.push(t);
@@ -325,10 +331,7 @@ test('a config directory that cannot be written: the login still lands, and the 
 });
 
 test('--forget where the config cannot be cleared: one line saying so, exit 2', async () => {
-  const sb = sandbox();
-  const blocker = path.join(sb.dir, 'not-a-directory');
-  writeFileSync(blocker, '');
-  const env = { ...sb.env, TERM: 'xterm-256color', XDG_CONFIG_HOME: blocker };
+  const { sb, blocker, env } = unwritableConfig();
   try {
     const t = startTerminal(shellCommand(env, ['--forget']), env, { width: 300, height: 20 });
     terms.push(t);
