@@ -7,9 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
-// Stubs (scripts/stubs): Ink's optional devtools, and ajv, which conf imports at the top but builds only
-// when given a schema, which we never pass (~140 KB not parsed).
-const stub = new URL('./stubs/react-devtools-core.mjs', import.meta.url);
+// A stub (scripts/stubs) for ajv, which conf imports at the top but builds only when given a schema, which we
+// never pass (~140 KB not parsed). Ink's devtools (react-devtools-core) are cut off by ink-without-devtools.
 const ajvStub = new URL('./stubs/ajv.mjs', import.meta.url);
 
 for (const f of ['../dist/']) rmSync(new URL(f, import.meta.url), { recursive: true, force: true });
@@ -98,7 +97,7 @@ const result = await build({
   minify: !process.argv.includes("--no-minify"),
   legalComments: 'none',
   metafile: true,
-  alias: { 'react-devtools-core': stub.pathname, 'ajv/dist/2020.js': ajvStub.pathname, 'ajv-formats': ajvStub.pathname },
+  alias: { 'ajv/dist/2020.js': ajvStub.pathname, 'ajv-formats': ajvStub.pathname },
   define: { 'process.env.NODE_ENV': '"production"', __VERSION__: JSON.stringify(pkg.version) },
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'warning',
