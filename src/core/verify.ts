@@ -129,12 +129,12 @@ export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Pr
   // registry says today, and the check runs on that.
   const known = req.knownRealm;
   const fresh = await fetchChallenge(deps.http, req.registry, known.baseUrl.startsWith('https:') ? 'https' : 'http');
-  if ('verdict' in fresh) return verifyOnce({ ...req, knownRealm: undefined }, deps);
-  if (fresh.realm === known.realm && fresh.baseUrl === known.baseUrl && (fresh.service ?? '') === (known.service ?? '')) return result;
-  return verifyOnce({ ...req, knownRealm: undefined }, deps, fresh);
+  const same = !('verdict' in fresh) && fresh.realm === known.realm && fresh.baseUrl === known.baseUrl && (fresh.service ?? '') === (known.service ?? '');
+  return same ? result : verifyOnce({ ...req, knownRealm: undefined }, deps, fresh);
 }
 
-async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: RegistryChallenge): Promise<VerifyResult> {
+/** One verification; `fresh`: the registry's challenge (or why there is none), when already asked. */
+async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: RegistryChallenge | Verdict): Promise<VerifyResult> {
   // hrtime, not performance.now(): the latter loads perf_hooks on first use.
   const now = deps.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
   const steps: Step[] = [];
@@ -158,9 +158,9 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
   const finish = (v: Verdict, extra: Partial<VerifyResult> = {}): VerifyResult => ({ ...base, ...extra, ...v, ok: v.verdict === 'ok' });
 
   // 1. The registry's challenge (or the remembered realm).
-  let challenge = req.knownRealm ?? fresh;
+  let challenge = req.knownRealm;
   if (!challenge) {
-    const c = await fetchChallenge(deps.http, req.registry);
+    const c = fresh ?? (await fetchChallenge(deps.http, req.registry));
     if ('verdict' in c) {
       step('registry', `Registry ${req.registry.registry}`, 'fail', c.message);
       return finish(c);

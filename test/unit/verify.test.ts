@@ -224,6 +224,8 @@ describe('a remembered realm', () => {
     const r = await verifyCredential(req({ knownRealm: known }), { http: client });
     expect(r.verdict).toBe('not-a-registry');
     expect(seen.filter((s) => s.headers.authorization).map((s) => new URL(s.url).host)).toEqual(['gitlab.example.com']);
+    // The registry is asked once: its answer is reused, not fetched again.
+    expect(seen.filter((s) => new URL(s.url).pathname === '/v2/')).toHaveLength(1);
   });
 
   test('when the registry cannot be reached either: that is the verdict', async () => {
