@@ -23,29 +23,30 @@ export interface AnswerStore {
   readonly path: string;
 }
 
+/** Run a write to the store: undefined when it worked, else the error's code as " (CODE)" (or ""). */
+async function writeProblem(write: () => void | Promise<void>): Promise<string | undefined> {
+  try {
+    await write();
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code ? ` (${code})` : '';
+  }
+}
+
 /**
  * Remember the answers, best effort: a config directory that cannot be written (a read-only home, a full disk)
  * must not stop a login that worked. Returns what went wrong, for the done screen, or undefined.
  */
 export async function remember(store: AnswerStore, r: Remembered): Promise<string | undefined> {
-  try {
-    await store.save(r);
-    return undefined;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return `Your answers could not be remembered in ${store.path}${code ? ` (${code})` : ''}; the next run asks again.`;
-  }
+  const problem = await writeProblem(() => store.save(r));
+  return problem === undefined ? undefined : `Your answers could not be remembered in ${store.path}${problem}; the next run asks again.`;
 }
 
 /** `--forget`: clear the remembered answers. Returns what went wrong, or undefined. */
 export async function forgetAll(store: AnswerStore): Promise<string | undefined> {
-  try {
-    await store.forget();
-    return undefined;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return `--forget: the remembered answers in ${store.path} cannot be cleared${code ? ` (${code})` : ''}`;
-  }
+  const problem = await writeProblem(() => store.forget());
+  return problem === undefined ? undefined : `--forget: the remembered answers in ${store.path} cannot be cleared${problem}`;
 }
 
 /** Keep only documented keys with valid values: whatever is handed in, nothing else is written. */
