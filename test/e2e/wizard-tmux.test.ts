@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readFileSync, existsSync, statSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
 import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
@@ -25,6 +25,22 @@ afterAll(async () => {
 });
 
 const shellCommand = (env: NodeJS.ProcessEnv, args: string[]) => cliCommand(`${process.execPath} ${BIN}`, env, args);
+
+/** A checkout with the team's .gitlab-registry-login.json: instance, registry, project, type and access answered. */
+function teamRepo(dir: string): string {
+  const repo = path.join(dir, 'repo');
+  mkdirSync(path.join(repo, '.git'), { recursive: true });
+  writeFileSync(path.join(repo, '.gitlab-registry-login.json'), JSON.stringify({ instance: gl.url, registry: reg.registry, project: 'group/app', type: 'personal-access-token', access: 'push' }));
+  return repo;
+}
+
+/** Ctrl-C, and the wizard's exit 130. Returns the last screen. */
+async function quit(t: Terminal): Promise<string> {
+  t.keys('C-c');
+  const end = await t.waitFor('EXIT=');
+  expect(end).toContain('EXIT=130');
+  return end;
+}
 
 test('a whole wizard run in a real terminal: the token never shows, the login lands in DOCKER_CONFIG, and the next run is one Enter away', async () => {
   const sb = sandbox();
@@ -121,9 +137,7 @@ test('a failed verification offers choices, touches no docker config, and Ctrl-C
     expect(existsSync(path.join(sb.dockerConfig, 'config.json'))).toBe(false);
     t.keys('Enter'); // re-enter the token
     await t.waitFor(/Paste your[\s\S]*›\s*$/m);
-    t.keys('C-c');
-    const end = await t.waitFor('EXIT=');
-    expect(end).toContain('EXIT=130');
+    await quit(t);
   } finally {
     sb.cleanup();
   }
@@ -132,7 +146,6 @@ test('a failed verification offers choices, touches no docker config, and Ctrl-C
 test('Ctrl-C while docker login runs: exit 130, and docker and what it started are gone', async () => {
   const sb = sandbox({ docker: 'none' });
   const fake = `#!/bin/sh\ncat >/dev/null\necho $$ > ${sb.log}/child\nsleep 300 &\necho $! > ${sb.log}/grandchild\nwait\n`;
-  const { writeFileSync, chmodSync } = await import('node:fs');
   writeFileSync(path.join(sb.dir, 'bin', 'docker'), fake);
   chmodSync(path.join(sb.dir, 'bin', 'docker'), 0o755);
   const env = { ...sb.env, TERM: 'xterm-256color' };
@@ -149,9 +162,7 @@ test('Ctrl-C while docker login runs: exit 130, and docker and what it started a
     const pids = ['child', 'grandchild'].map((f) => Number(readFileSync(path.join(sb.log, f), 'utf8').trim()));
     const alive = running;
     expect(pids.map(alive)).toEqual([true, true]);
-    t.keys('C-c');
-    const end = await t.waitFor('EXIT=');
-    expect(end).toContain('EXIT=130');
+    await quit(t);
     const gone = Date.now() + 3000;
     while (pids.some(alive) && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
     expect(pids.map(alive)).toEqual([false, false]);
@@ -187,10 +198,7 @@ test('Troubleshoot after a failure runs doctor with the answers and the token al
 
 test('onboarding: in a repository with the team file, a newcomer is asked only what it leaves open', async () => {
   const sb = sandbox();
-  const { mkdirSync, writeFileSync } = await import('node:fs');
-  const repo = path.join(sb.dir, 'repo');
-  mkdirSync(path.join(repo, '.git'), { recursive: true });
-  writeFileSync(path.join(repo, '.gitlab-registry-login.json'), JSON.stringify({ instance: gl.url, registry: reg.registry, project: 'group/app', type: 'personal-access-token', access: 'push' }));
+  const repo = teamRepo(sb.dir);
   const env = { ...sb.env, TERM: 'xterm-256color', NO_COLOR: '1' };
   try {
     const t = startTerminal(shellCommand(env, []), env, { width: 160, height: 60 }, repo);
@@ -219,7 +227,6 @@ test('onboarding: in a repository with the team file, a newcomer is asked only w
 
 test("in a checkout whose origin is a GitLab remote, the instance and project are offered", async () => {
   const sb = sandbox();
-  const { mkdirSync, writeFileSync } = await import('node:fs');
   const repo = path.join(sb.dir, 'checkout');
   mkdirSync(path.join(repo, '.git'), { recursive: true });
   writeFileSync(path.join(repo, '.git', 'config'), `[remote "origin"]\n\turl = git@gitlab.example.com:Team/Service.git\n`);
@@ -229,8 +236,7 @@ test("in a checkout whose origin is a GitLab remote, the instance and project ar
     terms.push(t);
     await t.waitFor('Which GitLab?');
     expect(t.screen()).toMatch(/❯ https:\/\/gitlab\.example\.com\s+from this checkout's git remote/);
-    t.keys('C-c');
-    expect(await t.waitFor('EXIT=')).toContain('EXIT=130');
+    await quit(t);
   } finally {
     sb.cleanup();
   }
@@ -248,21 +254,13 @@ test('text beyond the fast path (wide characters, emoji) is measured by string-w
     t.type('https://gitlab.例え.jp/👍é');
     // Drawn whole, and the wizard is still alive (the lazily loaded string-width did not throw).
     await t.waitFor('https://gitlab.例え.jp/👍é');
-    t.keys('C-c');
-    expect(await t.waitFor('EXIT=')).toContain('EXIT=130');
+    await quit(t);
   } finally {
     sb.cleanup();
   }
 });
 
 describe('type-ahead: keys typed before the next question is drawn reach it', () => {
-  function teamRepo(dir: string) {
-    const repo = path.join(dir, 'repo');
-    mkdirSync(path.join(repo, '.git'), { recursive: true });
-    writeFileSync(path.join(repo, '.gitlab-registry-login.json'), JSON.stringify({ instance: gl.url, registry: reg.registry, project: 'group/app', type: 'personal-access-token', access: 'push' }));
-    return repo;
-  }
-
   test.each([
     ['as separate keys', (t: Terminal) => (t.keys('Enter'), t.type('alice'), t.keys('Enter'))],
     ['in one burst', (t: Terminal) => t.type('\ralice\r')],
@@ -294,8 +292,7 @@ test("DEV=true in the environment (Ink's React DevTools switch) changes nothing"
     terms.push(t);
     await t.waitFor('Which GitLab?');
     expect(t.screen()).not.toContain('internal error');
-    t.keys('C-c');
-    expect(await t.waitFor('EXIT=')).toContain('EXIT=130');
+    await quit(t);
   } finally {
     sb.cleanup();
   }
