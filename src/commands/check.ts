@@ -71,7 +71,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
       printResult(io, r, answers.json);
       return { exitCode: exitCodeFor(r.verdict), result: r };
     }
-    const login = await loginAfterVerify(v, { choice: answers.engine, username: answers.username, token, env: io.env, timeoutMs: answers.timeoutMs }, opts.runner ?? spawnRunner);
+    const login = await loginAfterVerify(v, { choice: answers.engine, username: v.engineUsername, token, env: io.env, timeoutMs: answers.timeoutMs }, opts.runner ?? spawnRunner);
     const r = toCommandResult(v, login);
     printResult(io, r, answers.json);
     return { exitCode: exitCodeFor(r.verdict), result: r };

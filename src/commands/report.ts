@@ -1,6 +1,7 @@
 import type { VerifyResult } from '../core/verify.js';
 import type { EngineLoginResult } from '../core/engine.js';
 import type { Verdict } from '../core/verdict.js';
+import { expiryLine, expiryWarning, type TokenInfo } from '../core/tokeninfo.js';
 import { fit, paint, useColor, type IO } from './io.js';
 
 /** The one JSON shape of verify and login. */
@@ -10,6 +11,8 @@ export interface CommandResult extends Verdict {
   realm: string | null;
   gitlab: string | null;
   username: string | null;
+  /** Who GitLab says the credential belongs to (null when unknown, e.g. the token endpoint refused it). */
+  account: string | null;
   credentialType: string | null;
   project: string | null;
   requested: string[];
@@ -17,6 +20,14 @@ export interface CommandResult extends Verdict {
   loggedIn: boolean;
   engine: string | null;
   storage?: EngineLoginResult['storage'];
+  /**
+   * A personal/project/group access token's record from GitLab: `{state: "active", name, scopes, expiresAt,
+   * daysLeft}`, `{state: "expired"|"revoked"|"invalid", gitlabSays}`, or `{state: "unavailable", reason}`;
+   * null for deploy and job tokens (GitLab gives them no such record).
+   */
+  token: TokenInfo | null;
+  /** One-line remarks: a username GitLab ignored, a token that expires within 14 days. */
+  warnings: string[];
   steps: VerifyResult['steps'];
 }
 
@@ -31,7 +42,8 @@ export function toCommandResult(v: VerifyResult, login?: { engine: string | null
     registry: v.registry,
     realm: v.realm ?? null,
     gitlab: v.gitlab ?? null,
-    username: v.username,
+    username: v.engineUsername,
+    account: v.account ?? null,
     credentialType: v.credentialType,
     project: v.project ?? null,
     requested: v.requested,
@@ -39,6 +51,8 @@ export function toCommandResult(v: VerifyResult, login?: { engine: string | null
     loggedIn,
     engine: login?.engine ?? null,
     ...(login?.result && 'storage' in login.result && login.result.storage ? { storage: login.result.storage } : {}),
+    token: v.token ?? null,
+    warnings: [...v.notes, ...(v.token ? [expiryWarning(v.token, v.gitlab, v.credentialType, v.project)].filter((w): w is string => w !== undefined) : [])],
     steps: v.steps,
   };
 }
@@ -52,12 +66,15 @@ export function bareResult(v: Verdict, fields: Partial<CommandResult> = {}): Com
     realm: null,
     gitlab: null,
     username: null,
+    account: null,
     credentialType: null,
     project: null,
     requested: [],
     granted: null,
     loggedIn: false,
     engine: null,
+    token: null,
+    warnings: [],
     steps: [],
     ...fields,
   };
@@ -83,8 +100,11 @@ export function printResult(io: IO, r: CommandResult, json: boolean): void {
           : `  Stored in ${r.storage.file} (base64, not encrypted; a credential helper keeps it in your keyring).\n`,
       );
     }
+    if (r.token && r.token.state !== 'unavailable') io.stdout.write(`${fit(`  Token${r.token.state === 'active' && r.token.name ? ` "${r.token.name}"` : ''}: ${r.token.state === 'active' ? `scopes ${r.token.scopes.join(', ') || 'none'}; ` : ''}${expiryLine(r.token)}`, io.stdout, 4)}\n`);
+    for (const w of r.warnings) io.stdout.write(`${fit(`${c.yellow('⚠')} ${w}`, io.stdout, 2)}\n`);
   } else {
     io.stderr.write(`${fit(`${c.red('✘')} ${r.message}`, io.stderr, 2)}\n`);
     if (r.fix) io.stderr.write(`${fit(`  ${c.bold('Fix:')} ${r.fix}`, io.stderr, 7)}\n`);
+    for (const w of r.warnings) io.stderr.write(`${fit(`${c.yellow('⚠')} ${w}`, io.stderr, 2)}\n`);
   }
 }

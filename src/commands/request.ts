@@ -1,4 +1,4 @@
-import { CREDENTIAL_TYPES, CREDENTIALS, ACCESS_LEVELS, defaultUsername, type Access, type CredentialType } from '../core/credentials.js';
+import { CREDENTIAL_TYPES, CREDENTIALS, ACCESS_LEVELS, defaultUsername, usernameOptional, type Access, type CredentialType } from '../core/credentials.js';
 import { InputError } from '../core/errors.js';
 import { parseGitlabUrl, parseProject, parseRegistry, type RegistryAddress } from '../core/hosts.js';
 import { checkUsername, cleanToken, readStdin } from '../core/secret.js';
@@ -74,11 +74,11 @@ export function answersFromFlags(flags: CommonFlags): Answers {
 }
 
 /** What a non-interactive run must have; names the flags to add when something is missing. */
-export function requireComplete(a: Answers, flags: CommonFlags, haveToken = false): asserts a is Answers & { credentialType: CredentialType; username: string } {
+export function requireComplete(a: Answers, flags: CommonFlags, haveToken = false): asserts a is Answers & { credentialType: CredentialType } {
   const missing: string[] = [];
   if (!a.registry && !a.gitlab) missing.push('--registry HOST (or --gitlab URL)');
   if (!a.credentialType) missing.push(`--type (${CREDENTIAL_TYPES.join('|')})`);
-  else if (!a.username) missing.push(`--username (${CREDENTIALS[a.credentialType].usernameHint})`);
+  else if (!a.username && !usernameOptional(a.credentialType)) missing.push(`--username (${CREDENTIALS[a.credentialType].usernameHint})`);
   if (!flags.tokenStdin && !haveToken) missing.push('--token-stdin (with the token piped in), or --ci in a GitLab CI/CD job');
   if (missing.length) throw new InputError(`missing ${missing.join(', ')}`);
 }

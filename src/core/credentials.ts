@@ -125,3 +125,30 @@ export function needsSentence(type: CredentialType, access: Access): string {
   const role = type === 'deploy-token' ? '' : ` and the ${requiredRole(access)} role (or higher) on the project`;
   return `Needs the scope ${scopes}${role}.`;
 }
+
+/** The credential's kind in running text: "personal access token", "deploy token", "CI/CD job token". */
+export function kindName(type: CredentialType): string {
+  switch (type) {
+    case 'job-token':
+      return 'CI/CD job token';
+    case 'ci-registry-password':
+      return 'CI_REGISTRY_PASSWORD';
+    default:
+      return CREDENTIALS[type].label.toLowerCase();
+  }
+}
+
+/**
+ * The type a docker-style `login -u USER` means when no --type is given: docker assumes a password, which for
+ * GitLab is an access token; only two usernames say otherwise (a job token's and a deploy token's own).
+ */
+export function typeFromUsername(username: string): CredentialType {
+  if (username === 'gitlab-ci-token') return 'job-token';
+  if (username.startsWith('gitlab+deploy-token')) return 'deploy-token';
+  return 'personal-access-token';
+}
+
+/** GitLab ignores the login name for these (lib/gitlab/auth.rb `personal_access_token_check`): it is optional. */
+export function usernameOptional(type: CredentialType): boolean {
+  return type === 'personal-access-token' || type === 'project-access-token' || type === 'group-access-token';
+}

@@ -12,7 +12,20 @@ export interface TokenClaims {
   aud?: string | string[];
   exp?: number;
   iat?: number;
+  /**
+   * GitLab's `user` claim, a nested JWT whose payload is `{user_info: {token_type, username, user_id |
+   * deploy_token_id}}` (app/services/auth/container_registry_authentication_service.rb, `user_info_token`).
+   */
+  userInfo?: { username?: string; tokenType?: string };
   access: AccessEntry[];
+}
+
+/** Who GitLab says the credential belongs to: `sub` (the token owner's username, whatever login was typed), else
+ * the `user` claim's username (a deploy token has no `sub`). Undefined when the token names nobody. */
+export function accountOf(claims: TokenClaims): string | undefined {
+  const name = claims.sub ?? claims.userInfo?.username;
+  // eslint-disable-next-line no-control-regex
+  return name && /^[^\u0000-\u001f\u007f\s]{1,255}$/.test(name) ? name : undefined;
 }
 
 function b64urlJson(part: string, what: string): unknown {
@@ -57,6 +70,20 @@ export function readClaims(jwt: string): TokenClaims {
   if (aud !== undefined) claims.aud = aud;
   if (exp !== undefined) claims.exp = exp;
   if (iat !== undefined) claims.iat = iat;
+  if (typeof p.user === 'string') {
+    try {
+      const inner = b64urlJson(p.user.split('.')[1] ?? '', 'user claim') as { user_info?: Record<string, unknown> } | null;
+      const info = inner?.user_info;
+      if (info && typeof info === 'object') {
+        const u: NonNullable<TokenClaims['userInfo']> = {};
+        if (typeof info.username === 'string') u.username = info.username;
+        if (typeof info.token_type === 'string') u.tokenType = info.token_type;
+        claims.userInfo = u;
+      }
+    } catch {
+      /* a user claim that cannot be read names nobody */
+    }
+  }
   return claims;
 }
 

@@ -1,8 +1,9 @@
-import { actionsFor, CREDENTIALS, requiredRole, requiredScopes, type Access, type CredentialType } from './credentials.js';
+import { actionsFor, CREDENTIALS, kindName, requiredRole, requiredScopes, type Access, type CredentialType } from './credentials.js';
 import { InputError } from './errors.js';
 import type { RegistryAddress } from './hosts.js';
 import type { HttpClient, HttpResponse } from './http.js';
-import { grantedActions, readClaims, type TokenClaims } from './jwt.js';
+import { accountOf, grantedActions, readClaims, type TokenClaims } from './jwt.js';
+import { fetchTokenInfo, hasTokenInfo, scopesAllowPush, type TokenInfo } from './tokeninfo.js';
 import { decideRealm, fetchChallenge, getWithRetry, transportVerdict, type RegistryChallenge } from './registry.js';
 import { verdict, type Verdict } from './verdict.js';
 
@@ -11,7 +12,11 @@ export interface VerifyRequest {
   /** The GitLab instance, when known (--gitlab, remembered, or from the git remote). */
   gitlab?: URL;
   credentialType: CredentialType;
-  username: string;
+  /**
+   * The login sent with the token. GitLab ignores it for personal, project and group access tokens
+   * (lib/gitlab/auth.rb `personal_access_token_check`), so for those it may be left out: ANY_LOGIN is sent.
+   */
+  username?: string | undefined;
   token: string;
   access: Access;
   /** Registry repository path; without it only the credential is checked, as docker does. */
@@ -19,7 +24,13 @@ export interface VerifyRequest {
   trustRealm?: boolean;
   /** A realm remembered from an earlier run: saves the challenge round trip; falls back to it on failure. */
   knownRealm?: { baseUrl: string; realm: string; service?: string } | undefined;
+  /** Ask GitLab for the token's name, scopes and expiry alongside (default: for the types that have them). */
+  tokenInfo?: boolean;
 }
+
+/** The login sent when none is needed: GitLab ignores it for access tokens; docker still wants one. */
+export const ANY_LOGIN = 'gitlab-registry-login';
+
 
 export type StepId = 'registry' | 'realm' | 'credential' | 'pull' | 'push' | 'registry-accepts';
 export type StepStatus = 'pass' | 'fail' | 'skip';
@@ -52,6 +63,14 @@ export interface VerifyResult extends Verdict {
   requested: string[];
   /** Actions GitLab granted on the project; null when no project was checked. */
   granted: string[] | null;
+  /** Who GitLab says the credential belongs to (the issued token's `sub`, or its `user` claim). */
+  account?: string;
+  /** The username to store with the engine: the real account for access tokens, else the login given. */
+  engineUsername: string;
+  /** Name, scopes and expiry of a personal/project/group access token; undefined for the other types. */
+  token?: TokenInfo;
+  /** One-line remarks that do not change the verdict (a username GitLab ignored, an expiry soon). */
+  notes: string[];
   steps: Step[];
 }
 
@@ -133,15 +152,56 @@ export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Pr
   return same ? result : verifyOnce({ ...req, knownRealm: undefined }, deps, fresh);
 }
 
-/** One verification; `fresh`: the registry's challenge (or why there is none), when already asked. */
+/**
+ * One verification, with the token's own record (name, scopes, expiry) asked of GitLab concurrently: the request
+ * starts as soon as the instance is known (the realm decided) and is bounded by the same timeout.
+ */
 async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: RegistryChallenge | Verdict): Promise<VerifyResult> {
+  let info: Promise<TokenInfo> | undefined;
+  const wantInfo = hasTokenInfo(req.credentialType) && req.tokenInfo !== false;
+  const r = await verifyCore(req, deps, fresh, (gitlab) => {
+    if (wantInfo && !info) info = fetchTokenInfo(deps.http, gitlab, req.token);
+  });
+  const token = info ? await info : undefined;
+  if (!token) return r;
+  const out: VerifyResult = { ...r, token };
+  if (r.verdict === 'invalid-credentials' && (token.state === 'expired' || token.state === 'revoked')) {
+    // The token endpoint's 401 cannot say why; the API can ("Token is expired." / "Token was revoked.").
+    const label = CREDENTIALS[req.credentialType].label.toLowerCase();
+    return {
+      ...out,
+      message: `GitLab rejected the ${label}: it ${token.state === 'expired' ? 'has expired' : 'has been revoked'} (GitLab: ${token.gitlabSays}).`,
+      fix: `Create a new ${label} with the same scopes and log in with it.`,
+    };
+  }
+  if (r.ok && req.access === 'push' && !req.project && token.state === 'active' && !scopesAllowPush(token.scopes)) {
+    // Push cannot be proved without a path, but a token without write_registry (or api) surely cannot push.
+    const label = CREDENTIALS[req.credentialType].label.toLowerCase();
+    return {
+      ...out,
+      ...verdict(
+        'insufficient-access',
+        `The ${label}${token.name ? ` "${token.name}"` : ''} is valid but cannot push: its scopes are ${token.scopes.join(', ') || 'none'}, without write_registry.`,
+        `Create a ${label} with the scopes read_registry and write_registry, or add --project to check a path.`,
+      ),
+      ok: false,
+    };
+  }
+  return out;
+}
+
+/** One verification; `fresh`: the registry's challenge (or why there is none), when already asked. */
+async function verifyCore(req: VerifyRequest, deps: VerifyDeps, fresh: RegistryChallenge | Verdict | undefined, instanceKnown: (gitlab: string) => void): Promise<VerifyResult> {
+  const login = req.username ?? (CREDENTIALS[req.credentialType].fixedUsername ?? ANY_LOGIN);
   // hrtime, not performance.now(): the latter loads perf_hooks on first use.
   const now = deps.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
   const steps: Step[] = [];
   const requested = req.project ? actionsFor(req.access) : [];
   const base: Omit<VerifyResult, keyof Verdict | 'ok'> = {
     registry: req.registry.registry,
-    username: req.username,
+    username: login,
+    engineUsername: login,
+    notes: [],
     credentialType: req.credentialType,
     ...(req.project ? { project: req.project } : {}),
     requested,
@@ -177,14 +237,15 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
     return finish(decision, where);
   }
   const extra = { ...where, gitlab: decision.gitlab };
+  instanceKnown(decision.gitlab);
 
   // 3. Ask GitLab for a registry token with the wanted scope.
   const url = new URL(decision.realm.href);
   if (challenge.service) url.searchParams.set('service', challenge.service);
   if (req.project) url.searchParams.set('scope', `repository:${req.project}:${requested.join(',')}`);
-  url.searchParams.set('account', req.username);
+  url.searchParams.set('account', login);
   url.searchParams.set('client_id', 'gitlab-registry-login');
-  const auth = `Basic ${Buffer.from(`${req.username}:${req.token}`).toString('base64')}`;
+  const auth = `Basic ${Buffer.from(`${login}:${req.token}`).toString('base64')}`;
   let res: HttpResponse;
   try {
     res = await getWithRetry(deps.http, url.href, { authorization: auth });
@@ -206,7 +267,7 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
   const text = errorText(res);
   if (res.status === 401) {
     step('realm', 'GitLab token endpoint', 'pass');
-    const v = invalidCredentials(req.credentialType, req.username);
+    const v = invalidCredentials(req.credentialType, login);
     step('credential', 'Credential', 'fail', v.message);
     return finish(v, extra);
   }
@@ -262,6 +323,15 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
   }
+  const account = claims ? accountOf(claims) : undefined;
+  const ignoresLogin = hasTokenInfo(req.credentialType);
+  const who: Partial<VerifyResult> = account
+    ? { account, engineUsername: ignoresLogin ? account : login, notes: [] }
+    : {};
+  if (account && ignoresLogin && req.username !== undefined && req.username !== account) {
+    who.notes = [`GitLab ignores the username for a ${CREDENTIALS[req.credentialType].label.toLowerCase()}: this one belongs to ${account}, not "${req.username}"; ${account} is the name stored.`];
+  }
+  Object.assign(extra, who);
   let granted: string[] | null = null;
   if (req.project) {
     granted = claims ? grantedActions(claims, req.project) : [];
@@ -309,9 +379,9 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
   }
   step('registry-accepts', 'Registry accepts the token', 'pass');
 
-  const who = `${req.username}`;
+  const whoText = `${account ?? login} (${kindName(req.credentialType)})`;
   const message = req.project
-    ? `${who} can ${req.access === 'push' ? 'pull and push' : 'pull'} ${req.project} on ${req.registry.registry}.`
-    : `The credential is valid and has registry access on ${req.registry.registry}. No --project was given, so pull and push were not checked (docker login checks no more than this).`;
+    ? `${whoText} can ${req.access === 'push' ? 'pull and push' : 'pull'} ${req.project} on ${req.registry.registry}.`
+    : `${whoText} is valid and has registry access on ${req.registry.registry}. No --project was given, so pull and push were not checked (docker login checks no more than this).`;
   return finish(verdict('ok', message), { ...extra, granted });
 }

@@ -124,7 +124,7 @@ describe('verify: every credential type that should pass', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✔ Registry 127\.0\.0\.1:\d+/);
     expect(r.stdout).toContain('✔ Push group/app');
-    expect(r.stdout).toContain('alice can pull and push group/app');
+    expect(r.stdout).toContain('alice (personal access token) can pull and push group/app');
     expect(r.stdout).not.toMatch(/\u001b\[/); // no escape codes when not a TTY
   });
 });
@@ -439,11 +439,12 @@ describe('remembered realms: a repeat verify skips the challenge, a failing one 
       expect(text).not.toContain(T.pat);
 
       front.hits.length = 0;
-      const asked = gl.requests.length;
+      const tokenRequests = () => gl.requests.filter((q) => q.path === '/jwt/auth').length;
+      const asked = tokenRequests();
       const second = await run(args('verify', alice(registry)), { input: T.pat, env: sb.env });
       expect(second.code).toBe(0);
       expect(paths()).toEqual(['/v2/group/app/tags/list?n=1']);
-      expect(gl.requests.length - asked).toBe(1);
+      expect(tokenRequests() - asked).toBe(1);
       expect((json(second).steps as Array<{ detail?: string }>)[0]!.detail).toBe('realm remembered');
       noLeak(second, T.pat);
     } finally {
@@ -475,7 +476,7 @@ describe('remembered realms: a repeat verify skips the challenge, a failing one 
       const r = await run(args('verify', alice(registry)), { input: T.pat, env: sb.env });
       expect(r.code).toBe(0);
       expect(json(r)).toMatchObject({ verdict: 'ok', realm: gl.realm });
-      expect(stale.requests.length).toBe(1);
+      expect(stale.requests.filter((q) => q.path === '/jwt/auth').length).toBe(1);
       expect(JSON.parse(readFileSync(cacheFile(sb.home), 'utf8'))[registry].realm).toBe(gl.realm);
     } finally {
       sb.cleanup();
@@ -488,11 +489,12 @@ describe('remembered realms: a repeat verify skips the challenge, a failing one 
     const sb = sandbox();
     try {
       remember(sb.home, registry, gl.realm);
-      const asked = gl.requests.length;
+      const tokenRequests = () => gl.requests.filter((q) => q.path === '/jwt/auth').length;
+      const asked = tokenRequests();
       const r = await run(args('verify', { ...alice(registry), token: 'glpat-Wrong000000secret00' }), { input: 'glpat-Wrong000000secret00', env: sb.env });
       expect(r.code).toBe(1);
       expect(json(r).verdict).toBe('invalid-credentials');
-      expect(gl.requests.length - asked).toBe(1);
+      expect(tokenRequests() - asked).toBe(1);
       expect(paths()).toEqual(['/v2/']);
     } finally {
       sb.cleanup();

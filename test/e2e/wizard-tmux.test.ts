@@ -73,7 +73,7 @@ test('a whole wizard run in a real terminal: the token never shows, the login la
     const done = await t.waitFor('EXIT=', 15_000);
     expect(done).toContain('EXIT=0');
     expect(done).toMatch(/✔ Push group\/app/);
-    expect(done).toContain('alice can pull and push group/app');
+    expect(done).toContain('alice (personal access token) can pull and push group/app');
     expect(done).toContain(`Logged in to ${reg.registry} with docker`);
     expect(done).toContain(`docker build -t ${reg.registry}/group/app:latest`);
     expect(done).not.toContain(TOKEN);
@@ -277,7 +277,7 @@ describe('type-ahead: keys typed before the next question is drawn reach it', ()
       t.type(`${TOKEN}\r`);
       const done = await t.waitFor('EXIT=', 15_000);
       expect(done).toContain('EXIT=0');
-      expect(done).toContain('alice can pull and push group/app');
+      expect(done).toContain('alice (personal access token) can pull and push group/app');
     } finally {
       sb.cleanup();
     }

@@ -20,6 +20,11 @@ export interface UserToken {
   projects: Record<string, Role>;
   /** YYYY-MM-DD, for /api/v4/personal_access_tokens/self */
   expiresAt?: string;
+  /** Expiry as days from today (UTC), computed when the server answers; wins over expiresAt. 0 or less: expired. */
+  expiresInDays?: number;
+  revoked?: boolean;
+  /** The token's name in GitLab (default "registry"). */
+  name?: string;
 }
 export interface DeployToken {
   username: string;
@@ -85,7 +90,8 @@ function projectOf(path: string, projects: string[]): string | undefined {
 
 export function grant(config: GitlabConfig, username: string, password: string, repo: string, wanted: string[]): { status: 'ok'; actions: string[] } | { status: 401 | 403 } {
   const users = config.users ?? [];
-  const user = users.find((u) => u.token === password);
+  // PersonalAccessTokensFinder.new(state: 'active'): revoked and expired tokens authenticate nobody (401).
+  const user = users.find((u) => u.token === password && tokenState(u) === 'active');
   const deploy = (config.deployTokens ?? []).find((d) => d.token === password);
   const job = (config.jobTokens ?? []).find((j) => j.token === password);
   const can = (a: string) => wanted.includes(a);
@@ -138,13 +144,7 @@ export async function startGitlab(signer: KeyPair, config: GitlabConfig, options
       password = decoded.slice(i + 1);
     }
     requests.push({ path: url.pathname, query, ...(username !== undefined ? { username } : {}), hadAuthorization: auth !== undefined });
-    if (url.pathname === '/api/v4/personal_access_tokens/self') {
-      const t = req.headers['private-token'];
-      const user = (config.users ?? []).find((u) => u.token === t);
-      res.writeHead(user ? 200 : 401, { 'content-type': 'application/json' });
-      res.end(user ? JSON.stringify({ id: 1, name: 'registry', revoked: false, active: true, scopes: user.scopes, expires_at: user.expiresAt ?? null }) : '{"message":"401 Unauthorized"}');
-      return;
-    }
+    if (url.pathname.startsWith('/api/v4/personal_access_tokens/')) return tokenApi(config, req, res, url);
     if (url.pathname !== '/jwt/auth') {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end('{"message":"404 Not Found"}');
@@ -177,9 +177,10 @@ export async function startGitlab(signer: KeyPair, config: GitlabConfig, options
       if (g.actions.length) access.push({ type: 'repository', name: m[1]!, actions: g.actions });
     }
     const now = Math.floor(Date.now() / 1000);
+    const who = accountClaims(config, username, password, signer);
     const token = signJwt(signer, {
       iss: options.issuer ?? 'gitlab-issuer',
-      sub: username,
+      ...who,
       aud: query.service ?? 'container_registry',
       iat: now,
       nbf: now - 5,
@@ -206,4 +207,72 @@ export async function startGitlab(signer: KeyPair, config: GitlabConfig, options
         server.close(() => r());
       }),
   };
+}
+
+// ---- Token API and account claims (the `account` branch's block; keep the token endpoint's changes above) ----
+
+/** Today (UTC) plus `days`, as GitLab renders a token's `expires_at`: YYYY-MM-DD. */
+export function dateInDays(days: number, nowMs = Date.now()): string {
+  return new Date(nowMs + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function expiryOf(u: UserToken): string | null {
+  return u.expiresInDays !== undefined ? dateInDays(u.expiresInDays) : (u.expiresAt ?? null);
+}
+
+/** GitLab's PersonalAccessToken states: revoked, expired (expires_at today or earlier), else active. */
+export function tokenState(u: UserToken): 'active' | 'expired' | 'revoked' {
+  if (u.revoked) return 'revoked';
+  const exp = expiryOf(u);
+  return exp !== null && exp <= dateInDays(0) ? 'expired' : 'active';
+}
+
+/**
+ * The issued JWT's `sub` and `user` claims as GitLab sets them (app/services/auth/
+ * container_registry_authentication_service.rb `authorized_token`, `user_info_token`): `sub` is the token owner's
+ * username whatever login was typed, left out for deploy tokens; `user` is a nested JWT with `user_info`.
+ */
+function accountClaims(config: GitlabConfig, login: string, password: string, signer: KeyPair): Record<string, unknown> {
+  const user = (config.users ?? []).find((u) => u.token === password);
+  const deploy = (config.deployTokens ?? []).find((d) => d.token === password);
+  const now = Math.floor(Date.now() / 1000);
+  const nested = (info: Record<string, unknown>) => signJwt(signer, { user_info: info, jti: randomUUID(), iat: now, nbf: now - 5, exp: now + 60 });
+  if (user) return { sub: user.username, user: nested({ token_type: 'personal_access_token', username: user.username, user_id: 1 }) };
+  if (deploy) return { user: nested({ token_type: 'deploy_token', username: deploy.username, deploy_token_id: 42 }) };
+  return { sub: login };
+}
+
+/**
+ * `GET /api/v4/personal_access_tokens/self` as GitLab answers it (lib/api/personal_access_tokens/
+ * self_information.rb): any scope may ask; a token that is not a personal/project/group access token gets 400;
+ * expired and revoked tokens get 401 with lib/api/api_guard.rb's texts.
+ */
+function tokenApi(config: GitlabConfig, req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+  const send = (status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  if (url.pathname !== '/api/v4/personal_access_tokens/self' || req.method !== 'GET') return send(404, { message: '404 Not Found' });
+  const t = req.headers['private-token'];
+  const user = (config.users ?? []).find((u) => u.token === t);
+  if (!user) {
+    const other = [...(config.deployTokens ?? []), ...(config.jobTokens ?? [])].some((d) => d.token === t);
+    // A deploy or job token is not an API token: GitLab finds no user for it.
+    return other || !t ? send(401, { message: '401 Unauthorized' }) : send(401, { error: 'invalid_token', error_description: 'Bad Access Token.' });
+  }
+  const state = tokenState(user);
+  if (state === 'expired') return send(401, { error: 'invalid_token', error_description: 'Token is expired. You can either do re-authorization or token refresh.' });
+  if (state === 'revoked') return send(401, { error: 'invalid_token', error_description: 'Token was revoked. You have to re-authorize from the user.' });
+  send(200, {
+    id: 1,
+    name: user.name ?? 'registry',
+    revoked: false,
+    created_at: '2026-01-01T00:00:00.000Z',
+    description: null,
+    scopes: user.scopes,
+    user_id: 1,
+    last_used_at: null,
+    active: true,
+    expires_at: expiryOf(user),
+  });
 }

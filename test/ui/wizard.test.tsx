@@ -97,7 +97,7 @@ describe('whole wizard runs', () => {
     const done = w.frame();
     expect(done).toMatch(/✔ Registry registry\.gitlab\.example\.com \d+ ms/);
     expect(done).toMatch(/✔ Push group\/app/);
-    expect(done).toContain('alice can pull and push group/app');
+    expect(done).toContain('alice (personal access token) can pull and push group/app');
     expect(done).toContain('docker build -t registry.gitlab.example.com/group/app:latest . && docker push registry.gitlab.example.com/group/app:latest');
     expect(done).toContain('stored unencrypted');
     expect(done).not.toContain(GOOD);

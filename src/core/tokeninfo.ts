@@ -1,0 +1,126 @@
+/**
+ * What GitLab knows about a personal, project or group access token: its name, scopes and expiry, from
+ * `GET /api/v4/personal_access_tokens/self` (GitLab 15.5+; lib/api/personal_access_tokens/self_information.rb).
+ * That endpoint accepts a token of any scope (`allow_access_with_scope(Gitlab::Auth.all_available_scopes)`), a
+ * `read_registry`-only token included, and answers 400 "This endpoint requires token type to be a personal access
+ * token" for other token types. Expired and revoked tokens get 401 with lib/api/api_guard.rb's texts ("Token is
+ * expired. …", "Token was revoked. …"). Deploy and job tokens cannot use the REST API at all: never asked.
+ */
+import { CREDENTIALS, type CredentialType } from './credentials.js';
+import { isLoopbackHost } from './hosts.js';
+import type { HttpClient } from './http.js';
+
+/** Personal, project and group access tokens: the types GitLab gives an expiry that this endpoint reads. */
+export function hasTokenInfo(type: CredentialType): boolean {
+  return type === 'personal-access-token' || type === 'project-access-token' || type === 'group-access-token';
+}
+
+/** Within this many days of expiry a token gets a warning (GitLab mails at 7 days; a week more to act). */
+export const EXPIRY_WARNING_DAYS = 14;
+
+export type TokenInfo =
+  | { state: 'active'; name: string; scopes: string[]; expiresAt: string | null; daysLeft: number | null }
+  /** GitLab refused the token itself; `gitlabSays` is its text (sanitised). */
+  | { state: 'expired' | 'revoked' | 'invalid'; gitlabSays: string }
+  /** The lookup did not give an answer: `reason` says why. The login is never affected by it. */
+  | { state: 'unavailable'; reason: string };
+
+/** A server's text made safe to show: control characters removed, length capped. */
+function clean(s: string, max = 120): string {
+  // eslint-disable-next-line no-control-regex
+  const t = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max)}…` : t;
+}
+
+/** Whole days from today (UTC) to a `YYYY-MM-DD` date: 0 when it is today. */
+export function daysUntil(date: string, nowMs: number): number {
+  const today = Date.UTC(new Date(nowMs).getUTCFullYear(), new Date(nowMs).getUTCMonth(), new Date(nowMs).getUTCDate());
+  return Math.round((Date.parse(`${date}T00:00:00Z`) - today) / 86_400_000);
+}
+
+/** Ask GitLab about the token. Never throws; the token goes only to `gitlab` (HTTPS, or plain HTTP on loopback). */
+export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: string, nowMs = Date.now()): Promise<TokenInfo> {
+  let url: URL;
+  try {
+    url = new URL(`${gitlab.replace(/\/+$/, '')}/api/v4/personal_access_tokens/self`);
+  } catch {
+    return { state: 'unavailable', reason: 'the GitLab instance is not known' };
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    return { state: 'unavailable', reason: 'the GitLab instance is not HTTPS: the token is not sent there' };
+  }
+  let status: number;
+  let body: string;
+  try {
+    const r = await http.get(url.href, { 'private-token': token });
+    status = r.status;
+    body = r.body;
+  } catch (e) {
+    return { state: 'unavailable', reason: `GitLab could not be asked: ${clean((e as Error).message)}` };
+  }
+  let j: Record<string, unknown> = {};
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) j = parsed as Record<string, unknown>;
+  } catch {
+    /* not JSON: judged by the status */
+  }
+  const text = clean(String(j.error_description ?? j.message ?? j.error ?? ''));
+  if (status === 401) {
+    // lib/api/api_guard.rb: ExpiredError "Token is expired. …", RevokedError "Token was revoked. …".
+    if (/expired/i.test(text)) return { state: 'expired', gitlabSays: text };
+    if (/revoked/i.test(text)) return { state: 'revoked', gitlabSays: text };
+    return { state: 'invalid', gitlabSays: text || '401 Unauthorized' };
+  }
+  if (status === 404) return { state: 'unavailable', reason: 'this GitLab has no personal_access_tokens/self API (before 15.5)' };
+  if (status === 400) return { state: 'unavailable', reason: `GitLab did not take it as an access token${text ? ` ("${text}")` : ''}` };
+  if (status !== 200) return { state: 'unavailable', reason: `GitLab answered HTTP ${status}${text ? ` ("${text}")` : ''}` };
+  const scopes = Array.isArray(j.scopes) ? j.scopes.filter((s): s is string => typeof s === 'string').map((s) => clean(s, 40)).slice(0, 50) : [];
+  const raw = typeof j.expires_at === 'string' ? j.expires_at.slice(0, 10) : null;
+  const expiresAt = raw && /^\d{4}-\d{2}-\d{2}$/.test(raw) && !Number.isNaN(Date.parse(`${raw}T00:00:00Z`)) ? raw : null;
+  if (j.revoked === true) return { state: 'revoked', gitlabSays: 'revoked: true' };
+  const daysLeft = expiresAt ? daysUntil(expiresAt, nowMs) : null;
+  // A token whose expiry date is today already fails (GitLab: PersonalAccessToken.active excludes it).
+  if (j.expired === true || j.active === false || (daysLeft !== null && daysLeft <= 0)) return { state: 'expired', gitlabSays: expiresAt ? `expired on ${expiresAt}` : 'expired' };
+  return { state: 'active', name: clean(typeof j.name === 'string' ? j.name : '', 100), scopes, expiresAt, daysLeft };
+}
+
+/** Whether the token's scopes allow push to the registry (write_registry, or api). */
+export function scopesAllowPush(scopes: string[]): boolean {
+  return scopes.includes('write_registry') || scopes.includes('api');
+}
+
+/** The page that creates the token's successor: for a personal access token, prefilled with its name and scopes. */
+export function successorLink(gitlab: string, type: CredentialType, name: string, scopes: string[], project?: string): string | undefined {
+  const base = gitlab.replace(/\/+$/, '');
+  if (type === 'personal-access-token') {
+    const q = new URLSearchParams({ name, scopes: scopes.join(',') });
+    return `${base}/-/user_settings/personal_access_tokens?${q.toString().replace(/%2C/g, ',')}`;
+  }
+  if (!project) return undefined;
+  return type === 'group-access-token' ? `${base}/groups/${project.split('/')[0]}/-/settings/access_tokens` : `${base}/${project}/-/settings/access_tokens`;
+}
+
+/** The one-line expiry note for text output: "expires 2026-12-31 (31 days)", or why it cannot be said. */
+export function expiryLine(info: TokenInfo): string {
+  switch (info.state) {
+    case 'active':
+      return info.expiresAt ? `expires ${info.expiresAt} (${info.daysLeft} day${info.daysLeft === 1 ? '' : 's'})` : 'never expires';
+    case 'expired':
+      return `has expired (GitLab: ${info.gitlabSays})`;
+    case 'revoked':
+      return `has been revoked (GitLab: ${info.gitlabSays})`;
+    case 'invalid':
+      return `was refused by GitLab (${info.gitlabSays})`;
+    default:
+      return `expiry unknown: ${info.reason}`;
+  }
+}
+
+/** The warning for a token that expires soon, with where to make its successor; undefined when not due. */
+export function expiryWarning(info: TokenInfo, gitlab: string | undefined, type: CredentialType, project?: string): string | undefined {
+  if (info.state !== 'active' || info.daysLeft === null || info.daysLeft > EXPIRY_WARNING_DAYS) return undefined;
+  const link = gitlab ? successorLink(gitlab, type, info.name, info.scopes, project) : undefined;
+  const what = CREDENTIALS[type].label.toLowerCase();
+  return `The ${what}${info.name ? ` "${info.name}"` : ''} expires in ${info.daysLeft} day${info.daysLeft === 1 ? '' : 's'} (${info.expiresAt}): create its successor${link ? ` at ${link}` : ' in GitLab'} and log in again.`;
+}
