@@ -237,7 +237,6 @@ async function verifyCore(req: VerifyRequest, deps: VerifyDeps, fresh: RegistryC
     return finish(decision, where);
   }
   const extra = { ...where, gitlab: decision.gitlab };
-  instanceKnown(decision.gitlab);
 
   // 3. Ask GitLab for a registry token with the wanted scope.
   const url = new URL(decision.realm.href);
@@ -248,7 +247,10 @@ async function verifyCore(req: VerifyRequest, deps: VerifyDeps, fresh: RegistryC
   const auth = `Basic ${Buffer.from(`${login}:${req.token}`).toString('base64')}`;
   let res: HttpResponse;
   try {
-    res = await getWithRetry(deps.http, url.href, { authorization: auth });
+    const asked = getWithRetry(deps.http, url.href, { authorization: auth });
+    // The token's own record is asked of the same instance meanwhile.
+    instanceKnown(decision.gitlab);
+    res = await asked;
   } catch (e) {
     const v = transportVerdict(e, `GitLab's token endpoint ${decision.realm.host} cannot be reached`);
     step('realm', 'GitLab token endpoint', 'fail', v.message);
