@@ -37,8 +37,11 @@ function common(cmd: Command): Command {
     .addOption(new Option('--type <type>', `credential type: ${TYPES}`))
     .addOption(new Option('--access <access>', 'pull, or push (push includes pull)').default(undefined, 'pull'))
     .option('--project <path>', 'GROUP[/SUB]/PROJECT[/IMAGE] whose access is checked (without it only the credential is)')
-    .option('--username <name>', 'username (job-token: gitlab-ci-token; deploy-token: its own gitlab+deploy-token-N)')
+    .option('-u, --username <name>', 'username: optional for access tokens (GitLab ignores it); job-token: gitlab-ci-token; deploy-token: its own gitlab+deploy-token-N')
     .option('--token-stdin', 'read the token from standard input (trailing newline trimmed)')
+    .option('--password-stdin', 'the same as --token-stdin (docker login\'s name for it)')
+    // Refused before anything runs (see the preAction hook): a secret in argv is visible to every process.
+    .addOption(new Option('-p, --password <value>').hideHelp())
     .option('--json', 'print one JSON object')
     .option('--timeout <seconds>', 'network timeout, and the limit for the engine login, in seconds (default 15)', undefined)
     .option('--ca-file <path>', 'extra CA certificates (PEM) to trust, as NODE_EXTRA_CA_CERTS')
@@ -55,20 +58,34 @@ async function main(argv: string[]): Promise<number> {
     .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'gitlab-registry-login: ')) });
   let code = 0;
 
-  const check = (mode: 'verify' | 'login') => async (flags: Record<string, unknown>) => {
+  // docker's `login -p SECRET`: refused at once, nothing sent or stored, with what to do instead.
+  program.hook('preAction', (_root, action) => {
+    if (action.opts().password !== undefined) {
+      throw Object.assign(
+        new Error(
+          'a password in the command line is visible to every process on this machine (ps, /proc) and stays in your shell history; nothing was sent or stored. Pipe it instead: printf %s "$TOKEN" | gitlab-registry-login login REGISTRY -u USER --password-stdin (in a terminal, leave it out to be asked for it)',
+        ),
+        { name: 'InputError', flag: '-p/--password' },
+      );
+    }
+  });
+
+  const check = (mode: 'verify' | 'login') => async (registry: string | undefined, flags: Record<string, unknown>) => {
     const { runCheck } = await import('./commands/check.js');
     const { processIO } = await import('./commands/io.js');
-    code = (await runCheck({ mode, flags, io: processIO() })).exitCode;
+    code = (await runCheck({ mode, flags: { ...flags, ...(registry !== undefined ? { registryArgument: registry } : {}) }, io: processIO() })).exitCode;
   };
 
   common(program.command('verify'))
     .description('verify a credential against the registry; changes nothing')
+    .argument('[registry]', 'the registry, as docker login takes it (the same as --registry)')
     .option('--ci', 'in a GitLab CI/CD job: take registry, user, token, project and instance from its variables')
     .addOption(new Option('--engine <engine>').hideHelp())
     .addHelpText('after', AFTER)
     .action(check('verify'));
   common(program.command('login'))
-    .description('verify, then docker/podman login with the token on stdin')
+    .description('verify, then docker/podman login with the token on stdin (docker\'s own syntax works: login [REGISTRY] -u USER --password-stdin)')
+    .argument('[registry]', 'the registry, as docker login takes it (the same as --registry)')
     .option('--ci', 'in a GitLab CI/CD job: take registry, user, token, project and instance from its variables')
     .option('--engine <engine>', 'docker, podman or auto (docker if present)', undefined)
     .addHelpText('after', AFTER)

@@ -8,6 +8,9 @@ import { exitCodeFor, verdict, EXIT } from '../core/verdict.js';
 import { answersFromFlags, httpOptions, readToken, requireComplete, resolveFlags, type CommonFlags } from './request.js';
 import { bareResult, printResult, toCommandResult, type CommandResult } from './report.js';
 import type { IO } from './io.js';
+import { canPrompt } from './prompt.js';
+import { typeFromUsername, usernameOptional } from '../core/credentials.js';
+import type { AnswerStore } from '../core/store.js';
 
 export interface CheckOptions {
   mode: 'verify' | 'login';
@@ -17,6 +20,8 @@ export interface CheckOptions {
   http?: (o: { timeoutMs: number; caFile?: string; env: NodeJS.ProcessEnv }) => HttpClient;
   runner?: Runner;
   realmCache?: RealmCache;
+  /** The remembered answers (tests); default: the conf file, opened only in a terminal. */
+  openStore?: () => Promise<AnswerStore>;
 }
 
 export interface CheckOutcome {
@@ -30,8 +35,19 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
   const resolved = resolveFlags(opts.flags, io.env);
   const flags = resolved.flags;
   const answers = answersFromFlags(flags);
-  requireComplete(answers, flags, resolved.token !== undefined);
-  const token = resolved.token ?? (await readToken(io, answers.timeoutMs));
+  // docker's `login -u USER`: the type follows from the username (a job token's, a deploy token's, else a password,
+  // which for GitLab is an access token).
+  if (!answers.credentialType && answers.username) answers.credentialType = typeFromUsername(answers.username);
+  let token = resolved.token;
+  let store: AnswerStore | undefined;
+  if (token === undefined && !flags.tokenStdin && !flags.ci && canPrompt(io.stdin, io.stdout)) {
+    const { fillInteractively } = await import('./fill.js');
+    const filled = await fillInteractively(answers, flags, io, opts.openStore);
+    token = filled.token;
+    store = filled.store;
+  }
+  requireComplete(answers, flags, token !== undefined);
+  token ??= await readToken(io, answers.timeoutMs);
   const http = (opts.http ?? createHttpClient)(httpOptions(answers, io.env));
   try {
     let registry = answers.registry;
@@ -73,6 +89,18 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
     }
     const login = await loginAfterVerify(v, { choice: answers.engine, username: v.engineUsername, token, env: io.env, timeoutMs: answers.timeoutMs }, opts.runner ?? spawnRunner);
     const r = toCommandResult(v, login);
+    if (store && r.ok && v.gitlab) {
+      // Asked in a terminal: remembered as the wizard remembers (never the token), best effort.
+      const { remember } = await import('../core/store.js');
+      await remember(store, {
+        gitlab: v.gitlab,
+        registry: v.registry,
+        credentialType: v.credentialType,
+        access: answers.access,
+        ...(usernameOptional(v.credentialType) ? (v.account ? { username: v.account } : {}) : { username: v.engineUsername }),
+        project: answers.project ?? '',
+      });
+    }
     printResult(io, r, answers.json);
     return { exitCode: exitCodeFor(r.verdict), result: r };
   } finally {

@@ -16,6 +16,10 @@ export interface CommonFlags {
   project?: string;
   username?: string;
   tokenStdin?: boolean;
+  /** docker's name for --token-stdin. */
+  passwordStdin?: boolean;
+  /** `login [REGISTRY]`: docker's positional registry; must agree with --registry when both are given. */
+  registryArgument?: string;
   engine?: string;
   json?: boolean;
   timeout?: string;
@@ -107,7 +111,7 @@ export function withTeamFile(flags: CommonFlags, team: TeamFile | undefined): Co
  * predefined variables (the token among them, never in argv).
  */
 export function resolveFlags(flags: CommonFlags, env: NodeJS.ProcessEnv, cwd = process.cwd()): { flags: CommonFlags; token?: string } {
-  const merged = withTeamFile(flags, loadTeamFile(cwd));
+  const merged = withTeamFile(dockerSyntax(flags), loadTeamFile(cwd));
   if (!merged.ci) return { flags: merged };
   const ci = ciAnswers(env, (merged.type as CredentialType | undefined) ?? 'ci-registry-password');
   return {
@@ -121,4 +125,23 @@ export function resolveFlags(flags: CommonFlags, env: NodeJS.ProcessEnv, cwd = p
     },
     token: cleanToken(ci.token, ci.tokenVariable),
   };
+}
+
+/**
+ * docker login's syntax as ours: the positional registry is --registry (an https:// prefix and trailing slash, as
+ * docker accepts them, are dropped), --password-stdin is --token-stdin. Both registries given must agree.
+ */
+export function dockerSyntax(flags: CommonFlags): CommonFlags {
+  const out: CommonFlags = { ...flags };
+  if (flags.passwordStdin) out.tokenStdin = true;
+  delete out.passwordStdin;
+  delete out.registryArgument;
+  if (flags.registryArgument !== undefined) {
+    const positional = parseRegistry(flags.registryArgument.replace(/^https:\/\//i, '').replace(/\/+$/, ''), 'REGISTRY');
+    if (flags.registry !== undefined && parseRegistry(flags.registry).registry !== positional.registry) {
+      throw new InputError(`the registry is given twice and differs: ${positional.registry} and --registry ${parseRegistry(flags.registry).registry}; give one`, 'REGISTRY');
+    }
+    out.registry = positional.registry;
+  }
+  return out;
 }

@@ -17,6 +17,8 @@ export interface Remembered {
 export interface AnswerStore {
   /** The answers of the last instance used, or of `gitlab` when given. */
   load(gitlab?: string): Remembered | undefined;
+  /** Every instance's answers, the last used first (`status` and `login` look one up by registry). */
+  all(): Remembered[];
   save(r: Remembered): void | Promise<void>;
   forget(): void | Promise<void>;
   /** Where the file is, for the README and the done screen. */
@@ -98,6 +100,11 @@ export async function openConfStore(options: { cwd?: string } = {}): Promise<Ans
       const r = data.instances?.[key];
       return r ? sanitize(r as unknown as Record<string, unknown>) : undefined;
     },
+    all() {
+      const data = read();
+      const list = Object.values(data.instances ?? {}).map((r) => sanitize(r as unknown as Record<string, unknown>)).filter((r): r is Remembered => r !== undefined);
+      return list.sort((a, b) => Number(b.gitlab === data.last) - Number(a.gitlab === data.last));
+    },
     async save(r) {
       const clean = sanitize(r as unknown as Record<string, unknown>);
       if (!clean) return;
@@ -122,6 +129,7 @@ export function memoryStore(initial: Remembered[] = []): AnswerStore & { saved: 
     path: '(memory)',
     saved,
     load: (g) => map.get(g ?? last ?? ''),
+    all: () => [...map.values()].sort((a, b) => Number(b.gitlab === last) - Number(a.gitlab === last)),
     save(r) {
       const clean = sanitize(r as unknown as Record<string, unknown>);
       if (!clean) return;
@@ -134,4 +142,9 @@ export function memoryStore(initial: Remembered[] = []): AnswerStore & { saved: 
       last = undefined;
     },
   };
+}
+
+/** The remembered answers that belong to a registry (the last used instance first), if any. */
+export function rememberedFor(store: AnswerStore, registry: string): Remembered | undefined {
+  return store.all().find((r) => r.registry === registry);
 }

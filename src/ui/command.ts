@@ -11,10 +11,8 @@ import type { WizardAnswers } from '../core/wizard.js';
 import type { WizardExit } from './App.js';
 import { EXIT } from '../core/verdict.js';
 
-/** The one decision whether a person can be asked: both ends are terminals. */
-export function canPrompt(stdin: { isTTY?: boolean }, stdout: { isTTY?: boolean }): boolean {
-  return stdin.isTTY === true && stdout.isTTY === true;
-}
+import { canPrompt } from '../commands/prompt.js';
+export { canPrompt };
 
 export async function runWizardCommand(rawFlags: Record<string, unknown>): Promise<number> {
   // The team's .gitlab-registry-login.json answers what it can; flags win over it. Those are not asked.
