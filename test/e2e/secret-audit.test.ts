@@ -104,6 +104,8 @@ test('every command and wizard path keeps the token to itself', async () => {
     ['doctor --json', () => runCli(['doctor', ...common, '--json'])],
     ['doctor --error with the token pasted in', () => runCli(['doctor', '--error', '-'], { input: `Error: unauthorized: authentication required` })],
     ['logout', () => runCli(['logout', '--registry', reg.registry])],
+    ['login, docker syntax', () => runCli(['login', reg.registry, '-u', 'nobody', '--password-stdin'], { input: `${CANARY}\n` })],
+    ['verify, push without a project (scopes from the token API)', () => runCli(['verify', reg.registry, '--access', 'push', '-u', 'alice', '--password-stdin', '--json'], { input: CANARY })],
   ];
   for (const [name, go] of runs) {
     const r = await (typeof go === 'function' ? go() : go);
@@ -113,11 +115,33 @@ test('every command and wizard path keeps the token to itself', async () => {
     expect(r.out, name).not.toContain('LEAK');
   }
 
+  // -p VALUE puts the secret in argv by the caller's own hand: refused, and never echoed back.
+  const refused = await new Promise<{ code: number | null; out: string }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, 'login', reg.registry, '-u', 'alice', '-p', CANARY], { env: sb.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+  expect(refused.code).toBe(2);
+  expect(refused.out).not.toContain(CANARY);
+
   // The wizard: success, then a failure and troubleshooting, in a real terminal.
   const env = { ...sb.env, TERM: 'xterm-256color' };
   const wiz = (args: string) => cliCommand(`${process.execPath} ${BIN}`, env, [args], 'sleep 10');
   const w = watch(() => []);
   try {
+    // login's own prompt (no Ink): the token typed at a masked prompt.
+    const p = startTerminal(wiz(`login ${reg.registry}`), env, { width: 160, height: 60 });
+    try {
+      await p.waitFor('Personal access token:');
+      p.type(`${CANARY}\r`);
+      const s = await p.waitFor('EXIT=', 15_000);
+      expect(s).toContain('EXIT=0');
+      expect(s).not.toContain(CANARY);
+    } finally {
+      p.kill();
+    }
     const t = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project group/app --access push`), env, { width: 160, height: 60 });
     try {
       await t.waitFor('What you need');
