@@ -153,3 +153,18 @@ describe('the failed-authentication IP ban (GitLab text/plain 403)', () => {
     }
   });
 });
+
+describe('every verdict is documented with its exit code', () => {
+  test('in the README table and in --help', async () => {
+    const { VERDICTS, exitCodeFor } = await import('../../src/core/verdict.js');
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const help = (await run(['verify', '--help'])).stdout;
+    for (const v of VERDICTS) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${v}\` |`));
+      expect(row, `README row for ${v}`).toBeDefined();
+      expect(row!.trim().endsWith(`| ${exitCodeFor(v)} |`), `README exit code for ${v}`).toBe(true);
+      expect(help, `--help names ${v}`).toMatch(new RegExp(`^  ${v} `, 'm'));
+    }
+  });
+});
