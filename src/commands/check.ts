@@ -1,5 +1,5 @@
 import { createHttpClient, type HttpClient } from '../core/http.js';
-import { spawnRunner, type Runner } from '../core/engine.js';
+import { spawnRunner, type Runner } from '../core/process.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { loginSession, verifySession, type SessionOutcome } from '../core/session.js';
 import { exitCodeFor, EXIT } from '../core/verdict.js';

@@ -2,8 +2,9 @@
  * The one verify-and-login use case: discovery → realm cache → verify → cache write → engine login → a typed
  * outcome, with progress through a callback. `verify`, `login`, the wizard and doctor all reach GitLab through it.
  */
-import type { EngineChoice, EngineLoginResult, EngineName, Runner } from './engine.js';
-import { loginAfterVerify } from './engine.js';
+import type { EngineChoice, EngineLoginResult, EngineName } from './engine.js';
+import { loginAfterVerify } from './login.js';
+import type { Runner } from './process.js';
 import { parseGitlabUrl, parseRegistry, type RegistryAddress } from './hosts.js';
 import type { HttpClient } from './http.js';
 import type { KnownRealm, RealmCache } from './realmcache.js';

@@ -1,7 +1,7 @@
 import { flagAnswers, httpOptions, runOptions, teamAnswers, type CommonFlags } from '../commands/request.js';
 import { loadTeamFile } from '../core/teamfile.js';
 import { createHttpClient } from '../core/http.js';
-import { spawnRunner, stopChildren } from '../core/engine.js';
+import { spawnRunner, stopChildren } from '../core/process.js';
 import { fetchChallenge, type RegistryChallenge } from '../core/registry.js';
 import { forgetAll, openConfStore, type AnswerStore } from '../core/store.js';
 import { fileRealmCache } from '../core/realmcache.js';
@@ -13,6 +13,7 @@ import type { Verdict } from '../core/verdict.js';
 import type { WizardAnswers } from '../core/wizard.js';
 import type { WizardExit } from './App.js';
 import { EXIT } from '../core/verdict.js';
+import { colourWanted } from '../core/colour.js';
 
 /** Answers from these sources are never asked. */
 const NEVER_ASKED: readonly Source[] = ['flag', 'ci', 'team-file', 'realm'];
@@ -51,7 +52,8 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
   const saved = { CI: env.CI, CONTINUOUS_INTEGRATION: env.CONTINUOUS_INTEGRATION, FORCE_COLOR: env.FORCE_COLOR };
   delete env.CI;
   delete env.CONTINUOUS_INTEGRATION;
-  if ('NO_COLOR' in env) env.FORCE_COLOR = '0';
+  // The one colour rule (core/colour.ts): chalk honours FORCE_COLOR itself, but not NO_COLOR or TERM=dumb.
+  if (!colourWanted(env, true)) env.FORCE_COLOR = '0';
   // Yoga's loader asks `typeof fetch`, and merely reading Node's lazy fetch getter loads undici (~20 ms) for a
   // wasm binary that is embedded anyway: hide fetch while the UI loads, then put the property back untouched.
   const fetchProperty = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
