@@ -14,6 +14,6 @@ test('every --json object starts with schemaVersion 1, and a field of the same n
 });
 
 test('the schemas list exactly the verdicts the code has (a new verdict goes into schemas/verify.schema.json and doctor-error.schema.json)', () => {
-  expect(schema('verify').properties.verdict.enum).toEqual([...VERDICTS]);
-  expect(schema('doctor-error').properties.verdict.anyOf[0].enum).toEqual([...VERDICTS]);
+  expect([...schema('verify').properties.verdict.enum].sort()).toEqual([...VERDICTS].sort());
+  expect([...schema('doctor-error').properties.verdict.anyOf[0].enum].sort()).toEqual([...VERDICTS].sort());
 });
