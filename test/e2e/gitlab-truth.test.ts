@@ -170,3 +170,25 @@ describe('every verdict is documented with its exit code', () => {
     }
   });
 });
+
+describe('a loopback registry that speaks TLS (the distribution registry\'s own TLS listener)', () => {
+  test('verify --ca-file finds it over HTTPS (its 400 to plain HTTP means "speak TLS"), as docker does', async () => {
+    const tls = makeCert('127.0.0.1', ['IP:127.0.0.1']);
+    const tlsReg = await startRegistry({ realm: gl.realm, certFile: pki.certFile, tls: { certFile: tls.certFile, keyFile: tls.keyFile } });
+    try {
+      const r = await run(
+        ['verify', '--registry', tlsReg.registry, '--type', 'personal-access-token', '--username', 'dana', '--project', 'acme/app', '--token-stdin', '--json', '--timeout', '5', '--ca-file', tls.certFile],
+        { input: T.dev },
+      );
+      const j = JSON.parse(r.stdout) as { verdict: string; registryUrl?: string; message: string };
+      expect(j.verdict, j.message).toBe('ok');
+      expect(r.code).toBe(0);
+      // Without the CA it is a TLS problem, named as such: not "not a registry".
+      const untrusted = await run(['verify', '--registry', tlsReg.registry, '--type', 'personal-access-token', '--username', 'dana', '--project', 'acme/app', '--token-stdin', '--json', '--timeout', '5'], { input: T.dev });
+      expect(json(untrusted).verdict).toBe('tls-error');
+    } finally {
+      await tlsReg.stop();
+      tls.cleanup();
+    }
+  });
+});
