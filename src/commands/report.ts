@@ -3,6 +3,7 @@ import type { EngineLoginResult } from '../core/engine.js';
 import type { Verdict } from '../core/verdict.js';
 import { expiryLine, expiryWarning, type TokenInfo } from '../core/tokeninfo.js';
 import { fit, paint, useColor, type IO } from './io.js';
+import { writeJson } from './json.js';
 
 /** The one JSON shape of verify and login. */
 export interface CommandResult extends Verdict {
@@ -52,7 +53,7 @@ export function toCommandResult(v: VerifyResult, login?: { engine: string | null
     engine: login?.engine ?? null,
     ...(login?.result && 'storage' in login.result && login.result.storage ? { storage: login.result.storage } : {}),
     token: v.token ?? null,
-    warnings: [...v.notes, ...(v.token ? [expiryWarning(v.token, v.gitlab, v.credentialType, v.project)].filter((w): w is string => w !== undefined) : [])],
+    warnings: [...v.remarks, ...(v.token ? [expiryWarning(v.token, v.gitlab, v.credentialType, v.project)].filter((w): w is string => w !== undefined) : [])],
     steps: v.steps,
   };
 }
@@ -82,7 +83,7 @@ export function bareResult(v: Verdict, fields: Partial<CommandResult> = {}): Com
 
 export function printResult(io: IO, r: CommandResult, json: boolean): void {
   if (json) {
-    io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    writeJson(io, r);
     return;
   }
   const stream = r.ok ? 'stdout' : 'stderr';

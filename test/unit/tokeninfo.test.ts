@@ -119,14 +119,14 @@ describe('verify with the token record', () => {
     const { client, seen } = flow(self({}));
     const r = await verifyCredential(req({ project: 'group/app' }), { http: client });
     expect(Buffer.from(seen[1]!.headers.authorization!.slice(6), 'base64').toString()).toBe(`${ANY_LOGIN}:${TOKEN}`);
-    expect(r).toMatchObject({ account: 'alice', engineUsername: 'alice', notes: [] });
+    expect(r).toMatchObject({ account: 'alice', engineUsername: 'alice', remarks: [] });
     expect(r.message).toBe('alice (personal access token) can pull group/app on registry.example.com.');
   });
 
   test('a username GitLab ignored and that differs: one note, and the real one stored', async () => {
     const r = await verifyCredential(req({ username: 'nobody' }), { http: flow(self({})).client });
     expect(r).toMatchObject({ ok: true, account: 'alice', engineUsername: 'alice', username: 'nobody' });
-    expect(r.notes).toEqual(['GitLab ignores the username for a personal access token: this one belongs to alice, not "nobody"; alice is the name stored.']);
+    expect(r.remarks).toEqual(['GitLab ignores the username for a personal access token: this one belongs to alice, not "nobody"; alice is the name stored.']);
   });
 
   test('push without a project: a token without write_registry or api is insufficient-access with the scope fix', async () => {
