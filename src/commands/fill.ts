@@ -35,16 +35,21 @@ function rememberedLayer(store: AnswerStore, layers: Layers, registry: string | 
 export async function fillInteractively(layers: Layers, io: IO, openStore: () => Promise<AnswerStore> = () => openConfStore()): Promise<Filled> {
   const store = await openStore();
   const c = paint(useColor(io));
+  let rememberedRegistry: string | undefined;
   const resolve = (registry: string | undefined) => {
-    layers.remembered = rememberedLayer(store, layers, registry);
+    const r = rememberedLayer(store, layers, registry);
+    rememberedRegistry = r?.registry;
+    // The remembered registry is offered (Enter takes it), not taken silently: it is the one question docker asks too.
+    if (r) delete r.registry;
+    layers.remembered = r;
     return withTypeFromUsername(resolveRequest(layers));
   };
   let request = resolve(resolveRequest(layers).registry?.value);
 
-  if (!request.registry && !request.gitlab) {
+  if (!request.registry && (!request.gitlab || request.gitlab.source === 'remembered')) {
     let typed: string | undefined;
     for (let tries = 0; typed === undefined; tries++) {
-      const text = await ask(io, 'Registry', layers.remembered?.registry ? { defaultValue: layers.remembered.registry } : {});
+      const text = await ask(io, 'Registry', rememberedRegistry ? { defaultValue: rememberedRegistry } : {});
       try {
         typed = parseRegistry(text, 'Registry').registry;
       } catch (e) {

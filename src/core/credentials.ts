@@ -138,9 +138,8 @@ export function needsSentence(type: CredentialType, access: Access): string {
 export function kindName(type: CredentialType): string {
   switch (type) {
     case 'job-token':
-      return 'CI/CD job token';
     case 'ci-registry-password':
-      return 'CI_REGISTRY_PASSWORD';
+      return 'CI/CD job token';
     default:
       return CREDENTIALS[type].label.toLowerCase();
   }

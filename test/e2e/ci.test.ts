@@ -51,7 +51,7 @@ describe('login --ci', () => {
     const b = box();
     const r = await run(['login', '--ci', '--access', 'push'], { env: ciEnv(b, { CI_REGISTRY_USER: 'gitlab-ci-token', CI_REGISTRY_PASSWORD: CIREG }) });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('gitlab-ci-token (CI_REGISTRY_PASSWORD) can pull and push group/app');
+    expect(r.stdout).toContain('job-user (CI/CD job token) can pull and push group/app');
     expect(r.stdout).toContain(`Logged in to ${reg.registry} with docker`);
     expect(r.stdout + r.stderr).not.toMatch(/\u001b\[/);
     expect(r.stdout + r.stderr).not.toContain(CIREG);
