@@ -5,6 +5,7 @@ import type { HttpClient, HttpResponse } from './http.js';
 import { grantedActions, readClaims, type TokenClaims } from './jwt.js';
 import { decideRealm, fetchChallenge, getWithRetry, transportVerdict, type RegistryChallenge } from './registry.js';
 import { verdict, type Verdict } from './verdict.js';
+import { quote } from './sanitise.js';
 
 export interface VerifyRequest {
   registry: RegistryAddress;
@@ -73,7 +74,8 @@ function gitlabErrors(body: string): GitlabError[] {
 
 function errorText(res: HttpResponse): string {
   const errs = gitlabErrors(res.body);
-  return errs.map((e) => `${e.code ?? ''} ${e.message ?? ''}`).join(' ').trim() || res.body.slice(0, 200);
+  // Server text: quoted sanitised and capped (a 900 KB message or an escape sequence is data, not display).
+  return quote(errs.map((e) => `${e.code ?? ''} ${e.message ?? ''}`).join(' ').trim() || res.body);
 }
 
 /** The message for a 401 from GitLab's token endpoint, by credential type. */
