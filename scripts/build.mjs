@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire, isBuiltin } from 'node:module';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
@@ -24,6 +25,31 @@ const lazyChildProcess = {
     }));
   },
 };
+
+// Every built-in is loaded with require (the banner's createRequire), never as an ES namespace: Node builds a
+// built-in's namespace by reading every export, and on Node 22+ some of node:http's load undici (with tls, crypto,
+// http2, zlib, web streams), node:util's load parse_args, diff and worker_threads, and so on. Each import of a
+// built-in becomes a small ES module: `default` is the module itself, and each named export reads one property,
+// marked pure so that esbuild drops every name no file uses (a CommonJS wrapper would not do: esbuild's interop
+// copies every property descriptor, which on Node 22+ loads node:util's lazy exports all the same).
+const builtinsViaRequire = {
+  name: 'builtins-via-require',
+  setup(b) {
+    b.onResolve({ filter: /^(?:node:)?[a-z_]+(?:\/[a-z_]+)?$/ }, (args) => {
+      if (args.namespace === 'builtin' || args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
+      const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+      if (name === 'node:module') return undefined; // the banner imports it anyway; its namespace costs nothing
+      return { path: name, namespace: 'builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+      // The names this Node (the one building) exports; importing a name it lacks fails the build, as it should.
+      const names = Object.getOwnPropertyNames(requireHere(args.path)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+      const lines = names.map((k, i) => `const e${i} = /* @__PURE__ */ (() => m.${k})();\nexport { e${i} as ${k} };`);
+      return { contents: `const m = require(${JSON.stringify(args.path)});\nexport default m;\n${lines.join('\n')}\n`, loader: 'js' };
+    });
+  },
+};
+const requireHere = createRequire(import.meta.url);
 
 // src/ui/plaintext.ts answers the wizard's plain text before Unicode's start-up costs are paid (~35 ms of the
 // first frame): every string-width Ink bundles (its own and wrap-ansi's older copy) asks `narrowWidth` first,
@@ -85,7 +111,7 @@ const inkWithoutDevtools = {
 };
 
 const result = await build({
-  plugins: [lazyChildProcess, fastPlainText, inkWithoutDevtools],
+  plugins: [builtinsViaRequire, lazyChildProcess, fastPlainText, inkWithoutDevtools],
   entryPoints: { cli: 'src/cli.ts' },
   outdir: 'dist',
   splitting: true,
