@@ -1,7 +1,7 @@
 import { answersFromFlags, httpOptions, withTeamFile, type CommonFlags } from '../commands/request.js';
 import { loadTeamFile } from '../core/teamfile.js';
 import { createHttpClient } from '../core/http.js';
-import { spawnRunner, stopChildren } from '../core/engine.js';
+import { spawnRunner, stopChildren } from '../core/process.js';
 import { fetchChallenge } from '../core/registry.js';
 import { forgetAll, openConfStore } from '../core/store.js';
 import { originRemote } from '../core/gitremote.js';
