@@ -6,14 +6,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire, isBuiltin } from 'node:module';
 import { writeNotices } from './notices.mjs';
+import { COMMANDS, loadedAtStart, loadProblems } from './loadcheck.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
 // A stub (scripts/stubs) for ajv, which conf imports at the top but builds only when given a schema, which we
 // never pass (~140 KB not parsed). Ink's devtools (react-devtools-core) are cut off by ink-without-devtools.
 const ajvStub = new URL('./stubs/ajv.mjs', import.meta.url);
 
-for (const f of ['../dist/']) rmSync(new URL(f, import.meta.url), { recursive: true, force: true });
 // commander requires node:child_process when it loads (for executable subcommands, unused here): hand it a
 // proxy that loads the real module on first use, so no command pays for it up front.
 const lazyChildProcess = {
@@ -111,32 +110,60 @@ const inkWithoutDevtools = {
   },
 };
 
-const result = await build({
-  plugins: [builtinsViaRequire, lazyChildProcess, fastPlainText, inkWithoutDevtools],
-  entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // --no-minify: readable function names and lines for a CPU profile (node --cpu-prof).
-  minify: !process.argv.includes('--no-minify'),
-  legalComments: 'none',
-  metafile: true,
-  alias: { 'ajv/dist/2020.js': ajvStub.pathname, 'ajv-formats': ajvStub.pathname },
-  define: { 'process.env.NODE_ENV': '"production"', __VERSION__: JSON.stringify(pkg.version) },
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  logLevel: 'warning',
-});
-// A dependency update that moves these out of reach would only make the wizard slower, silently: say so.
-if (widthUsers.length === 0 || segmenterUsers.length === 0) throw new Error(`fast-plain-text matched nothing (string-width: ${widthUsers.length}, Intl.Segmenter: ${segmenterUsers.length}): see scripts/build.mjs`);
-// The bundled packages' licences (scripts/notices.mjs): the bundle keeps none of their files.
-const noticed = writeNotices(result.metafile, fileURLToPath(new URL('../dist/THIRD-PARTY-NOTICES.txt', import.meta.url)), pkg.name);
-if (process.argv.includes('--verbose')) {
-  console.log(`notices: ${noticed.map((p) => `${p.name}@${p.version} (${p.license})`).join(', ')}`);
-  console.log(`narrowWidth before: ${widthUsers.join(', ')}`);
-  console.log(`PlainSegmenter in: ${segmenterUsers.join(', ')}`);
-  for (const [file, o] of Object.entries(result.metafile.outputs)) console.log(`${file}: ${(o.bytes / 1024).toFixed(0)} KiB`);
+/**
+ * The bundle's esbuild options (`extraPlugins` first: tests use them to change a source and watch the checks fail).
+ * `widthUsers` and `segmenterUsers` fill in as the bundle patches match.
+ */
+export function bundleOptions({ minify = true, extraPlugins = [] } = {}) {
+  return {
+    plugins: [...extraPlugins, builtinsViaRequire, lazyChildProcess, fastPlainText, inkWithoutDevtools],
+    entryPoints: { cli: 'src/cli.ts' },
+    outdir: 'dist',
+    absWorkingDir: root,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify,
+    legalComments: 'none',
+    metafile: true,
+    alias: { 'ajv/dist/2020.js': ajvStub.pathname, 'ajv-formats': ajvStub.pathname },
+    define: { 'process.env.NODE_ENV': '"production"', __VERSION__: JSON.stringify(pkg.version) },
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    logLevel: 'warning',
+  };
 }
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Every rule the bundle keeps (scripts/loadcheck.mjs, the bundle patches), as sentences; empty when all hold. */
+export function bundleProblems(metafile) {
+  const problems = loadProblems(metafile);
+  // A dependency update that moves these out of reach would only make the wizard slower, silently: say so.
+  if (widthUsers.length === 0 || segmenterUsers.length === 0) problems.push(`fast-plain-text matched nothing (string-width: ${widthUsers.length}, Intl.Segmenter: ${segmenterUsers.length}): see scripts/build.mjs`);
+  return problems;
+}
+
+async function main() {
+  rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
+  mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
+  // --no-minify: readable function names and lines for a CPU profile (node --cpu-prof).
+  const result = await build(bundleOptions({ minify: !process.argv.includes('--no-minify') }));
+  const problems = bundleProblems(result.metafile);
+  if (problems.length) {
+    rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
+    throw new Error(`the build breaks its rules:\n  ${problems.join('\n  ')}`);
+  }
+  // The bundled packages' licences (scripts/notices.mjs): the bundle keeps none of their files.
+  const noticed = writeNotices(result.metafile, fileURLToPath(new URL('../dist/THIRD-PARTY-NOTICES.txt', import.meta.url)), pkg.name);
+  if (process.argv.includes('--verbose')) {
+    console.log(`notices: ${noticed.map((p) => `${p.name}@${p.version} (${p.license})`).join(', ')}`);
+    console.log(`narrowWidth before: ${widthUsers.join(', ')}`);
+    console.log(`PlainSegmenter in: ${segmenterUsers.join(', ')}`);
+    for (const [command, imports] of Object.entries(COMMANDS)) console.log(`${command} loads at start: ${loadedAtStart(result.metafile, 'src/cli.ts', imports).join(', ')}`);
+    for (const [file, o] of Object.entries(result.metafile.outputs)) console.log(`${file}: ${(o.bytes / 1024).toFixed(0)} KiB`);
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
