@@ -39,7 +39,9 @@ const builtinsViaRequire = {
       if (args.namespace === 'builtin' || args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
       const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
       if (name === 'node:module') return undefined; // the banner imports it anyway; its namespace costs nothing
-      return { path: name, namespace: 'builtin' };
+      // One module per importer (the suffix), so it lands in its importer's chunk instead of a chunk of its own.
+      const n = (importers.get(args.importer) ?? importers.set(args.importer, importers.size).get(args.importer));
+      return { path: name, namespace: 'builtin', suffix: `?${n}` };
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
       // The names this Node (the one building) exports; importing a name it lacks fails the build, as it should.
@@ -50,6 +52,7 @@ const builtinsViaRequire = {
   },
 };
 const requireHere = createRequire(import.meta.url);
+const importers = new Map();
 
 // src/ui/plaintext.ts answers the wizard's plain text before Unicode's start-up costs are paid (~35 ms of the
 // first frame): every string-width Ink bundles (its own and wrap-ansi's older copy) asks `narrowWidth` first,
@@ -131,7 +134,9 @@ export function bundleOptions({ minify = true, extraPlugins = [] } = {}) {
     metafile: true,
     alias: { 'ajv/dist/2020.js': ajvStub.pathname, 'ajv-formats': ajvStub.pathname },
     define: { 'process.env.NODE_ENV': '"production"', __VERSION__: JSON.stringify(pkg.version) },
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    // `require` loads built-ins only (everything else is bundled): Node's getBuiltinModule where it has it (20.16+,
+    // 22.3+), else one createRequire per chunk.
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=process.getBuiltinModule??__cr(import.meta.url);" },
     logLevel: 'warning',
   };
 }

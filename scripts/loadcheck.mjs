@@ -10,8 +10,8 @@ export const FORBIDDEN_AT_LOAD = [
   ['react', (p) => /(^|[\\/])node_modules[\\/](react|react-reconciler|scheduler)[\\/]/.test(p)],
   ['yoga', (p) => /(^|[\\/])node_modules[\\/]yoga-layout[\\/]/.test(p)],
   ['conf', (p) => /(^|[\\/])node_modules[\\/](conf|atomically|env-paths)[\\/]/.test(p)],
-  ['undici', (p) => /(^|[\\/])node_modules[\\/]undici[\\/]|^(builtin:)?(node:)?undici$/.test(p)],
-  ['node:https', (p) => /^(builtin:)?(node:)?https$/.test(p)],
+  ['undici', (p) => /(^|[\\/])node_modules[\\/]undici[\\/]|^(builtin:)?(node:)?undici(\?\d+)?$/.test(p)],
+  ['node:https', (p) => /^(builtin:)?(node:)?https(\?\d+)?$/.test(p)],
 ];
 
 /** The commands checked, by the source files their action imports (src/cli.ts). */
