@@ -3,11 +3,11 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from './keys.js';
 import { Spinner } from './Spinner.js';
-import { CREDENTIAL_TYPES, CREDENTIALS, needsSentence, requiredScopes, requiredRole, type Access, type CredentialType } from '../core/credentials.js';
+import { CREDENTIAL_TYPES, CREDENTIALS, needsSentence, requiredScopes, requiredRole, scopesAside, type Access, type CredentialType } from '../core/credentials.js';
 import { parseGitlabUrl, parseProject, parseRegistry } from '../core/hosts.js';
 import { checkUsername } from '../core/secret.js';
 import { InputError } from '../core/errors.js';
-import { tokenPage } from '../core/links.js';
+import { tokenPage, tokenPageNotes } from '../core/links.js';
 import { ciSnippet } from '../core/snippet.js';
 import type { CiType } from '../core/ci.js';
 import type { Step as CheckStep, VerifyResult } from '../core/verify.js';
@@ -169,7 +169,7 @@ export function NeedsStep({ gitlab, type, access, project, links, onContinue }: 
         <>
           <Text>
             • Scopes: <Text bold>{requiredScopes(access).join(' + ')}</Text>
-            <Text dimColor> (api works too, but grants far more than needed)</Text>
+            <Text dimColor> {scopesAside(type)}</Text>
           </Text>
           {type !== 'deploy-token' ? (
             <Text>
@@ -188,6 +188,11 @@ export function NeedsStep({ gitlab, type, access, project, links, onContinue }: 
           <Box marginLeft={2}>
             <Link url={page} supported={links} />
           </Box>
+          {tokenPageNotes(gitlab, type, access, project || undefined).map((n) => (
+            <Box key={n} marginLeft={2}>
+              <Text dimColor>{n}</Text>
+            </Box>
+          ))}
         </Box>
       ) : info.hasScopes ? (
         <Text>• Create it in the project's (or group's) Settings.</Text>

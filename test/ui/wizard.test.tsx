@@ -41,7 +41,6 @@ function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType
     timeoutMs: 5000,
     links: false,
     firstRun: opts.firstRun ?? false,
-    gitlabFromRealm: false,
   };
   const r = render(<App deps={deps} init={opts.init ?? {}} onExit={(code, after) => exits.push({ code, after })} />);
   // Whitespace collapsed: what a person reads, whatever the terminal width wraps.
