@@ -8,7 +8,6 @@ import { originRemote } from '../core/gitremote.js';
 import { gitlabBase } from '../core/hosts.js';
 import { InputError } from '../core/errors.js';
 import type { WizardAnswers } from '../core/wizard.js';
-import type { WizardExit } from './App.js';
 import { EXIT } from '../core/verdict.js';
 
 /** The one decision whether a person can be asked: both ends are terminals. */
@@ -36,7 +35,7 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
   // wasm binary that is embedded anyway: hide fetch while the UI loads, then put the property back untouched.
   const fetchProperty = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
   if (fetchProperty?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
-  const ui = Promise.all([import('./App.js'), import('./Link.js')]).finally(() => {
+  const ui = Promise.all([import('./App.js'), import('./Link.js'), import('./Verbatim.js'), import('./open.js')]).finally(() => {
     if (fetchProperty?.configurable) Object.defineProperty(globalThis, 'fetch', fetchProperty);
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete env[k];
@@ -84,43 +83,57 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
     remembered.project !== undefined &&
     Object.keys(fixed).length < 6;
 
-  const [{ renderWizard }, { linksSupported }] = await ui;
+  const [{ renderWizard }, { linksSupported }, { joinStream }, { browserOpener }] = await ui;
+  const out = joinStream(process.stdout);
 
   let code: number = EXIT.ok;
-  let after: WizardExit | undefined;
   const instanceOf = renderWizard(
     {
-      deps: { http, runner: spawnRunner, env, store, engine: answers.engine, trustRealm: answers.trustRealm, timeoutMs: answers.timeoutMs, links: linksSupported(env), firstRun, gitlabFromRealm },
+      deps: {
+        http,
+        runner: spawnRunner,
+        env,
+        store,
+        engine: answers.engine,
+        trustRealm: answers.trustRealm,
+        timeoutMs: answers.timeoutMs,
+        links: linksSupported(env),
+        firstRun,
+        gitlabFromRealm,
+        open: browserOpener(env),
+        instanceSource: fixed.gitlab ? 'flag' : remote?.gitlab && remote.gitlab === instance ? 'git remote' : instance ? 'last time' : undefined,
+        // Troubleshoot: doctor with the answers and the token in memory; its report comes back to the menu.
+        troubleshoot: async (t: WizardAnswers, token: string) => {
+          const [{ runDoctorCommand }, { captureIO }] = await Promise.all([import('../commands/doctor.js'), import('./capture.js')]);
+          const io = captureIO(env);
+          await runDoctorCommand({
+            flags: {
+              ...flags,
+              ...(gitlabFromRealm ? {} : { gitlab: t.gitlab }),
+              registry: t.registry,
+              type: t.credentialType,
+              username: t.username,
+              access: t.access,
+              ...(t.project ? { project: t.project } : {}),
+              json: false,
+            },
+            io,
+            token,
+          });
+          return io.text();
+        },
+      },
       init: { fixed, defaults, inCi: env.GITLAB_CI === 'true', offerConfirm },
-      onExit: (c: number, a?: WizardExit) => {
+      onExit: (c: number) => {
         code = c;
-        after = a;
       },
     },
-    { exitOnCtrlC: false },
+    { exitOnCtrlC: false, stdout: out.stream },
   );
   await instanceOf.waitUntilExit();
+  // A last frame as tall as the terminal ends without a line break: the shell prompt must not be glued to it.
+  if (!out.endsWithNewline()) process.stdout.write('\n');
   if (code === EXIT.interrupted) stopChildren();
   http.close();
-  if (after?.troubleshoot) {
-    const { answers: t, token } = after.troubleshoot;
-    const { runDoctorCommand } = await import('../commands/doctor.js');
-    const { processIO } = await import('../commands/io.js');
-    process.stdout.write('\nTroubleshooting: every link from docker to GitLab\n\n');
-    await runDoctorCommand({
-      flags: {
-        ...flags,
-        ...(gitlabFromRealm ? {} : { gitlab: t.gitlab }),
-        registry: t.registry,
-        type: t.credentialType,
-        username: t.username,
-        access: t.access,
-        ...(t.project ? { project: t.project } : {}),
-        json: false,
-      },
-      io: processIO(),
-      token,
-    });
-  }
   return code;
 }
