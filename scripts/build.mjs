@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeNotices } from './notices.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
@@ -105,7 +106,10 @@ const result = await build({
 });
 // A dependency update that moves these out of reach would only make the wizard slower, silently: say so.
 if (widthUsers.length === 0 || segmenterUsers.length === 0) throw new Error(`fast-plain-text matched nothing (string-width: ${widthUsers.length}, Intl.Segmenter: ${segmenterUsers.length}): see scripts/build.mjs`);
+// The bundled packages' licences (scripts/notices.mjs): the bundle keeps none of their files.
+const noticed = writeNotices(result.metafile, fileURLToPath(new URL('../dist/THIRD-PARTY-NOTICES.txt', import.meta.url)), pkg.name);
 if (process.argv.includes('--verbose')) {
+  console.log(`notices: ${noticed.map((p) => `${p.name}@${p.version} (${p.license})`).join(', ')}`);
   console.log(`narrowWidth before: ${widthUsers.join(', ')}`);
   console.log(`PlainSegmenter in: ${segmenterUsers.join(', ')}`);
   for (const [file, o] of Object.entries(result.metafile.outputs)) console.log(`${file}: ${(o.bytes / 1024).toFixed(0)} KiB`);

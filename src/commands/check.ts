@@ -1,7 +1,8 @@
 import { createHttpClient, type HttpClient } from '../core/http.js';
 import { discoverRegistry } from '../core/registry.js';
 import { parseRegistry } from '../core/hosts.js';
-import { loginAfterVerify, spawnRunner, type Runner } from '../core/engine.js';
+import { loginAfterVerify } from '../core/login.js';
+import { spawnRunner, type Runner } from '../core/process.js';
 import { verifyCredential, type VerifyResult } from '../core/verify.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { exitCodeFor, verdict, EXIT } from '../core/verdict.js';

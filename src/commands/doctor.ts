@@ -1,5 +1,5 @@
 import { createHttpClient, type HttpClient } from '../core/http.js';
-import { spawnRunner, type Runner } from '../core/engine.js';
+import { spawnRunner, type Runner } from '../core/process.js';
 import { realProbes, type NetProbes } from '../core/netprobe.js';
 import { runDoctor, sectionOf, type Check } from '../core/doctor.js';
 import { explainError } from '../core/explain.js';

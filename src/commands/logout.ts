@@ -1,5 +1,6 @@
-import { engineLogout, spawnRunner, resolveEngine, type Runner } from '../core/engine.js';
-import { readEngineConfig, readStoredLogin } from '../core/stored.js';
+import { engineLogout, resolveEngine } from '../core/engine.js';
+import { spawnRunner, type Runner } from '../core/process.js';
+import { readEngineConfig, readStoredLogin } from '../core/authconfig.js';
 import { InputError } from '../core/errors.js';
 import { answersFromFlags, resolveFlags, type CommonFlags } from './request.js';
 import type { IO } from './io.js';

@@ -1,9 +1,10 @@
 /** `doctor`: every link from the engine to GitLab, in order, each pass / warn / fail / skip with a fix. */
 import { isIP } from 'node:net';
 import { CREDENTIALS, requiredScopes, type Access, type CredentialType } from './credentials.js';
-import { resolveEngine, childEnv, type EngineChoice, type Runner } from './engine.js';
+import { resolveEngine, type EngineChoice } from './engine.js';
+import { childEnv, type Runner } from './process.js';
 import { findOnPath } from './which.js';
-import { readEngineConfig, readStoredLogin, type StoredLogin } from './stored.js';
+import { readEngineConfig, readStoredLogin, type StoredLogin } from './authconfig.js';
 import { isLoopbackHost, type RegistryAddress } from './hosts.js';
 import { proxyFor, type HttpClient } from './http.js';
 import type { NetProbes } from './netprobe.js';

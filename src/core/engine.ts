@@ -1,101 +1,12 @@
-import { createRequire } from 'node:module';
-import type { ChildProcessWithoutNullStreams, SpawnOptionsWithoutStdio } from 'node:child_process';
+/** The engines (docker, podman): which one runs, its login and logout, and what its errors mean. */
 import { verdict, type Verdict } from './verdict.js';
 import { explainError } from './explain.js';
 import { findOnPath } from './which.js';
-import { storageFor, type Storage } from './stored.js';
+import { childEnv, spawnRunner, type Runner } from './process.js';
 
 export const ENGINES = ['docker', 'podman'] as const;
 export type EngineName = (typeof ENGINES)[number];
 export type EngineChoice = EngineName | 'auto';
-
-export interface RunResult {
-  exitCode: number | undefined;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  /** The executable was not found. */
-  notFound: boolean;
-}
-
-/** Runs a program with text on stdin and an exact environment (nothing inherited). */
-export type Runner = (file: string, args: readonly string[], options: { input: string; env: NodeJS.ProcessEnv; timeoutMs: number }) => Promise<RunResult>;
-
-/** Process groups of engines still running, so an interruption can stop them and their children. */
-const running = new Set<number>();
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    /* already gone */
-  }
-}
-
-/** Stop every engine still running, with whatever it started (credential helpers). */
-export function stopChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
-  for (const pid of running) killGroup(pid, signal);
-}
-
-let exitHook = false;
-
-// Loaded when an engine runs: child_process (with dgram) costs `verify` a few milliseconds otherwise.
-const lazyRequire = createRequire(import.meta.url);
-const spawn = (file: string, args: readonly string[], options: SpawnOptionsWithoutStdio): ChildProcessWithoutNullStreams =>
-  (lazyRequire('node:child_process') as typeof import('node:child_process')).spawn(file, args, options);
-
-/**
- * The real runner, on node:child_process. (execa was the first choice; bundled it costs ~55 ms to load,
- * more than `docker login` itself, and nothing here needs more than spawn.) The engine runs in its own
- * process group, so a timeout or an interruption stops it and any helper it started.
- */
-export const spawnRunner: Runner = (file, args, options) =>
-  new Promise((resolve) => {
-    if (!exitHook) {
-      exitHook = true;
-      process.once('exit', () => stopChildren('SIGKILL'));
-    }
-    const child = spawn(file, args, { env: options.env, stdio: 'pipe', detached: true, windowsHide: true });
-    const pid = child.pid;
-    if (pid !== undefined) running.add(pid);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const cap = 1024 * 1024;
-    let size = 0;
-    const keep = (into: Buffer[]) => (d: Buffer) => {
-      size += d.length;
-      if (size <= cap) into.push(d);
-    };
-    child.stdout.on('data', keep(out));
-    child.stderr.on('data', keep(err));
-    let timedOut = false;
-    let hard: NodeJS.Timeout | undefined;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (pid === undefined) return;
-      killGroup(pid, 'SIGTERM');
-      hard = setTimeout(() => killGroup(pid, 'SIGKILL'), 2000);
-    }, options.timeoutMs);
-    let notFound = false;
-    child.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT' || e.code === 'EACCES') notFound = true;
-    });
-    child.stdin.on('error', () => {
-      /* the engine may exit without reading its stdin */
-    });
-    child.stdin.end(options.input);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      clearTimeout(hard);
-      if (pid !== undefined) {
-        // Whatever the engine left behind in its group goes with it.
-        killGroup(pid, 'SIGKILL');
-        running.delete(pid);
-      }
-      const text = (b: Buffer[]) => Buffer.concat(b).toString('utf8').replace(/\n$/, '');
-      resolve({ exitCode: code ?? undefined, stdout: text(out), stderr: text(err), timedOut, notFound });
-    });
-  });
 
 export function resolveEngine(choice: EngineChoice, env: NodeJS.ProcessEnv = process.env): { engine: EngineName; file: string } | Verdict {
   const order: EngineName[] = choice === 'auto' ? ['docker', 'podman'] : [choice];
@@ -108,16 +19,6 @@ export function resolveEngine(choice: EngineChoice, env: NodeJS.ProcessEnv = pro
     choice === 'auto' ? 'Neither docker nor podman is on PATH.' : `${choice} is not on PATH.`,
     'Install Docker (https://docs.docker.com/get-docker/) or Podman, or pass --engine with the one you have. The credential itself was verified.',
   );
-}
-
-/** The child's environment: ours, less every variable that holds the token. */
-export function childEnv(env: NodeJS.ProcessEnv, token: string): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined || (token !== '' && v.includes(token))) continue;
-    out[k] = v;
-  }
-  return out;
 }
 
 /** A docker/podman error text as a message and a fix (the same table `doctor --error` uses). */
@@ -138,6 +39,15 @@ export interface EngineLoginRequest {
   plainHttpLoopback?: boolean;
   timeoutMs: number;
   env: NodeJS.ProcessEnv;
+}
+
+/** Where the engine keeps the credential for a registry. */
+export interface Storage {
+  kind: 'file' | 'helper';
+  /** The config or auth file. */
+  file: string;
+  /** The credential helper's name (`desktop`, `pass`, ...), for kind `helper`. */
+  helper?: string;
 }
 
 export interface EngineLoginResult extends Verdict {
@@ -167,7 +77,6 @@ export async function engineLogin(req: EngineLoginRequest, run: Runner = spawnRu
   return {
     ...verdict('ok', `Logged in to ${req.registry} with ${req.engine}.`),
     loggedIn: true,
-    storage: storageFor(req.engine, req.registry, req.env),
     ...(warning ? { warning } : {}),
   };
 }
@@ -188,32 +97,4 @@ export async function engineLogout(req: { engine: EngineName; file: string; regi
     return { removed: false, ok: false, message: `${req.engine} logout failed: ${c.message}` };
   }
   return { removed: true, ok: true, message: `Removed the login for ${req.registry} (${req.hadLogin.username}) from ${req.hadLogin.source}.` };
-}
-
-/**
- * The login that follows a passed verification, for `login` and the wizard alike: find the engine, then log in
- * to the registry exactly as verified (plain HTTP only where verification found a plain-HTTP loopback registry).
- */
-export async function loginAfterVerify(
-  verified: { registry: string; registryUrl?: string | undefined },
-  req: { choice: EngineChoice; username: string; token: string; env: NodeJS.ProcessEnv; timeoutMs: number },
-  run: Runner = spawnRunner,
-): Promise<{ engine: EngineName | null; result: EngineLoginResult | Verdict }> {
-  const engine = resolveEngine(req.choice, req.env);
-  if ('verdict' in engine) return { engine: null, result: engine };
-  const result = await engineLogin(
-    {
-      engine: engine.engine,
-      file: engine.file,
-      registry: verified.registry,
-      username: req.username,
-      token: req.token,
-      // fetchChallenge falls back to plain HTTP for loopback registries only.
-      plainHttpLoopback: verified.registryUrl?.startsWith('http:') === true,
-      timeoutMs: req.timeoutMs,
-      env: req.env,
-    },
-    run,
-  );
-  return { engine: engine.engine, result };
 }

@@ -6,6 +6,9 @@ export const VERDICTS = [
   'no-registry-scope',
   'insufficient-access',
   'registry-disabled',
+  'storage-limit',
+  'ip-blocked',
+  'gitlab-refused',
   'untrusted-realm',
   'unreachable',
   'tls-error',
@@ -34,6 +37,8 @@ export function exitCodeFor(verdict: VerdictCode): number {
     case 'unreachable':
     case 'tls-error':
     case 'not-a-registry':
+    case 'ip-blocked':
+      // 3: the credential was never judged (network, TLS, not a registry, or GitLab refusing this IP for now).
       return EXIT.unreachable;
     default:
       return EXIT.rejected;

@@ -1,4 +1,5 @@
 import { Verbatim } from './Verbatim.js';
+import { colourWanted } from '../core/colour.js';
 
 /** A link on lines of its own, never broken by a newline; clickable (OSC 8) where the terminal supports it. */
 export function Link({ url, supported }: { url: string; supported: boolean }) {
@@ -6,6 +7,6 @@ export function Link({ url, supported }: { url: string; supported: boolean }) {
 }
 
 export function linksSupported(env: NodeJS.ProcessEnv): boolean {
-  if ('NO_COLOR' in env || env.TERM === 'dumb') return false;
+  if (!colourWanted(env, true)) return false; // no colour, no escape sequences for links either
   return Boolean(env.WT_SESSION || env.VTE_VERSION || env.KITTY_WINDOW_ID || env.WEZTERM_PANE || ['iTerm.app', 'vscode', 'WezTerm', 'ghostty'].includes(env.TERM_PROGRAM ?? ''));
 }

@@ -1,7 +1,7 @@
 import { answersFromFlags, httpOptions, withTeamFile, type CommonFlags } from '../commands/request.js';
 import { loadTeamFile } from '../core/teamfile.js';
 import { createHttpClient } from '../core/http.js';
-import { spawnRunner, stopChildren } from '../core/engine.js';
+import { spawnRunner, stopChildren } from '../core/process.js';
 import { fetchChallenge } from '../core/registry.js';
 import { forgetAll, openConfStore } from '../core/store.js';
 import { originRemote } from '../core/gitremote.js';
@@ -9,6 +9,7 @@ import { gitlabBase } from '../core/hosts.js';
 import { InputError } from '../core/errors.js';
 import type { WizardAnswers } from '../core/wizard.js';
 import { EXIT } from '../core/verdict.js';
+import { colourWanted } from '../core/colour.js';
 
 /** The one decision whether a person can be asked: both ends are terminals. */
 export function canPrompt(stdin: { isTTY?: boolean }, stdout: { isTTY?: boolean }): boolean {
@@ -30,7 +31,8 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
   const saved = { CI: env.CI, CONTINUOUS_INTEGRATION: env.CONTINUOUS_INTEGRATION, FORCE_COLOR: env.FORCE_COLOR };
   delete env.CI;
   delete env.CONTINUOUS_INTEGRATION;
-  if ('NO_COLOR' in env) env.FORCE_COLOR = '0';
+  // The one colour rule (core/colour.ts): chalk honours FORCE_COLOR itself, but not NO_COLOR or TERM=dumb.
+  if (!colourWanted(env, true)) env.FORCE_COLOR = '0';
   // Yoga's loader asks `typeof fetch`, and merely reading Node's lazy fetch getter loads undici (~20 ms) for a
   // wasm binary that is embedded anyway: hide fetch while the UI loads, then put the property back untouched.
   const fetchProperty = Object.getOwnPropertyDescriptor(globalThis, 'fetch');

@@ -3,12 +3,12 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from './keys.js';
 import { Spinner } from './Spinner.js';
-import { CREDENTIAL_TYPES, CREDENTIALS, needsSentence, requiredScopes, requiredRole, type Access, type CredentialType } from '../core/credentials.js';
+import { CREDENTIAL_TYPES, CREDENTIALS, needsSentence, requiredScopes, requiredRole, scopesAside, type Access, type CredentialType } from '../core/credentials.js';
 import { parseProject } from '../core/hosts.js';
 import { splitGitlabInput, splitRegistryInput } from '../core/wizard.js';
 import { checkUsername } from '../core/secret.js';
 import { InputError } from '../core/errors.js';
-import { tokenPage } from '../core/links.js';
+import { tokenPage, tokenPageNotes } from '../core/links.js';
 import { ciSnippet } from '../core/snippet.js';
 import type { CiType } from '../core/ci.js';
 import type { Step as CheckStep, VerifyResult } from '../core/verify.js';
@@ -228,7 +228,7 @@ export function Needs({ gitlab, type, access, project, links, canOpen }: { gitla
         <>
           <Text>
             • Scopes: <Text bold>{requiredScopes(access).join(' + ')}</Text>
-            <Text dimColor> (api works too, but grants far more than needed)</Text>
+            <Text dimColor> {scopesAside(type)}</Text>
           </Text>
           {type !== 'deploy-token' ? (
             <Text>
@@ -246,6 +246,16 @@ export function Needs({ gitlab, type, access, project, links, canOpen }: { gitla
         <>
           <Text>• Create it here{canOpen ? ' (Enter opens it in your browser)' : ''}:</Text>
           <Link url={page} supported={links} />
+          {tokenPageNotes(gitlab, type, access, project || undefined).map((n) =>
+            // An alternate page is a link of its own; a note is text under the link.
+            /^https?:\/\//.test(n) ? (
+              <Link key={n} url={n} supported={links} />
+            ) : (
+              <Box key={n} marginLeft={2}>
+                <Text dimColor>{n}</Text>
+              </Box>
+            ),
+          )}
         </>
       ) : info.hasScopes ? (
         <Text>• Create it in the project's (or group's) Settings.</Text>

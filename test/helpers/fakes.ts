@@ -1,6 +1,6 @@
 /** Fakes for the core's injected parts. */
 import { HttpError, type HttpClient, type HttpResponse } from '../../src/core/http.js';
-import type { RunResult, Runner } from '../../src/core/engine.js';
+import type { RunResult, Runner } from '../../src/core/process.js';
 
 export type Route = (url: URL, headers: Record<string, string>) => Partial<HttpResponse> | Error | Promise<Partial<HttpResponse> | Error>;
 

@@ -10,6 +10,7 @@ import { HttpError, type HttpClient } from '../../src/core/http.js';
 import { fakeGitlabHttp, fakeRunner, fakeHttp } from '../helpers/fakes.js';
 import { KEY, plain, tick, until } from './helpers.js';
 import { joinWrapped } from '../../src/ui/Verbatim.js';
+import { tokenPage } from '../../src/core/links.js';
 
 const GOOD = 'glpat-goodgoodgood0001';
 const PULL_ONLY = 'glpat-pullonlypull0002';
@@ -90,7 +91,8 @@ async function toToken(w: ReturnType<typeof start>, access: 'pull' | 'push' = 'p
   expect(needs).toContain(access === 'push' ? 'Developer' : 'Reporter');
   expect(needs).toContain('Admin Mode does not apply');
   // The URL is whole once the terminal gets it (see Verbatim.tsx).
-  expect(joined(w)).toContain(`https://gitlab.example.com/-/user_settings/personal_access_tokens?name=container+registry&scopes=${access === 'push' ? 'read_registry,write_registry' : 'read_registry'}\n`);
+  expect(joined(w).split('\n')).toContain(tokenPage('https://gitlab.example.com', 'personal-access-token', access));
+  expect(tokenPage('https://gitlab.example.com', 'personal-access-token', access)).toContain(`/-/user_settings/personal_access_tokens?name=container+registry&scopes=${access === 'push' ? 'read_registry,write_registry' : 'read_registry'}`);
 }
 
 /** The last frame as the terminal receives it (pieces of long lines joined), escape sequences removed. */
@@ -417,7 +419,7 @@ describe('the failure menu offers the action its fix names', () => {
     await w.press(PULL_ONLY, KEY.enter);
     await w.wait('Enter the token again');
     expect(w.frame()).toContain('❯ Log in for pull only');
-    expect(joined(w).split('\n')).toContain('https://gitlab.example.com/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry');
+    expect(joined(w).split('\n')).toContain(tokenPage('https://gitlab.example.com', 'personal-access-token', 'push'));
     await w.press(KEY.enter);
     await w.wait('Logged in');
     expect(w.runner.calls[0]!.input).toBe(`${PULL_ONLY}\n`);
@@ -463,7 +465,7 @@ describe('the token page', () => {
     expect(w.frame()).toContain('Create it here (Enter opens it in your browser):');
     await w.press(KEY.enter);
     await w.wait('Opened in your browser');
-    expect(w.opened).toEqual(['https://gitlab.example.com/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry']);
+    expect(w.opened).toEqual([tokenPage('https://gitlab.example.com', 'personal-access-token', 'pull')]);
     await paste(w, GOOD);
     await w.wait('Logged in');
   });

@@ -57,9 +57,9 @@ describe('git remote', () => {
 });
 
 test('token pages and CI lines', () => {
-  expect(tokenPage('https://gitlab.example.com', 'personal-access-token', 'pull')).toBe('https://gitlab.example.com/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry');
+  expect(tokenPage('https://gitlab.example.com', 'personal-access-token', 'pull')).toBe('https://gitlab.example.com/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry&description=docker+login+to+the+container+registry+%28gitlab-registry-login%29');
   expect(tokenPage('https://gitlab.example.com/', 'deploy-token', 'push', 'g/p')).toBe('https://gitlab.example.com/g/p/-/settings/repository#js-deploy-tokens');
-  expect(tokenPage('https://h', 'group-access-token', 'push', 'g/p')).toBe('https://h/groups/g/-/settings/access_tokens');
+  expect(tokenPage('https://h', 'group-access-token', 'push', 'g/p')).toBe('https://h/groups/g/-/settings/access_tokens?name=container+registry&scopes=read_registry,write_registry');
   expect(tokenPage('https://h', 'project-access-token', 'push')).toBeUndefined();
   expect(loginLine('job-token')).toContain('$CI_JOB_TOKEN');
 });

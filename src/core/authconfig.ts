@@ -1,8 +1,9 @@
-/** The engine's stored logins: where they live and what is there (read only; secrets never printed). */
+/** Docker's and podman's credential config: where the logins live and what is there (read only; secrets never printed). */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { homedir } from 'node:os';
-import type { EngineName, Runner } from './engine.js';
+import type { EngineName, Storage } from './engine.js';
+import type { Runner } from './process.js';
 import { findOnPath } from './which.js';
 
 export interface EngineConfig {
@@ -58,15 +59,6 @@ export interface StoredLogin {
 export function helperFor(config: EngineConfig | undefined, registry: string): string | undefined {
   const helper = config?.credHelpers?.[registry] ?? config?.credsStore;
   return typeof helper === 'string' && helper !== '' ? helper : undefined;
-}
-
-/** Where the engine keeps the credential for a registry. */
-export interface Storage {
-  kind: 'file' | 'helper';
-  /** The config or auth file. */
-  file: string;
-  /** The credential helper's name (`desktop`, `pass`, ...), for kind `helper`. */
-  helper?: string;
 }
 
 export function storageFor(engine: EngineName, registry: string, env: NodeJS.ProcessEnv = process.env): Storage {

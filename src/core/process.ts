@@ -1,0 +1,101 @@
+/** The process runner: a program with text on stdin, an exact environment, a time limit, and its whole process group stopped. */
+import { createRequire } from 'node:module';
+import type { ChildProcessWithoutNullStreams, SpawnOptionsWithoutStdio } from 'node:child_process';
+
+export interface RunResult {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** The executable was not found. */
+  notFound: boolean;
+}
+
+/** Runs a program with text on stdin and an exact environment (nothing inherited). */
+export type Runner = (file: string, args: readonly string[], options: { input: string; env: NodeJS.ProcessEnv; timeoutMs: number }) => Promise<RunResult>;
+
+/** Process groups of engines still running, so an interruption can stop them and their children. */
+const running = new Set<number>();
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Stop every engine still running, with whatever it started (credential helpers). */
+export function stopChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
+  for (const pid of running) killGroup(pid, signal);
+}
+
+let exitHook = false;
+
+// Loaded when an engine runs: child_process (with dgram) costs `verify` a few milliseconds otherwise.
+const lazyRequire = createRequire(import.meta.url);
+const spawn = (file: string, args: readonly string[], options: SpawnOptionsWithoutStdio): ChildProcessWithoutNullStreams =>
+  (lazyRequire('node:child_process') as typeof import('node:child_process')).spawn(file, args, options);
+
+/**
+ * The real runner, on node:child_process. (execa was the first choice; bundled it costs ~55 ms to load,
+ * more than `docker login` itself, and nothing here needs more than spawn.) The engine runs in its own
+ * process group, so a timeout or an interruption stops it and any helper it started.
+ */
+export const spawnRunner: Runner = (file, args, options) =>
+  new Promise((resolve) => {
+    if (!exitHook) {
+      exitHook = true;
+      process.once('exit', () => stopChildren('SIGKILL'));
+    }
+    const child = spawn(file, args, { env: options.env, stdio: 'pipe', detached: true, windowsHide: true });
+    const pid = child.pid;
+    if (pid !== undefined) running.add(pid);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const cap = 1024 * 1024;
+    let size = 0;
+    const keep = (into: Buffer[]) => (d: Buffer) => {
+      size += d.length;
+      if (size <= cap) into.push(d);
+    };
+    child.stdout.on('data', keep(out));
+    child.stderr.on('data', keep(err));
+    let timedOut = false;
+    let hard: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (pid === undefined) return;
+      killGroup(pid, 'SIGTERM');
+      hard = setTimeout(() => killGroup(pid, 'SIGKILL'), 2000);
+    }, options.timeoutMs);
+    let notFound = false;
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'EACCES') notFound = true;
+    });
+    child.stdin.on('error', () => {
+      /* the engine may exit without reading its stdin */
+    });
+    child.stdin.end(options.input);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      clearTimeout(hard);
+      if (pid !== undefined) {
+        // Whatever the engine left behind in its group goes with it.
+        killGroup(pid, 'SIGKILL');
+        running.delete(pid);
+      }
+      const text = (b: Buffer[]) => Buffer.concat(b).toString('utf8').replace(/\n$/, '');
+      resolve({ exitCode: code ?? undefined, stdout: text(out), stderr: text(err), timedOut, notFound });
+    });
+  });
+
+/** The child's environment: ours, less every variable that holds the token. */
+export function childEnv(env: NodeJS.ProcessEnv, token: string): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined || (token !== '' && v.includes(token))) continue;
+    out[k] = v;
+  }
+  return out;
+}
