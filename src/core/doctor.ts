@@ -5,11 +5,12 @@ import { resolveEngine, type EngineChoice } from './engine.js';
 import { childEnv, type Runner } from './process.js';
 import { findOnPath } from './which.js';
 import { readEngineConfig, readStoredLogin, type StoredLogin } from './authconfig.js';
-import { isLoopbackHost, type RegistryAddress } from './hosts.js';
+import { gitlabBase, isLoopbackHost, type RegistryAddress } from './hosts.js';
 import { proxyFor, type HttpClient } from './http.js';
 import type { NetProbes } from './netprobe.js';
 import { decideRealm, fetchChallenge, type RegistryChallenge } from './registry.js';
-import { verifyCredential } from './verify.js';
+import { verifySession } from './session.js';
+import type { Answer, LoginRequest } from './request.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export interface Check {
@@ -289,24 +290,25 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
     for (const id of ['registry.realm', 'registry.realm-answers', 'registry.clock'] as const) add({ id, title: TITLES[id] ?? id, status: 'skip', detail: 'no registry challenge' });
   }
 
-  // The stored login, and the given token: are they accepted by GitLab?
-  const verifyWith = async (username: string, token: string, type: CredentialType) =>
-    verifyCredential(
-      {
-        registry: registry!,
-        ...(input.gitlab ? { gitlab: input.gitlab } : {}),
-        credentialType: type,
-        username,
-        token,
-        access: input.access,
-        ...(input.project ? { project: input.project } : {}),
-        trustRealm: input.trustRealm,
-        knownRealm: { baseUrl: challenge!.baseUrl, realm: challenge!.realm, ...(challenge!.service ? { service: challenge!.service } : {}) },
-      },
-      { http: deps.http },
-    );
+  // The stored login, and the given token: are they accepted by GitLab? Asked through the one session, with the
+  // challenge fetched above as the known realm.
+  const verifyWith = async (username: Answer<string>, token: string, type: CredentialType) => {
+    const request: LoginRequest = {
+      registry: { value: registry!.registry, source: 'flag' },
+      ...(input.gitlab ? { gitlab: { value: gitlabBase(input.gitlab), source: 'flag' } } : {}),
+      credentialType: { value: type, source: username.source },
+      username,
+      access: { value: input.access, source: 'flag' },
+      ...(input.project ? { project: { value: input.project, source: 'flag' } } : {}),
+    };
+    const known = { baseUrl: challenge!.baseUrl, realm: challenge!.realm, ...(challenge!.service ? { service: challenge!.service } : {}) };
+    const outcome = await verifySession({ request, token, trustRealm: input.trustRealm }, { http: deps.http, env, realmCache: { get: () => known, set: () => undefined } });
+    // The registry is given, so there is always a verification.
+    if (outcome.kind !== 'verified') throw new Error('doctor: no registry to verify against');
+    return outcome.verify;
+  };
   if (stored && challenge && gitlab) {
-    const v = await verifyWith(stored.username, stored.secret, guessType(stored.username));
+    const v = await verifyWith({ value: stored.username, source: 'engine-config' }, stored.secret, guessType(stored.username));
     add(
       v.ok
         ? { id: 'docker.stored-accepted', title: 'Stored login accepted', status: 'pass', detail: scrub(v.message, stored.secret) }
@@ -316,7 +318,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
 
   if (input.token && challenge && gitlab) {
     const type = input.credentialType ?? 'personal-access-token';
-    const v = await verifyWith(input.username ?? 'gitlab', input.token, type);
+    const v = await verifyWith({ value: input.username ?? 'gitlab', source: 'flag' }, input.token, type);
     add(v.ok ? { id: 'credential.verify', title: 'The given token', status: 'pass', detail: v.message } : { id: 'credential.verify', title: 'The given token', status: 'fail', detail: v.message, fix: v.fix });
     if (type === 'personal-access-token') add(await tokenInfo(deps.http, gitlab, input.token, input.access, now()));
     else add({ id: 'credential.token-info', title: 'Token scopes and expiry', status: 'skip', detail: `GitLab shows these only for personal access tokens (${CREDENTIALS[type].label.toLowerCase()} given)` });

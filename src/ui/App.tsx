@@ -1,15 +1,16 @@
 import React, { useEffect, useReducer, useRef, useState } from 'react';
 import { Box, Static, Text, render, useApp, useStdout, type RenderOptions } from 'ink';
 import { KeysProvider, useKeys } from './keys.js';
-import { effective, failureChoices, initialState, reducer, typeOfPrefix, type FailureChoice, type WizardAnswers, type WizardInit, type WizardState } from '../core/wizard.js';
+import { effective, failureChoices, initialState, reducer, typeOfPrefix, type AnswerKey, type FailureChoice, type WizardAnswers, type WizardInit, type WizardState } from '../core/wizard.js';
 import { prefixWarning, type CredentialType } from '../core/credentials.js';
 import { cleanToken } from '../core/secret.js';
 import { InputError } from '../core/errors.js';
 import { parseGitlabUrl, parseRegistry } from '../core/hosts.js';
 import { discoverRegistry, fetchChallenge } from '../core/registry.js';
-import { verifyCredential } from '../core/verify.js';
+import { loginVerified, verifySession } from '../core/session.js';
+import { requestFrom, type Source } from '../core/request.js';
+import type { RealmCache } from '../core/realmcache.js';
 import { resolveEngine, type EngineChoice, type EngineLoginResult } from '../core/engine.js';
-import { loginAfterVerify } from '../core/login.js';
 import type { Runner } from '../core/process.js';
 import type { HttpClient } from '../core/http.js';
 import { remember, type AnswerStore } from '../core/store.js';
@@ -27,8 +28,10 @@ export interface WizardDeps {
   timeoutMs: number;
   links: boolean;
   firstRun: boolean;
-  /** The instance was only inferred from the registry's realm: verify as `verify` does without --gitlab. */
-  gitlabFromRealm: boolean;
+  /** Where the answers given before the wizard came from (flags, team file, the realm…); the rest is typed. */
+  sources?: Partial<Record<AnswerKey, Source>>;
+  /** Remembered realms, shared with `verify` and `login`. */
+  realmCache?: RealmCache;
   /** Opens a URL in the browser, when that can work here (not over SSH without a display). */
   open?: ((url: string) => void) | undefined;
   /** Runs doctor with the answers and the token in memory; resolves to its report (no secret in it). */
@@ -141,22 +144,15 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
     if (state.step !== 'verifying') return;
     let live = true;
     setDoctor(undefined);
-    const registry = parseRegistry(a.registry!);
-    verifyCredential(
-      {
-        registry,
-        ...(deps.gitlabFromRealm ? {} : { gitlab: parseGitlabUrl(a.gitlab!) }),
-        credentialType: a.credentialType!,
-        username: a.username!,
-        token: token.current,
-        access: a.access!,
-        ...(a.project ? { project: a.project } : {}),
-        trustRealm: deps.trustRealm,
-      },
-      { http: deps.http, onStep: (step) => live && dispatch({ type: 'check', step }) },
+    verifySession(
+      { request: requestFrom(a, deps.sources), token: token.current, trustRealm: deps.trustRealm },
+      { http: deps.http, env: deps.env, ...(deps.realmCache ? { realmCache: deps.realmCache } : {}), onProgress: (p) => live && p.kind === 'step' && dispatch({ type: 'check', step: p.step }) },
     )
-      .then(async (result) => {
+      .then(async (outcome) => {
         if (!live) return;
+        // The wizard always has a registry (asked, or given), so there is always a verification.
+        if (outcome.kind !== 'verified') throw new Error('wizard: no registry to verify against');
+        const result = outcome.verify;
         const problem = result.ok ? await remember(deps.store, { gitlab: a.gitlab!, registry: a.registry!, credentialType: a.credentialType!, access: a.access!, username: a.username!, project: a.project ?? '' }) : undefined;
         dispatch({ type: 'verified', result, ...(problem ? { rememberProblem: problem } : {}) });
       })
@@ -168,8 +164,8 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
 
   useEffect(() => {
     if (state.step !== 'logging-in') return;
-    loginAfterVerify(state.verify!, { choice: deps.engine, username: a.username!, token: token.current, env: deps.env, timeoutMs: deps.timeoutMs }, deps.runner)
-      .then(({ result }) => {
+    loginVerified({ request: requestFrom(a, deps.sources), token: token.current, trustRealm: deps.trustRealm }, state.verify!, { env: deps.env, runner: deps.runner, engine: deps.engine, timeoutMs: deps.timeoutMs })
+      .then(({ login: result }) => {
         if (result.verdict === 'ok') token.current = '';
         dispatch({ type: 'logged-in', result });
       })

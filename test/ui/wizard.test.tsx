@@ -45,7 +45,6 @@ function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType
     timeoutMs: 5000,
     links: false,
     firstRun: opts.firstRun ?? false,
-    gitlabFromRealm: false,
     troubleshoot: async (answers, token) => {
       doctorRuns.push({ answers, token });
       return 'Registry\n  ✔ /v2/ challenge: Bearer realm=https://gitlab.example.com/jwt/auth\n  ✘ The given token: GitLab rejected the username and token\n\n1 failed\n';
