@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
@@ -14,7 +15,9 @@ import { startRegistry, type RealRegistry } from '../helpers/registry.js';
 import { BIN, sandbox, type Sandbox } from '../helpers/cli.js';
 import { cliCommand, startTerminal } from '../helpers/tmux.js';
 
-const CANARY = 'glpat-AUDITcanary7f3a9c0d';
+// A fresh canary each run: the watcher scans every process on the machine, and another run of this suite
+// (a second checkout, a parallel CI job) must not be taken for a leak of this one.
+const CANARY = `glpat-AUDITcanary${randomBytes(6).toString('hex')}`;
 const CANARY_B64 = Buffer.from(`alice:${CANARY}`).toString('base64');
 let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry, sb: Sandbox;
 
