@@ -123,8 +123,6 @@ test('every command and wizard path keeps the token to itself', async () => {
   try {
     const t = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project group/app --access push`), env, { width: 160, height: 60 });
     try {
-      await t.waitFor('What you need');
-      t.keys('Enter');
       await t.waitFor('Paste your');
       t.type(`${CANARY}\r`);
       const s = await t.waitFor('EXIT=', 15_000);
@@ -135,12 +133,13 @@ test('every command and wizard path keeps the token to itself', async () => {
     }
     const f = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project other/secret --access pull`), env, { width: 160, height: 60 });
     try {
-      await f.waitFor('What you need');
-      f.keys('Enter');
       await f.waitFor('Paste your');
       f.type(`${CANARY}\r`);
       await f.waitFor('Troubleshoot');
       f.keys('Down', 'Down', 'Enter');
+      // doctor's report with the token in memory, then the menu again: Quit.
+      await f.waitFor(/Troubleshooting: every link[\s\S]*❯ Troubleshoot[\s\S]*Quit/, 15_000);
+      f.keys('Down', 'Enter');
       const s = await f.waitFor('EXIT=', 15_000);
       expect(s).toContain('EXIT=1');
       expect(s).not.toContain(CANARY);
