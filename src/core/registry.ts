@@ -3,6 +3,7 @@ import { InputError } from './errors.js';
 import { gitlabBase, isLoopbackHost, registryCandidates, type RegistryAddress } from './hosts.js';
 import { HttpError, type HttpClient, type HttpResponse } from './http.js';
 import { verdict, type Verdict } from './verdict.js';
+import { quote } from './sanitise.js';
 
 /** The registry's answer to an anonymous `GET /v2/`: where it is and where its tokens come from. */
 export interface RegistryChallenge {
@@ -135,7 +136,7 @@ export function decideRealm(realmText: string, gitlab: URL | undefined, trustRea
   try {
     realm = new URL(realmText);
   } catch {
-    return verdict('not-a-registry', `the registry's realm "${realmText.slice(0, 100)}" is not a URL.`, 'The registry is misconfigured; tell the instance admin.');
+    return verdict('not-a-registry', `the registry's realm "${quote(realmText, 100)}" is not a URL.`, 'The registry is misconfigured; tell the instance admin.');
   }
   if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
     return verdict('not-a-registry', `the registry's realm uses ${realm.protocol}, not https.`, 'The registry is misconfigured; tell the instance admin.');
@@ -186,6 +187,8 @@ export async function discoverRegistry(http: HttpClient, gitlab: URL): Promise<{
   // One probe failing in an unexpected way must not hide the other's answer.
   const results = await Promise.allSettled(probes);
   for (const r of results) if (r.status === 'fulfilled' && r.value) return r.value;
+  // A setting that is wrong (a socks5:// proxy, a bad %-escape) is the user's to fix, not "no registry found".
+  for (const r of results) if (r.status === 'rejected' && r.reason instanceof InputError) throw r.reason;
   return undefined;
 }
 
