@@ -68,7 +68,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
         registry: v.registry,
         credentialType: v.credentialType,
         access: request.access?.value ?? 'pull',
-        ...(usernameOptional(v.credentialType) ? (v.account ? { username: v.account } : {}) : { username: v.engineUsername }),
+        ...(usernameOptional(v.credentialType) ? (v.account ? { username: v.account } : {}) : { username: v.engineUsername ?? v.username }),
         project: request.project?.value ?? '',
       });
     }

@@ -43,7 +43,7 @@ export function toCommandResult(v: VerifyResult, login?: { engine: string | null
     registry: v.registry,
     realm: v.realm ?? null,
     gitlab: v.gitlab ?? null,
-    username: v.engineUsername,
+    username: v.engineUsername ?? v.username,
     account: v.account ?? null,
     credentialType: v.credentialType,
     project: v.project ?? null,
@@ -53,7 +53,7 @@ export function toCommandResult(v: VerifyResult, login?: { engine: string | null
     engine: login?.engine ?? null,
     ...(login?.result && 'storage' in login.result && login.result.storage ? { storage: login.result.storage } : {}),
     token: v.token ?? null,
-    warnings: [...v.remarks, ...(v.token ? [expiryWarning(v.token, v.gitlab, v.credentialType, v.project)].filter((w): w is string => w !== undefined) : [])],
+    warnings: [...(v.remarks ?? []), ...(v.token ? [expiryWarning(v.token, v.gitlab, v.credentialType, v.project)].filter((w): w is string => w !== undefined) : [])],
     steps: v.steps,
   };
 }

@@ -101,7 +101,7 @@ export async function verifySession(input: SessionInput, deps: SessionDeps): Pro
 /** The engine login after a verification that passed, as verified, with the token on stdin. */
 export async function loginVerified(input: SessionInput, v: VerifyResult, deps: Pick<SessionDeps, 'env'> & LoginDeps): Promise<SessionOutcome & { kind: 'logged-in' }> {
   // The real account for an access token (GitLab ignores the login), else the login verified.
-  const username = v.engineUsername;
+  const username = v.engineUsername ?? v.username;
   const { engine, result } = await loginAfterVerify(v, { choice: deps.engine, username, token: input.token, env: deps.env, timeoutMs: deps.timeoutMs }, deps.runner);
   return { kind: 'logged-in', verify: v, engine, login: result };
 }

@@ -67,11 +67,11 @@ export interface VerifyResult extends Verdict {
   /** Who GitLab says the credential belongs to (the issued token's `sub`, or its `user` claim). */
   account?: string;
   /** The username to store with the engine: the real account for access tokens, else the login given. */
-  engineUsername: string;
+  engineUsername?: string;
   /** Name, scopes and expiry of a personal/project/group access token; undefined for the other types. */
   token?: TokenInfo;
   /** One-line remarks that do not change the verdict (a username GitLab ignored, an expiry soon). */
-  remarks: string[];
+  remarks?: string[];
   /** The project GitLab resolved the path to (the JWT's meta.project_path), when it granted something. */
   projectPath?: string;
   steps: Step[];
