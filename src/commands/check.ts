@@ -72,7 +72,22 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
       printResult(io, r, answers.json);
       return { exitCode: exitCodeFor(r.verdict), result: r };
     }
-    const login = await loginAfterVerify(v, { choice: answers.engine, username: answers.username, token, env: io.env, timeoutMs: answers.timeoutMs }, opts.runner ?? spawnRunner);
+    // A person at a terminal may be asked by the credential helper to unlock a keyring: say so, and wait longer.
+    const interactive = io.stderr.isTTY === true && !answers.json && flags.ci !== true;
+    const login = await loginAfterVerify(
+      v,
+      {
+        choice: answers.engine,
+        username: answers.username,
+        token,
+        env: io.env,
+        timeoutMs: answers.timeoutMs,
+        insecureStorage: flags.insecureStorage === true,
+        interactive,
+        onWait: (line) => io.stderr.write(`… ${line}\n`),
+      },
+      opts.runner ?? spawnRunner,
+    );
     const r = toCommandResult(v, login);
     printResult(io, r, answers.json);
     return { exitCode: exitCodeFor(r.verdict), result: r };

@@ -1,5 +1,5 @@
 /** Docker's and podman's credential config: where the logins live and what is there (read only; secrets never printed). */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { homedir } from 'node:os';
 import type { EngineName, Storage } from './engine.js';
@@ -18,10 +18,30 @@ export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.DOCKER_CONFIG || path.join(env.HOME || homedir(), '.docker');
 }
 
-export function podmanAuthFile(env: NodeJS.ProcessEnv = process.env): string {
+/** What podman's auth-file lookup depends on besides the environment (injected in tests). */
+export interface PodmanHost {
+  platform: NodeJS.Platform;
+  uid: number | undefined;
+  /** Whether a directory exists (rootless podman's own runtime directory when XDG_RUNTIME_DIR is unset). */
+  exists(dir: string): boolean;
+}
+const realPodmanHost: PodmanHost = { platform: process.platform, uid: process.getuid?.(), exists: existsSync };
+
+/**
+ * The file `podman login` writes, in podman's own lookup order: REGISTRY_AUTH_FILE, then DOCKER_CONFIG/config.json
+ * (containers/common pkg/auth `GetDefaultAuthFile`), then containers/image's default (pkg/docker/config
+ * `getPathToAuthWithOS`): $XDG_RUNTIME_DIR/containers/auth.json, else /run/containers/UID/auth.json; on macOS and
+ * Windows $HOME/.config/containers/auth.json. Rootless podman with XDG_RUNTIME_DIR unset first sets it itself
+ * to /run/user/UID when that exists (podman's `util.GetRuntimeDir`).
+ */
+export function podmanAuthFile(env: NodeJS.ProcessEnv = process.env, host: PodmanHost = realPodmanHost): string {
   if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE;
+  if (env.DOCKER_CONFIG) return path.join(env.DOCKER_CONFIG, 'config.json');
+  if (host.platform !== 'linux') return path.join(env.HOME || homedir(), '.config', 'containers', 'auth.json');
   if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json');
-  return path.join(env.HOME || homedir(), '.config', 'containers', 'auth.json');
+  const uid = host.uid ?? 0;
+  if (uid !== 0 && host.exists(`/run/user/${uid}`)) return `/run/user/${uid}/containers/auth.json`;
+  return `/run/containers/${uid}/auth.json`;
 }
 
 export function configFileOf(engine: EngineName, env: NodeJS.ProcessEnv): string {

@@ -2,7 +2,7 @@
 import { verdict, type Verdict } from './verdict.js';
 import { explainError } from './explain.js';
 import { findOnPath } from './which.js';
-import { childEnv, spawnRunner, type Runner } from './process.js';
+import { childEnv, programText, spawnRunner, type Runner } from './process.js';
 
 export const ENGINES = ['docker', 'podman'] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -48,6 +48,8 @@ export interface Storage {
   file: string;
   /** The credential helper's name (`desktop`, `pass`, ...), for kind `helper`. */
   helper?: string;
+  /** `--insecure-storage` set credHelpers[REG] = "" for this login; the config before it is kept here. */
+  insecure?: { backup: string };
 }
 
 export interface EngineLoginResult extends Verdict {
@@ -55,6 +57,10 @@ export interface EngineLoginResult extends Verdict {
   storage?: Storage;
   /** The engine's own warning (e.g. "stored unencrypted"), if any. */
   warning?: string;
+  /** The engine was stopped at the time limit. */
+  timedOut?: boolean;
+  /** The credential helper's own words when docker could not store the login with it. */
+  storeError?: string;
 }
 
 /** `docker|podman login REGISTRY -u USER --password-stdin`, the token on stdin only. */
@@ -67,11 +73,12 @@ export async function engineLogin(req: EngineLoginRequest, run: Runner = spawnRu
   const out = `${r.stdout}\n${r.stderr}`.split(req.token).join('[token]');
   if (r.notFound) return { ...verdict('engine-missing', `${req.engine} could not be started.`, `Install ${req.engine} or pass --engine.`), loggedIn: false };
   if (r.timedOut) {
-    return { ...verdict('login-failed', `${req.engine} login did not finish within ${Math.round(req.timeoutMs / 1000)} s and was stopped.`, 'Check that the engine is not waiting for a credential helper or a hung network; raise --timeout on a slow link.'), loggedIn: false };
+    return { ...verdict('login-failed', `${req.engine} login did not finish within ${Math.round(req.timeoutMs / 1000)} s and was stopped.`, 'Check that the engine is not waiting for a credential helper or a hung network; raise --timeout on a slow link.'), loggedIn: false, timedOut: true };
   }
   if (r.exitCode !== 0) {
     const c = classifyEngineError(out, req.registry);
-    return { ...verdict('login-failed', `${req.engine} login failed: ${c.message}`, c.fix), loggedIn: false };
+    const storeError = storeErrorText(out);
+    return { ...verdict('login-failed', `${req.engine} login failed: ${c.message}`, c.fix), loggedIn: false, ...(storeError !== undefined ? { storeError } : {}) };
   }
   const warning = /WARNING!?\s*(Your password will be stored unencrypted[^\n]*)/i.exec(out)?.[1];
   return {
@@ -97,4 +104,11 @@ export async function engineLogout(req: { engine: EngineName; file: string; regi
     return { removed: false, ok: false, message: `${req.engine} logout failed: ${c.message}` };
   }
   return { removed: true, ok: true, message: `Removed the login for ${req.registry} (${req.hadLogin.username}) from ${req.hadLogin.source}.` };
+}
+
+/** docker's own text when the helper failed on `store`: `error storing credentials - err: …, out: \`TEXT\``. */
+function storeErrorText(out: string): string | undefined {
+  if (!/error storing credentials|error saving credentials|executable file not found.*docker-credential/i.test(out)) return undefined;
+  const said = /out: `([^`]*)`/.exec(out)?.[1] || /err: ([^\n]*)/.exec(out)?.[1] || out;
+  return programText(said);
 }
