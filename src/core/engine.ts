@@ -89,21 +89,31 @@ export async function engineLogin(req: EngineLoginRequest, run: Runner = spawnRu
 }
 
 export interface EngineLogoutResult {
-  /** Whether a login was there to remove. */
-  removed: boolean;
+  /** Whether a login was there to remove (undefined: the store could not be asked). */
+  removed: boolean | undefined;
   message: string;
   ok: boolean;
+  /** What the engine itself said, when it ran. */
+  engineSaid?: string;
 }
 
-/** `docker|podman logout REGISTRY`, saying what was removed (the engines say "removing" either way). */
-export async function engineLogout(req: { engine: EngineName; file: string; registry: string; hadLogin: { username: string; source: string } | undefined; env: NodeJS.ProcessEnv; timeoutMs: number }, run: Runner = spawnRunner): Promise<EngineLogoutResult> {
+/**
+ * `docker|podman logout REGISTRY`, saying what was removed (the engines say "removing" either way). With a known
+ * absent login nothing runs; when the store could not be asked (`had: 'unknown'`), the engine's logout runs anyway.
+ */
+export async function engineLogout(
+  req: { engine: EngineName; file: string; registry: string; hadLogin: { username: string; source: string } | 'unknown' | undefined; env: NodeJS.ProcessEnv; timeoutMs: number },
+  run: Runner = spawnRunner,
+): Promise<EngineLogoutResult> {
   if (!req.hadLogin) return { removed: false, ok: true, message: `There was no ${req.engine} login for ${req.registry}; nothing to remove.` };
   const r = await run(req.file, ['logout', req.registry], { input: '', env: req.env, timeoutMs: req.timeoutMs });
+  const said = programText(`${r.stdout} ${r.stderr}`);
   if (r.exitCode !== 0) {
-    const c = classifyEngineError(`${r.stdout}\n${r.stderr}`, req.registry);
-    return { removed: false, ok: false, message: `${req.engine} logout failed: ${c.message}` };
+    const c = r.timedOut ? { message: `it did not finish within ${Math.round(req.timeoutMs / 1000)} s` } : classifyEngineError(`${r.stdout}\n${r.stderr}`, req.registry);
+    return { removed: false, ok: false, message: `${req.engine} logout failed: ${c.message}`, ...(said ? { engineSaid: said } : {}) };
   }
-  return { removed: true, ok: true, message: `Removed the login for ${req.registry} (${req.hadLogin.username}) from ${req.hadLogin.source}.` };
+  if (req.hadLogin === 'unknown') return { removed: undefined, ok: true, message: `Ran \`${req.engine} logout ${req.registry}\`; ${req.engine} said: ${said || '(nothing)'}`, ...(said ? { engineSaid: said } : {}) };
+  return { removed: true, ok: true, message: `Removed the login for ${req.registry} (${req.hadLogin.username}) from ${req.hadLogin.source}.`, ...(said ? { engineSaid: said } : {}) };
 }
 
 /** docker's own text when the helper failed on `store`: `error storing credentials - err: …, out: \`TEXT\``. */

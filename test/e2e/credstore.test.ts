@@ -77,7 +77,7 @@ describe('login checks the store before docker runs', () => {
     expect(String(j.message)).toContain(DBUS);
     expect(String(j.fix)).toMatch(/--insecure-storage/);
     expect(String(j.fix)).toMatch(/DOCKER_CONFIG="\$\(mktemp -d\)"/);
-    expect(String(j.fix)).not.toMatch(/[Rr]emove .?credsStore/);
+    expect(String(j.fix)).not.toMatch(/(?<!not )remove .?credsStore/i);
     expect(dockerRan(sb)).toBe(false);
     expect(readFileSync(configFile(sb)).equals(before)).toBe(true);
     expect(r.stdout + r.stderr).not.toContain(PAT);
@@ -203,5 +203,73 @@ describe('--insecure-storage', () => {
     expect((j.storage as { insecure?: unknown }).insecure).toBeUndefined();
     expect(existsSync(configFile(sb))).toBe(true);
     expect(readdirSync(sb.dockerConfig)).toEqual(['config.json']);
+  });
+});
+
+describe('logout with a store that cannot be read', () => {
+  test('says it could not check, still runs the engine\'s logout, and reports what the engine said', async () => {
+    const sb = box(`{"credsStore":"secretservice","auths":{"${'x'}":{}}}`, { secretservice: HELPERS.dbus });
+    const r = await run(['logout', '--registry', reg.registry, '--json'], { env: sb.env });
+    const j = json(r);
+    expect(j).toMatchObject({ checked: false, removed: null, engine: 'docker', registry: reg.registry });
+    expect(String(j.message)).toMatch(new RegExp(`Could not check for a login to ${reg.registry.replace(/\./g, '\\.')}: docker-credential-secretservice failed: Cannot autolaunch D-Bus`));
+    expect(String(j.message)).toMatch(/Ran `docker logout 127\.0\.0\.1:\d+`; docker said: /);
+    expect(readdirSync(sb.log).some((f) => f.startsWith('argv'))).toBe(true);
+    const text = await run(['logout', '--registry', reg.registry], { env: sb.env });
+    expect(text.stderr).toMatch(/^⚠ Could not check for a login/);
+  });
+});
+
+describe('podman: the auth file podman really uses, asked of podman itself', () => {
+  const podmanEnv = (sb: Sandbox, extra: NodeJS.ProcessEnv) => {
+    const env: NodeJS.ProcessEnv = { ...sb.env, PATH: `${sb.env.PATH}:/usr/bin`, ...extra };
+    for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
+    return env;
+  };
+  const podmanLogin = (env: NodeJS.ProcessEnv) =>
+    run(['login', '--engine', 'podman', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json'], { input: PAT, env });
+  const logins = (file: string) => Object.keys((JSON.parse(readFileSync(file, 'utf8')) as { auths: Record<string, unknown> }).auths);
+
+  test.each([
+    ['REGISTRY_AUTH_FILE', (sb: Sandbox) => ({ REGISTRY_AUTH_FILE: path.join(sb.dir, 'ra.json') }), (sb: Sandbox) => path.join(sb.dir, 'ra.json')],
+    ['DOCKER_CONFIG/config.json (podman writes docker\'s file)', () => ({}), (sb: Sandbox) => path.join(sb.dockerConfig, 'config.json')],
+    ['$XDG_RUNTIME_DIR/containers/auth.json', (sb: Sandbox) => ({ DOCKER_CONFIG: undefined, XDG_RUNTIME_DIR: sb.home }), (sb: Sandbox) => path.join(sb.home, 'containers', 'auth.json')],
+  ])('%s: login reports the file podman wrote, doctor and logout find it there', async (_n, extra, expected) => {
+    const sb = box(undefined);
+    const env = podmanEnv(sb, extra(sb));
+    const file = expected(sb);
+    const j = json(await podmanLogin(env));
+    expect(j).toMatchObject({ ok: true, loggedIn: true, engine: 'podman', storage: { kind: 'file', file } });
+    expect(logins(file)).toContain(reg.registry);
+    const doc = JSON.parse((await run(['doctor', '--engine', 'podman', '--registry', reg.registry, '--json'], { env })).stdout) as { checks: Array<{ id: string; status: string; detail: string }> };
+    expect(doc.checks.find((c) => c.id === 'docker.stored')).toMatchObject({ status: 'pass', detail: `a login for ${reg.registry} as alice (${file})` });
+    const out = json(await run(['logout', '--engine', 'podman', '--registry', reg.registry, '--json'], { env }));
+    expect(out).toMatchObject({ ok: true, removed: true, message: `Removed the login for ${reg.registry} (alice) from ${file}.` });
+    expect(logins(file)).not.toContain(reg.registry);
+  });
+
+  test('root without XDG_RUNTIME_DIR: /run/containers/0/auth.json (in a private mount namespace)', async () => {
+    const sb = box(undefined);
+    const env = podmanEnv(sb, { DOCKER_CONFIG: undefined, XDG_RUNTIME_DIR: undefined });
+    const cli = (args: string) => `${JSON.stringify(process.execPath)} ${JSON.stringify(path.resolve('bin/gitlab-registry-login.js'))} ${args}`;
+    const script = [
+      'set -e',
+      'mount -t tmpfs tmpfs /run/containers',
+      `printf %s "$TOKEN" | ${cli(`login --engine podman --registry ${reg.registry} --type personal-access-token --username alice --token-stdin --json`)}`,
+      'echo ===',
+      'cat /run/containers/0/auth.json',
+      'echo ===',
+      cli(`logout --engine podman --registry ${reg.registry} --json`),
+    ].join('\n');
+    // Asynchronous: the test GitLab answers from this process while the CLI runs.
+    const { execFile } = await import('node:child_process');
+    const r = await new Promise<{ stdout: string; stderr: string }>((resolve) =>
+      execFile('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { env: { ...env, TOKEN: PAT }, timeout: 20_000 }, (_e, stdout, stderr) => resolve({ stdout, stderr })),
+    );
+    if (!r.stdout.includes("===")) throw new Error(r.stdout + r.stderr);
+    const [loginOut, authFile, logoutOut] = r.stdout.split('===\n');
+    expect(JSON.parse(loginOut!), loginOut).toMatchObject({ ok: true, storage: { kind: 'file', file: '/run/containers/0/auth.json' } });
+    expect(Object.keys((JSON.parse(authFile!) as { auths: object }).auths)).toContain(reg.registry);
+    expect(JSON.parse(logoutOut!)).toMatchObject({ ok: true, removed: true, message: `Removed the login for ${reg.registry} (alice) from /run/containers/0/auth.json.` });
   });
 });
