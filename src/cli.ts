@@ -9,7 +9,10 @@ Verdicts (--json "verdict"):
   invalid-credentials      GitLab rejected the username/token (401)
   no-registry-scope        valid credential without read_registry/write_registry (403)
   insufficient-access      valid, but GitLab did not grant pull/push on --project
-  registry-disabled        the container registry is not enabled on the instance
+  registry-disabled        the container registry is not enabled on the instance (404)
+  storage-limit            push refused: the namespace storage limit is reached (pull works)
+  ip-blocked               GitLab bans this IP for now after failed logins; the credential was not checked
+  gitlab-refused           another 403 from GitLab: its text is shown, no fix is guessed
   untrusted-realm          the registry sends logins to another host or over plain HTTP
   registry-rejected-token  GitLab issued a token the registry refuses (server-side fault)
   unreachable              registry or GitLab unreachable or timed out
@@ -26,11 +29,13 @@ CI_PROJECT_PATH and CI_SERVER_URL. A .gitlab-registry-login.json at the reposito
 instance, registry, project, type and access; flags win over it.
 
 Exit codes: 0 ok · 1 rejected, short of access, untrusted realm, engine login failed
-            2 usage or bad input · 3 unreachable, TLS failure, not a registry
+            2 usage or bad input · 3 unreachable, TLS failure, not a registry, IP banned for now
+            (3: the credential was never judged)
             130 interrupted (Ctrl-C) · 143 terminated · 70 internal error (a bug: please report it)
 
-Push is checked only on the exact --project path: asking GitLab for push on a path
-that does not exist yet creates an empty repository entry there, as a first push would.`;
+Not free of side effects: push is checked only on the exact --project path, because asking
+GitLab for push on a path that has no images yet creates an empty repository entry there (and an
+audit event on GitLab EE), as a first push would.`;
 
 function common(cmd: Command): Command {
   return cmd
@@ -64,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
   };
 
   common(program.command('verify'))
-    .description('verify a credential against the registry; changes nothing')
+    .description('verify a credential against the registry (a push check records an empty repository entry on a new path)')
     .option('--ci', 'in a GitLab CI/CD job: take registry, user, token, project and instance from its variables')
     .addOption(new Option('--engine <engine>').hideHelp())
     .addHelpText('after', AFTER)
@@ -100,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
     });
 
   common(program.command('doctor'))
-    .description('check every link from docker to GitLab, or explain an error text; changes nothing')
+    .description('check every link from docker to GitLab, or explain an error text')
     .option('--engine <engine>', 'docker, podman or auto', undefined)
     .option('--error <text>', 'explain a docker/podman error message (- reads it from stdin)')
     .addHelpText('after', '\nExit codes: 0 nothing failed (or the --error text was recognised) · 1 a check failed (or not recognised) · 2 usage')

@@ -1,12 +1,9 @@
 import { createHttpClient, type HttpClient } from '../core/http.js';
-import { discoverRegistry } from '../core/registry.js';
-import { parseRegistry } from '../core/hosts.js';
-import { loginAfterVerify } from '../core/login.js';
 import { spawnRunner, type Runner } from '../core/process.js';
-import { verifyCredential, type VerifyResult } from '../core/verify.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
-import { exitCodeFor, verdict, EXIT } from '../core/verdict.js';
-import { answersFromFlags, httpOptions, readToken, requireComplete, resolveFlags, type CommonFlags } from './request.js';
+import { loginSession, verifySession, type SessionOutcome } from '../core/session.js';
+import { exitCodeFor, EXIT } from '../core/verdict.js';
+import { commandRequest, httpOptions, readToken, requireComplete, type CommonFlags } from './request.js';
 import { bareResult, printResult, toCommandResult, type CommandResult } from './report.js';
 import type { IO } from './io.js';
 
@@ -18,6 +15,7 @@ export interface CheckOptions {
   http?: (o: { timeoutMs: number; caFile?: string; env: NodeJS.ProcessEnv }) => HttpClient;
   runner?: Runner;
   realmCache?: RealmCache;
+  cwd?: string;
 }
 
 export interface CheckOutcome {
@@ -25,74 +23,39 @@ export interface CheckOutcome {
   result?: CommandResult;
 }
 
-/** `verify` and `login`: the same verification; `login` then runs the engine only if it passed. */
+function resultOf(o: SessionOutcome): CommandResult {
+  if (o.kind === 'no-registry') return bareResult(o.verdict, { gitlab: o.gitlab });
+  if (o.kind === 'verified') return toCommandResult(o.verify);
+  return toCommandResult(o.verify, { engine: o.engine, result: o.login });
+}
+
+/** `verify` and `login`: the same verification (core/session.ts); `login` then runs the engine only if it passed. */
 export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
   const { io } = opts;
-  const resolved = resolveFlags(opts.flags, io.env);
-  const flags = resolved.flags;
-  const answers = answersFromFlags(flags);
-  requireComplete(answers, flags, resolved.token !== undefined);
-  const token = resolved.token ?? (await readToken(io, answers.timeoutMs));
-  const http = (opts.http ?? createHttpClient)(httpOptions(answers, io.env));
+  const { request, options, token: ciToken } = commandRequest(opts.flags, io.env, opts.cwd);
+  requireComplete(request, opts.flags, ciToken !== undefined);
+  const token = ciToken ?? (await readToken(io, options.timeoutMs));
+  const http = (opts.http ?? createHttpClient)(httpOptions(options, io.env));
   try {
-    let registry = answers.registry;
-    if (!registry) {
-      const found = await discoverRegistry(http, answers.gitlab!);
-      if (!found) {
-        const r = bareResult(
-          verdict('not-a-registry', `No container registry was found for ${answers.gitlab!.host} (tried registry.${answers.gitlab!.hostname} and ${answers.gitlab!.hostname}:5050).`, 'Pass --registry HOST[:PORT]: it is shown on any project\'s Deploy > Container registry page.'),
-          { gitlab: answers.gitlab!.origin },
-        );
-        printResult(io, r, answers.json);
-        return { exitCode: EXIT.unreachable, result: r };
-      }
-      registry = parseRegistry(found.registry);
-    }
-    const cache = opts.realmCache ?? fileRealmCache(io.env);
-    const known = cache.get(registry.registry);
-    const v: VerifyResult = await verifyCredential(
-      {
-        registry,
-        ...(answers.gitlab ? { gitlab: answers.gitlab } : {}),
-        credentialType: answers.credentialType,
-        username: answers.username,
-        token,
-        access: answers.access,
-        ...(answers.project ? { project: answers.project } : {}),
-        trustRealm: answers.trustRealm,
-        ...(known ? { knownRealm: known } : {}),
-      },
-      { http },
-    );
-    if (v.ok && v.registryUrl && v.realm && (known?.realm !== v.realm || known.baseUrl !== v.registryUrl)) {
-      cache.set(registry.registry, { baseUrl: v.registryUrl, realm: v.realm, ...(v.service ? { service: v.service } : {}) });
-    }
-    if (opts.mode === 'verify' || !v.ok) {
-      const r = toCommandResult(v);
-      printResult(io, r, answers.json);
-      return { exitCode: exitCodeFor(r.verdict), result: r };
-    }
-    // A person at a terminal may be asked by the credential helper to unlock a keyring: say so, and wait longer.
-    const interactive = io.stderr.isTTY === true && !answers.json && flags.ci !== true;
-    const login = await loginAfterVerify(
-      v,
-      {
-        choice: answers.engine,
-        username: answers.username,
-        token,
-        env: io.env,
-        timeoutMs: answers.timeoutMs,
-        insecureStorage: flags.insecureStorage === true,
-        interactive,
-        onWait: (line) => io.stderr.write(`… ${line}\n`),
-      },
-      opts.runner ?? spawnRunner,
-    );
-    const r = toCommandResult(v, login);
-    printResult(io, r, answers.json);
-    return { exitCode: exitCodeFor(r.verdict), result: r };
+    const input = { request, token, trustRealm: options.trustRealm };
+    const deps = { http, env: io.env, realmCache: opts.realmCache ?? fileRealmCache(io.env) };
+    const outcome =
+      opts.mode === 'verify'
+        ? await verifySession(input, deps)
+        : await loginSession(input, {
+            ...deps,
+            runner: opts.runner ?? spawnRunner,
+            engine: options.engine,
+            timeoutMs: options.timeoutMs,
+            insecureStorage: opts.flags.insecureStorage === true,
+            // A person at a terminal may be asked by the credential helper to unlock a keyring: say so, and wait longer.
+            interactive: io.stderr.isTTY === true && !options.json && opts.flags.ci !== true,
+            onWait: (line) => io.stderr.write(`… ${line}\n`),
+          });
+    const r = resultOf(outcome);
+    printResult(io, r, options.json);
+    return { exitCode: outcome.kind === 'no-registry' ? EXIT.unreachable : exitCodeFor(r.verdict), result: r };
   } finally {
     http.close();
   }
 }
-

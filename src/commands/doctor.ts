@@ -3,12 +3,14 @@ import { spawnRunner, type Runner } from '../core/process.js';
 import { realProbes, type NetProbes } from '../core/netprobe.js';
 import { runDoctor, sectionOf, type Check } from '../core/doctor.js';
 import { explainError } from '../core/explain.js';
-import { discoverRegistry } from '../core/registry.js';
-import { parseRegistry } from '../core/hosts.js';
+import { parseGitlabUrl } from '../core/hosts.js';
+import { accessOf, usernameOf } from '../core/request.js';
+import { registryOf } from '../core/session.js';
 import { InputError } from '../core/errors.js';
 import { cleanToken, readStdin } from '../core/secret.js';
-import { answersFromFlags, httpOptions, readToken, resolveFlags, type CommonFlags } from './request.js';
+import { commandRequest, httpOptions, readToken, type CommandRequest, type CommonFlags } from './request.js';
 import { fit, paint, useColor, type IO } from './io.js';
+import { writeJson } from './json.js';
 
 export interface DoctorOptions {
   flags: CommonFlags & { error?: string };
@@ -19,6 +21,8 @@ export interface DoctorOptions {
   now?: () => number;
   /** A token already in memory (the wizard's troubleshooting): never read again from stdin. */
   token?: string;
+  /** The request already resolved (the wizard's troubleshooting): the flags are not read again. */
+  request?: Omit<CommandRequest, 'token'>;
 }
 
 const MARK = { pass: '✔', warn: '⚠', fail: '✘', skip: '-' } as const;
@@ -49,7 +53,7 @@ async function explain(opts: DoctorOptions, registry: string): Promise<number> {
   const e = explainError(text, registry);
   const json = flags.json === true;
   if (json) {
-    io.stdout.write(`${JSON.stringify({ ok: e !== undefined, recognised: e !== undefined, ...(e ? { id: e.id, verdict: e.verdict ?? null, cause: e.cause, fix: e.fix } : { cause: null, fix: 'Run `gitlab-registry-login doctor --registry HOST` to check every link.' }) }, null, 2)}\n`);
+    writeJson(io, { ok: e !== undefined, recognised: e !== undefined, ...(e ? { id: e.id, verdict: e.verdict ?? null, cause: e.cause, fix: e.fix } : { cause: null, fix: 'Run `gitlab-registry-login doctor --registry HOST` to check every link.' }) });
   } else if (e) {
     const c = paint(useColor(io));
     io.stdout.write(`${c.bold('Cause:')} ${e.cause}\n${c.bold('Fix:')}   ${e.fix}\n`);
@@ -61,37 +65,34 @@ async function explain(opts: DoctorOptions, registry: string): Promise<number> {
 
 export async function runDoctorCommand(opts: DoctorOptions): Promise<number> {
   const { io } = opts;
-  const resolved = opts.token === undefined ? resolveFlags(opts.flags, io.env) : { flags: opts.flags };
-  const flags = resolved.flags;
-  const a = answersFromFlags(flags);
-  if (opts.flags.error !== undefined) return explain(opts, a.registry?.registry ?? '');
-  const token = opts.token ?? resolved.token ?? (flags.tokenStdin ? await readToken(io, a.timeoutMs) : undefined);
-  if (token && a.credentialType && !a.username) throw new InputError('missing --username for the token given', '--username');
-  const http = (opts.http ?? createHttpClient)(httpOptions(a, io.env));
+  const resolved = opts.request ? { ...opts.request, token: undefined } : commandRequest(opts.flags, io.env);
+  const { request, options } = resolved;
+  if (opts.flags.error !== undefined) return explain(opts, request.registry?.value ?? '');
+  const token = opts.token ?? resolved.token ?? (opts.flags.tokenStdin ? await readToken(io, options.timeoutMs) : undefined);
+  const username = usernameOf(request)?.value;
+  if (token && request.credentialType && !username) throw new InputError('missing --username for the token given', '--username');
+  const http = (opts.http ?? createHttpClient)(httpOptions(options, io.env));
   try {
-    let registry = a.registry;
-    if (!registry && a.gitlab) {
-      const found = await discoverRegistry(http, a.gitlab);
-      if (found) registry = parseRegistry(found.registry);
-    }
+    const registry = await registryOf(http, request);
+    const gitlab = request.gitlab && request.gitlab.source !== 'realm' ? parseGitlabUrl(request.gitlab.value) : undefined;
     const checks = await runDoctor(
       {
         ...(registry ? { registry } : {}),
-        ...(a.gitlab ? { gitlab: a.gitlab } : {}),
-        ...(a.project ? { project: a.project } : {}),
-        ...(a.credentialType ? { credentialType: a.credentialType } : {}),
-        ...(a.username ? { username: a.username } : {}),
+        ...(gitlab ? { gitlab } : {}),
+        ...(request.project?.value ? { project: request.project.value } : {}),
+        ...(request.credentialType ? { credentialType: request.credentialType.value } : {}),
+        ...(username ? { username } : {}),
         ...(token ? { token: cleanToken(token) } : {}),
-        access: a.access,
-        trustRealm: a.trustRealm,
-        engine: a.engine,
-        ...(a.caFile ? { caFile: a.caFile } : {}),
-        timeoutMs: a.timeoutMs,
+        access: accessOf(request),
+        trustRealm: options.trustRealm,
+        engine: options.engine,
+        ...(options.caFile ? { caFile: options.caFile } : {}),
+        timeoutMs: options.timeoutMs,
       },
       { http, runner: opts.runner ?? spawnRunner, env: io.env, probes: opts.probes ?? realProbes, ...(opts.now ? { now: opts.now } : {}) },
     );
     const ok = !checks.some((c) => c.status === 'fail');
-    if (a.json) io.stdout.write(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
+    if (options.json) writeJson(io, { ok, checks });
     else printChecks(io, checks);
     return ok ? 0 : 1;
   } finally {

@@ -1,4 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
+import { colourWanted } from '../core/colour.js';
 /** What a command touches of the outside world, injected so tests can call `run` directly. */
 export interface OutStream {
   write(s: string): unknown;
@@ -18,9 +19,9 @@ export function processIO(): IO {
   return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 
-/** Colour only for a terminal, and never with NO_COLOR. */
+/** Colour by the one rule (core/colour.ts): FORCE_COLOR, then NO_COLOR, then a terminal. */
 export function useColor(io: IO, stream: 'stdout' | 'stderr' = 'stdout'): boolean {
-  return io[stream].isTTY === true && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
+  return colourWanted(io.env, io[stream].isTTY === true);
 }
 
 export function paint(on: boolean) {

@@ -2,19 +2,21 @@ import { engineLogout, resolveEngine } from '../core/engine.js';
 import { spawnRunner, type Runner } from '../core/process.js';
 import { askStore } from '../core/credstore.js';
 import { InputError } from '../core/errors.js';
-import { answersFromFlags, resolveFlags, type CommonFlags } from './request.js';
+import { commandRequest, type CommonFlags } from './request.js';
 import type { IO } from './io.js';
+import { writeJson } from './json.js';
 
 /** `logout`: ask the store what is there (3 s), run the engine's logout, and say what was removed. */
 export async function runLogout(opts: { flags: CommonFlags; io: IO; runner?: Runner }): Promise<number> {
   const { io } = opts;
-  const a = answersFromFlags(resolveFlags(opts.flags, io.env).flags);
-  if (!a.registry) throw new InputError('missing --registry HOST[:PORT]', '--registry');
-  const registry = a.registry.registry;
+  const { request, options: a } = commandRequest(opts.flags, io.env);
+  if (!request.registry) throw new InputError('missing --registry HOST[:PORT]', '--registry');
+  const registry = request.registry.value;
   const run = opts.runner ?? spawnRunner;
   const engine = resolveEngine(a.engine, io.env);
   if ('verdict' in engine) {
-    io.stderr.write(`✘ ${engine.message}\n`);
+    if (a.json) writeJson(io, { ok: false, removed: false, registry, engine: null, message: engine.message });
+    else io.stderr.write(`✘ ${engine.message}\n`);
     return 1;
   }
   const store = await askStore({ engine: engine.engine, engineFile: engine.file, registry, env: io.env, op: 'list' }, run);
@@ -24,9 +26,7 @@ export async function runLogout(opts: { flags: CommonFlags; io: IO; runner?: Run
   if (couldNotCheck && !a.json) io.stderr.write(`⚠ ${couldNotCheck}\n`);
   const r = await engineLogout({ engine: engine.engine, file: engine.file, registry, hadLogin: had, env: io.env, timeoutMs: Math.max(a.timeoutMs, 30_000) }, run);
   if (a.json) {
-    io.stdout.write(
-      `${JSON.stringify({ ok: r.ok, removed: r.removed ?? null, checked: !couldNotCheck, registry, engine: engine.engine, message: couldNotCheck ? `${couldNotCheck} ${r.message}` : r.message, ...(r.engineSaid ? { engineSaid: r.engineSaid } : {}) })}\n`,
-    );
+    writeJson(io, { ok: r.ok, removed: r.removed ?? null, checked: !couldNotCheck, registry, engine: engine.engine, message: couldNotCheck ? `${couldNotCheck} ${r.message}` : r.message, ...(r.engineSaid ? { engineSaid: r.engineSaid } : {}) });
   } else (r.ok ? io.stdout : io.stderr).write(`${r.ok ? '✔' : '✘'} ${r.message}\n`);
   return r.ok ? 0 : 1;
 }

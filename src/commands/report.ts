@@ -3,6 +3,7 @@ import type { EngineLoginResult } from '../core/engine.js';
 import type { StoreFailureInfo } from '../core/login.js';
 import type { Verdict } from '../core/verdict.js';
 import { fit, paint, useColor, type IO } from './io.js';
+import { writeJson } from './json.js';
 
 /** The one JSON shape of verify and login. */
 export interface CommandResult extends Verdict {
@@ -69,7 +70,7 @@ export function bareResult(v: Verdict, fields: Partial<CommandResult> = {}): Com
 
 export function printResult(io: IO, r: CommandResult, json: boolean): void {
   if (json) {
-    io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    writeJson(io, r);
     return;
   }
   const stream = r.ok ? 'stdout' : 'stderr';

@@ -1,6 +1,8 @@
-import { CREDENTIAL_TYPES, CREDENTIALS, ACCESS_LEVELS, defaultUsername, type Access, type CredentialType } from '../core/credentials.js';
+/** From argv to the one request model: flags parsed and checked, then resolved with the other sources (core/request.ts). */
+import { CREDENTIAL_TYPES, CREDENTIALS, ACCESS_LEVELS, type CredentialType } from '../core/credentials.js';
 import { InputError } from '../core/errors.js';
-import { parseGitlabUrl, parseProject, parseRegistry, type RegistryAddress } from '../core/hosts.js';
+import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from '../core/hosts.js';
+import { resolveRequest, usernameOf, type AnswerValues, type Layers, type LoginRequest } from '../core/request.js';
 import { checkUsername, cleanToken, readStdin } from '../core/secret.js';
 import { ENGINES, type EngineChoice } from '../core/engine.js';
 import type { IO } from './io.js';
@@ -39,14 +41,8 @@ export function parseTimeout(value: string | undefined): number {
   return Math.round(n * 1000);
 }
 
-/** Answers a command may already have, from flags (later: remembered, team file, CI variables). */
-export interface Answers {
-  gitlab?: URL;
-  registry?: RegistryAddress;
-  credentialType?: CredentialType;
-  access: Access;
-  project?: string;
-  username?: string;
+/** How a run goes, beside the answers: from flags only. */
+export interface RunOptions {
   engine: EngineChoice;
   timeoutMs: number;
   caFile?: string;
@@ -54,33 +50,88 @@ export interface Answers {
   json: boolean;
 }
 
-/** The HTTP client's options from the answers: one timeout and CA file for every request of a run. */
-export function httpOptions(a: Pick<Answers, 'timeoutMs' | 'caFile'>, env: NodeJS.ProcessEnv): { timeoutMs: number; caFile?: string; env: NodeJS.ProcessEnv } {
-  return { timeoutMs: a.timeoutMs, ...(a.caFile ? { caFile: a.caFile } : {}), env };
+/** The HTTP client's options: one timeout and CA file for every request of a run. */
+export function httpOptions(o: Pick<RunOptions, 'timeoutMs' | 'caFile'>, env: NodeJS.ProcessEnv): { timeoutMs: number; caFile?: string; env: NodeJS.ProcessEnv } {
+  return { timeoutMs: o.timeoutMs, ...(o.caFile ? { caFile: o.caFile } : {}), env };
 }
 
-/** Parse and check every flag; bad values throw InputError naming the flag (exit 2). */
-export function answersFromFlags(flags: CommonFlags): Answers {
-  const credentialType = oneOf(flags.type, CREDENTIAL_TYPES, '--type');
-  const access = oneOf(flags.access, ACCESS_LEVELS, '--access') ?? 'pull';
+/** Parse and check the run's option flags; bad values throw InputError naming the flag (exit 2). */
+export function runOptions(flags: CommonFlags): RunOptions {
   const engine = oneOf(flags.engine, [...ENGINES, 'auto'] as const, '--engine') ?? 'auto';
-  const a: Answers = { access, engine, timeoutMs: parseTimeout(flags.timeout), trustRealm: flags.trustRealm === true, json: flags.json === true };
-  if (flags.gitlab !== undefined) a.gitlab = parseGitlabUrl(flags.gitlab);
-  if (flags.registry !== undefined) a.registry = parseRegistry(flags.registry);
+  const o: RunOptions = { engine, timeoutMs: parseTimeout(flags.timeout), trustRealm: flags.trustRealm === true, json: flags.json === true };
+  if (flags.caFile !== undefined) o.caFile = flags.caFile;
+  return o;
+}
+
+/** The answers the flags give, parsed and checked; bad values throw InputError naming the flag (exit 2). */
+export function flagAnswers(flags: CommonFlags): AnswerValues {
+  const a: AnswerValues = {};
+  const credentialType = oneOf(flags.type, CREDENTIAL_TYPES, '--type');
+  const access = oneOf(flags.access, ACCESS_LEVELS, '--access');
+  if (flags.gitlab !== undefined) a.gitlab = gitlabBase(parseGitlabUrl(flags.gitlab));
+  if (flags.registry !== undefined) a.registry = parseRegistry(flags.registry).registry;
   if (credentialType) a.credentialType = credentialType;
+  if (access) a.access = access;
   if (flags.project !== undefined) a.project = parseProject(flags.project);
   if (flags.username !== undefined) a.username = checkUsername(flags.username);
-  else if (credentialType && defaultUsername(credentialType)) a.username = defaultUsername(credentialType)!;
-  if (flags.caFile !== undefined) a.caFile = flags.caFile;
   return a;
 }
 
+/** The team file's answers. */
+export function teamAnswers(team: TeamFile | undefined): AnswerValues | undefined {
+  if (!team) return undefined;
+  const a: AnswerValues = {};
+  if (team.instance) a.gitlab = team.instance;
+  if (team.registry) a.registry = team.registry;
+  if (team.project) a.project = team.project;
+  if (team.type) a.credentialType = team.type;
+  if (team.access) a.access = team.access;
+  return a;
+}
+
+/** A CI/CD job's answers (--ci), checked like flags but named by their variable, and the token they carry. */
+export function ciLayer(env: NodeJS.ProcessEnv, type: CredentialType | undefined): { answers: AnswerValues; token: string } {
+  const ci = ciAnswers(env, type ?? 'ci-registry-password');
+  const a: AnswerValues = {
+    registry: parseRegistry(ci.registry, 'CI_REGISTRY').registry,
+    credentialType: ci.credentialType,
+    username: checkUsername(ci.username),
+  };
+  if (ci.gitlab) a.gitlab = gitlabBase(parseGitlabUrl(ci.gitlab, 'CI_SERVER_URL'));
+  if (ci.project) a.project = parseProject(ci.project, 'CI_PROJECT_PATH');
+  return { answers: a, token: cleanToken(ci.token, ci.tokenVariable) };
+}
+
+/** Everything a command starts from: the answers by the one precedence rule, the run's options, and with --ci the job's token. */
+export interface CommandRequest {
+  request: LoginRequest;
+  options: RunOptions;
+  /** With --ci: the token from the job's variables (never from argv). */
+  token?: string;
+}
+
+/**
+ * The request of a non-interactive command: flags, then with --ci the job's variables, then the team file
+ * (resolved by core/request.ts). The job's own registry wins over a team file's: CI_REGISTRY is where the job runs.
+ */
+export function commandRequest(flags: CommonFlags, env: NodeJS.ProcessEnv, cwd = process.cwd()): CommandRequest {
+  const options = runOptions(flags);
+  const layers: Layers = { flag: flagAnswers(flags), 'team-file': teamAnswers(loadTeamFile(cwd)) };
+  let token: string | undefined;
+  if (flags.ci) {
+    const ci = ciLayer(env, layers.flag?.credentialType);
+    layers.ci = ci.answers;
+    token = ci.token;
+  }
+  return { request: resolveRequest(layers), options, ...(token !== undefined ? { token } : {}) };
+}
+
 /** What a non-interactive run must have; names the flags to add when something is missing. */
-export function requireComplete(a: Answers, flags: CommonFlags, haveToken = false): asserts a is Answers & { credentialType: CredentialType; username: string } {
+export function requireComplete(r: LoginRequest, flags: CommonFlags, haveToken = false): void {
   const missing: string[] = [];
-  if (!a.registry && !a.gitlab) missing.push('--registry HOST (or --gitlab URL)');
-  if (!a.credentialType) missing.push(`--type (${CREDENTIAL_TYPES.join('|')})`);
-  else if (!a.username) missing.push(`--username (${CREDENTIALS[a.credentialType].usernameHint})`);
+  if (!r.registry && !r.gitlab) missing.push('--registry HOST (or --gitlab URL)');
+  if (!r.credentialType) missing.push(`--type (${CREDENTIAL_TYPES.join('|')})`);
+  else if (!usernameOf(r)) missing.push(`--username (${CREDENTIALS[r.credentialType.value].usernameHint})`);
   if (!flags.tokenStdin && !haveToken) missing.push('--token-stdin (with the token piped in), or --ci in a GitLab CI/CD job');
   if (missing.length) throw new InputError(`missing ${missing.join(', ')}`);
 }
@@ -89,38 +140,4 @@ export function requireComplete(a: Answers, flags: CommonFlags, haveToken = fals
 export async function readToken(io: IO, waitMs = 15_000): Promise<string> {
   if (io.stdin.isTTY) throw new InputError('--token-stdin reads the token from a pipe, e.g. `printf %s "$TOKEN" | gitlab-registry-login ...`', '--token-stdin');
   return cleanToken(await readStdin(io.stdin, 64 * 1024, waitMs));
-}
-
-/** Flags, with the team file's answers under them (flags win). */
-export function withTeamFile(flags: CommonFlags, team: TeamFile | undefined): CommonFlags {
-  if (!team) return flags;
-  return {
-    ...flags,
-    ...(flags.gitlab === undefined && team.instance ? { gitlab: team.instance } : {}),
-    ...(flags.registry === undefined && team.registry ? { registry: team.registry } : {}),
-    ...(flags.project === undefined && team.project ? { project: team.project } : {}),
-    ...(flags.type === undefined && team.type ? { type: team.type } : {}),
-    ...(flags.access === undefined && team.access ? { access: team.access } : {}),
-  };
-}
-
-/**
- * Everything a non-interactive command starts from: the team file under the flags, and with --ci the job's
- * predefined variables (the token among them, never in argv).
- */
-export function resolveFlags(flags: CommonFlags, env: NodeJS.ProcessEnv, cwd = process.cwd()): { flags: CommonFlags; token?: string } {
-  const merged = withTeamFile(flags, loadTeamFile(cwd));
-  if (!merged.ci) return { flags: merged };
-  const ci = ciAnswers(env, (merged.type as CredentialType | undefined) ?? 'ci-registry-password');
-  return {
-    flags: {
-      ...merged,
-      type: ci.credentialType,
-      registry: merged.registry ?? ci.registry,
-      ...(merged.gitlab === undefined && ci.gitlab ? { gitlab: ci.gitlab } : {}),
-      ...(merged.project === undefined && ci.project ? { project: ci.project } : {}),
-      username: merged.username ?? ci.username,
-    },
-    token: cleanToken(ci.token, ci.tokenVariable),
-  };
 }

@@ -87,6 +87,14 @@ export function requiredScopes(access: Access): string[] {
   return access === 'push' ? ['read_registry', 'write_registry'] : ['read_registry'];
 }
 
+/**
+ * What to say beside the minimum scopes. Deploy tokens have no api/read_api scope
+ * (app/models/deploy_token.rb AVAILABLE_SCOPES); personal, project and group tokens do.
+ */
+export function scopesAside(type: CredentialType): string {
+  return type === 'deploy-token' ? '(deploy tokens have no api scope)' : '(api works too, but grants far more than needed)';
+}
+
 /** The role a user (or bot user) needs on the project. */
 export function requiredRole(access: Access): string {
   return access === 'push' ? 'Developer' : 'Reporter';

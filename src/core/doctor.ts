@@ -5,11 +5,13 @@ import { resolveEngine, type EngineChoice } from './engine.js';
 import { childEnv, type Runner } from './process.js';
 import { readEngineConfig, type EngineConfig } from './authconfig.js';
 import { askStore, describeHelper, helperAdvice, isGlab, whereDockerKeeps } from './credstore.js';
-import { isLoopbackHost, type RegistryAddress } from './hosts.js';
+import { gitlabBase, isLoopbackHost, type RegistryAddress } from './hosts.js';
 import { proxyFor, type HttpClient } from './http.js';
 import type { NetProbes } from './netprobe.js';
 import { decideRealm, fetchChallenge, type RegistryChallenge } from './registry.js';
-import { verifyCredential } from './verify.js';
+import { verifySession } from './session.js';
+import type { Answer, LoginRequest } from './request.js';
+import { quote, sanitise } from './sanitise.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export interface Check {
@@ -93,7 +95,9 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
   const now = deps.now ?? (() => Date.now());
   const env = deps.env;
   const checks: Check[] = [];
-  const add = (c: Check) => checks.push(c);
+  // The one point where a check is built: what it quotes from a server (a certificate's subject, a realm, an
+  // error body) or a file (a stored username) is sanitised here.
+  const add = (c: Check) => checks.push({ ...c, detail: sanitise(c.detail), ...(c.fix !== undefined ? { fix: sanitise(c.fix) } : {}) });
   const registry = input.registry;
 
   // Engine.
@@ -194,7 +198,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
     if ('verdict' in c) add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'fail', detail: c.message, fix: c.fix });
     else {
       challenge = c;
-      add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'pass', detail: `Bearer realm="${c.realm}"${c.service ? `, service="${c.service}"` : ''}` });
+      add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'pass', detail: `Bearer realm="${quote(c.realm)}"${c.service ? `, service="${quote(c.service)}"` : ''}` });
     }
   } else add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'skip', detail: 'no registry given' });
 
@@ -207,7 +211,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
       try {
         const t = await deps.probes.tls(registry.hostname, port, Math.min(input.timeoutMs, 10_000), input.caFile);
         const days = t.validTo ? Math.floor((t.validTo.getTime() - now()) / 86_400_000) : undefined;
-        const about = `${t.subject ? `certificate for ${t.subject}` : 'certificate'}${t.issuer ? ` issued by ${t.issuer}` : ''}${days !== undefined ? `, valid ${days} more days` : ''}`;
+        const about = `${t.subject ? `certificate for ${quote(t.subject, 100)}` : 'certificate'}${t.issuer ? ` issued by ${quote(t.issuer, 100)}` : ''}${days !== undefined ? `, valid ${days} more days` : ''}`;
         if (t.authorized) {
           add(days !== undefined && days < 14 ? { id: 'network.tls', title: 'TLS', status: 'warn', detail: about, fix: 'The certificate expires soon: tell the instance admin.' } : { id: 'network.tls', title: 'TLS', status: 'pass', detail: about });
         } else if (UNKNOWN_CA.test(t.error ?? '')) {
@@ -271,24 +275,25 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
     for (const id of ['registry.realm', 'registry.realm-answers', 'registry.clock'] as const) add({ id, title: TITLES[id] ?? id, status: 'skip', detail: 'no registry challenge' });
   }
 
-  // The stored login, and the given token: are they accepted by GitLab?
-  const verifyWith = async (username: string, token: string, type: CredentialType) =>
-    verifyCredential(
-      {
-        registry: registry!,
-        ...(input.gitlab ? { gitlab: input.gitlab } : {}),
-        credentialType: type,
-        username,
-        token,
-        access: input.access,
-        ...(input.project ? { project: input.project } : {}),
-        trustRealm: input.trustRealm,
-        knownRealm: { baseUrl: challenge!.baseUrl, realm: challenge!.realm, ...(challenge!.service ? { service: challenge!.service } : {}) },
-      },
-      { http: deps.http },
-    );
+  // The stored login, and the given token: are they accepted by GitLab? Asked through the one session, with the
+  // challenge fetched above as the known realm.
+  const verifyWith = async (username: Answer<string>, token: string, type: CredentialType) => {
+    const request: LoginRequest = {
+      registry: { value: registry!.registry, source: 'flag' },
+      ...(input.gitlab ? { gitlab: { value: gitlabBase(input.gitlab), source: 'flag' } } : {}),
+      credentialType: { value: type, source: username.source },
+      username,
+      access: { value: input.access, source: 'flag' },
+      ...(input.project ? { project: { value: input.project, source: 'flag' } } : {}),
+    };
+    const known = { baseUrl: challenge!.baseUrl, realm: challenge!.realm, ...(challenge!.service ? { service: challenge!.service } : {}) };
+    const outcome = await verifySession({ request, token, trustRealm: input.trustRealm }, { http: deps.http, env, realmCache: { get: () => known, set: () => undefined } });
+    // The registry is given, so there is always a verification.
+    if (outcome.kind !== 'verified') throw new Error('doctor: no registry to verify against');
+    return outcome.verify;
+  };
   if (stored && challenge && gitlab) {
-    const v = await verifyWith(stored.username, stored.secret, guessType(stored.username));
+    const v = await verifyWith({ value: stored.username, source: 'engine-config' }, stored.secret, guessType(stored.username));
     add(
       v.ok
         ? { id: 'docker.stored-accepted', title: 'Stored login accepted', status: 'pass', detail: scrub(v.message, stored.secret) }
@@ -298,7 +303,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
 
   if (input.token && challenge && gitlab) {
     const type = input.credentialType ?? 'personal-access-token';
-    const v = await verifyWith(input.username ?? 'gitlab', input.token, type);
+    const v = await verifyWith({ value: input.username ?? 'gitlab', source: 'flag' }, input.token, type);
     add(v.ok ? { id: 'credential.verify', title: 'The given token', status: 'pass', detail: v.message } : { id: 'credential.verify', title: 'The given token', status: 'fail', detail: v.message, fix: v.fix });
     if (type === 'personal-access-token') add(await tokenInfo(deps.http, gitlab, input.token, input.access, now()));
     else add({ id: 'credential.token-info', title: 'Token scopes and expiry', status: 'skip', detail: `GitLab shows these only for personal access tokens (${CREDENTIALS[type].label.toLowerCase()} given)` });

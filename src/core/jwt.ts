@@ -1,9 +1,25 @@
 import { InputError } from './errors.js';
 
+/**
+ * GitLab's `meta` on an access entry (app/services/auth/container_registry_authentication_service.rb
+ * `access_metadata`; EE adds `tag_immutable_patterns` in
+ * ee/app/services/ee/auth/container_registry_authentication_service.rb `patterns_metadata`).
+ */
+export interface AccessMeta {
+  /** The project GitLab resolved the path to (`group/project` for `group/project/image`), lower case. */
+  projectPath?: string;
+  /** `tag_deny_access_patterns`: per action, tag patterns this credential may not push (or delete). */
+  tagDenyPush?: string[];
+  tagDenyDelete?: string[];
+  /** `tag_immutable_patterns`: tags that can be pushed once and never overwritten or deleted. */
+  tagImmutable?: string[];
+}
+
 export interface AccessEntry {
   type: string;
   name: string;
   actions: string[];
+  meta?: AccessMeta;
 }
 
 export interface TokenClaims {
@@ -24,6 +40,28 @@ function b64urlJson(part: string, what: string): unknown {
   }
 }
 
+function strings(v: unknown): string[] | undefined {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
+}
+
+function readMeta(v: unknown): AccessMeta | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const m = v as Record<string, unknown>;
+  const meta: AccessMeta = {};
+  if (typeof m.project_path === 'string' && m.project_path !== '') meta.projectPath = m.project_path;
+  const deny = m.tag_deny_access_patterns;
+  if (typeof deny === 'object' && deny !== null && !Array.isArray(deny)) {
+    const d = deny as Record<string, unknown>;
+    const push = strings(d.push);
+    const del = strings(d.delete);
+    if (push) meta.tagDenyPush = push;
+    if (del) meta.tagDenyDelete = del;
+  }
+  const immutable = strings(m.tag_immutable_patterns);
+  if (immutable) meta.tagImmutable = immutable;
+  return Object.keys(meta).length ? meta : undefined;
+}
+
 /**
  * Read a registry JWT's claims, for diagnosis only: the signature is the registry's business,
  * the tool only wants to know what GitLab granted. Throws InputError on anything that is not a JWT.
@@ -40,11 +78,14 @@ export function readClaims(jwt: string): TokenClaims {
     for (const a of p.access) {
       if (typeof a !== 'object' || a === null) continue;
       const e = a as Record<string, unknown>;
-      access.push({
+      const entry: AccessEntry = {
         type: typeof e.type === 'string' ? e.type : '',
         name: typeof e.name === 'string' ? e.name : '',
-        actions: Array.isArray(e.actions) ? e.actions.filter((x): x is string => typeof x === 'string') : [],
-      });
+        actions: strings(e.actions) ?? [],
+      };
+      const meta = readMeta(e.meta);
+      if (meta) entry.meta = meta;
+      access.push(entry);
     }
   }
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -68,4 +109,9 @@ export function grantedActions(claims: TokenClaims, repository: string): string[
   }
   if (claims.access.some((a) => a.type === 'repository' && a.name === repository && a.actions.includes('*'))) set.add('pull');
   return [...set].sort();
+}
+
+/** GitLab's meta for one repository (the first entry that has one). */
+export function accessMeta(claims: TokenClaims, repository: string): AccessMeta | undefined {
+  return claims.access.find((a) => a.type === 'repository' && a.name === repository && a.meta)?.meta;
 }

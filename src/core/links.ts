@@ -1,20 +1,123 @@
 import { requiredScopes, type Access, type CredentialType } from './credentials.js';
 
-/** Where to create the credential, prefilled where GitLab allows it. */
-export function tokenPage(gitlab: string, type: CredentialType, access: Access, project?: string): string | undefined {
+/** What is known that changes the links: the project GitLab resolved (JWT meta.project_path), the username. */
+export interface LinkContext {
+  /** The project path from GitLab's token (`meta.project_path`), when GitLab granted something. */
+  projectPath?: string | undefined;
+  /** The GitLab username, when known: a first path segment equal to it is a personal namespace. */
+  username?: string | undefined;
+  /** The instance's version (`16.7.0-ee`), when known. */
+  version?: string | undefined;
+}
+
+export interface TokenLinks {
+  /** Where to create the credential, prefilled where GitLab allows it. */
+  url: string;
+  /** The same page on older GitLab versions, when the version is not known. */
+  alternates: string[];
+  /** What the person should know about that page. */
+  notes: string[];
+}
+
+const DESCRIPTION = 'docker login to the container registry (gitlab-registry-login)';
+
+function isGitlabCom(base: string): boolean {
+  try {
+    return new URL(base).hostname.toLowerCase() === 'gitlab.com';
+  } catch {
+    return false;
+  }
+}
+
+/** `16.7.0-ee` → [16, 7]; undefined when not a version. */
+function versionOf(v: string | undefined): [number, number] | undefined {
+  const m = v ? /^(\d+)\.(\d+)/.exec(v) : null;
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+/** `name`, `scopes` (comma-separated, as GitLab reads it) and `description` prefill. */
+function prefill(access: Access, withDescription: boolean): string {
+  const q = new URLSearchParams({ name: 'container registry', scopes: requiredScopes(access).join(',') });
+  if (withDescription) q.set('description', DESCRIPTION);
+  return q.toString().replace(/%2C/g, ',');
+}
+
+/**
+ * Where to create the credential, and what to know about it. Sources:
+ * - personal access tokens: `/-/user_settings/personal_access_tokens` since GitLab 16.7, before it
+ *   `/-/profile/personal_access_tokens`; `name`, `scopes` and `description` prefill
+ *   (docs.gitlab.com/user/profile/personal_access_tokens/#prefill-personal-access-token-name-and-scopes);
+ * - project and group access tokens: the project's or group's Settings › Access tokens, with `name` and `scopes`
+ *   prefill (gitlab-org/gitlab!149672); on GitLab.com they need the Premium or Ultimate tier
+ *   (docs.gitlab.com/user/project/settings/project_access_tokens/);
+ * - deploy tokens: the project's Settings › Repository › Deploy tokens.
+ * Personal namespaces (`alice/app`) have no group pages.
+ */
+export function tokenLinks(gitlab: string, type: CredentialType, access: Access, project?: string, ctx: LinkContext = {}): TokenLinks | undefined {
   const base = gitlab.replace(/\/+$/, '');
+  const com = isGitlabCom(base);
+  const notes: string[] = [];
+  // The project: GitLab's own answer, else the path given (which may be an image below the project).
+  const projectPath = ctx.projectPath ?? project;
+  const assumed = !ctx.projectPath && project !== undefined;
+  const assumeNote = () => {
+    if (assumed) notes.push(`This link assumes ${project} is the project; if it is an image below the project, use the project's own path.`);
+  };
+  const namespace = projectPath?.split('/')[0];
+  const personal = namespace !== undefined && ctx.username !== undefined && namespace.toLowerCase() === ctx.username.toLowerCase();
   switch (type) {
     case 'personal-access-token': {
-      const q = new URLSearchParams({ name: 'container registry', scopes: requiredScopes(access).join(',') });
-      return `${base}/-/user_settings/personal_access_tokens?${q.toString().replace(/%2C/g, ',')}`;
+      const v = versionOf(ctx.version);
+      const modern = com || (v !== undefined && (v[0] > 16 || (v[0] === 16 && v[1] >= 7)));
+      const old = v !== undefined && !modern;
+      const q = prefill(access, true);
+      const current = `${base}/-/user_settings/personal_access_tokens?${q}`;
+      const before = `${base}/-/profile/personal_access_tokens?${prefill(access, false)}`;
+      if (old) return { url: before, alternates: [], notes };
+      if (modern) return { url: current, alternates: [], notes };
+      notes.push('Before GitLab 16.7 this page is at the second link.');
+      return { url: current, alternates: [before], notes };
     }
-    case 'project-access-token':
-      return project ? `${base}/${project}/-/settings/access_tokens` : undefined;
-    case 'group-access-token':
-      return project ? `${base}/groups/${project.split('/')[0]}/-/settings/access_tokens` : undefined;
-    case 'deploy-token':
-      return project ? `${base}/${project}/-/settings/repository#js-deploy-tokens` : undefined;
+    case 'project-access-token': {
+      if (!projectPath) return undefined;
+      assumeNote();
+      if (com) notes.push('On GitLab.com, project access tokens need the Premium or Ultimate tier.');
+      return { url: `${base}/${projectPath}/-/settings/access_tokens?${prefill(access, false)}`, alternates: [], notes };
+    }
+    case 'group-access-token': {
+      if (!namespace) return undefined;
+      if (personal) {
+        notes.push(`${namespace} is a personal namespace, which has no group access tokens: use a project access token or a personal access token.`);
+        return undefined;
+      }
+      if (ctx.username === undefined) notes.push(`If ${namespace} is a user's personal namespace, it has no group pages: use a project access token instead.`);
+      if (com) notes.push('On GitLab.com, group access tokens need the Premium or Ultimate tier.');
+      return { url: `${base}/groups/${namespace}/-/settings/access_tokens?${prefill(access, false)}`, alternates: [], notes };
+    }
+    case 'deploy-token': {
+      if (!projectPath) return undefined;
+      assumeNote();
+      return { url: `${base}/${projectPath}/-/settings/repository#js-deploy-tokens`, alternates: [], notes };
+    }
     default:
       return undefined;
   }
+}
+
+/** Where to create the credential, prefilled where GitLab allows it. */
+export function tokenPage(gitlab: string, type: CredentialType, access: Access, project?: string, ctx: LinkContext = {}): string | undefined {
+  return tokenLinks(gitlab, type, access, project, ctx)?.url;
+}
+
+/** The notes and alternate pages that go with tokenPage, as lines to show under it. */
+export function tokenPageNotes(gitlab: string, type: CredentialType, access: Access, project?: string, ctx: LinkContext = {}): string[] {
+  const l = tokenLinks(gitlab, type, access, project, ctx);
+  if (!l) {
+    // A group token for a personal namespace: the reason there is no link.
+    const ns = project?.split('/')[0];
+    return type === 'group-access-token' && ns && ctx.username && ns.toLowerCase() === ctx.username.toLowerCase()
+      ? [`${ns} is a personal namespace, which has no group access tokens: use a project access token or a personal access token.`]
+      : [];
+  }
+  return [...l.alternates, ...l.notes];
 }

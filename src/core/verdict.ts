@@ -1,4 +1,5 @@
 /** The one verdict type shared by `verify`, `login`, the wizard and `doctor`. */
+import { sanitise } from './sanitise.js';
 
 export const VERDICTS = [
   'ok',
@@ -6,6 +7,9 @@ export const VERDICTS = [
   'no-registry-scope',
   'insufficient-access',
   'registry-disabled',
+  'storage-limit',
+  'ip-blocked',
+  'gitlab-refused',
   'untrusted-realm',
   'unreachable',
   'tls-error',
@@ -35,12 +39,15 @@ export function exitCodeFor(verdict: VerdictCode): number {
     case 'unreachable':
     case 'tls-error':
     case 'not-a-registry':
+    case 'ip-blocked':
+      // 3: the credential was never judged (network, TLS, not a registry, or GitLab refusing this IP for now).
       return EXIT.unreachable;
     default:
       return EXIT.rejected;
   }
 }
 
+/** The one point where a verdict is built: whatever a message quotes from a server or a file is sanitised here. */
 export function verdict(code: VerdictCode, message: string, fix = ''): Verdict {
-  return { verdict: code, message, fix };
+  return { verdict: code, message: sanitise(message), fix: sanitise(fix) };
 }

@@ -1,9 +1,10 @@
-import { actionsFor, CREDENTIALS, requiredRole, requiredScopes, type Access, type CredentialType } from './credentials.js';
+import { actionsFor, type Access, type CredentialType } from './credentials.js';
 import { InputError } from './errors.js';
 import type { RegistryAddress } from './hosts.js';
 import type { HttpClient, HttpResponse } from './http.js';
-import { grantedActions, readClaims, type TokenClaims } from './jwt.js';
+import { readClaims, type TokenClaims } from './jwt.js';
 import { decideRealm, fetchChallenge, getWithRetry, transportVerdict, type RegistryChallenge } from './registry.js';
+import { classifyTokenResponse, errorText, judgeGrant, missingFix } from './tokenresponse.js';
 import { verdict, type Verdict } from './verdict.js';
 
 export interface VerifyRequest {
@@ -52,73 +53,19 @@ export interface VerifyResult extends Verdict {
   requested: string[];
   /** Actions GitLab granted on the project; null when no project was checked. */
   granted: string[] | null;
+  /** The project GitLab resolved the path to (the JWT's meta.project_path), when it granted something. */
+  projectPath?: string;
   steps: Step[];
 }
 
-interface GitlabError {
-  code?: string;
-  message?: string;
-}
-
-function gitlabErrors(body: string): GitlabError[] {
-  try {
-    const j = JSON.parse(body) as { errors?: unknown; message?: unknown };
-    if (Array.isArray(j.errors)) return j.errors.filter((e): e is GitlabError => typeof e === 'object' && e !== null);
-    if (typeof j.message === 'string') return [{ message: j.message }];
-  } catch {
-    /* not JSON */
-  }
-  return [];
-}
-
-function errorText(res: HttpResponse): string {
-  const errs = gitlabErrors(res.body);
-  return errs.map((e) => `${e.code ?? ''} ${e.message ?? ''}`).join(' ').trim() || res.body.slice(0, 200);
-}
-
-/** The message for a 401 from GitLab's token endpoint, by credential type. */
-export function invalidCredentials(type: CredentialType, username: string): Verdict {
-  const msg = 'GitLab rejected the username and token (401 HTTP Basic: Access denied).';
-  switch (type) {
-    case 'deploy-token':
-      return verdict(
-        'invalid-credentials',
-        msg,
-        `A deploy token works only with its own username (like gitlab+deploy-token-42), not "${username}": copy it from the token's page. Also check that the token is not expired or revoked.`,
-      );
-    case 'job-token':
-    case 'ci-registry-password':
-      return verdict('invalid-credentials', msg, 'Job tokens are valid only while their job runs, with the username gitlab-ci-token: use $CI_REGISTRY_USER / $CI_REGISTRY_PASSWORD or $CI_JOB_TOKEN of the running job.');
-    case 'personal-access-token':
-      return verdict(
-        'invalid-credentials',
-        msg,
-        'The token is wrong, expired or revoked: create a new personal access token. An account password does not work when two-factor authentication is on: use a token.',
-      );
-    default:
-      return verdict('invalid-credentials', msg, `The ${CREDENTIALS[type].label.toLowerCase()} is wrong, expired or revoked: create a new one in the project or group's Settings > Access tokens.`);
-  }
-}
-
-function scopeFix(type: CredentialType, access: Access): string {
-  if (!CREDENTIALS[type].hasScopes) return 'Job tokens always have registry access while their job runs; check that the container registry is enabled for the project.';
-  return `Create a ${CREDENTIALS[type].label.toLowerCase()} with the scope ${requiredScopes(access).join(' and ')} (api works too, but grants far more).`;
-}
-
-function missingFix(type: CredentialType, missing: 'pull' | 'push', project: string): string {
-  if (!CREDENTIALS[type].hasScopes) {
-    return missing === 'push'
-      ? `A job token can push only to its own project; ${project} is another project. Use a deploy token or project access token with write_registry for it.`
-      : `Allow this job's project in ${project}'s Settings > CI/CD > Job token permissions, or use a deploy token with read_registry.`;
-  }
-  const scope = missing === 'push' ? 'write_registry' : 'read_registry';
-  const role = type === 'deploy-token' ? '' : ` and at least the ${requiredRole(missing)} role on ${project}`;
-  return `The token needs the scope ${scope}${role}. Check also that ${project} exists and is spelled as in its URL.`;
-}
+export { invalidCredentials } from './tokenresponse.js';
 
 /**
  * Verify a credential against the registry itself: the /v2/ challenge, GitLab's token endpoint,
- * the access the issued token grants, and that the registry accepts that token. Changes nothing anywhere.
+ * the access the issued token grants, and that the registry accepts that token.
+ * Not free of side effects: when push is granted on a path with no repository yet, GitLab creates the
+ * repository entry (and on EE an audit event) while issuing the token, as a first push would
+ * (app/services/auth/container_registry_authentication_service.rb `ensure_container_repository!`).
  */
 export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
   const result = await verifyOnce(req, deps);
@@ -193,65 +140,18 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
     step('realm', 'GitLab token endpoint', 'fail', v.message);
     return finish(v, extra);
   }
-  if (res.status >= 300 && res.status < 400) {
-    // Never followed: the Authorization header must not travel to wherever it points.
-    const v = verdict(
-      'untrusted-realm',
-      `GitLab's token endpoint redirected (HTTP ${res.status}) to ${String(res.headers.location ?? 'elsewhere').slice(0, 120)}; the token was not sent on.`,
-      'Use the instance\'s canonical URL (the one the registry\'s realm names), or tell the admin that the realm redirects.',
-    );
-    step('realm', 'GitLab token endpoint', 'fail', v.message);
-    return finish(v, extra);
-  }
-  const text = errorText(res);
-  if (res.status === 401) {
-    step('realm', 'GitLab token endpoint', 'pass');
-    const v = invalidCredentials(req.credentialType, req.username);
-    step('credential', 'Credential', 'fail', v.message);
-    return finish(v, extra);
-  }
-  if (res.status === 403) {
-    step('realm', 'GitLab token endpoint', 'pass');
-    const v = /protected repository path/i.test(text)
-      ? verdict(
-          'insufficient-access',
-          `GitLab refused: pushing to the protected repository path ${req.project ?? ''} is forbidden for this credential.`,
-          'A protection rule on the project (Settings > Packages and registries > Protected container repositories) limits who may push this path: ask a Maintainer, or push to another path.',
-        )
-      : verdict('no-registry-scope', `GitLab accepted the credential but it has no registry access (403 ${text || 'access forbidden'}).`, scopeFix(req.credentialType, req.access));
-    step('credential', 'Credential', 'fail', v.message);
-    return finish(v, extra);
-  }
-  if (res.status === 404 && /registry.*not.*enabled|not.*enabled/i.test(text)) {
-    step('realm', 'GitLab token endpoint', 'pass');
-    const v = verdict('registry-disabled', 'GitLab says the container registry is not enabled on this instance.', 'An admin must enable the container registry (gitlab_rails[\'registry_enabled\']).');
-    step('credential', 'Credential', 'fail', v.message);
-    return finish(v, extra);
-  }
-  if (res.status === 429 || res.status >= 500) {
-    const v = verdict('unreachable', `GitLab's token endpoint answered HTTP ${res.status} several times.`, res.status === 429 ? 'GitLab is rate-limiting you: wait a minute and try again.' : 'GitLab is having trouble: try again in a minute, or check the instance\'s status page.');
-    step('realm', 'GitLab token endpoint', 'fail', v.message);
-    return finish(v, extra);
-  }
-  let jwt: string | undefined;
-  if (res.status === 200) {
-    try {
-      const j = JSON.parse(res.body) as { token?: unknown; access_token?: unknown };
-      const tok = typeof j.token === 'string' ? j.token : j.access_token;
-      if (typeof tok === 'string' && tok !== '') jwt = tok;
-    } catch {
-      /* handled below */
+  const ctx = { credentialType: req.credentialType, username: req.username, access: req.access, project: req.project, realmHost: decision.realm.host };
+  const answer = classifyTokenResponse(res, ctx);
+  if (answer.kind === 'verdict') {
+    if (answer.step === 'realm') {
+      step('realm', 'GitLab token endpoint', 'fail', answer.verdict.message);
+    } else {
+      step('realm', 'GitLab token endpoint', 'pass');
+      step('credential', 'Credential', 'fail', answer.verdict.message);
     }
+    return finish(answer.verdict, extra);
   }
-  if (!jwt) {
-    const v = verdict(
-      'not-a-registry',
-      `${decision.realm.host} did not answer like GitLab's token endpoint (HTTP ${res.status}${res.status === 200 ? ', no token in the body' : ''}).`,
-      'Check --registry and --gitlab; if they are right, the registry\'s realm setting is wrong: tell the instance admin.',
-    );
-    step('realm', 'GitLab token endpoint', 'fail', v.message);
-    return finish(v, extra);
-  }
+  const jwt = answer.jwt;
   step('realm', 'GitLab token endpoint', 'pass');
   step('credential', 'Credential', 'pass');
 
@@ -263,25 +163,17 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
     if (!(e instanceof InputError)) throw e;
   }
   let granted: string[] | null = null;
+  let notes: string[] = [];
+  let projectPath: string | undefined;
   if (req.project) {
-    granted = claims ? grantedActions(claims, req.project) : [];
     const project = req.project;
-    const canPull = granted.includes('pull');
-    step('pull', `Pull ${project}`, canPull ? 'pass' : 'fail');
+    const judged = judgeGrant(claims, { ...ctx, project });
+    granted = judged.granted;
+    notes = judged.notes;
+    projectPath = judged.meta?.projectPath;
+    step('pull', `Pull ${project}`, granted.includes('pull') ? 'pass' : 'fail');
     if (req.access === 'push') step('push', `Push ${project}`, granted.includes('push') ? 'pass' : 'fail');
-    const missing = !canPull ? 'pull' : req.access === 'push' && !granted.includes('push') ? 'push' : undefined;
-    if (missing) {
-      const v = verdict(
-        'insufficient-access',
-        !claims
-          ? `GitLab's token for ${project} could not be read, so access is unknown.`
-          : canPull
-            ? `The credential is valid and can pull ${project}, but GitLab did not grant push.`
-            : `The credential is valid but GitLab granted no access to ${project} (missing or not visible to this credential).`,
-        missingFix(req.credentialType, missing, project),
-      );
-      return finish(v, { ...extra, granted });
-    }
+    if (judged.verdict) return finish(judged.verdict, { ...extra, granted, ...(projectPath ? { projectPath } : {}) });
   }
 
   // 5. The registry itself accepts GitLab's token (and, with a project, lets it read the repository).
@@ -303,15 +195,18 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
             `GitLab issued a token but the registry rejects it (HTTP 401): the registry and GitLab disagree on the signing key, issuer or service, or their clocks differ.`,
             'This is a server-side fault: tell the instance admin (registry auth.token settings, the GitLab registry key, NTP).',
           )
-        : verdict('insufficient-access', `The registry refused the token for ${req.project ?? '/v2/'} (HTTP ${check.status}: ${errorText(check).slice(0, 120)}).`, missingFix(req.credentialType, 'pull', req.project ?? 'the project'));
+        : verdict('insufficient-access', `The registry refused the token for ${req.project ?? '/v2/'} (HTTP ${check.status}: ${errorText(check.body).slice(0, 120)}).`, missingFix(req.credentialType, 'pull', req.project ?? 'the project'));
     step('registry-accepts', 'Registry accepts the token', 'fail', v.message);
     return finish(v, { ...extra, granted });
   }
   step('registry-accepts', 'Registry accepts the token', 'pass');
 
   const who = `${req.username}`;
+  // No image at the path yet, and push granted: GitLab has just recorded an (empty) repository there, as a
+  // first push would (container_registry_authentication_service.rb `ensure_container_repository!`).
+  const created = req.project && req.access === 'push' && check.status === 404 ? ` ${req.project} has no images yet: GitLab records an empty repository entry there when it grants push, so the project's Container registry page may now list it.` : '';
   const message = req.project
-    ? `${who} can ${req.access === 'push' ? 'pull and push' : 'pull'} ${req.project} on ${req.registry.registry}.`
+    ? `${who} can ${req.access === 'push' ? 'pull and push' : 'pull'} ${req.project} on ${req.registry.registry}${notes.length ? ` (${notes.join('; ')})` : ''}.${created}`
     : `The credential is valid and has registry access on ${req.registry.registry}. No --project was given, so pull and push were not checked (docker login checks no more than this).`;
-  return finish(verdict('ok', message), { ...extra, granted });
+  return finish(verdict('ok', message), { ...extra, granted, ...(projectPath ? { projectPath } : {}) });
 }

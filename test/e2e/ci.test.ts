@@ -161,6 +161,13 @@ describe('the team file', () => {
     const r = await run(['verify', '--username', 'newbie', '--token-stdin', '--json'], { input: PAT, cwd: path.join(dir, 'src', 'deep') });
     expect(json(r)).toMatchObject({ ok: true, registry: reg.registry, project: 'team/service', credentialType: 'personal-access-token', requested: ['pull', 'push'], gitlab: gl.url });
   });
+  test("login --ci in a checkout whose team file names another registry logs in to the job's CI_REGISTRY", async () => {
+    const dir = repo(JSON.stringify({ instance: 'https://gitlab.team.example', registry: 'registry.team.example', project: 'team/service', type: 'personal-access-token', access: 'pull' }));
+    const b = box();
+    const r = await run(['login', '--ci', '--json'], { env: ciEnv(b, { CI_REGISTRY_USER: 'gitlab-ci-token', CI_REGISTRY_PASSWORD: CIREG }), cwd: dir });
+    expect(json(r)).toMatchObject({ ok: true, registry: reg.registry, gitlab: gl.url, credentialType: 'ci-registry-password', project: 'group/app', loggedIn: true });
+    expect(r.code).toBe(0);
+  });
   test('flags win over the file', async () => {
     const dir = repo(JSON.stringify({ registry: reg.registry, project: 'team/service', type: 'personal-access-token', access: 'push' }));
     const r = await run(['verify', '--username', 'newbie', '--access', 'pull', '--project', 'team/service/worker', '--token-stdin', '--json'], { input: PAT, cwd: dir });

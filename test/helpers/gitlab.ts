@@ -2,6 +2,19 @@
  * A GitLab-like registry token endpoint (`/jwt/auth`) with the semantics GitLab really has:
  * 401 for bad credentials, 403 for credentials without registry ability, 404 when the registry
  * is disabled, and granted actions silently dropped when scope or role falls short.
+ *
+ * It answers as GitLab does, quoting its texts (gitlabhq/gitlabhq):
+ * - app/controllers/jwt_controller.rb: `render_access_denied` (401, no http_status key); `render json: result`
+ *   (so service errors carry `"http_status"`); anonymous requests get read-only abilities;
+ * - app/services/auth/container_registry_authentication_service.rb: `execute` (404 UNAVAILABLE, 403 DENIED),
+ *   `process_repository_access` (only granted actions, with `meta`), `access_metadata` and
+ *   `tag_deny_access_patterns`, `repository_path_push_protected?`, `can_access?` (project registry off);
+ * - ee/app/services/ee/auth/container_registry_authentication_service.rb: the namespace storage limit on push,
+ *   `tag_immutable_patterns`;
+ * - lib/container_registry/path.rb: the project is found only among the three longest prefixes of the path;
+ * - lib/gitlab/auth.rb: the order of credential checks, blocked users' 401, the failed-auth IP ban
+ *   (lib/gitlab/auth/ip_blocked.rb text, rendered plain by app/controllers/application_controller.rb);
+ *   gitlab-ci-token logins never count toward it.
  */
 import http from 'node:http';
 import { createSign, randomUUID } from 'node:crypto';
@@ -20,6 +33,8 @@ export interface UserToken {
   projects: Record<string, Role>;
   /** YYYY-MM-DD, for /api/v4/personal_access_tokens/self */
   expiresAt?: string;
+  /** The owner is blocked, locked, or must change an expired password (lib/gitlab/auth.rb: 401). */
+  blocked?: boolean;
 }
 export interface DeployToken {
   username: string;
@@ -34,6 +49,18 @@ export interface JobToken {
   allowedBy: string[];
 }
 
+/** A project's own settings (every project a token names exists; these add to it). */
+export interface ProjectSettings {
+  /** The project's container registry feature (Settings › General › Visibility…): off grants nothing. */
+  registryEnabled?: boolean;
+  /** EE: the root namespace is over its storage limit: every push request gets the 403 storage text. */
+  storageFull?: boolean;
+  /** Protected tags: `pattern` may be pushed only by `minimumPushRole` and above. */
+  protectedTags?: Array<{ pattern: string; minimumPushRole: Role }>;
+  /** EE immutable tag rules. */
+  immutableTags?: string[];
+}
+
 export interface GitlabConfig {
   users?: UserToken[];
   deployTokens?: DeployToken[];
@@ -41,6 +68,9 @@ export interface GitlabConfig {
   /** Paths where only maintainers may push. */
   protectedPaths?: string[];
   registryEnabled?: boolean;
+  projects?: Record<string, ProjectSettings>;
+  /** Ban an IP after this many failed authentications (lib/gitlab/auth/ip_rate_limiter.rb; off by default). */
+  banAfterFailures?: number;
 }
 
 export interface SeenRequest {
@@ -73,57 +103,140 @@ export function signJwt(signer: KeyPair, claims: Record<string, unknown>): strin
   return `${head}.${body}.${sig}`;
 }
 
+/** app/services/auth/container_registry_authentication_service.rb `error`, rendered whole by jwt_controller.rb. */
 function deny(res: http.ServerResponse, status: number, code: string, message: string) {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ errors: [{ code, message }] }));
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify({ errors: [{ code, message }], http_status: status }));
 }
 
-/** Longest configured project that is `path` or a prefix of it (`group/project/image`). */
-function projectOf(path: string, projects: string[]): string | undefined {
-  return projects.filter((p) => path === p || path.startsWith(`${p}/`)).sort((a, b) => b.length - a.length)[0];
+/** app/controllers/jwt_controller.rb `render_access_denied` (no http_status key: a render of its own). */
+function accessDenied(res: http.ServerResponse, base: string) {
+  res.writeHead(401, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(
+    JSON.stringify({
+      errors: [
+        {
+          code: 'UNAUTHORIZED',
+          message: `HTTP Basic: Access denied. If a password was provided for Git authentication, the password was incorrect or you're required to use a token instead of a password. If a token was provided, it was either incorrect, expired, or improperly scoped. See ${base}/help/user/profile/account/two_factor_authentication_troubleshooting.md#error-http-basic-access-denied-if-a-password-was-provided-for-git-authentication-`,
+        },
+      ],
+    }),
+  );
 }
 
-export function grant(config: GitlabConfig, username: string, password: string, repo: string, wanted: string[]): { status: 'ok'; actions: string[] } | { status: 401 | 403 } {
-  const users = config.users ?? [];
-  const user = users.find((u) => u.token === password);
-  const deploy = (config.deployTokens ?? []).find((d) => d.token === password);
+/** ee/app/services/ee/auth/container_registry_authentication_service.rb `rescue StorageError`. */
+export const storageLimitMessage = (base: string) =>
+  `Your action has been rejected because the namespace storage limit has been reached. For more information, visit ${base}/help/user/storage_usage_quotas.md.`;
+/** lib/gitlab/auth/ip_blocked.rb */
+export const IP_BLOCKED_TEXT = 'Too many failed authentication attempts from this IP';
+
+/** Every project path the configuration names. */
+function knownProjects(config: GitlabConfig): Set<string> {
+  const all = new Set<string>(Object.keys(config.projects ?? {}));
+  for (const u of config.users ?? []) for (const p of Object.keys(u.projects)) if (p.includes('/')) all.add(p);
+  for (const d of config.deployTokens ?? []) all.add(d.project);
+  for (const j of config.jobTokens ?? []) [j.project, ...j.allowedBy].forEach((p) => all.add(p));
+  return all;
+}
+
+/**
+ * lib/container_registry/path.rb `repository_project`: `Project.where_full_path_in(components.first(3))`,
+ * components being the path's prefixes from the longest down to two nodes.
+ */
+export function projectOfPath(config: GitlabConfig, path: string): string | undefined {
+  const nodes = path.split('/');
+  if (nodes.length < 2) return undefined;
+  const known = knownProjects(config);
+  for (let n = nodes.length, tried = 0; n >= 2 && tried < 3; n--, tried++) {
+    const candidate = nodes.slice(0, n).join('/');
+    if (known.has(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** A user's role on a project: on the project itself, else on its closest group. */
+function roleOn(user: UserToken, project: string): number {
+  const nodes = project.split('/');
+  for (let n = nodes.length; n >= 1; n--) {
+    const r = user.projects[nodes.slice(0, n).join('/')];
+    if (r) return RANK[r];
+  }
+  return 0;
+}
+
+type Who = { kind: 'user'; user: UserToken } | { kind: 'deploy'; token: DeployToken } | { kind: 'job'; job: JobToken } | { kind: 'anonymous' };
+
+/** lib/gitlab/auth.rb `find_for_git_client`, for what this fake knows: 'denied' is the 401. */
+function authenticate(config: GitlabConfig, username: string | undefined, password: string): Who | 'denied' {
+  if (username === undefined) return { kind: 'anonymous' };
   const job = (config.jobTokens ?? []).find((j) => j.token === password);
-  const can = (a: string) => wanted.includes(a);
-  if (user) {
-    const registryAbility = user.scopes.some((s) => ['read_registry', 'write_registry', 'api', 'read_api'].includes(s));
-    if (!registryAbility) return { status: 403 };
-    const project = projectOf(repo, Object.keys(user.projects));
-    const role = project ? RANK[user.projects[project]!] : 0;
-    const actions: string[] = [];
-    if (can('pull') && role >= RANK.reporter && user.scopes.some((s) => ['read_registry', 'api', 'read_api'].includes(s))) actions.push('pull');
-    if (can('push') && role >= RANK.developer && user.scopes.some((s) => ['write_registry', 'api'].includes(s))) actions.push('push');
-    if (actions.includes('push') && (config.protectedPaths ?? []).includes(repo) && role < RANK.maintainer) return { status: 403 };
-    return { status: 'ok', actions };
+  if (username === 'gitlab-ci-token') return job ? { kind: 'job', job } : 'denied';
+  const user = (config.users ?? []).find((u) => u.token === password);
+  if (user) return user.blocked ? 'denied' : { kind: 'user', user };
+  const deploy = (config.deployTokens ?? []).find((d) => d.token === password);
+  if (deploy) return username === deploy.username ? { kind: 'deploy', token: deploy } : 'denied';
+  return 'denied';
+}
+
+/** `has_registry_ability?` through lib/gitlab/auth.rb `abilities_for_scopes`. */
+function hasRegistryAbility(who: Who): boolean {
+  if (who.kind === 'user') return who.user.scopes.some((s) => ['read_registry', 'write_registry', 'api', 'read_api'].includes(s));
+  if (who.kind === 'deploy') return who.token.scopes.some((s) => s === 'read_registry' || s === 'write_registry');
+  return true; // job tokens: build abilities; anonymous: read-only abilities (read_container_image)
+}
+
+type Grant = { status: 'ok'; actions: string[]; project?: string } | { status: 403; message: string };
+
+/** `process_repository_access` + `can_access?` (+ EE's storage check) for one requested scope. */
+function grantFor(config: GitlabConfig, who: Who, repo: string, wanted: string[], base: string): Grant {
+  const project = projectOfPath(config, repo);
+  if (!project) return { status: 'ok', actions: [] };
+  const settings = config.projects?.[project] ?? {};
+  const actions: string[] = [];
+  for (const action of wanted) {
+    // EE `can_access?`: `raise StorageError if storage_error?` (push only), before the permission check.
+    if (action === 'push' && settings.storageFull) return { status: 403, message: storageLimitMessage(base) };
+    if (settings.registryEnabled === false) continue;
+    let ok = false;
+    if (who.kind === 'user') {
+      const role = roleOn(who.user, project);
+      const s = who.user.scopes;
+      if (action === 'pull') ok = role >= RANK.reporter && s.some((x) => ['read_registry', 'api', 'read_api'].includes(x));
+      if (action === 'push') ok = role >= RANK.developer && s.some((x) => ['write_registry', 'api'].includes(x));
+    } else if (who.kind === 'deploy') {
+      const own = project === who.token.project;
+      if (action === 'pull') ok = own && who.token.scopes.includes('read_registry');
+      if (action === 'push') ok = own && who.token.scopes.includes('write_registry');
+    } else if (who.kind === 'job') {
+      const own = project === who.job.project;
+      if (action === 'pull') ok = own || who.job.allowedBy.includes(project);
+      if (action === 'push') ok = own;
+    }
+    if (ok) actions.push(action);
   }
-  if (deploy) {
-    if (username !== deploy.username) return { status: 401 };
-    if (!deploy.scopes.some((s) => s === 'read_registry' || s === 'write_registry')) return { status: 403 };
-    const own = projectOf(repo, [deploy.project]) !== undefined;
-    const actions: string[] = [];
-    if (own && can('pull') && deploy.scopes.includes('read_registry')) actions.push('pull');
-    if (own && can('push') && deploy.scopes.includes('write_registry')) actions.push('push');
-    return { status: 'ok', actions };
+  return { status: 'ok', actions, project };
+}
+
+/** `access_metadata` (+ EE `tag_immutable_patterns`) for a granted entry. */
+function metaFor(config: GitlabConfig, who: Who, project: string, actions: string[]): Record<string, unknown> {
+  const settings = config.projects?.[project] ?? {};
+  const meta: Record<string, unknown> = { project_path: project, project_id: 1000 + project.length, root_namespace_id: 7 };
+  // `tag_deny_access_patterns`: only with a user and tag rules; pull is never part of it.
+  if (who.kind === 'user' && settings.protectedTags?.length) {
+    const role = roleOn(who.user, project);
+    const push = actions.includes('push') ? settings.protectedTags.filter((t) => role < RANK[t.minimumPushRole]).map((t) => t.pattern) : undefined;
+    meta.tag_deny_access_patterns = push ? { push } : {};
   }
-  if (job) {
-    if (username !== 'gitlab-ci-token') return { status: 401 };
-    const own = projectOf(repo, [job.project]) !== undefined;
-    const allowed = own || projectOf(repo, job.allowedBy) !== undefined;
-    const actions: string[] = [];
-    if (can('pull') && allowed) actions.push('pull');
-    if (can('push') && own) actions.push('push');
-    return { status: 'ok', actions };
-  }
-  return { status: 401 };
+  if (settings.immutableTags?.length && actions.some((a) => a === 'push' || a === 'delete' || a === '*')) meta.tag_immutable_patterns = settings.immutableTags;
+  return meta;
 }
 
 export async function startGitlab(signer: KeyPair, config: GitlabConfig, options: { issuer?: string } = {}): Promise<FakeGitlab> {
   const requests: SeenRequest[] = [];
   const authorizations: string[] = [];
+  let failures = 0;
+  let banned = false;
+  let port = 0;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const query = Object.fromEntries(url.searchParams);
@@ -150,48 +263,66 @@ export async function startGitlab(signer: KeyPair, config: GitlabConfig, options
       res.end('{"message":"404 Not Found"}');
       return;
     }
-    if (config.registryEnabled === false) {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message: '404 registry not enabled' }));
+    // config/routes.rb: POST /jwt/auth answers 404 with an empty body; jwt_controller.rb: an unknown service too.
+    if (req.method !== 'GET' || query.service !== 'container_registry') {
+      res.writeHead(404);
+      res.end('');
       return;
     }
-    if (username === undefined) return deny(res, 401, 'UNAUTHORIZED', 'HTTP Basic: Access denied. If a password was provided for Git authentication, the password was incorrect or you\'re required to use a token instead of a password.');
-    const scopes = url.searchParams.getAll('scope');
-    const access: Array<{ type: string; name: string; actions: string[] }> = [];
-    // With no scope, GitLab still authenticates the credential (docker login asks nothing more).
-    const check = grant(config, username, password, '', []);
-    if (check.status !== 'ok' && scopes.length === 0) {
-      return check.status === 401
-        ? deny(res, 401, 'UNAUTHORIZED', 'HTTP Basic: Access denied. If a password was provided for Git authentication, the password was incorrect or you\'re required to use a token instead of a password.')
-        : deny(res, 403, 'DENIED', 'access forbidden');
+    const base = `http://127.0.0.1:${port}`;
+    // lib/gitlab/auth.rb: `raise IpBlocked if … rate_limiter.banned?`, before any credential is looked at.
+    if (banned) {
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(IP_BLOCKED_TEXT);
+      return;
     }
+    const who = authenticate(config, username, password);
+    if (who === 'denied') {
+      // Failures count toward the ban; gitlab-ci-token logins never do (`skip_rate_limit?`).
+      if (username !== 'gitlab-ci-token' && config.banAfterFailures !== undefined && ++failures >= config.banAfterFailures) banned = true;
+      return accessDenied(res, base);
+    }
+    if (who.kind !== 'anonymous') failures = 0;
+    // Container registry service `execute`.
+    if (config.registryEnabled === false) return deny(res, 404, 'UNAVAILABLE', 'registry not enabled');
+    if (!hasRegistryAbility(who)) return deny(res, 403, 'DENIED', 'access forbidden');
+    // jwt_controller.rb `scopes_param`: repeated scope= parameters and space-separated scopes.
+    const scopes = url.searchParams.getAll('scope').flatMap((x) => x.split(/\s+/)).filter(Boolean);
+    const access: Array<{ type: string; name: string; actions: string[]; meta: Record<string, unknown> }> = [];
     for (const scope of scopes) {
       const m = /^repository:([^:]+):(.+)$/.exec(scope);
       if (!m) continue;
-      const g = grant(config, username, password, m[1]!, m[2]!.split(','));
-      if (g.status !== 'ok') {
-        if (g.status === 401) return deny(res, 401, 'UNAUTHORIZED', 'HTTP Basic: Access denied.');
-        const isProtected = (config.protectedPaths ?? []).includes(m[1]!);
-        return deny(res, 403, 'DENIED', isProtected ? 'Pushing to protected repository path forbidden' : 'access forbidden');
-      }
-      if (g.actions.length) access.push({ type: 'repository', name: m[1]!, actions: g.actions });
+      const repo = m[1]!.toLowerCase();
+      const g = grantFor(config, who, repo, m[2]!.split(','), base);
+      if (g.status === 403) return deny(res, 403, 'DENIED', g.message);
+      if (g.actions.length && g.project) access.push({ type: 'repository', name: repo, actions: g.actions, meta: metaFor(config, who, g.project, g.actions) });
+    }
+    // `unless scopes.any? || current_user || deploy_token || project`: anonymous with nothing granted.
+    if (who.kind === 'anonymous' && access.length === 0) return deny(res, 403, 'DENIED', 'access forbidden');
+    // `repository_path_push_protected?` (this fake: Maintainers and above may push protected paths).
+    const pushed = access.filter((a) => a.actions.includes('push'));
+    if (who.kind === 'user' && pushed.some((a) => (config.protectedPaths ?? []).includes(a.name) && roleOn(who.user, String(a.meta.project_path)) < RANK.maintainer)) {
+      return deny(res, 403, 'DENIED', 'Pushing to protected repository path forbidden');
     }
     const now = Math.floor(Date.now() / 1000);
+    const authType = who.kind === 'user' ? 'personal_access_token' : who.kind === 'deploy' ? 'deploy_token' : who.kind === 'job' ? 'build' : 'none';
+    const sub = who.kind === 'user' ? who.user.username : who.kind === 'job' ? 'job-user' : undefined;
     const token = signJwt(signer, {
+      auth_type: authType,
+      access,
+      jti: randomUUID(),
+      aud: query.service,
+      ...(sub ? { sub } : {}),
       iss: options.issuer ?? 'gitlab-issuer',
-      sub: username,
-      aud: query.service ?? 'container_registry',
       iat: now,
       nbf: now - 5,
       exp: now + 300,
-      jti: randomUUID(),
-      access,
     });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ token }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   return {
     url,

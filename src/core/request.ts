@@ -1,0 +1,144 @@
+/**
+ * The one request model: every answer a login needs, each with where it came from, and the one precedence rule
+ * that decides between sources. Values derived from a choice (a type's username) are computed when read, never stored.
+ */
+import { CREDENTIALS, type Access, type CredentialType } from './credentials.js';
+
+/** Where an answer came from (`engine-config`: a login docker or podman already stores, which doctor checks). */
+export const SOURCES = ['flag', 'ci', 'team-file', 'remembered', 'git-remote', 'realm', 'typed', 'engine-config'] as const;
+export type Source = (typeof SOURCES)[number];
+
+/**
+ * The one precedence rule, highest first: flags, then the CI job's variables (with --ci), then the team file,
+ * then remembered answers, then the git remote. Two sources are not ranks of their own: `realm` (the instance the
+ * registry's realm names) is derived from a registry given for this run and ranks below the team file; `typed` is
+ * what the person answers in the wizard, which asks only what no source answered, or offers what a weak one did.
+ */
+export const PRECEDENCE = ['flag', 'ci', 'team-file', 'remembered', 'git-remote'] as const satisfies readonly Source[];
+
+/** What one source says (already validated and normalised: instance without a trailing slash, registry as docker names it). */
+export interface AnswerValues {
+  gitlab?: string;
+  registry?: string;
+  credentialType?: CredentialType;
+  access?: Access;
+  username?: string;
+  /** '' means "no project": only the credential is checked. */
+  project?: string;
+}
+export type AnswerKey = keyof AnswerValues;
+export const ANSWER_KEYS: readonly AnswerKey[] = ['gitlab', 'registry', 'credentialType', 'access', 'username', 'project'];
+
+/** One answer and its provenance. */
+export interface Answer<T> {
+  readonly value: T;
+  readonly source: Source;
+}
+
+/** The resolved request: per key, the answer of the highest-ranked source that had one. */
+export type LoginRequest = { readonly [K in AnswerKey]?: Answer<NonNullable<AnswerValues[K]>> };
+
+/** Every source's answers, by source. */
+export type Layers = Partial<Record<Source, AnswerValues | undefined>>;
+
+const rank = (s: Source): number => {
+  const i = (PRECEDENCE as readonly Source[]).indexOf(s);
+  return i === -1 ? PRECEDENCE.length : i;
+};
+
+/** Does `a` win over `b`? */
+export function outranks(a: Source, b: Source): boolean {
+  return rank(a) < rank(b);
+}
+
+/**
+ * Resolve the sources by the precedence rule, key by key. Coherence rules keep answers with their instance: the
+ * realm's instance (derived from a registry given for this run) ranks after the team file; a git remote's project is used only when the remote
+ * is on the resolved instance; remembered answers are the ones remembered for that instance (see `instanceHint`).
+ */
+export function resolveRequest(layers: Layers): LoginRequest {
+  const out: Partial<Record<AnswerKey, Answer<string>>> = {};
+  const realm = layers.realm?.gitlab;
+  for (const source of PRECEDENCE) {
+    const values = layers[source];
+    if (values) {
+      for (const key of ANSWER_KEYS) {
+        const v = values[key];
+        if (v === undefined || out[key]) continue;
+        if (source === 'git-remote' && key === 'project' && out.gitlab?.value !== values.gitlab) continue;
+        out[key] = { value: v, source };
+      }
+    }
+    if (source === 'team-file' && realm !== undefined && !out.gitlab && out.registry) out.gitlab = { value: realm, source: 'realm' };
+  }
+  return out as LoginRequest;
+}
+
+/** The instance whose remembered answers apply: the one the higher sources or the git remote name (undefined: the last used). */
+export function instanceHint(layers: Layers): string | undefined {
+  for (const source of ['flag', 'ci', 'team-file', 'realm', 'git-remote'] as const) {
+    const g = layers[source]?.gitlab;
+    if (g !== undefined) return g;
+  }
+  return undefined;
+}
+
+/**
+ * The username, computed when read: a type with a fixed username (job tokens: gitlab-ci-token) gives it, unless a
+ * username was given at the type's rank or above (`--type job-token --username x` is taken as said).
+ */
+export function usernameOf(r: LoginRequest): Answer<string> | undefined {
+  const type = r.credentialType;
+  const fixed = type ? CREDENTIALS[type.value].fixedUsername : undefined;
+  if (fixed === undefined || !type) return r.username;
+  if (r.username && !outranks(type.source, r.username.source)) return r.username;
+  return { value: fixed, source: type.source };
+}
+
+/** `push`, `pull`, or pull when no source said. */
+export function accessOf(r: LoginRequest): Access {
+  return r.access?.value ?? 'pull';
+}
+
+/** The plain values of a request, with the derived username. */
+export function valuesOf(r: LoginRequest): AnswerValues {
+  const out: AnswerValues = {};
+  for (const key of ANSWER_KEYS) {
+    const a = r[key];
+    if (a) (out as Record<string, string>)[key] = a.value;
+  }
+  const u = usernameOf(r);
+  if (u) out.username = u.value;
+  else delete out.username;
+  return out;
+}
+
+/** The answers from the given sources only (e.g. the ones the wizard never asks); a derived username is not among them. */
+export function fromSources(r: LoginRequest, sources: readonly Source[]): AnswerValues {
+  const out: AnswerValues = {};
+  for (const key of ANSWER_KEYS) {
+    const a = r[key];
+    if (a && sources.includes(a.source)) (out as Record<string, string>)[key] = a.value;
+  }
+  return out;
+}
+
+/** A request from plain answers, each with its source (`typed` where none is named). */
+export function requestFrom(values: AnswerValues, sources: Partial<Record<AnswerKey, Source>> = {}): LoginRequest {
+  const out: Partial<Record<AnswerKey, Answer<string>>> = {};
+  for (const key of ANSWER_KEYS) {
+    const v = values[key];
+    if (v !== undefined) out[key] = { value: v, source: sources[key] ?? 'typed' };
+  }
+  return out as LoginRequest;
+}
+
+/** The source of each answer of a request. */
+export function sourcesOf(r: LoginRequest): Partial<Record<AnswerKey, Source>> {
+  const out: Partial<Record<AnswerKey, Source>> = {};
+  for (const key of ANSWER_KEYS) {
+    const a = r[key];
+    if (a) out[key] = a.source;
+  }
+  return out;
+}

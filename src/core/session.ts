@@ -1,0 +1,130 @@
+/**
+ * The one verify-and-login use case: discovery → realm cache → verify → cache write → engine login → a typed
+ * outcome, with progress through a callback. `verify`, `login`, the wizard and doctor all reach GitLab through it.
+ */
+import type { EngineChoice, EngineLoginResult, EngineName } from './engine.js';
+import { loginAfterVerify } from './login.js';
+import type { Runner } from './process.js';
+import { parseGitlabUrl, parseRegistry, type RegistryAddress } from './hosts.js';
+import type { HttpClient } from './http.js';
+import type { KnownRealm, RealmCache } from './realmcache.js';
+import { discoverRegistry } from './registry.js';
+import { accessOf, usernameOf, type LoginRequest } from './request.js';
+import { verdict, type Verdict } from './verdict.js';
+import { verifyCredential, type Step, type VerifyRequest, type VerifyResult } from './verify.js';
+
+export interface SessionInput {
+  /** The resolved answers, with their sources (core/request.ts). */
+  request: LoginRequest;
+  token: string;
+  /** Send the token to a realm on another host than the instance. */
+  trustRealm: boolean;
+}
+
+/** Progress, for a spinner or a checklist. */
+export type Progress = { kind: 'discovered'; registry: string } | { kind: 'step'; step: Step };
+
+export interface SessionDeps {
+  http: HttpClient;
+  env: NodeJS.ProcessEnv;
+  /** Remembered realms; none: the registry's challenge is always asked. */
+  realmCache?: RealmCache;
+  onProgress?: (p: Progress) => void;
+  /** Awaited after a verification that passed, before the engine login (the wizard remembers the answers here). */
+  afterVerify?: (v: VerifyResult) => Promise<void> | void;
+  now?: () => number;
+}
+
+export interface LoginDeps {
+  runner: Runner;
+  engine: EngineChoice;
+  timeoutMs: number;
+  /** Keep this registry's login in docker's config file, not its credential helper (--insecure-storage). */
+  insecureStorage?: boolean;
+  /** A person is there: a credential helper may wait for a keyring unlock (longer limit, `onWait` after 3 s). */
+  interactive?: boolean;
+  onWait?: (line: string) => void;
+}
+
+export type SessionOutcome =
+  /** No registry was given and none was found for the instance. */
+  | { kind: 'no-registry'; verdict: Verdict; gitlab: string }
+  /** Verified (verify), or a verification that failed (login does not go on). */
+  | { kind: 'verified'; verify: VerifyResult }
+  /** Verified, then the engine's login (or why there was none: no engine). */
+  | { kind: 'logged-in'; verify: VerifyResult; engine: EngineName | null; login: EngineLoginResult | Verdict };
+
+/** The registry of a request: the given one, else the one discovered for the instance (or undefined). */
+export async function registryOf(http: HttpClient, request: LoginRequest): Promise<RegistryAddress | undefined> {
+  if (request.registry) return parseRegistry(request.registry.value);
+  if (!request.gitlab) return undefined;
+  const found = await discoverRegistry(http, parseGitlabUrl(request.gitlab.value));
+  return found ? parseRegistry(found.registry) : undefined;
+}
+
+/** The one place a VerifyRequest is assembled. The instance the realm named is no trust anchor: realm safety runs as without one. */
+function verifyRequest(input: SessionInput, registry: RegistryAddress, knownRealm: KnownRealm | undefined): VerifyRequest {
+  const r = input.request;
+  const type = r.credentialType?.value;
+  const username = usernameOf(r)?.value;
+  if (!type || username === undefined) throw new Error('session: the request has no credential type or username (the caller checks completeness)');
+  const req: VerifyRequest = { registry, credentialType: type, username, token: input.token, access: accessOf(r), trustRealm: input.trustRealm };
+  if (r.gitlab && r.gitlab.source !== 'realm') req.gitlab = parseGitlabUrl(r.gitlab.value);
+  if (r.project?.value) req.project = r.project.value;
+  if (knownRealm) req.knownRealm = knownRealm;
+  return req;
+}
+
+/** Discovery → realm cache → verify → cache write. */
+export async function verifySession(input: SessionInput, deps: SessionDeps): Promise<SessionOutcome & { kind: 'no-registry' | 'verified' }> {
+  const registry = await registryOf(deps.http, input.request);
+  if (!registry) {
+    const g = input.request.gitlab ? parseGitlabUrl(input.request.gitlab.value) : undefined;
+    if (!g) throw new Error('session: the request has neither a registry nor an instance (the caller checks completeness)');
+    return {
+      kind: 'no-registry',
+      gitlab: g.origin,
+      verdict: verdict(
+        'not-a-registry',
+        `No container registry was found for ${g.host} (tried registry.${g.hostname} and ${g.hostname}:5050).`,
+        "Pass --registry HOST[:PORT]: it is shown on any project's Deploy > Container registry page.",
+      ),
+    };
+  }
+  if (!input.request.registry) deps.onProgress?.({ kind: 'discovered', registry: registry.registry });
+  const known = deps.realmCache?.get(registry.registry);
+  const onStep = deps.onProgress ? (step: Step) => deps.onProgress?.({ kind: 'step', step }) : undefined;
+  const v = await verifyCredential(verifyRequest(input, registry, known), { http: deps.http, ...(onStep ? { onStep } : {}), ...(deps.now ? { now: deps.now } : {}) });
+  if (v.ok && v.registryUrl && v.realm && (known?.realm !== v.realm || known.baseUrl !== v.registryUrl || (known.service ?? '') !== (v.service ?? ''))) {
+    deps.realmCache?.set(registry.registry, { baseUrl: v.registryUrl, realm: v.realm, ...(v.service ? { service: v.service } : {}) });
+  }
+  return { kind: 'verified', verify: v };
+}
+
+/** The engine login after a verification that passed, as verified, with the token on stdin. */
+export async function loginVerified(input: SessionInput, v: VerifyResult, deps: Pick<SessionDeps, 'env'> & LoginDeps): Promise<SessionOutcome & { kind: 'logged-in' }> {
+  const username = usernameOf(input.request)?.value ?? v.username;
+  const { engine, result } = await loginAfterVerify(
+    v,
+    {
+      choice: deps.engine,
+      username,
+      token: input.token,
+      env: deps.env,
+      timeoutMs: deps.timeoutMs,
+      ...(deps.insecureStorage ? { insecureStorage: true } : {}),
+      ...(deps.interactive ? { interactive: true } : {}),
+      ...(deps.onWait ? { onWait: deps.onWait } : {}),
+    },
+    deps.runner,
+  );
+  return { kind: 'logged-in', verify: v, engine, login: result };
+}
+
+/** Verify, then (only when it passed) the engine login. */
+export async function loginSession(input: SessionInput, deps: SessionDeps & LoginDeps): Promise<SessionOutcome> {
+  const verified = await verifySession(input, deps);
+  if (verified.kind === 'no-registry' || !verified.verify.ok) return verified;
+  await deps.afterVerify?.(verified.verify);
+  return loginVerified(input, verified.verify, deps);
+}

@@ -1,0 +1,100 @@
+import { describe, expect, test } from 'vitest';
+import { loginSession, verifySession, type Progress } from '../../src/core/session.js';
+import { resolveRequest, type Layers } from '../../src/core/request.js';
+import type { KnownRealm, RealmCache } from '../../src/core/realmcache.js';
+import { fakeGitlabHttp, fakeRunner } from '../helpers/fakes.js';
+import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const TOKEN = 'glpat-SESSION-secret';
+const GOOD = { [TOKEN]: ['pull', 'push'] };
+
+function memoryCache(initial: Record<string, KnownRealm> = {}): RealmCache & { writes: string[] } {
+  const map = new Map(Object.entries(initial));
+  const writes: string[] = [];
+  return { writes, get: (r) => map.get(r), set: (r, v) => (writes.push(r), map.set(r, v), undefined) };
+}
+
+const input = (layers: Layers, token = TOKEN) => ({ request: resolveRequest(layers), token, trustRealm: false });
+const pat = { credentialType: 'personal-access-token', username: 'alice', project: 'group/app' } as const;
+
+/** A directory on PATH with a `docker` that exists (the runner is fake, so it never runs). */
+function fakeDockerPath() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'grl-session-'));
+  writeFileSync(path.join(dir, 'docker'), '#!/bin/sh\nexit 0\n');
+  chmodSync(path.join(dir, 'docker'), 0o755);
+  return { env: { PATH: dir }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+describe('the verify-and-login session', () => {
+  test('discovery → verify → realm cache write, with progress', async () => {
+    const { client, seen } = fakeGitlabHttp(GOOD);
+    const cache = memoryCache();
+    const progress: Progress[] = [];
+    const o = await verifySession(input({ flag: { ...pat, gitlab: 'https://gitlab.example.com' } }), { http: client, env: {}, realmCache: cache, onProgress: (p) => progress.push(p) });
+    expect(o.kind).toBe('verified');
+    if (o.kind !== 'verified') return;
+    expect(o.verify).toMatchObject({ ok: true, registry: 'registry.gitlab.example.com', gitlab: 'https://gitlab.example.com' });
+    expect(progress[0]).toEqual({ kind: 'discovered', registry: 'registry.gitlab.example.com' });
+    expect(progress.filter((p) => p.kind === 'step').map((p) => p.kind === 'step' && p.step.id)).toEqual(['registry', 'realm', 'credential', 'pull', 'registry-accepts']);
+    expect(cache.writes).toEqual(['registry.gitlab.example.com']);
+    expect(cache.get('registry.gitlab.example.com')).toEqual({ baseUrl: 'https://registry.gitlab.example.com', realm: 'https://gitlab.example.com/jwt/auth', service: 'container_registry' });
+    // A second run starts at GitLab's token endpoint: the registry's challenge is not asked again.
+    const before = seen.length;
+    await verifySession(input({ flag: { ...pat, registry: 'registry.gitlab.example.com' } }), { http: client, env: {}, realmCache: cache });
+    expect(seen.slice(before).map((s) => new URL(s.url).host)).toEqual(['gitlab.example.com', 'registry.gitlab.example.com']);
+    expect(cache.writes).toHaveLength(1);
+  });
+
+  test('no registry found for the instance: a typed outcome, no verification', async () => {
+    const { client } = fakeGitlabHttp(GOOD);
+    const o = await verifySession(input({ flag: { ...pat, gitlab: 'https://elsewhere.example.com' } }), { http: client, env: {} });
+    expect(o).toMatchObject({ kind: 'no-registry', gitlab: 'https://elsewhere.example.com', verdict: { verdict: 'not-a-registry' } });
+  });
+
+  test('a failed verification writes no cache and runs no engine', async () => {
+    const { client } = fakeGitlabHttp(GOOD);
+    const cache = memoryCache();
+    const { runner, calls } = fakeRunner();
+    const o = await loginSession(input({ flag: { ...pat, registry: 'registry.gitlab.example.com' } }, 'glpat-wrong'), { http: client, env: {}, realmCache: cache, runner, engine: 'docker', timeoutMs: 1000 });
+    expect(o).toMatchObject({ kind: 'verified', verify: { ok: false, verdict: 'invalid-credentials' } });
+    expect(cache.writes).toEqual([]);
+    expect(calls).toEqual([]);
+  });
+
+  test('login: afterVerify is awaited before the engine runs, with the derived username and the token on stdin', async () => {
+    const { client } = fakeGitlabHttp({ 'glcbt-job': ['pull'] });
+    const { runner, calls } = fakeRunner();
+    const docker = fakeDockerPath();
+    const order: string[] = [];
+    try {
+      const o = await loginSession(input({ flag: { registry: 'registry.gitlab.example.com', credentialType: 'job-token' } }, 'glcbt-job'), {
+        http: client,
+        env: docker.env,
+        runner: async (...args) => (order.push('engine'), runner(...args)),
+        engine: 'docker',
+        timeoutMs: 1000,
+        afterVerify: async () => {
+          await Promise.resolve();
+          order.push('afterVerify');
+        },
+      });
+      expect(o).toMatchObject({ kind: 'logged-in', engine: 'docker', login: { verdict: 'ok' } });
+      expect(order).toEqual(['afterVerify', 'engine']);
+      expect(calls[0]!.args).toEqual(['login', '--username', 'gitlab-ci-token', '--password-stdin', 'registry.gitlab.example.com']);
+      expect(calls[0]!.input).toBe('glcbt-job\n');
+    } finally {
+      docker.cleanup();
+    }
+  });
+
+  test("an instance known only from the registry's realm is no trust anchor; a named one is", async () => {
+    // The fake registry's realm is on gitlab.example.com; an instance named elsewhere makes the realm untrusted.
+    const { client } = fakeGitlabHttp(GOOD);
+    const named = await verifySession(input({ flag: { ...pat, registry: 'registry.gitlab.example.com', gitlab: 'https://other.example.com' } }), { http: client, env: {} });
+    expect(named.kind === 'verified' && named.verify.verdict).toBe('untrusted-realm');
+    const fromRealm = await verifySession(input({ flag: { ...pat, registry: 'registry.gitlab.example.com' }, realm: { gitlab: 'https://other.example.com' } }), { http: client, env: {} });
+    expect(fromRealm.kind === 'verified' && fromRealm.verify.verdict).toBe('ok');
+  });
+});
