@@ -193,3 +193,14 @@ describe('a loopback registry that speaks TLS (the distribution registry\'s own 
     }
   });
 });
+
+describe('doctor --error with a text it does not know', () => {
+  test('the suggested doctor command names the host the text names', async () => {
+    const r = await run(['doctor', '--error', 'Error response from daemon: Get "https://registry.example.com:5050/v2/": the flux capacitor is out of sync']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^Not recognised/);
+    expect(r.stdout).toContain('gitlab-registry-login doctor --registry registry.example.com:5050');
+    const j = await run(['doctor', '--error', 'Error: logging into "registry.gitlab.com": something new', '--json']);
+    expect(JSON.parse(j.stdout).fix).toContain('doctor --registry registry.gitlab.com');
+  });
+});
