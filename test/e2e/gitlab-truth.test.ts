@@ -163,7 +163,8 @@ describe('every verdict is documented with its exit code', () => {
     expect(readme.length).toBeLessThan(whole.length);
     const help = (await run(['verify', '--help'])).stdout;
     for (const v of VERDICTS) {
-      const row = readme.split('\n').find((l) => l.startsWith(`| \`${v}\` |`));
+      // The row of the verdicts-and-exit-codes table (other tables, e.g. troubleshooting, name verdicts too).
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${v}\` |`) && /\| \d+ \|$/.test(l.trim()));
       expect(row, `README row for ${v}`).toBeDefined();
       expect(row!.trim().endsWith(`| ${exitCodeFor(v)} |`), `README exit code for ${v}`).toBe(true);
       expect(help, `--help names ${v}`).toMatch(new RegExp(`^  ${v} `, 'm'));
@@ -190,5 +191,16 @@ describe('a loopback registry that speaks TLS (the distribution registry\'s own 
       await tlsReg.stop();
       tls.cleanup();
     }
+  });
+});
+
+describe('doctor --error with a text it does not know', () => {
+  test('the suggested doctor command names the host the text names', async () => {
+    const r = await run(['doctor', '--error', 'Error response from daemon: Get "https://registry.example.com:5050/v2/": the flux capacitor is out of sync']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^Not recognised/);
+    expect(r.stdout).toContain('gitlab-registry-login doctor --registry registry.example.com:5050');
+    const j = await run(['doctor', '--error', 'Error: logging into "registry.gitlab.com": something new', '--json']);
+    expect(JSON.parse(j.stdout).fix).toContain('doctor --registry registry.gitlab.com');
   });
 });
