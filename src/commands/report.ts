@@ -1,5 +1,6 @@
 import type { VerifyResult } from '../core/verify.js';
 import type { EngineLoginResult } from '../core/engine.js';
+import type { StoreFailureInfo } from '../core/login.js';
 import type { Verdict } from '../core/verdict.js';
 import { expiryLine, expiryWarning, type TokenInfo } from '../core/tokeninfo.js';
 import { fit, paint, useColor, type IO } from './io.js';
@@ -29,6 +30,8 @@ export interface CommandResult extends Verdict {
   token: TokenInfo | null;
   /** One-line remarks: a username GitLab ignored, a token that expires within 14 days. */
   warnings: string[];
+  /** What stopped the login at the credential store (verdict store-failed). */
+  store?: StoreFailureInfo;
   steps: VerifyResult['steps'];
 }
 
@@ -54,6 +57,7 @@ export function toCommandResult(v: VerifyResult, login?: { engine: string | null
     ...(login?.result && 'storage' in login.result && login.result.storage ? { storage: login.result.storage } : {}),
     token: v.token ?? null,
     warnings: [...(v.remarks ?? []), ...(v.token ? [expiryWarning(v.token, v.gitlab, v.credentialType, v.project)].filter((w): w is string => w !== undefined) : [])],
+    ...(login?.result && 'store' in login.result && login.result.store ? { store: login.result.store as StoreFailureInfo } : {}),
     steps: v.steps,
   };
 }
@@ -94,7 +98,8 @@ export function printResult(io: IO, r: CommandResult, json: boolean): void {
   }
   if (r.ok) {
     io.stdout.write(`${fit(`${c.green('✔')} ${r.message}`, io.stdout, 2)}\n`);
-    if (r.storage) {
+    if (r.storage?.insecure && r.registry) io.stdout.write(`${fit(insecureNotice(r.storage.file, r.registry, r.storage.insecure.backup), io.stdout, 2)}\n`);
+    else if (r.storage) {
       io.stdout.write(
         r.storage.kind === 'helper'
           ? `  Stored by the credential helper docker-credential-${r.storage.helper}.\n`
@@ -108,4 +113,13 @@ export function printResult(io: IO, r: CommandResult, json: boolean): void {
     if (r.fix) io.stderr.write(`${fit(`  ${c.bold('Fix:')} ${r.fix}`, io.stderr, 7)}\n`);
     for (const w of r.warnings) io.stderr.write(`${fit(`${c.yellow('⚠')} ${w}`, io.stderr, 2)}\n`);
   }
+}
+
+/** What `--insecure-storage` did, said plainly, with the way back. */
+export function insecureNotice(file: string, registry: string, backup: string): string {
+  return (
+    `  The token is now stored base64 (not encrypted) in ${file}: anyone who can read that file can use it. ` +
+    `Only ${registry} is kept there (credHelpers["${registry}"] = ""); credsStore and your other logins are unchanged. ` +
+    `The config as it was: ${backup}. To undo: \`docker logout ${registry}\`, then delete "${registry}" from credHelpers in ${file}.`
+  );
 }
