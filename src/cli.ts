@@ -45,7 +45,7 @@ function common(cmd: Command): Command {
     .option('--username <name>', 'username (job-token: gitlab-ci-token; deploy-token: its own gitlab+deploy-token-N)')
     .option('--token-stdin', 'read the token from standard input (trailing newline trimmed)')
     .option('--json', 'print one JSON object')
-    .option('--timeout <seconds>', 'network timeout, and the limit for the engine login, in seconds (default 15)', undefined)
+    .option('--timeout <seconds>', 'limit for the whole verification (every request and retry) and, separately, the engine login, in seconds (default 15)', undefined)
     .option('--ca-file <path>', 'extra CA certificates (PEM) to trust, as NODE_EXTRA_CA_CERTS')
     .option('--trust-realm', 'send the token to a realm on another host than --gitlab');
 }

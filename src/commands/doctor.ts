@@ -1,4 +1,4 @@
-import { createHttpClient, type HttpClient } from '../core/http.js';
+import { createHttpClient, tlsEnvNotice, type HttpClient } from '../core/http.js';
 import { spawnRunner, type Runner } from '../core/process.js';
 import { realProbes, type NetProbes } from '../core/netprobe.js';
 import { runDoctor, sectionOf, type Check } from '../core/doctor.js';
@@ -73,6 +73,8 @@ export async function runDoctorCommand(opts: DoctorOptions): Promise<number> {
   const token = opts.token ?? resolved.token ?? (opts.flags.tokenStdin ? await readToken(io, options.timeoutMs) : undefined);
   const username = usernameOf(request)?.value;
   if (token && request.credentialType && !username) throw new InputError('missing --username for the token given', '--username');
+  const notice = tlsEnvNotice(io.env);
+  if (notice) io.stderr.write(`gitlab-registry-login: ${notice}\n`);
   const http = (opts.http ?? createHttpClient)(httpOptions(options, io.env));
   try {
     const registry = await registryOf(http, request);

@@ -6,7 +6,7 @@ import type { EngineChoice, EngineLoginResult, EngineName } from './engine.js';
 import { loginAfterVerify } from './login.js';
 import type { Runner } from './process.js';
 import { parseGitlabUrl, parseRegistry, type RegistryAddress } from './hosts.js';
-import type { HttpClient } from './http.js';
+import { budget, type HttpClient } from './http.js';
 import type { KnownRealm, RealmCache } from './realmcache.js';
 import { discoverRegistry } from './registry.js';
 import { accessOf, usernameOf, type LoginRequest } from './request.js';
@@ -71,7 +71,9 @@ function verifyRequest(input: SessionInput, registry: RegistryAddress, knownReal
 }
 
 /** Discovery → realm cache → verify → cache write. */
-export async function verifySession(input: SessionInput, deps: SessionDeps): Promise<SessionOutcome & { kind: 'no-registry' | 'verified' }> {
+export async function verifySession(input: SessionInput, sessionDeps: SessionDeps): Promise<SessionOutcome & { kind: 'no-registry' | 'verified' }> {
+  // --timeout bounds the whole verification (discovery, every request and retry), not each request.
+  const deps = { ...sessionDeps, http: budget(sessionDeps.http) };
   const registry = await registryOf(deps.http, input.request);
   if (!registry) {
     const g = input.request.gitlab ? parseGitlabUrl(input.request.gitlab.value) : undefined;
