@@ -106,10 +106,10 @@ function proxyAuth(proxy: URL): Record<string, string> {
 /** An https agent that reaches its targets through an HTTP proxy's CONNECT tunnel. */
 function tunnelAgent(proxy: URL, options: https.AgentOptions): https.Agent {
   const agent = new (httpsLib().Agent)(options);
-  agent.createConnection = ((opts: tls.ConnectionOptions & { host?: string; port?: number }, cb: (err: Error | null, s?: Duplex) => void) => {
+  agent.createConnection = (opts: tls.ConnectionOptions & { host?: string; port?: number }, cb: (err: Error | null, s?: Duplex) => void) => {
     tunnel(proxy, opts, cb);
     return undefined;
-  }) as unknown as typeof agent.createConnection;
+  };
   return agent;
 }
 
@@ -196,7 +196,7 @@ export function createHttpClient(options: HttpOptions): HttpClient {
       try {
         proxy = proxyFor(url, env);
       } catch (e) {
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
         return;
       }
       const lib = url.protocol === 'https:' ? httpsLib() : http;

@@ -87,6 +87,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
     return () => {
       live = false;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- discovery runs when the registry step is reached for an instance, not on every render's new deps object
   }, [state.step, a.gitlab]);
 
   // Verification, then the engine login: the same core calls as `verify` and `login`.
@@ -109,6 +110,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
     return () => {
       live = false;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one verification per entry into the step; the answers and deps are fixed by then
   }, [state.step]);
 
   useEffect(() => {
@@ -119,11 +121,13 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
         dispatch({ type: 'logged-in', result });
       })
       .catch(crash);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one engine login per entry into the step
   }, [state.step]);
 
   // Done: leave the screen in the scrollback and exit by itself.
   useEffect(() => {
     if (state.step === 'done') setTimeout(() => exit(EXIT.ok), 0);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- exits once, when the done step is reached
   }, [state.step]);
 
   const failure = state.login && state.login.verdict !== 'ok' ? state.login : state.verify && !state.verify.ok ? state.verify : undefined;
