@@ -4,15 +4,15 @@ import { build } from 'esbuild';
 import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire, isBuiltin } from 'node:module';
 import { writeNotices } from './notices.mjs';
+import { COMMANDS, loadedAtStart, loadProblems } from './loadcheck.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
 // A stub (scripts/stubs) for ajv, which conf imports at the top but builds only when given a schema, which we
 // never pass (~140 KB not parsed). Ink's devtools (react-devtools-core) are cut off by ink-without-devtools.
 const ajvStub = new URL('./stubs/ajv.mjs', import.meta.url);
 
-for (const f of ['../dist/']) rmSync(new URL(f, import.meta.url), { recursive: true, force: true });
 // commander requires node:child_process when it loads (for executable subcommands, unused here): hand it a
 // proxy that loads the real module on first use, so no command pays for it up front.
 const lazyChildProcess = {
@@ -25,6 +25,34 @@ const lazyChildProcess = {
     }));
   },
 };
+
+// Every built-in is loaded with require (the banner's createRequire), never as an ES namespace: Node builds a
+// built-in's namespace by reading every export, and on Node 22+ some of node:http's load undici (with tls, crypto,
+// http2, zlib, web streams), node:util's load parse_args, diff and worker_threads, and so on. Each import of a
+// built-in becomes a small ES module: `default` is the module itself, and each named export reads one property,
+// marked pure so that esbuild drops every name no file uses (a CommonJS wrapper would not do: esbuild's interop
+// copies every property descriptor, which on Node 22+ loads node:util's lazy exports all the same).
+const builtinsViaRequire = {
+  name: 'builtins-via-require',
+  setup(b) {
+    b.onResolve({ filter: /^(?:node:)?[a-z_]+(?:\/[a-z_]+)?$/ }, (args) => {
+      if (args.namespace === 'builtin' || args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
+      const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+      if (name === 'node:module') return undefined; // the banner imports it anyway; its namespace costs nothing
+      // One module per importer (the suffix), so it lands in its importer's chunk instead of a chunk of its own.
+      const n = (importers.get(args.importer) ?? importers.set(args.importer, importers.size).get(args.importer));
+      return { path: name, namespace: 'builtin', suffix: `?${n}` };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+      // The names this Node (the one building) exports; importing a name it lacks fails the build, as it should.
+      const names = Object.getOwnPropertyNames(requireHere(args.path)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+      const lines = names.map((k, i) => `const e${i} = /* @__PURE__ */ (() => m.${k})();\nexport { e${i} as ${k} };`);
+      return { contents: `const m = require(${JSON.stringify(args.path)});\nexport default m;\n${lines.join('\n')}\n`, loader: 'js' };
+    });
+  },
+};
+const requireHere = createRequire(import.meta.url);
+const importers = new Map();
 
 // src/ui/plaintext.ts answers the wizard's plain text before Unicode's start-up costs are paid (~35 ms of the
 // first frame): every string-width Ink bundles (its own and wrap-ansi's older copy) asks `narrowWidth` first,
@@ -85,32 +113,62 @@ const inkWithoutDevtools = {
   },
 };
 
-const result = await build({
-  plugins: [lazyChildProcess, fastPlainText, inkWithoutDevtools],
-  entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // --no-minify: readable function names and lines for a CPU profile (node --cpu-prof).
-  minify: !process.argv.includes('--no-minify'),
-  legalComments: 'none',
-  metafile: true,
-  alias: { 'ajv/dist/2020.js': ajvStub.pathname, 'ajv-formats': ajvStub.pathname },
-  define: { 'process.env.NODE_ENV': '"production"', __VERSION__: JSON.stringify(pkg.version) },
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  logLevel: 'warning',
-});
-// A dependency update that moves these out of reach would only make the wizard slower, silently: say so.
-if (widthUsers.length === 0 || segmenterUsers.length === 0) throw new Error(`fast-plain-text matched nothing (string-width: ${widthUsers.length}, Intl.Segmenter: ${segmenterUsers.length}): see scripts/build.mjs`);
-// The bundled packages' licences (scripts/notices.mjs): the bundle keeps none of their files.
-const noticed = writeNotices(result.metafile, fileURLToPath(new URL('../dist/THIRD-PARTY-NOTICES.txt', import.meta.url)), pkg.name);
-if (process.argv.includes('--verbose')) {
-  console.log(`notices: ${noticed.map((p) => `${p.name}@${p.version} (${p.license})`).join(', ')}`);
-  console.log(`narrowWidth before: ${widthUsers.join(', ')}`);
-  console.log(`PlainSegmenter in: ${segmenterUsers.join(', ')}`);
-  for (const [file, o] of Object.entries(result.metafile.outputs)) console.log(`${file}: ${(o.bytes / 1024).toFixed(0)} KiB`);
+/**
+ * The bundle's esbuild options (`extraPlugins` first: tests use them to change a source and watch the checks fail).
+ * `widthUsers` and `segmenterUsers` fill in as the bundle patches match.
+ */
+export function bundleOptions({ minify = true, extraPlugins = [] } = {}) {
+  return {
+    plugins: [...extraPlugins, builtinsViaRequire, lazyChildProcess, fastPlainText, inkWithoutDevtools],
+    entryPoints: { cli: 'src/cli.ts' },
+    outdir: 'dist',
+    absWorkingDir: root,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify,
+    legalComments: 'none',
+    metafile: true,
+    alias: { 'ajv/dist/2020.js': ajvStub.pathname, 'ajv-formats': ajvStub.pathname },
+    define: { 'process.env.NODE_ENV': '"production"', __VERSION__: JSON.stringify(pkg.version) },
+    // `require` loads built-ins only (everything else is bundled): Node's getBuiltinModule where it has it (20.16+,
+    // 22.3+), else one createRequire per chunk.
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=process.getBuiltinModule??__cr(import.meta.url);" },
+    logLevel: 'warning',
+  };
 }
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Every rule the bundle keeps (scripts/loadcheck.mjs, the bundle patches), as sentences; empty when all hold. */
+export function bundleProblems(metafile) {
+  const problems = loadProblems(metafile);
+  // A dependency update that moves these out of reach would only make the wizard slower, silently: say so.
+  if (widthUsers.length === 0 || segmenterUsers.length === 0) problems.push(`fast-plain-text matched nothing (string-width: ${widthUsers.length}, Intl.Segmenter: ${segmenterUsers.length}): see scripts/build.mjs`);
+  return problems;
+}
+
+async function main() {
+  rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
+  mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
+  // --no-minify: readable function names and lines for a CPU profile (node --cpu-prof).
+  const result = await build(bundleOptions({ minify: !process.argv.includes('--no-minify') }));
+  const problems = bundleProblems(result.metafile);
+  if (problems.length) {
+    rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
+    throw new Error(`the build breaks its rules:\n  ${problems.join('\n  ')}`);
+  }
+  // The bundled packages' licences (scripts/notices.mjs): the bundle keeps none of their files.
+  const noticed = writeNotices(result.metafile, fileURLToPath(new URL('../dist/THIRD-PARTY-NOTICES.txt', import.meta.url)), pkg.name);
+  if (process.argv.includes('--verbose')) {
+    console.log(`notices: ${noticed.map((p) => `${p.name}@${p.version} (${p.license})`).join(', ')}`);
+    console.log(`narrowWidth before: ${widthUsers.join(', ')}`);
+    console.log(`PlainSegmenter in: ${segmenterUsers.join(', ')}`);
+    for (const [command, imports] of Object.entries(COMMANDS)) console.log(`${command} loads at start: ${loadedAtStart(result.metafile, 'src/cli.ts', imports).join(', ')}`);
+    for (const [file, o] of Object.entries(result.metafile.outputs)) console.log(`${file}: ${(o.bytes / 1024).toFixed(0)} KiB`);
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -10,6 +10,7 @@ import { InputError } from '../core/errors.js';
 import { cleanToken, readStdin } from '../core/secret.js';
 import { commandRequest, httpOptions, readToken, type CommandRequest, type CommonFlags } from './request.js';
 import { fit, paint, useColor, type IO } from './io.js';
+import { writeJson } from './json.js';
 
 export interface DoctorOptions {
   flags: CommonFlags & { error?: string };
@@ -52,7 +53,7 @@ async function explain(opts: DoctorOptions, registry: string): Promise<number> {
   const e = explainError(text, registry);
   const json = flags.json === true;
   if (json) {
-    io.stdout.write(`${JSON.stringify({ ok: e !== undefined, recognised: e !== undefined, ...(e ? { id: e.id, verdict: e.verdict ?? null, cause: e.cause, fix: e.fix } : { cause: null, fix: 'Run `gitlab-registry-login doctor --registry HOST` to check every link.' }) }, null, 2)}\n`);
+    writeJson(io, { ok: e !== undefined, recognised: e !== undefined, ...(e ? { id: e.id, verdict: e.verdict ?? null, cause: e.cause, fix: e.fix } : { cause: null, fix: 'Run `gitlab-registry-login doctor --registry HOST` to check every link.' }) });
   } else if (e) {
     const c = paint(useColor(io));
     io.stdout.write(`${c.bold('Cause:')} ${e.cause}\n${c.bold('Fix:')}   ${e.fix}\n`);
@@ -91,7 +92,7 @@ export async function runDoctorCommand(opts: DoctorOptions): Promise<number> {
       { http, runner: opts.runner ?? spawnRunner, env: io.env, probes: opts.probes ?? realProbes, ...(opts.now ? { now: opts.now } : {}) },
     );
     const ok = !checks.some((c) => c.status === 'fail');
-    if (options.json) io.stdout.write(`${JSON.stringify({ ok, checks }, null, 2)}\n`);
+    if (options.json) writeJson(io, { ok, checks });
     else printChecks(io, checks);
     return ok ? 0 : 1;
   } finally {

@@ -4,6 +4,7 @@ import { readEngineConfig, readStoredLogin } from '../core/authconfig.js';
 import { InputError } from '../core/errors.js';
 import { commandRequest, type CommonFlags } from './request.js';
 import type { IO } from './io.js';
+import { writeJson } from './json.js';
 
 /** `logout`: the engine's logout for the registry, and what was removed. */
 export async function runLogout(opts: { flags: CommonFlags; io: IO; runner?: Runner }): Promise<number> {
@@ -14,13 +15,14 @@ export async function runLogout(opts: { flags: CommonFlags; io: IO; runner?: Run
   const run = opts.runner ?? spawnRunner;
   const engine = resolveEngine(a.engine, io.env);
   if ('verdict' in engine) {
-    io.stderr.write(`✘ ${engine.message}\n`);
+    if (a.json) writeJson(io, { ok: false, removed: false, registry, engine: null, message: engine.message });
+    else io.stderr.write(`✘ ${engine.message}\n`);
     return 1;
   }
   const read = readEngineConfig(engine.engine, io.env);
   const had = 'config' in read ? await readStoredLogin(read.config, read.file, registry, io.env, run) : undefined;
   const r = await engineLogout({ engine: engine.engine, file: engine.file, registry: registry, hadLogin: had && { username: had.username, source: had.source }, env: io.env, timeoutMs: Math.max(a.timeoutMs, 30_000) }, run);
-  if (a.json) io.stdout.write(`${JSON.stringify({ ok: r.ok, removed: r.removed, registry: registry, engine: engine.engine, message: r.message })}\n`);
+  if (a.json) writeJson(io, { ok: r.ok, removed: r.removed, registry, engine: engine.engine, message: r.message });
   else (r.ok ? io.stdout : io.stderr).write(`${r.ok ? '✔' : '✘'} ${r.message}\n`);
   return r.ok ? 0 : 1;
 }

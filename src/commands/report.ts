@@ -2,6 +2,7 @@ import type { VerifyResult } from '../core/verify.js';
 import type { EngineLoginResult } from '../core/engine.js';
 import type { Verdict } from '../core/verdict.js';
 import { fit, paint, useColor, type IO } from './io.js';
+import { writeJson } from './json.js';
 
 /** The one JSON shape of verify and login. */
 export interface CommandResult extends Verdict {
@@ -65,7 +66,7 @@ export function bareResult(v: Verdict, fields: Partial<CommandResult> = {}): Com
 
 export function printResult(io: IO, r: CommandResult, json: boolean): void {
   if (json) {
-    io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    writeJson(io, r);
     return;
   }
   const stream = r.ok ? 'stdout' : 'stderr';

@@ -11,6 +11,7 @@ import type { NetProbes } from './netprobe.js';
 import { decideRealm, fetchChallenge, type RegistryChallenge } from './registry.js';
 import { verifySession } from './session.js';
 import type { Answer, LoginRequest } from './request.js';
+import { quote, sanitise } from './sanitise.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export interface Check {
@@ -94,7 +95,9 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
   const now = deps.now ?? (() => Date.now());
   const env = deps.env;
   const checks: Check[] = [];
-  const add = (c: Check) => checks.push(c);
+  // The one point where a check is built: what it quotes from a server (a certificate's subject, a realm, an
+  // error body) or a file (a stored username) is sanitised here.
+  const add = (c: Check) => checks.push({ ...c, detail: sanitise(c.detail), ...(c.fix !== undefined ? { fix: sanitise(c.fix) } : {}) });
   const registry = input.registry;
 
   // Engine.
@@ -213,7 +216,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
     if ('verdict' in c) add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'fail', detail: c.message, fix: c.fix });
     else {
       challenge = c;
-      add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'pass', detail: `Bearer realm="${c.realm}"${c.service ? `, service="${c.service}"` : ''}` });
+      add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'pass', detail: `Bearer realm="${quote(c.realm)}"${c.service ? `, service="${quote(c.service)}"` : ''}` });
     }
   } else add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'skip', detail: 'no registry given' });
 
@@ -226,7 +229,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
       try {
         const t = await deps.probes.tls(registry.hostname, port, Math.min(input.timeoutMs, 10_000), input.caFile);
         const days = t.validTo ? Math.floor((t.validTo.getTime() - now()) / 86_400_000) : undefined;
-        const about = `${t.subject ? `certificate for ${t.subject}` : 'certificate'}${t.issuer ? ` issued by ${t.issuer}` : ''}${days !== undefined ? `, valid ${days} more days` : ''}`;
+        const about = `${t.subject ? `certificate for ${quote(t.subject, 100)}` : 'certificate'}${t.issuer ? ` issued by ${quote(t.issuer, 100)}` : ''}${days !== undefined ? `, valid ${days} more days` : ''}`;
         if (t.authorized) {
           add(days !== undefined && days < 14 ? { id: 'network.tls', title: 'TLS', status: 'warn', detail: about, fix: 'The certificate expires soon: tell the instance admin.' } : { id: 'network.tls', title: 'TLS', status: 'pass', detail: about });
         } else if (UNKNOWN_CA.test(t.error ?? '')) {

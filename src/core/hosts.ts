@@ -128,3 +128,18 @@ export function parseProject(input: string, flag = '--project'): string {
   }
   return parts.join('/');
 }
+
+/**
+ * Where a self-managed GitLab's registry usually is, in order: `registry.HOST`; the Helm chart's default
+ * `registry.DOMAIN` beside `gitlab.DOMAIN` (charts: global.hosts.domain, hosts `gitlab.` and `registry.`); and
+ * `HOST:5050`, the Linux package's port with its Let's Encrypt integration (doc/administration/packages/
+ * container_registry.md). A candidate counts only if its realm is on the instance (see discoverRegistry).
+ */
+export function registryCandidates(hostname: string): string[] {
+  const host = hostname.toLowerCase();
+  const out = [`registry.${host}`];
+  const parent = host.startsWith('gitlab.') ? host.slice('gitlab.'.length) : '';
+  if (parent.includes('.')) out.push(`registry.${parent}`);
+  out.push(`${isIP(host) === 6 ? `[${host}]` : host}:5050`);
+  return isIP(host) ? out.slice(-1) : out;
+}

@@ -1,8 +1,9 @@
 import { bearerChallenge, parseChallenges, type Challenge } from './challenge.js';
 import { InputError } from './errors.js';
-import { gitlabBase, isLoopbackHost, type RegistryAddress } from './hosts.js';
+import { gitlabBase, isLoopbackHost, registryCandidates, type RegistryAddress } from './hosts.js';
 import { HttpError, type HttpClient, type HttpResponse } from './http.js';
 import { verdict, type Verdict } from './verdict.js';
+import { quote } from './sanitise.js';
 
 /** The registry's answer to an anonymous `GET /v2/`: where it is and where its tokens come from. */
 export interface RegistryChallenge {
@@ -61,19 +62,25 @@ export async function getWithRetry(http: HttpClient, url: string, headers?: Reco
  */
 export async function fetchChallenge(http: HttpClient, address: RegistryAddress, knownScheme?: 'https' | 'http'): Promise<RegistryChallenge | Verdict> {
   // Off loopback: HTTPS only. On loopback (as docker allows) plain HTTP too, tried first: a local registry
-  // usually is plain HTTP, and the challenge request carries no credentials either way.
+  // usually is plain HTTP, and the challenge request carries no credentials either way. A TLS registry's 400
+  // to plain HTTP sends the request on to HTTPS (below).
   const loopback = isLoopbackHost(address.hostname);
   const schemes: Array<'https' | 'http'> = !loopback ? ['https'] : knownScheme === 'https' ? ['https', 'http'] : ['http', 'https'];
   let res: HttpResponse | undefined;
   let baseUrl = '';
   const errors: Partial<Record<'https' | 'http', unknown>> = {};
-  for (const scheme of schemes) {
-    baseUrl = `${scheme}://${address.registry}`;
+  for (const [i, scheme] of schemes.entries()) {
+    const url = `${scheme}://${address.registry}`;
     try {
-      res = await getWithRetry(http, `${baseUrl}/v2/`);
+      [res, baseUrl] = [await getWithRetry(http, `${url}/v2/`), url];
+      // A TLS listener answers a plain-HTTP request with 400 (the distribution registry, through Go's net/http:
+      // "Client sent an HTTP request to an HTTPS server."): on loopback that says "speak TLS", which docker's
+      // HTTPS-first order finds at once; HTTPS's own failure (an untrusted certificate) is then the answer.
+      if (scheme === 'http' && res.status === 400 && schemes[i + 1] === 'https') continue;
       break;
     } catch (e) {
       errors[scheme] = e;
+      if (scheme === 'https' && res?.status === 400) res = undefined;
       // A timeout or an unknown name would only repeat itself.
       if (!(e instanceof HttpError) || e.code === 'timeout' || e.code === 'dns') break;
     }
@@ -129,7 +136,7 @@ export function decideRealm(realmText: string, gitlab: URL | undefined, trustRea
   try {
     realm = new URL(realmText);
   } catch {
-    return verdict('not-a-registry', `the registry's realm "${realmText.slice(0, 100)}" is not a URL.`, 'The registry is misconfigured; tell the instance admin.');
+    return verdict('not-a-registry', `the registry's realm "${quote(realmText, 100)}" is not a URL.`, 'The registry is misconfigured; tell the instance admin.');
   }
   if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
     return verdict('not-a-registry', `the registry's realm uses ${realm.protocol}, not https.`, 'The registry is misconfigured; tell the instance admin.');
@@ -161,13 +168,17 @@ function effectivePort(u: URL): string {
   return u.port || (u.protocol === 'https:' ? '443' : '80');
 }
 
-/** gitlab.com's registry, or for self-managed the first of `registry.HOST` and `HOST:5050` whose realm is on HOST. */
+/**
+ * gitlab.com's registry, or for self-managed the first of registryCandidates() (`registry.HOST`,
+ * `registry.DOMAIN` beside `gitlab.DOMAIN`, `HOST:5050`) whose realm is on the instance.
+ */
 export async function discoverRegistry(http: HttpClient, gitlab: URL): Promise<{ registry: string; realm: string } | undefined> {
-  const host = gitlab.hostname.toLowerCase();
+  const host = gitlab.hostname.toLowerCase().replace(/^\[|\]$/g, '');
   if (host === 'gitlab.com') return { registry: 'registry.gitlab.com', realm: 'https://gitlab.com/jwt/auth' };
-  const candidates = [`registry.${host}`, `${host.includes(':') ? `[${host}]` : host}:5050`];
+  const candidates = registryCandidates(host);
   const probes = candidates.map(async (registry) => {
     const [hostname, port] = registry.startsWith('[') ? [host, '5050'] : registry.split(':');
+    // Only a registry whose realm is this instance's counts: the token never goes elsewhere.
     const c = await fetchChallenge(http, { hostname: hostname!, ...(port ? { port: Number(port) } : {}), registry });
     if ('verdict' in c) return undefined;
     const d = decideRealm(c.realm, gitlab, false);
@@ -176,6 +187,8 @@ export async function discoverRegistry(http: HttpClient, gitlab: URL): Promise<{
   // One probe failing in an unexpected way must not hide the other's answer.
   const results = await Promise.allSettled(probes);
   for (const r of results) if (r.status === 'fulfilled' && r.value) return r.value;
+  // A setting that is wrong (a socks5:// proxy, a bad %-escape) is the user's to fix, not "no registry found".
+  for (const r of results) if (r.status === 'rejected' && r.reason instanceof InputError) throw r.reason;
   return undefined;
 }
 

@@ -13,6 +13,7 @@
  * - lib/container_registry/path.rb `repository_project` (`components.first(3)`: the project is found only
  *   among the three longest prefixes of the path).
  */
+import { QUOTE_MAX, sanitise } from './sanitise.js';
 import { CREDENTIALS, requiredRole, requiredScopes, type Access, type CredentialType } from './credentials.js';
 import { accessMeta, grantedActions, type AccessMeta, type TokenClaims } from './jwt.js';
 import { verdict, type Verdict } from './verdict.js';
@@ -59,11 +60,9 @@ export function gitlabErrors(body: string): GitlabError[] {
   return [];
 }
 
-/** Server text made safe to show: control characters become spaces, runs of space one, length capped. */
-export function shown(text: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
-  const s = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return s.length > max ? `${s.slice(0, max)}…` : s;
+/** Server text made safe to show: escape sequences and controls removed, length capped (the one sanitiser). */
+export function shown(text: string, max = QUOTE_MAX): string {
+  return sanitise(text, max).replace(/\s+/g, ' ').trim();
 }
 
 /** GitLab's error text: `CODE message` for each JSON error, else the body as it is (shown()). */

@@ -1,4 +1,5 @@
 /** The one verdict type shared by `verify`, `login`, the wizard and `doctor`. */
+import { sanitise } from './sanitise.js';
 
 export const VERDICTS = [
   'ok',
@@ -45,6 +46,7 @@ export function exitCodeFor(verdict: VerdictCode): number {
   }
 }
 
+/** The one point where a verdict is built: whatever a message quotes from a server or a file is sanitised here. */
 export function verdict(code: VerdictCode, message: string, fix = ''): Verdict {
-  return { verdict: code, message, fix };
+  return { verdict: code, message: sanitise(message), fix: sanitise(fix) };
 }

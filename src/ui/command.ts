@@ -11,7 +11,6 @@ import { InputError } from '../core/errors.js';
 import { ANSWER_KEYS, fromSources, instanceHint, requestFrom, resolveRequest, sourcesOf, type Layers, type LoginRequest, type Source } from '../core/request.js';
 import type { Verdict } from '../core/verdict.js';
 import type { WizardAnswers } from '../core/wizard.js';
-import type { WizardExit } from './App.js';
 import { EXIT } from '../core/verdict.js';
 import { colourWanted } from '../core/colour.js';
 
@@ -58,7 +57,7 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
   // wasm binary that is embedded anyway: hide fetch while the UI loads, then put the property back untouched.
   const fetchProperty = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
   if (fetchProperty?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
-  const ui = Promise.all([import('./App.js'), import('./Link.js')]).finally(() => {
+  const ui = Promise.all([import('./App.js'), import('./Link.js'), import('./Verbatim.js'), import('./open.js')]).finally(() => {
     if (fetchProperty?.configurable) Object.defineProperty(globalThis, 'fetch', fetchProperty);
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete env[k];
@@ -83,35 +82,51 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
   const remembered = fromSources(request, ['remembered']);
   // "One Enter": every answer remembered or given, and at least one of them not given (else there is nothing to confirm).
   const offerConfirm = ANSWER_KEYS.every((k) => remembered[k] !== undefined || fixed[k] !== undefined) && ANSWER_KEYS.some((k) => remembered[k] !== undefined && fixed[k] === undefined);
-  const [{ renderWizard }, { linksSupported }] = await ui;
+  const [{ renderWizard }, { linksSupported }, { joinStream }, { browserOpener }] = await ui;
+  const out = joinStream(process.stdout);
+  const sources = sourcesOf(request);
 
   let code: number = EXIT.ok;
-  let after: WizardExit | undefined;
   const instanceOf = renderWizard(
     {
-      deps: { http, runner: spawnRunner, env, store, realmCache: fileRealmCache(env), engine: options.engine, trustRealm: options.trustRealm, timeoutMs: options.timeoutMs, links: linksSupported(env), firstRun, sources: sourcesOf(request) },
+      deps: {
+        http,
+        runner: spawnRunner,
+        env,
+        store,
+        realmCache: fileRealmCache(env),
+        engine: options.engine,
+        trustRealm: options.trustRealm,
+        timeoutMs: options.timeoutMs,
+        links: linksSupported(env),
+        firstRun,
+        sources,
+        open: browserOpener(env),
+        instanceSource: sources.gitlab === 'git-remote' ? 'git remote' : sources.gitlab === 'remembered' ? 'last time' : undefined,
+        // Troubleshoot: doctor with the answers and the token in memory; its report comes back to the menu.
+        troubleshoot: async (t: WizardAnswers, token: string) => {
+          const [{ runDoctorCommand }, { captureIO }] = await Promise.all([import('../commands/doctor.js'), import('./capture.js')]);
+          const io = captureIO(env);
+          await runDoctorCommand({
+            flags: { ...flags, json: false },
+            request: { request: requestFrom(t, sources), options: { ...options, json: false } },
+            io,
+            token,
+          });
+          return io.text();
+        },
+      },
       init: { fixed, defaults, inCi: env.GITLAB_CI === 'true', offerConfirm },
-      onExit: (c: number, a?: WizardExit) => {
+      onExit: (c: number) => {
         code = c;
-        after = a;
       },
     },
-    { exitOnCtrlC: false },
+    { exitOnCtrlC: false, stdout: out.stream },
   );
   await instanceOf.waitUntilExit();
+  // A last frame as tall as the terminal ends without a line break: the shell prompt must not be glued to it.
+  if (!out.endsWithNewline()) process.stdout.write('\n');
   if (code === EXIT.interrupted) stopChildren();
   http.close();
-  if (after?.troubleshoot) {
-    const t = after.troubleshoot;
-    const { runDoctorCommand } = await import('../commands/doctor.js');
-    const { processIO } = await import('../commands/io.js');
-    process.stdout.write('\nTroubleshooting: every link from docker to GitLab\n\n');
-    await runDoctorCommand({
-      flags: { ...flags, json: false },
-      request: { request: requestFrom(t.answers, sourcesOf(request)), options: { ...options, json: false } },
-      io: processIO(),
-      token: t.token,
-    });
-  }
   return code;
 }

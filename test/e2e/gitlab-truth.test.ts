@@ -158,13 +158,38 @@ describe('every verdict is documented with its exit code', () => {
   test('in the README table and in --help', async () => {
     const { VERDICTS, exitCodeFor } = await import('../../src/core/verdict.js');
     const { readFileSync } = await import('node:fs');
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const whole = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const readme = whole.slice(whole.indexOf('## Verdicts and exit codes'));
+    expect(readme.length).toBeLessThan(whole.length);
     const help = (await run(['verify', '--help'])).stdout;
     for (const v of VERDICTS) {
-      const row = readme.split('\n').find((l) => l.startsWith(`| \`${v}\` |`));
+      // The row of the verdicts-and-exit-codes table (other tables, e.g. troubleshooting, name verdicts too).
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${v}\` |`) && /\| \d+ \|$/.test(l.trim()));
       expect(row, `README row for ${v}`).toBeDefined();
       expect(row!.trim().endsWith(`| ${exitCodeFor(v)} |`), `README exit code for ${v}`).toBe(true);
       expect(help, `--help names ${v}`).toMatch(new RegExp(`^  ${v} `, 'm'));
+    }
+  });
+});
+
+describe('a loopback registry that speaks TLS (the distribution registry\'s own TLS listener)', () => {
+  test('verify --ca-file finds it over HTTPS (its 400 to plain HTTP means "speak TLS"), as docker does', async () => {
+    const tls = makeCert('127.0.0.1', ['IP:127.0.0.1']);
+    const tlsReg = await startRegistry({ realm: gl.realm, certFile: pki.certFile, tls: { certFile: tls.certFile, keyFile: tls.keyFile } });
+    try {
+      const r = await run(
+        ['verify', '--registry', tlsReg.registry, '--type', 'personal-access-token', '--username', 'dana', '--project', 'acme/app', '--token-stdin', '--json', '--timeout', '5', '--ca-file', tls.certFile],
+        { input: T.dev },
+      );
+      const j = JSON.parse(r.stdout) as { verdict: string; registryUrl?: string; message: string };
+      expect(j.verdict, j.message).toBe('ok');
+      expect(r.code).toBe(0);
+      // Without the CA it is a TLS problem, named as such: not "not a registry".
+      const untrusted = await run(['verify', '--registry', tlsReg.registry, '--type', 'personal-access-token', '--username', 'dana', '--project', 'acme/app', '--token-stdin', '--json', '--timeout', '5'], { input: T.dev });
+      expect(json(untrusted).verdict).toBe('tls-error');
+    } finally {
+      await tlsReg.stop();
+      tls.cleanup();
     }
   });
 });

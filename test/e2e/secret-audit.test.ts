@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
@@ -14,7 +15,9 @@ import { startRegistry, type RealRegistry } from '../helpers/registry.js';
 import { BIN, sandbox, type Sandbox } from '../helpers/cli.js';
 import { cliCommand, startTerminal } from '../helpers/tmux.js';
 
-const CANARY = 'glpat-AUDITcanary7f3a9c0d';
+// A fresh canary each run: the watcher scans every process on the machine, and another run of this suite
+// (a second checkout, a parallel CI job) must not be taken for a leak of this one.
+const CANARY = `glpat-AUDITcanary${randomBytes(6).toString('hex')}`;
 const CANARY_B64 = Buffer.from(`alice:${CANARY}`).toString('base64');
 let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry, sb: Sandbox;
 
@@ -120,8 +123,6 @@ test('every command and wizard path keeps the token to itself', async () => {
   try {
     const t = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project group/app --access push`), env, { width: 160, height: 60 });
     try {
-      await t.waitFor('What you need');
-      t.keys('Enter');
       await t.waitFor('Paste your');
       t.type(`${CANARY}\r`);
       const s = await t.waitFor('EXIT=', 15_000);
@@ -132,12 +133,13 @@ test('every command and wizard path keeps the token to itself', async () => {
     }
     const f = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project other/secret --access pull`), env, { width: 160, height: 60 });
     try {
-      await f.waitFor('What you need');
-      f.keys('Enter');
       await f.waitFor('Paste your');
       f.type(`${CANARY}\r`);
       await f.waitFor('Troubleshoot');
       f.keys('Down', 'Down', 'Enter');
+      // doctor's report with the token in memory, then the menu again: Quit.
+      await f.waitFor(/Troubleshooting: every link[\s\S]*❯ Troubleshoot[\s\S]*Quit/, 15_000);
+      f.keys('Down', 'Enter');
       const s = await f.waitFor('EXIT=', 15_000);
       expect(s).toContain('EXIT=1');
       expect(s).not.toContain(CANARY);

@@ -54,22 +54,22 @@ test('a whole wizard run in a real terminal: the token never shows, the login la
     t.keys('Enter'); // personal access token (first)
     await t.waitFor('What do you need to do?');
     t.keys('Down', 'Enter'); // pull and push
-    await t.waitFor('What you need');
+    await t.waitFor('Project to check');
+    t.type('group/app');
+    t.keys('Enter');
+    // What the token needs, where to create it, and the prompt: one screen.
+    await t.waitFor('Paste your personal access token');
     const needs = t.screen();
+    expect(needs).toContain('What you need');
     expect(needs).toContain('read_registry + write_registry');
     expect(needs).toContain('Developer');
     expect(needs).toContain('Admin Mode does not apply');
     expect(needs).toContain(`${gl.url}/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry`);
-    t.keys('Enter');
-    await t.waitFor('Username');
-    t.type('alice');
-    t.keys('Enter');
-    await t.waitFor('Project to check');
-    t.type('group/app');
-    t.keys('Enter');
-    await t.waitFor('Paste your personal access token');
     // The token and Enter back to back, in one burst, as a password manager types them.
     t.type(`${TOKEN}\r`);
+    await t.waitFor(/^Username\s*$/m);
+    t.type('alice');
+    t.keys('Enter');
     const done = await t.waitFor('EXIT=', 15_000);
     expect(done).toContain('EXIT=0');
     expect(done).toMatch(/✔ Push group\/app/);
@@ -125,8 +125,6 @@ test('a failed verification offers choices, touches no docker config, and Ctrl-C
     terms.push(t);
     await t.waitFor('What do you need to do?');
     t.keys('Enter');
-    await t.waitFor('What you need');
-    t.keys('Enter');
     await t.waitFor('Paste your');
     t.type('glpat-wrong-token-000');
     t.keys('Enter');
@@ -152,8 +150,6 @@ test('Ctrl-C while docker login runs: exit 130, and docker and what it started a
   try {
     const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']), env);
     terms.push(t);
-    await t.waitFor('What you need');
-    t.keys('Enter');
     await t.waitFor('Paste your');
     t.type(`${TOKEN}\r`);
     await t.waitFor('Running docker login');
@@ -172,25 +168,28 @@ test('Ctrl-C while docker login runs: exit 130, and docker and what it started a
   }
 });
 
-test('Troubleshoot after a failure runs doctor with the answers and the token already given', async () => {
+test('Troubleshoot after a failure runs doctor with the answers and the token already given, then comes back to the menu; Quit says nothing changed', async () => {
   const sb = sandbox();
   const env = { ...sb.env, TERM: 'xterm-256color' };
   const wrong = 'glpat-wrongwrongwrong999';
   try {
     const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']), env, { width: 160, height: 60 });
     terms.push(t);
-    await t.waitFor('What you need');
-    t.keys('Enter');
     await t.waitFor('Paste your');
     t.type(`${wrong}\r`);
     await t.waitFor('Troubleshoot');
     t.keys('Down', 'Down', 'Enter');
-    const s = await t.waitFor('EXIT=', 15_000);
-    expect(s).toContain('Troubleshooting: every link from docker to GitLab');
+    // The report, then the same menu again.
+    const s = await t.waitFor(/Troubleshooting: every link[\s\S]*failed[\s\S]*❯ Troubleshoot[\s\S]*Quit/, 15_000);
     expect(s).toMatch(/✔ \/v2\/ challenge: Bearer realm=/);
     expect(s).toMatch(/✘ The given token: GitLab rejected the username and token/);
-    expect(s).toContain('EXIT=1');
-    expect(s).not.toContain(wrong);
+    expect(s).not.toContain('EXIT=');
+    t.keys('Down', 'Enter'); // Quit
+    const end = await t.waitFor('EXIT=');
+    expect(end).toContain("Not logged in; docker's config is unchanged.");
+    expect(end).toContain('EXIT=1');
+    expect(end).not.toContain(wrong);
+    expect(existsSync(path.join(sb.dockerConfig, 'config.json'))).toBe(false);
   } finally {
     sb.cleanup();
   }
@@ -203,19 +202,18 @@ test('onboarding: in a repository with the team file, a newcomer is asked only w
   try {
     const t = startTerminal(shellCommand(env, []), env, { width: 160, height: 60 }, repo);
     terms.push(t);
-    // Instance, registry, type, access and project come from the file: the first question is what is needed.
-    await t.waitFor('What you need');
+    // Instance, registry, type, access and project come from the file: the first screen is what is needed, and the token.
+    await t.waitFor('Paste your personal access token');
+    expect(t.screen()).toContain('What you need');
     expect(t.screen()).toContain('Welcome!');
     expect(t.screen()).not.toContain('Which GitLab?');
     // NO_COLOR: no colour or attribute codes on screen.
     expect(t.rawScreen()).not.toMatch(/\u001b\[[0-9;]*[1-9][0-9;]*m/);
-    t.keys('Enter');
+    t.type(`${TOKEN}\r`);
     // The Username step's title, on its own line ("Username:" is also on the screen just left).
     await t.waitFor(/^Username\s*$/m);
     t.type('alice');
     t.keys('Enter');
-    await t.waitFor('Paste your personal access token');
-    t.type(`${TOKEN}\r`);
     const done = await t.waitFor('EXIT=', 15_000);
     expect(done).toContain('EXIT=0');
     expect(done).toContain(`Image path: ${reg.registry}/group/app`);
@@ -262,19 +260,17 @@ test('text beyond the fast path (wide characters, emoji) is measured by string-w
 
 describe('type-ahead: keys typed before the next question is drawn reach it', () => {
   test.each([
-    ['as separate keys', (t: Terminal) => (t.keys('Enter'), t.type('alice'), t.keys('Enter'))],
-    ['in one burst', (t: Terminal) => t.type('\ralice\r')],
-  ])('Enter, a username and Enter %s, at once', async (_how, send) => {
+    ['as separate keys', (t: Terminal) => (t.type(TOKEN), t.keys('Enter'), t.type('alice'), t.keys('Enter'))],
+    ['in one burst', (t: Terminal) => t.type(`${TOKEN}\ralice\r`)],
+  ])('the token, Enter, a username and Enter %s, at once', async (_how, send) => {
     const sb = sandbox();
     const env = { ...sb.env, TERM: 'xterm-256color' };
     try {
       const t = startTerminal(shellCommand(env, []), env, { width: 160, height: 60 }, teamRepo(sb.dir));
       terms.push(t);
-      await t.waitFor('What you need');
-      send(t);
-      // Past the username (alice) without waiting for its question: the token prompt is next.
       await t.waitFor('Paste your personal access token');
-      t.type(`${TOKEN}\r`);
+      // The username (alice) typed before its question was drawn.
+      send(t);
       const done = await t.waitFor('EXIT=', 15_000);
       expect(done).toContain('EXIT=0');
       expect(done).toContain('alice can pull and push group/app');
@@ -314,8 +310,6 @@ test('a config directory that cannot be written: the login still lands, and the 
   try {
     const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']), env, { width: 160, height: 50 });
     terms.push(t);
-    await t.waitFor('What you need');
-    t.keys('Enter');
     await t.waitFor('Paste your personal access token');
     t.type(`${TOKEN}\r`);
     const done = await t.waitFor('EXIT=', 15_000);

@@ -5,6 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
+import https from 'node:https';
 
 export const REGISTRY_BIN = process.env.GRL_REGISTRY_BIN ?? '/usr/bin/docker-registry';
 
@@ -25,7 +26,7 @@ export interface RealRegistry {
 
 function get(url: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = http.get(url, (res) => {
+    const req = (url.startsWith('https:') ? https : http).get(url, { rejectUnauthorized: false }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
@@ -34,7 +35,8 @@ function get(url: string): Promise<number> {
   });
 }
 
-export async function startRegistry(opts: { realm: string; certFile: string; issuer?: string; service?: string }): Promise<RealRegistry> {
+/** `tls`: serve HTTPS with this certificate (the registry's own TLS listener, http.tls in its config). */
+export async function startRegistry(opts: { realm: string; certFile: string; issuer?: string; service?: string; tls?: { certFile: string; keyFile: string } }): Promise<RealRegistry> {
   const dir = mkdtempSync(path.join(tmpdir(), 'grl-registry-'));
   const port = await freePort();
   const config = `version: 0.1
@@ -50,7 +52,7 @@ storage:
 http:
   addr: 127.0.0.1:${port}
   secret: test-only-secret
-auth:
+${opts.tls ? `  tls:\n    certificate: ${opts.tls.certFile}\n    key: ${opts.tls.keyFile}\n` : ''}auth:
   token:
     realm: ${opts.realm}
     service: ${opts.service ?? 'container_registry'}
@@ -63,7 +65,7 @@ auth:
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const deadline = Date.now() + 10_000;
-  while ((await get(`http://127.0.0.1:${port}/v2/`)) !== 401) {
+  while ((await get(`${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}/v2/`)) !== 401) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,95 @@
+/**
+ * Every command's `--json` output, from the built CLI against the real registry and the test GitLab, validated
+ * against its JSON Schema in schemas/. Validation here is strict: a field the schema does not describe fails,
+ * so the schemas (and the README that points to them) stay complete. Consumers get the schemas as they are:
+ * additional fields allowed, as the additive-only promise within a schemaVersion needs.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { makeCert, type KeyPair } from '../helpers/pki.js';
+import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
+import { startRegistry, type RealRegistry } from '../helpers/registry.js';
+import { ROOT, run, sandbox, type Sandbox } from '../helpers/cli.js';
+
+const TOKEN = 'glpat-Schema000secret0000';
+const SCHEMAS = path.join(ROOT, 'schemas');
+let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry, sb: Sandbox;
+const seen = new Set<string>();
+
+beforeAll(async () => {
+  pki = makeCert();
+  gl = await startGitlab(pki, { users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }] });
+  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
+  sb = sandbox();
+});
+afterAll(async () => {
+  await reg?.stop();
+  await gl?.close();
+  pki?.cleanup();
+  sb?.cleanup();
+  // Every schema kept in the repository was used by some case above.
+  expect([...seen].sort()).toEqual(readdirSync(SCHEMAS).filter((f) => f.endsWith('.schema.json')).sort());
+});
+
+/** The schema with `additionalProperties: false` on every object that lists its properties. */
+function strict(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(strict);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, strict(s)])) : strict(v);
+  if ('properties' in out && !('additionalProperties' in out)) out.additionalProperties = false;
+  return out;
+}
+
+function validate(file: string, stdout: string): Record<string, unknown> {
+  seen.add(file);
+  const schema = JSON.parse(readFileSync(path.join(SCHEMAS, file), 'utf8'));
+  const ajv = new Ajv2020.default({ allErrors: true, strict: true });
+  const check = ajv.compile(strict(schema) as object);
+  const value = JSON.parse(stdout) as Record<string, unknown>;
+  expect(check(value), `${file}: ${ajv.errorsText(check.errors)}\n${stdout}`).toBe(true);
+  expect(Object.keys(value)[0]).toBe('schemaVersion');
+  expect(value.schemaVersion).toBe(1);
+  return value;
+}
+
+const verifyArgs = (token = TOKEN) => ({
+  args: ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'push', '--token-stdin', '--json'],
+  input: token,
+});
+
+test('verify: ok, rejected and unreachable', async () => {
+  const { args, input } = verifyArgs();
+  expect(validate('verify.schema.json', (await run(['verify', ...args], { input, env: sb.env })).stdout)).toMatchObject({ ok: true, verdict: 'ok' });
+  const bad = verifyArgs('glpat-Wrong0000000000000');
+  expect(validate('verify.schema.json', (await run(['verify', ...bad.args], { input: bad.input, env: sb.env })).stdout)).toMatchObject({ verdict: 'invalid-credentials' });
+  const down = await run(['verify', '--registry', '127.0.0.1:1', '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json', '--timeout', '2'], { input: TOKEN, env: sb.env });
+  expect(validate('verify.schema.json', down.stdout)).toMatchObject({ verdict: 'unreachable' });
+});
+
+test('login (with storage), logout (removed, then nothing to remove), logout without an engine', async () => {
+  const { args, input } = verifyArgs();
+  const login = validate('verify.schema.json', (await run(['login', ...args], { input, env: sb.env })).stdout);
+  expect(login).toMatchObject({ ok: true, loggedIn: true, engine: 'docker', storage: { kind: 'file' } });
+  expect(validate('logout.schema.json', (await run(['logout', '--registry', reg.registry, '--json'], { env: sb.env })).stdout)).toMatchObject({ ok: true, removed: true });
+  expect(validate('logout.schema.json', (await run(['logout', '--registry', reg.registry, '--json'], { env: sb.env })).stdout)).toMatchObject({ ok: true, removed: false });
+  const none = sandbox({ docker: 'none' });
+  try {
+    const r = await run(['logout', '--engine', 'docker', '--registry', reg.registry, '--json'], { env: none.env });
+    expect(r.code).toBe(1);
+    expect(validate('logout.schema.json', r.stdout)).toMatchObject({ ok: false, engine: null });
+  } finally {
+    none.cleanup();
+  }
+});
+
+test('doctor, with and without a token; doctor --error recognised and not', async () => {
+  expect(validate('doctor.schema.json', (await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env })).stdout)).toHaveProperty('checks');
+  const { args, input } = verifyArgs();
+  const withToken = validate('doctor.schema.json', (await run(['doctor', ...args], { input, env: sb.env })).stdout);
+  expect((withToken.checks as Array<{ id: string }>).map((c) => c.id)).toContain('credential.verify');
+  expect(validate('doctor-error.schema.json', (await run(['doctor', '--error', 'denied: access forbidden', '--json'], { env: sb.env })).stdout)).toMatchObject({ recognised: true });
+  expect(validate('doctor-error.schema.json', (await run(['doctor', '--error', 'something else entirely', '--json'], { env: sb.env })).stdout)).toMatchObject({ recognised: false, cause: null });
+});
