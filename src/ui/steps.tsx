@@ -112,7 +112,7 @@ export function GitlabStep({ defaultValue, source, remembered = [], onAnswer }: 
   options.push({ value: 'https://gitlab.com', label: 'gitlab.com' }, { value: 'custom', label: 'Self-managed GitLab…', hint: 'type its URL' });
   return (
     <Question title="Which GitLab?">
-      <Choice options={options} defaultValue={defaultValue} reserve={4} onSelect={(v) => (v === 'custom' ? setCustom(true) : onAnswer(v))} />
+      <Choice options={options} defaultValue={defaultValue} reserve={4} question="Which GitLab?" onSelect={(v) => (v === 'custom' ? setCustom(true) : onAnswer(v))} />
     </Question>
   );
 }
@@ -176,7 +176,7 @@ export function RegistryStep({ defaultValue, discovering, discoveryProblem, prob
 export function TypeStep({ defaultValue, onAnswer }: { defaultValue?: CredentialType | undefined; onAnswer: (t: CredentialType) => void }) {
   return (
     <Question title="Which credential do you have, or will you create?">
-      <Choice options={CREDENTIAL_TYPES.map((t) => ({ value: t, label: CREDENTIALS[t].label, hint: CREDENTIALS[t].when }))} defaultValue={defaultValue} reserve={5} onSelect={onAnswer} />
+      <Choice options={CREDENTIAL_TYPES.map((t) => ({ value: t, label: CREDENTIALS[t].label, hint: CREDENTIALS[t].when }))} defaultValue={defaultValue} reserve={4} question="Which credential do you have, or will you create?" onSelect={onAnswer} />
     </Question>
   );
 }

@@ -483,3 +483,49 @@ describe('the token page', () => {
     expect(w.frame()).not.toContain('Admin Mode');
   });
 });
+
+describe('checked early', () => {
+  test('a typed registry is probed (anonymous /v2/) when entered; Enter again keeps it anyway', async () => {
+    const { client: http, seen } = fakeHttp((url, headers) => (url.host === 'registry.gitlab.example.com' && !headers.authorization ? { status: 401, wwwAuthenticate: ['Bearer realm="https://gitlab.example.com/jwt/auth"'] } : url.host === 'registry.typo.example' ? new HttpError('dns', 'registry.typo.example: no such host') : { status: 404 }));
+    const w = start({ http, init: { fixed: { gitlab: 'https://gitlab.example.com' }, defaults: { registry: 'registry.gitlab.example.com' } } });
+    await w.wait('Container registry');
+    await w.press('\u0015', 'registry.typo.example', KEY.enter);
+    await w.wait('Enter to keep it anyway');
+    expect(w.frame()).toContain('no such host');
+    expect(seen.map((s) => s.url)).toContain('https://registry.typo.example/v2/');
+    expect(seen.every((s) => !s.headers.authorization)).toBe(true);
+    // Corrected: checked, and on.
+    await w.press('\u0015', 'https://registry.gitlab.example.com/group/app', KEY.enter);
+    await w.wait('Which credential');
+    await w.press(KEY.enter);
+    await w.wait('What do you need to do?');
+    await w.press(KEY.enter);
+    await w.wait('Project to check');
+    // The image path's project is offered.
+    expect(w.frame()).toContain('› group/app');
+  });
+
+  test('a project page typed as the GitLab is split into the instance and the project', async () => {
+    const w = start();
+    await w.wait('Which GitLab?');
+    await w.press(KEY.down, KEY.enter);
+    await w.wait("Your GitLab's URL");
+    await w.press('https://gitlab.example.com/Group/App/-/tree/main', KEY.enter);
+    await w.wait('Found it');
+    await w.press(KEY.enter, KEY.enter, KEY.enter);
+    await w.wait('Project to check');
+    expect(w.frame()).toContain('› group/app');
+  });
+
+  test('a made-up instance: discovery says it failed, and why', async () => {
+    const http = fakeHttp(() => new HttpError('dns', 'getaddrinfo ENOTFOUND registry.made-up.example')).client;
+    const w = start({ http });
+    await w.wait('Which GitLab?');
+    await w.press(KEY.down, KEY.enter);
+    await w.wait("Your GitLab's URL");
+    await w.press('made-up.example', KEY.enter);
+    await w.wait('No registry found');
+    expect(w.frame()).toContain('No registry found for made-up.example (tried registry.made-up.example and made-up.example:5050)');
+    expect(w.frame()).toContain('ENOTFOUND');
+  });
+});
