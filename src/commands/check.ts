@@ -44,7 +44,16 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
     const outcome =
       opts.mode === 'verify'
         ? await verifySession(input, deps)
-        : await loginSession(input, { ...deps, runner: opts.runner ?? spawnRunner, engine: options.engine, timeoutMs: options.timeoutMs });
+        : await loginSession(input, {
+            ...deps,
+            runner: opts.runner ?? spawnRunner,
+            engine: options.engine,
+            timeoutMs: options.timeoutMs,
+            insecureStorage: opts.flags.insecureStorage === true,
+            // A person at a terminal may be asked by the credential helper to unlock a keyring: say so, and wait longer.
+            interactive: io.stderr.isTTY === true && !options.json && opts.flags.ci !== true,
+            onWait: (line) => io.stderr.write(`… ${line}\n`),
+          });
     const r = resultOf(outcome);
     printResult(io, r, options.json);
     return { exitCode: outcome.kind === 'no-registry' ? EXIT.unreachable : exitCodeFor(r.verdict), result: r };

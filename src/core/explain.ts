@@ -162,15 +162,15 @@ const RULES: Rule[] = [
     id: 'dbus-secret-service',
     re: /Cannot autolaunch D-Bus|org\.freedesktop\.secrets|secretservice|dbus/i,
     verdict: 'login-failed',
-    cause: () => "docker could not store the credential: its credential helper (secretservice) needs a desktop keyring over D-Bus, which this session does not have.",
-    fix: () => 'Remove "credsStore" from the docker config.json (the credential is then kept in the file), or use docker-credential-pass on a headless machine.',
+    cause: () => "docker could not store the credential: its credential helper (named by credsStore or credHelpers in docker's config.json) needs a desktop keyring over D-Bus, which this session does not have.",
+    fix: (r) => `Unlock or start the desktop keyring, or use docker-credential-pass on a headless machine; or keep just this registry's login in the file: \`gitlab-registry-login login --insecure-storage\` (credHelpers["${R(r)}"] = ""). Do not remove credsStore: your other logins are kept there.`,
   },
   {
     id: 'error-storing-credentials',
     re: /error storing credentials|error getting credentials|executable file not found.*docker-credential/i,
     verdict: 'login-failed',
     cause: () => 'docker could not store or read the credential with its credential helper.',
-    fix: () => 'Check that the helper named by "credsStore"/"credHelpers" in the docker config.json (docker-credential-NAME) is installed and works, or remove that entry.',
+    fix: (r) => `Check that the helper named by "credsStore"/"credHelpers" in the docker config.json (docker-credential-NAME) is installed and works (\`docker-credential-NAME list\`), or keep just this registry's login in the file: \`gitlab-registry-login login --insecure-storage\` (credHelpers["${R(r)}"] = "").`,
   },
   {
     id: 'unknown-authority',

@@ -39,6 +39,11 @@ export interface LoginDeps {
   runner: Runner;
   engine: EngineChoice;
   timeoutMs: number;
+  /** Keep this registry's login in docker's config file, not its credential helper (--insecure-storage). */
+  insecureStorage?: boolean;
+  /** A person is there: a credential helper may wait for a keyring unlock (longer limit, `onWait` after 3 s). */
+  interactive?: boolean;
+  onWait?: (line: string) => void;
 }
 
 export type SessionOutcome =
@@ -101,7 +106,20 @@ export async function verifySession(input: SessionInput, sessionDeps: SessionDep
 /** The engine login after a verification that passed, as verified, with the token on stdin. */
 export async function loginVerified(input: SessionInput, v: VerifyResult, deps: Pick<SessionDeps, 'env'> & LoginDeps): Promise<SessionOutcome & { kind: 'logged-in' }> {
   const username = usernameOf(input.request)?.value ?? v.username;
-  const { engine, result } = await loginAfterVerify(v, { choice: deps.engine, username, token: input.token, env: deps.env, timeoutMs: deps.timeoutMs }, deps.runner);
+  const { engine, result } = await loginAfterVerify(
+    v,
+    {
+      choice: deps.engine,
+      username,
+      token: input.token,
+      env: deps.env,
+      timeoutMs: deps.timeoutMs,
+      ...(deps.insecureStorage ? { insecureStorage: true } : {}),
+      ...(deps.interactive ? { interactive: true } : {}),
+      ...(deps.onWait ? { onWait: deps.onWait } : {}),
+    },
+    deps.runner,
+  );
   return { kind: 'logged-in', verify: v, engine, login: result };
 }
 
