@@ -18,6 +18,7 @@ import { remember, type AnswerStore } from '../core/store.js';
 import { exitCodeFor, EXIT } from '../core/verdict.js';
 import { tokenPage } from '../core/links.js';
 import * as S from './steps.js';
+import { Para } from './Para.js';
 
 export interface WizardDeps {
   http: HttpClient;
@@ -140,6 +141,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
     return () => {
       live = false;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- discovery runs when the registry step is reached for an instance, not on every render's new deps object
   }, [state.step, a.gitlab]);
 
   // Verification, then the engine login: the same core calls as `verify` and `login`.
@@ -163,6 +165,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
     return () => {
       live = false;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one verification per entry into the step; the answers and deps are fixed by then
   }, [state.step]);
 
   useEffect(() => {
@@ -183,6 +186,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
         dispatch({ type: 'logged-in', result });
       })
       .catch(crash);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one engine login per entry into the step
   }, [state.step]);
 
   // Done or quit: leave the screen in the scrollback and exit by itself.
@@ -192,6 +196,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
       token.current = '';
       setTimeout(() => exit(exitCodeFor(failure?.verdict ?? 'invalid-credentials'), { quit: true }), 0);
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- exits once, when the done step is reached
   }, [state.step]);
 
   const page = a.gitlab && a.credentialType && a.access ? tokenPage(a.gitlab, a.credentialType, a.access, a.project || undefined) : undefined;
@@ -313,7 +318,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
       );
       break;
     case 'closed':
-      body = <Text>Not logged in; docker&apos;s config is unchanged.</Text>;
+      body = <Para>Not logged in; docker&apos;s config is unchanged.</Para>;
       break;
   }
 
@@ -332,7 +337,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
       </Static>
       {deps.firstRun && state.history.length === 0 && tall ? <S.Welcome /> : null}
       {body}
-      {hint ? <Text dimColor>{hint}</Text> : null}
+      {hint ? <Para dimColor>{hint}</Para> : null}
     </Box>
   );
 }

@@ -23,7 +23,7 @@ beforeAll(() => {
 afterAll(() => rmSync(binDir, { recursive: true, force: true }));
 afterEach(() => cleanup());
 
-function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType<typeof fakeRunner>; remembered?: Remembered[]; env?: NodeJS.ProcessEnv; firstRun?: boolean; saveFails?: boolean; open?: boolean } = {}) {
+function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType<typeof fakeRunner>; remembered?: Remembered[]; env?: NodeJS.ProcessEnv; firstRun?: boolean; saveFails?: boolean; open?: boolean; instanceSource?: 'git remote' | 'last time' } = {}) {
   const http = opts.http ?? fakeGitlabHttp({ [GOOD]: ['pull', 'push'], [PULL_ONLY]: ['pull'], [NO_SCOPE]: 403 }).client;
   const runner = opts.runner ?? fakeRunner();
   const store = memoryStore(opts.remembered);
@@ -50,6 +50,8 @@ function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType
       return 'Registry\n  ✔ /v2/ challenge: Bearer realm=https://gitlab.example.com/jwt/auth\n  ✘ The given token: GitLab rejected the username and token\n\n1 failed\n';
     },
     ...(opts.open ? { open: (url: string) => void opened.push(url) } : {}),
+    rememberedInstances: store.instances?.() ?? [],
+    ...(opts.instanceSource ? { instanceSource: opts.instanceSource } : {}),
   };
   const r = render(<App deps={deps} init={opts.init ?? {}} onExit={(code, after) => exits.push({ code, after })} />);
   // Whitespace collapsed: what a person reads, whatever the terminal width wraps.
@@ -560,4 +562,15 @@ describe('checked early', () => {
     expect(w.frame()).toContain('No registry found for made-up.example (tried registry.made-up.example and made-up.example:5050)');
     expect(w.frame()).toContain('ENOTFOUND');
   });
+});
+
+test('remembered instances are listed under "Which GitLab?", and the offered one says where it comes from', async () => {
+  const a: Remembered = { gitlab: 'https://gitlab.one.example', registry: 'registry.one.example' };
+  const b: Remembered = { gitlab: 'https://gitlab.two.example', registry: 'registry.two.example' };
+  const w = start({ remembered: [a, b], instanceSource: 'last time', init: { defaults: { gitlab: b.gitlab } } });
+  await w.wait('Which GitLab?');
+  expect(w.frame()).toContain('❯ https://gitlab.two.example from last time https://gitlab.one.example used before gitlab.com');
+  await w.press(KEY.down, KEY.enter);
+  await w.wait('Container registry');
+  expect(w.frame()).not.toContain('from last time');
 });
