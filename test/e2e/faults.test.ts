@@ -162,7 +162,7 @@ describe("the registry's answer to GitLab's token: an outage is not the user's a
   test.each([500, 502, 503, 429])('HTTP %i: unreachable (exit 3), not insufficient-access', async (status) => {
     const regi = await answering(status);
     const r = await go(`127.0.0.1:${regi.port}`, ['--timeout', '5']);
-    const v = verdictOf(r) as { verdict: string; message: string; fix: string };
+    const v = verdictOf(r);
     expect(v.verdict).toBe('unreachable');
     expect(r.code).toBe(3);
     expect(v.message).toContain(`HTTP ${status}`);
