@@ -183,7 +183,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
     } else {
       try {
         await deps.probes.connect(registry.hostname, port, Math.min(input.timeoutMs, 10_000));
-        add({ id: 'network.tcp', title: 'TCP connect', status: 'pass', detail: `${registry.registry} port ${port} accepts connections` });
+        add({ id: 'network.tcp', title: 'TCP connect', status: 'pass', detail: `${registry.hostname} port ${port} accepts connections` });
       } catch (e) {
         tcpOk = proxy !== undefined;
         add({ id: 'network.tcp', title: 'TCP connect', status: proxy ? 'warn' : 'fail', detail: `cannot connect to ${registry.hostname} port ${port} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, fix: 'Check the port (self-managed registries are often on 5050 or a registry.HOST name), firewalls and the VPN.' });

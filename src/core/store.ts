@@ -19,7 +19,9 @@ export interface AnswerStore {
   /** The answers of the last instance used, or of `gitlab` when given. */
   load(gitlab?: string): Remembered | undefined;
   /** Every instance's answers, the last used first (`status` and `login` look one up by registry). */
-  all(): Remembered[];
+  all?(): Remembered[];
+  /** The instances answers are remembered for, the last used first (the wizard lists them under "Which GitLab?"). */
+  instances?(): string[];
   save(r: Remembered): void | Promise<void>;
   forget(): void | Promise<void>;
   /** Where the file is, for the README and the done screen. */
@@ -83,7 +85,7 @@ export async function openConfStore(options: { cwd?: string; env?: NodeJS.Proces
     if (cached) return cached;
     try {
       const j = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-      cached = typeof j === 'object' && j !== null && !Array.isArray(j) ? (j as Shape) : {};
+      cached = typeof j === 'object' && j !== null && !Array.isArray(j) ? (j) : {};
     } catch {
       cached = {};
     }
@@ -96,6 +98,11 @@ export async function openConfStore(options: { cwd?: string; env?: NodeJS.Proces
   };
   return {
     path: file,
+    instances() {
+      const data = read();
+      const all = Object.keys(data.instances ?? {});
+      return data.last && all.includes(data.last) ? [data.last, ...all.filter((g) => g !== data.last)] : all;
+    },
     load(gitlab) {
       const data = read();
       const key = gitlab ?? data.last;
@@ -135,6 +142,7 @@ export function memoryStore(initial: Remembered[] = []): AnswerStore & { saved: 
     saved,
     load: (g) => map.get(g ?? last ?? ''),
     all: () => [...map.values()].sort((a, b) => Number(b.gitlab === last) - Number(a.gitlab === last)),
+    instances: () => [...map.keys()].sort((a, b) => Number(b === last) - Number(a === last)),
     save(r) {
       const clean = sanitize(r as unknown as Record<string, unknown>);
       if (!clean) return;
@@ -151,5 +159,5 @@ export function memoryStore(initial: Remembered[] = []): AnswerStore & { saved: 
 
 /** The remembered answers that belong to a registry (the last used instance first), if any. */
 export function rememberedFor(store: AnswerStore, registry: string): Remembered | undefined {
-  return store.all().find((r) => r.registry === registry);
+  return (store.all?.() ?? []).find((r) => r.registry === registry);
 }

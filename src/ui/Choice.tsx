@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { Box, Text, useStdout } from 'ink';
 import { useKeys } from './keys.js';
+import { Para } from './Para.js';
 
 export interface ChoiceOption<T extends string> {
   value: T;
@@ -82,20 +83,22 @@ export function Choice<T extends string>({ options, defaultValue, onSelect, isAc
         return (
           <Box key={o.value} flexDirection="column">
             <Box>
-              <Text color={on ? 'cyan' : undefined}>{on ? '❯ ' : '  '}</Text>
+              <Box flexShrink={0} width={2}>
+                <Text color={on ? 'cyan' : undefined}>{on ? '❯' : ' '}</Text>
+              </Box>
               <Box flexShrink={narrow ? 1 : 0}>
                 <Text color={on ? 'cyan' : undefined}>{o.label}</Text>
               </Box>
               {/* A description wraps under itself, not under the option or at column 0. */}
               {o.hint && !narrow ? (
                 <Box flexShrink={1} marginLeft={2}>
-                  <Text dimColor>{o.hint}</Text>
+                  <Para dimColor>{o.hint}</Para>
                 </Box>
               ) : null}
             </Box>
             {o.hint && narrow && on ? (
               <Box marginLeft={4}>
-                <Text dimColor>{o.hint}</Text>
+                <Para dimColor>{o.hint}</Para>
               </Box>
             ) : null}
           </Box>

@@ -472,3 +472,22 @@ async function waitUntil(ok: () => boolean, show: () => string, timeoutMs = 10_0
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+test('at 60 columns wrapped lines start at their paragraph’s edge, not with a stray space; descriptions wrap under themselves', async () => {
+  const sb = sandbox();
+  const env = { ...sb.env, TERM: 'xterm-256color' };
+  try {
+    const t = startTerminal(shellCommand(env, ['--registry', reg.registry]), env, { width: 60, height: 30 });
+    terms.push(t);
+    await waitUntil(() => t.visible().includes('Enter: choose'), () => t.visible());
+    const lines = t.visible().split('\n');
+    expect(lines).toContain('Welcome! This logs docker in to a GitLab container registry:');
+    for (const line of lines) expect(line, JSON.stringify(lines)).not.toMatch(/^ \S/);
+    // "Deploy token  a server or another system that only needs the registry": the rest under the description.
+    const i = lines.findIndex((l) => l.startsWith('  Deploy token  '));
+    expect(lines[i + 1]).toMatch(/^ {16}\S/);
+    await quit(t);
+  } finally {
+    sb.cleanup();
+  }
+});
