@@ -65,7 +65,8 @@ export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: st
   } catch {
     /* not JSON: judged by the status */
   }
-  const text = clean(String(j.error_description ?? j.message ?? j.error ?? ''));
+  const said = [j.error_description, j.message, j.error].find((x): x is string => typeof x === 'string');
+  const text = clean(said ?? '');
   if (status === 401) {
     // lib/api/api_guard.rb: ExpiredError "Token is expired. …", RevokedError "Token was revoked. …".
     if (/expired/i.test(text)) return { state: 'expired', gitlabSays: text };
