@@ -11,6 +11,7 @@ import { loginVerified, verifySession } from '../core/session.js';
 import { requestFrom, type Source } from '../core/request.js';
 import type { RealmCache } from '../core/realmcache.js';
 import { resolveEngine, type EngineChoice, type EngineLoginResult } from '../core/engine.js';
+import { isStoreFailure } from '../core/login.js';
 import type { Runner } from '../core/process.js';
 import type { HttpClient } from '../core/http.js';
 import { remember, type AnswerStore } from '../core/store.js';
@@ -68,10 +69,11 @@ function footer(state: WizardState, canOpen: boolean): string | undefined {
   switch (state.step) {
     case 'confirm':
       return `Enter: yes, ask for the token · e: change the answers${back} · Ctrl-C: quit`;
-    case 'gitlab':
     case 'type':
     case 'access':
       return `Enter: choose${back} · Ctrl-C: quit`;
+    // A list, or the URL typed after "Self-managed GitLab…".
+    case 'gitlab':
     case 'registry':
     case 'project':
     case 'username':
@@ -94,6 +96,8 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
   const [doctor, setDoctor] = useState<string | undefined>();
   // doctor's reports: printed once above the wizard (Ink's Static), as tall as they need, kept in the scrollback.
   const [reports, setReports] = useState<string[]>([]);
+  // "waiting for docker-credential-NAME …", when a credential helper keeps the engine login waiting.
+  const [waitLine, setWaitLine] = useState<string>();
   const token = useRef('');
   const app = useApp();
   const { stdout } = useStdout();
@@ -167,7 +171,17 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
 
   useEffect(() => {
     if (state.step !== 'logging-in') return;
-    loginVerified({ request: requestFrom(a, deps.sources), token: token.current, trustRealm: deps.trustRealm }, state.verify!, { env: deps.env, runner: deps.runner, engine: deps.engine, timeoutMs: deps.timeoutMs })
+    setWaitLine(undefined);
+    loginVerified({ request: requestFrom(a, deps.sources), token: token.current, trustRealm: deps.trustRealm }, state.verify!, {
+      env: deps.env,
+      runner: deps.runner,
+      engine: deps.engine,
+      timeoutMs: deps.timeoutMs,
+      // A person is here: a credential helper may be waiting for a keyring unlock.
+      interactive: true,
+      onWait: setWaitLine,
+      ...(state.insecureStorage ? { insecureStorage: true } : {}),
+    })
       .then(({ login: result }) => {
         if (result.verdict === 'ok') token.current = '';
         dispatch({ type: 'logged-in', result });
@@ -191,6 +205,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
 
   const choose = (c: FailureChoice) => {
     if (c.action === 'quit') return dispatch({ type: 'quit' });
+    if (c.action === 'helper-fix') return setReports((r) => [...r, helperFixText(state.login)]);
     if (c.action === 'troubleshoot') {
       if (!deps.troubleshoot) return;
       setDoctor('');
@@ -288,7 +303,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
       body = (
         <>
           <S.Checklist checks={state.checks} running={state.step === 'verifying'} warning={state.prefixWarning} />
-          {state.step === 'logging-in' ? <S.LoggingIn engine={engineLabel(deps.engine, deps.env)} /> : null}
+          {state.step === 'logging-in' ? <S.LoggingIn engine={engineLabel(deps.engine, deps.env)} waiting={waitLine} /> : null}
           {state.step === 'result' && failure ? (
             <S.FailureStep
               failure={failure}
@@ -332,4 +347,12 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
 function engineLabel(choice: EngineChoice, env: NodeJS.ProcessEnv): string {
   const e = resolveEngine(choice, env);
   return 'verdict' in e ? (choice === 'auto' ? 'the engine' : choice) : e.engine;
+}
+
+/** "Show me how to fix the helper": the helper, the setting that names it, its own words and the fix, as text. */
+function helperFixText(login: WizardState['login']): string {
+  if (!isStoreFailure(login)) return '';
+  const st = login.store;
+  const who = st.helper ? `docker-credential-${st.helper} (${st.setBy} in ${st.file})` : st.file;
+  return [`How to fix ${who}:`, ...(st.said ? [`  It said: ${st.said}`] : []), `  ${st.advice}`, `  Check it with: ${st.helper ? `docker-credential-${st.helper} list` : `cat ${st.file}`}`].join('\n');
 }
