@@ -5,7 +5,7 @@ import type { HttpClient, HttpResponse } from './http.js';
 import { accountOf, readClaims, type TokenClaims } from './jwt.js';
 import { fetchTokenInfo, hasTokenInfo, scopesAllowPush, type TokenInfo } from './tokeninfo.js';
 import { tokenLinks } from './links.js';
-import { decideRealm, fetchChallenge, getWithRetry, transportVerdict, type RegistryChallenge } from './registry.js';
+import { decideRealm, fetchChallenge, getWithRetry, transportVerdict, type RegistryChallenge, type Sleep } from './registry.js';
 import { classifyTokenResponse, errorText, judgeGrant, missingFix } from './tokenresponse.js';
 import { verdict, type Verdict } from './verdict.js';
 
@@ -49,6 +49,8 @@ export interface VerifyDeps {
   /** Milliseconds, for step timings. */
   now?: () => number;
   onStep?: (step: Step) => void;
+  /** How retries wait (tests: without real time passing). */
+  sleep?: Sleep;
 }
 
 export interface VerifyResult extends Verdict {
@@ -208,7 +210,7 @@ async function verifyCore(req: VerifyRequest, deps: VerifyDeps, fresh: RegistryC
   const auth = `Basic ${Buffer.from(`${login}:${req.token}`).toString('base64')}`;
   let res: HttpResponse;
   try {
-    const asked = getWithRetry(deps.http, url.href, { authorization: auth });
+    const asked = getWithRetry(deps.http, url.href, { authorization: auth }, { ...(deps.sleep ? { sleep: deps.sleep } : {}) });
     // The token's own record is asked of the same instance meanwhile.
     instanceKnown(decision.gitlab);
     res = await asked;
@@ -266,7 +268,7 @@ async function verifyCore(req: VerifyRequest, deps: VerifyDeps, fresh: RegistryC
   const probe = req.project ? `${challenge.baseUrl}/v2/${req.project}/tags/list?n=1` : `${challenge.baseUrl}/v2/`;
   let check: HttpResponse;
   try {
-    check = await getWithRetry(deps.http, probe, { authorization: `Bearer ${jwt}` });
+    check = await getWithRetry(deps.http, probe, { authorization: `Bearer ${jwt}` }, { ...(deps.sleep ? { sleep: deps.sleep } : {}) });
   } catch (e) {
     const v = transportVerdict(e, `the registry ${req.registry.registry} cannot be reached`);
     step('registry-accepts', 'Registry accepts the token', 'fail', v.message);
