@@ -3,7 +3,7 @@ import { spawnRunner, type Runner } from '../core/process.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { loginSession, verifySession, type SessionOutcome } from '../core/session.js';
 import { exitCodeFor, EXIT } from '../core/verdict.js';
-import { commandRequest, httpOptions, readToken, requireComplete, type CommonFlags } from './request.js';
+import { commandRequest, httpOptions, readToken, requireComplete, teamFileNotice, type CommonFlags } from './request.js';
 import { bareResult, printResult, toCommandResult, type CommandResult } from './report.js';
 import type { IO } from './io.js';
 import { canPrompt } from './prompt.js';
@@ -40,9 +40,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
   const { io } = opts;
   const flags = dockerSyntax(opts.flags);
   const resolved = commandRequest(flags, io.env, opts.cwd);
-  const { options } = resolved;
+  const { options, teamFile } = resolved;
   let { request, token } = resolved;
   let store: AnswerStore | undefined;
+  const team = teamFileNotice(teamFile);
+  if (team) io.stderr.write(`gitlab-registry-login: ${team}\n`);
   // In a terminal, what is missing is asked (as docker login does), the wizard's remembered answers first.
   if (token === undefined && !flags.tokenStdin && !flags.ci && canPrompt(io.stdin, io.stdout)) {
     const { fillInteractively } = await import('./fill.js');
