@@ -191,7 +191,8 @@ export function proxyFor(target: URL, env: NodeJS.ProcessEnv): URL | undefined {
   return proxyConfigFor(target, env)?.url;
 }
 
-function proxyPort(proxy: URL): number {
+/** The port a proxy is spoken to on: its own, else 443 for https:// (TLS, as Go, docker and curl do) and 80 for http://. */
+export function proxyPort(proxy: URL): number {
   return Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80);
 }
 
