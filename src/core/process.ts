@@ -1,6 +1,7 @@
 /** The process runner: a program with text on stdin, an exact environment, a time limit, and its whole process group stopped. */
 import { createRequire } from 'node:module';
 import type { ChildProcessWithoutNullStreams, SpawnOptionsWithoutStdio } from 'node:child_process';
+import { traceRunner } from './debug.js';
 
 export interface RunResult {
   exitCode: number | undefined;
@@ -42,7 +43,7 @@ const spawn = (file: string, args: readonly string[], options: SpawnOptionsWitho
  * more than `docker login` itself, and nothing here needs more than spawn.) The engine runs in its own
  * process group, so a timeout or an interruption stops it and any helper it started.
  */
-export const spawnRunner: Runner = (file, args, options) =>
+export const spawnRunner: Runner = traceRunner((file, args, options) => // --debug: a line per command (core/debug.ts)
   new Promise((resolve) => {
     if (!exitHook) {
       exitHook = true;
@@ -88,7 +89,8 @@ export const spawnRunner: Runner = (file, args, options) =>
       const text = (b: Buffer[]) => Buffer.concat(b).toString('utf8').replace(/\n$/, '');
       resolve({ exitCode: code ?? undefined, stdout: text(out), stderr: text(err), timedOut, notFound });
     });
-  });
+  }),
+);
 
 /** The child's environment: ours, less every variable that holds the token. */
 export function childEnv(env: NodeJS.ProcessEnv, token: string): NodeJS.ProcessEnv {
