@@ -20,6 +20,8 @@ Verdicts (--json "verdict"):
   tls-error                certificate not trusted / TLS failed
   not-a-registry           the host does not answer like a GitLab registry
   login-failed             docker/podman login failed after verification passed
+  store-failed             docker's credential helper (or its config) would not take the login; docker
+                           did not run and its config is unchanged (see --insecure-storage)
   engine-missing           neither docker nor podman found
 
 In a GitLab CI/CD job, --ci reads CI_REGISTRY, CI_REGISTRY_USER/CI_REGISTRY_PASSWORD (default),
@@ -46,7 +48,7 @@ function common(cmd: Command): Command {
     .option('--username <name>', 'username (job-token: gitlab-ci-token; deploy-token: its own gitlab+deploy-token-N)')
     .option('--token-stdin', 'read the token from standard input (trailing newline trimmed)')
     .option('--json', 'print one JSON object')
-    .option('--timeout <seconds>', 'network timeout, and the limit for the engine login, in seconds (default 15)', undefined)
+    .option('--timeout <seconds>', 'limit for the whole verification (every request and retry) and, separately, the engine login, in seconds (default 15)', undefined)
     .option('--ca-file <path>', 'extra CA certificates (PEM) to trust, as NODE_EXTRA_CA_CERTS')
     .option('--trust-realm', 'send the token to a realm on another host than --gitlab');
 }
@@ -82,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
     .description('verify, then docker/podman login with the token on stdin')
     .option('--ci', 'in a GitLab CI/CD job: take registry, user, token, project and instance from its variables')
     .option('--engine <engine>', 'docker, podman or auto (docker if present)', undefined)
+    .option('--insecure-storage', 'keep this registry\'s login in docker\'s config file (base64, not encrypted) instead of its credential helper: sets credHelpers["REGISTRY"] = "" after a backup; other logins and credsStore stay')
     .addHelpText('after', AFTER)
     .action(check('login'));
 
@@ -152,7 +155,7 @@ for (const stream of [process.stdout, process.stderr]) {
     throw e;
   });
 }
-// Interrupted: exit at once; an engine still running is stopped with its process group (see engine.ts).
+// Interrupted: exit at once; an engine still running is stopped with its process group (see core/process.ts).
 process.once('SIGINT', () => process.exit(130));
 process.once('SIGTERM', () => process.exit(143));
 

@@ -235,12 +235,25 @@ export interface GetOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Said once per run when NODE_TLS_REJECT_UNAUTHORIZED=0 is set: docker ignores it and so does this tool (every TLS
+ * connection verifies its peer, rejectUnauthorized: true); the ways to trust a certificate are --ca-file and
+ * NODE_EXTRA_CA_CERTS.
+ */
+export function tlsEnvNotice(env: NodeJS.ProcessEnv): string | undefined {
+  const v = env.NODE_TLS_REJECT_UNAUTHORIZED;
+  if (v === undefined || v === '1') return undefined;
+  return `NODE_TLS_REJECT_UNAUTHORIZED=${v.slice(0, 8)} is ignored: certificates are always verified, as docker does. To trust a private CA, pass --ca-file PATH or set NODE_EXTRA_CA_CERTS.`;
+}
+
 export function createHttpClient(options: HttpOptions): HttpClient {
   const env = options.env ?? process.env;
   const maxBytes = options.maxBytes ?? 1024 * 1024;
   const ca = options.caFile ? readCa(options.caFile) : undefined;
   // docker ignores NODE_TLS_REJECT_UNAUTHORIZED and so does this tool: every TLS connection verifies the peer.
   const verify = { rejectUnauthorized: true, ...(ca ? { ca } : {}) } as const;
+  // Ignored (see tlsEnvNotice); dropped so that Node does not warn that TLS is now insecure, which it is not here.
+  if (process.env.NODE_TLS_REJECT_UNAUTHORIZED !== undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
   const agents = new Map<string, http.Agent>();
   /** Every socket and tunnel request opened, until it closes: close() destroys what is left. */
   const owned = new Set<{ destroy(): unknown }>();

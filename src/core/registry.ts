@@ -25,7 +25,12 @@ export function transportVerdict(err: unknown, what: string): Verdict {
         `${what}: ${err.message}.`,
         err.detail === 'CERT_HAS_EXPIRED'
           ? 'The certificate has expired: tell the instance admin.'
-          : 'If the instance uses a private CA, pass --ca-file PATH (or set NODE_EXTRA_CA_CERTS); for docker, put the CA in /etc/docker/certs.d/HOST/ca.crt.',
+          : err.detail === 'ERR_TLS_CERT_ALTNAME_INVALID'
+            ? 'Use the host name the certificate is for, or tell the instance admin.'
+            : err.caFile
+              ? // --ca-file was passed: suggesting it again would send the user in a circle.
+                `The certificate is signed by none of the CAs in --ca-file ${err.caFile} (nor one this machine trusts): check that the file holds the CA (or intermediate) that signed the server's certificate, e.g. with \`openssl s_client -showcerts\`.`
+              : 'If the instance uses a private CA, pass --ca-file PATH (or set NODE_EXTRA_CA_CERTS); for docker, put the CA in /etc/docker/certs.d/HOST/ca.crt.',
       );
     }
     if (err.code === 'not-tls') return verdict('tls-error', `${what}: ${err.message}.`, 'The server answers plain HTTP where HTTPS was expected; check the host and port.');
@@ -52,7 +57,11 @@ export async function getWithRetry(http: HttpClient, url: string, headers?: Reco
     const res = await http.get(url, headers);
     if (attempt >= retries || !(res.status === 429 || (res.status >= 500 && res.status <= 599))) return res;
     const after = Number(res.headers['retry-after']);
-    await sleep(Number.isFinite(after) && after >= 0 ? Math.min(after * 1000, 2000) : 250 * (attempt + 1));
+    const delay = Number.isFinite(after) && after >= 0 ? Math.min(after * 1000, 2000) : 250 * (attempt + 1);
+    // --timeout bounds the whole run, retries included: no retry when what is left would not cover the wait.
+    const left = http.remainingMs?.();
+    if (left !== undefined && left <= delay + 50) return res;
+    await sleep(delay);
   }
 }
 
@@ -82,11 +91,14 @@ export async function fetchChallenge(http: HttpClient, address: RegistryAddress,
       errors[scheme] = e;
       if (scheme === 'https' && res?.status === 400) res = undefined;
       // A timeout or an unknown name would only repeat itself.
-      if (!(e instanceof HttpError) || e.code === 'timeout' || e.code === 'dns') break;
+      // An answer too large came from a server that speaks this scheme: the other one would only hide it.
+      if (!(e instanceof HttpError) || e.code === 'timeout' || e.code === 'dns' || e.code === 'too-large') break;
     }
   }
   // Both failed: the HTTPS error says more (a TLS problem) than the reset a plaintext request gets from a TLS port.
-  if (!res) return transportVerdict(errors.https ?? errors.http, `the registry ${address.registry} cannot be reached`);
+  // Except when one scheme got an answer, only too large: that server speaks it, and that is the answer.
+  const tooLarge = Object.values(errors).find((e) => e instanceof HttpError && e.code === 'too-large');
+  if (!res) return transportVerdict(tooLarge ?? errors.https ?? errors.http, `the registry ${address.registry} cannot be reached`);
   const where = `${address.registry}`;
   if (res.status === 200) {
     return verdict('not-a-registry', `${where} answers /v2/ without asking for credentials, so it is not a GitLab container registry.`, 'Check the registry host: GitLab registries always ask for a token.');

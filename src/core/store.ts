@@ -18,6 +18,8 @@ export interface Remembered {
 export interface AnswerStore {
   /** The answers of the last instance used, or of `gitlab` when given. */
   load(gitlab?: string): Remembered | undefined;
+  /** The instances answers are remembered for, the last used first (the wizard lists them under "Which GitLab?"). */
+  instances?(): string[];
   save(r: Remembered): void | Promise<void>;
   forget(): void | Promise<void>;
   /** Where the file is, for the README and the done screen. */
@@ -94,6 +96,11 @@ export async function openConfStore(options: { cwd?: string; env?: NodeJS.Proces
   };
   return {
     path: file,
+    instances() {
+      const data = read();
+      const all = Object.keys(data.instances ?? {});
+      return data.last && all.includes(data.last) ? [data.last, ...all.filter((g) => g !== data.last)] : all;
+    },
     load(gitlab) {
       const data = read();
       const key = gitlab ?? data.last;
@@ -127,6 +134,7 @@ export function memoryStore(initial: Remembered[] = []): AnswerStore & { saved: 
     path: '(memory)',
     saved,
     load: (g) => map.get(g ?? last ?? ''),
+    instances: () => [...map.keys()].sort((a, b) => Number(b === last) - Number(a === last)),
     save(r) {
       const clean = sanitize(r as unknown as Record<string, unknown>);
       if (!clean) return;

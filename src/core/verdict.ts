@@ -16,6 +16,7 @@ export const VERDICTS = [
   'not-a-registry',
   'registry-rejected-token',
   'login-failed',
+  'store-failed',
   'engine-missing',
 ] as const;
 export type VerdictCode = (typeof VERDICTS)[number];

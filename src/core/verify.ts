@@ -188,8 +188,23 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
   }
   const accepted = check.status === 200 || (req.project !== undefined && check.status === 404 && /NAME_UNKNOWN/i.test(check.body));
   if (!accepted) {
+    const path = req.project ?? '/v2/';
     const v =
-      check.status === 401
+      check.status === 429 || check.status >= 500
+        ? // An outage or a rate limit at the registry says nothing about the credential (GitLab has just issued a token).
+          verdict(
+            'unreachable',
+            `The registry ${req.registry.registry} answered HTTP ${check.status} when asked to accept GitLab's token for ${path} (after retries): the registry is ${check.status === 429 ? 'rate-limiting you' : 'having trouble'}, your credential and access were not the problem.`,
+            check.status === 429 ? 'Wait a minute and try again.' : "Try again in a minute; if it persists, check the instance's status page or tell the admin.",
+          )
+        : check.status === 404
+          ? // distribution answers an unknown repository with 404 NAME_UNKNOWN (accepted above); a bare 404 is not its answer.
+            verdict(
+              'not-a-registry',
+              `${req.registry.registry} answered HTTP 404 for ${path} without a registry error: something other than the container registry answers there.`,
+              'Check --registry (host and port) and any proxy or load balancer in front of the registry.',
+            )
+          : check.status === 401
         ? verdict(
             'registry-rejected-token',
             `GitLab issued a token but the registry rejects it (HTTP 401): the registry and GitLab disagree on the signing key, issuer or service, or their clocks differ.`,

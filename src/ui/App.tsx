@@ -17,6 +17,7 @@ import { remember, type AnswerStore } from '../core/store.js';
 import { exitCodeFor, EXIT } from '../core/verdict.js';
 import { tokenPage } from '../core/links.js';
 import * as S from './steps.js';
+import { Para } from './Para.js';
 
 export interface WizardDeps {
   http: HttpClient;
@@ -299,7 +300,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
       );
       break;
     case 'closed':
-      body = <Text>Not logged in; docker&apos;s config is unchanged.</Text>;
+      body = <Para>Not logged in; docker&apos;s config is unchanged.</Para>;
       break;
   }
 
@@ -318,7 +319,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
       </Static>
       {deps.firstRun && state.history.length === 0 && tall ? <S.Welcome /> : null}
       {body}
-      {hint ? <Text dimColor>{hint}</Text> : null}
+      {hint ? <Para dimColor>{hint}</Para> : null}
     </Box>
   );
 }

@@ -102,6 +102,7 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
         firstRun,
         sources,
         open: browserOpener(env),
+        rememberedInstances: store.instances?.() ?? [],
         instanceSource: sources.gitlab === 'git-remote' ? 'git remote' : sources.gitlab === 'remembered' ? 'last time' : undefined,
         // Troubleshoot: doctor with the answers and the token in memory; its report comes back to the menu.
         troubleshoot: async (t: WizardAnswers, token: string) => {

@@ -19,6 +19,7 @@ import { Choice } from './Choice.js';
 import { LineInput } from './LineInput.js';
 import { Link } from './Link.js';
 import { Verbatim } from './Verbatim.js';
+import { Para } from './Para.js';
 
 const problem = (f: () => unknown) => {
   try {
@@ -33,8 +34,8 @@ const problem = (f: () => unknown) => {
 function Question({ title, children, hint }: { title: string; children: React.ReactNode; hint?: string }) {
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Text bold>{title}</Text>
-      {hint ? <Text dimColor>{hint}</Text> : null}
+      <Para bold>{title}</Para>
+      {hint ? <Para dimColor>{hint}</Para> : null}
       {children}
     </Box>
   );
@@ -44,9 +45,9 @@ function Question({ title, children, hint }: { title: string; children: React.Re
 function Marked({ mark, color, children }: { mark: string; color: string; children: React.ReactNode }) {
   return (
     <Box>
-      <Text color={color}>{mark} </Text>
+      <Para color={color}>{mark} </Para>
       <Box flexShrink={1}>
-        <Text color={color}>{children}</Text>
+        <Para color={color}>{children}</Para>
       </Box>
     </Box>
   );
@@ -55,8 +56,8 @@ function Marked({ mark, color, children }: { mark: string; color: string; childr
 export function Welcome() {
   return (
     <Box flexDirection="column">
-      <Text>Welcome! This logs docker in to a GitLab container registry: a few questions, then your token is checked against the registry before docker sees it.</Text>
-      <Text dimColor>The token is never stored by this tool; only your non-secret answers are remembered for next time.</Text>
+      <Para>Welcome! This logs docker in to a GitLab container registry: a few questions, then your token is checked against the registry before docker sees it.</Para>
+      <Para dimColor>The token is never stored by this tool; only your non-secret answers are remembered for next time.</Para>
     </Box>
   );
 }
@@ -69,11 +70,11 @@ export function ConfirmStep({ answers, onContinue, onEdit }: { answers: WizardAn
   const a = answers;
   return (
     <Question title="Log in again with your last answers?">
-      <Text>
+      <Para>
         {'  '}
         {a.username} · {a.credentialType ? CREDENTIALS[a.credentialType].label : ''} · {a.access === 'push' ? 'pull and push' : 'pull'} · {a.registry}
         {a.project ? ` · ${a.project}` : ''}
-      </Text>
+      </Para>
     </Question>
   );
 }
@@ -112,7 +113,7 @@ export function GitlabStep({ defaultValue, source, remembered = [], onAnswer }: 
   options.push({ value: 'https://gitlab.com', label: 'gitlab.com' }, { value: 'custom', label: 'Self-managed GitLab…', hint: 'type its URL' });
   return (
     <Question title="Which GitLab?">
-      <Choice options={options} defaultValue={defaultValue} reserve={4} onSelect={(v) => (v === 'custom' ? setCustom(true) : onAnswer(v))} />
+      <Choice options={options} defaultValue={defaultValue} reserve={4} question="Which GitLab?" onSelect={(v) => (v === 'custom' ? setCustom(true) : onAnswer(v))} />
     </Question>
   );
 }
@@ -166,7 +167,7 @@ export function RegistryStep({ defaultValue, discovering, discoveryProblem, prob
       {trouble ? (
         <Box flexDirection="column">
           <Marked mark="✘" color="red">{trouble.message}</Marked>
-          <Text dimColor>Edit it, or Enter to keep it anyway.</Text>
+          <Para dimColor>Edit it, or Enter to keep it anyway.</Para>
         </Box>
       ) : null}
     </Question>
@@ -176,7 +177,7 @@ export function RegistryStep({ defaultValue, discovering, discoveryProblem, prob
 export function TypeStep({ defaultValue, onAnswer }: { defaultValue?: CredentialType | undefined; onAnswer: (t: CredentialType) => void }) {
   return (
     <Question title="Which credential do you have, or will you create?">
-      <Choice options={CREDENTIAL_TYPES.map((t) => ({ value: t, label: CREDENTIALS[t].label, hint: CREDENTIALS[t].when }))} defaultValue={defaultValue} reserve={5} onSelect={onAnswer} />
+      <Choice options={CREDENTIAL_TYPES.map((t) => ({ value: t, label: CREDENTIALS[t].label, hint: CREDENTIALS[t].when }))} defaultValue={defaultValue} reserve={4} question="Which credential do you have, or will you create?" onSelect={onAnswer} />
     </Question>
   );
 }
@@ -187,7 +188,7 @@ export function CiOnlyStep({ type, onClose }: { type: CredentialType; onClose: (
   });
   return (
     <Question title={`${CREDENTIALS[type].label} exists only inside a GitLab CI/CD job`}>
-      <Text>Nothing to type here: GitLab fills it in for each job. A job for your .gitlab-ci.yml:</Text>
+      <Para>Nothing to type here: GitLab fills it in for each job. A job for your .gitlab-ci.yml:</Para>
       <Box flexDirection="column" marginY={1}>
         {ciSnippet(type as CiType, 'push')
           .trimEnd()
@@ -196,7 +197,7 @@ export function CiOnlyStep({ type, onClose }: { type: CredentialType; onClose: (
             <Verbatim key={i} text={line} color="green" />
           ))}
       </Box>
-      <Text>Pull only:</Text>
+      <Para>Pull only:</Para>
       <Verbatim text={`gitlab-registry-login snippet --type ${type}`} />
     </Question>
   );
@@ -223,28 +224,28 @@ export function Needs({ gitlab, type, access, project, links, canOpen }: { gitla
   const page = tokenPage(gitlab, type, access, project || undefined);
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Text bold>What you need</Text>
+      <Para bold>What you need</Para>
       {info.hasScopes ? (
         <>
-          <Text>
+          <Para>
             • Scopes: <Text bold>{requiredScopes(access).join(' + ')}</Text>
             <Text dimColor> {scopesAside(type)}</Text>
-          </Text>
+          </Para>
           {type !== 'deploy-token' ? (
-            <Text>
+            <Para>
               • Role on the project: <Text bold>{requiredRole(access)}</Text> or higher
-            </Text>
+            </Para>
           ) : null}
         </>
       ) : (
-        <Text>• {needsSentence(type, access)}</Text>
+        <Para>• {needsSentence(type, access)}</Para>
       )}
-      <Text>• Username: {info.usernameHint}</Text>
+      <Para>• Username: {info.usernameHint}</Para>
       {/* Admin Mode concerns administrators' personal access tokens only. */}
-      {type === 'personal-access-token' ? <Text dimColor>• Administrators: Admin Mode does not apply to registry logins; no admin_mode scope is needed.</Text> : null}
+      {type === 'personal-access-token' ? <Para dimColor>• Administrators: Admin Mode does not apply to registry logins; no admin_mode scope is needed.</Para> : null}
       {page ? (
         <>
-          <Text>• Create it here{canOpen ? ' (Enter opens it in your browser)' : ''}:</Text>
+          <Para>• Create it here{canOpen ? ' (Enter opens it in your browser)' : ''}:</Para>
           <Link url={page} supported={links} />
           {tokenPageNotes(gitlab, type, access, project || undefined).map((n) =>
             // An alternate page is a link of its own; a note is text under the link.
@@ -252,13 +253,13 @@ export function Needs({ gitlab, type, access, project, links, canOpen }: { gitla
               <Link key={n} url={n} supported={links} />
             ) : (
               <Box key={n} marginLeft={2}>
-                <Text dimColor>{n}</Text>
+                <Para dimColor>{n}</Para>
               </Box>
             ),
           )}
         </>
       ) : info.hasScopes ? (
-        <Text>• Create it in the project's (or group's) Settings.</Text>
+        <Para>• Create it in the project's (or group's) Settings.</Para>
       ) : null}
     </Box>
   );
@@ -285,7 +286,7 @@ export function TokenStep({ type, page, open, onToken, children }: { type: Crede
               }
             : {})}
         />
-        {opened ? <Text dimColor>Opened in your browser: create the token there, then paste it here.</Text> : null}
+        {opened ? <Para dimColor>Opened in your browser: create the token there, then paste it here.</Para> : null}
       </Question>
     </>
   );
@@ -311,11 +312,11 @@ export function Checklist({ checks, running, warning }: { checks: CheckStep[]; r
   return (
     <Box flexDirection="column" marginTop={1}>
       {warning ? <Marked mark="⚠" color="yellow">{warning}</Marked> : null}
-      <Text bold>Verifying</Text>
+      <Para bold>Verifying</Para>
       {checks.map((c) => (
-        <Text key={c.id}>
+        <Para key={c.id}>
           {c.status === 'pass' ? <Text color="green">✔</Text> : c.status === 'fail' ? <Text color="red">✘</Text> : <Text dimColor>-</Text>} {c.title} <Text dimColor>{c.ms} ms</Text>
-        </Text>
+        </Para>
       ))}
       {running ? <Spinner label="Asking the registry and GitLab…" /> : null}
     </Box>
@@ -328,15 +329,15 @@ export function FailureStep({ failure, choices, page, links, doctor, onChoose }:
       <Marked mark="✘" color="red">{failure.message}</Marked>
       {failure.fix ? (
         <Box marginLeft={2}>
-          <Text>
+          <Para>
             <Text bold>Fix: </Text>
             {failure.fix}
-          </Text>
+          </Para>
         </Box>
       ) : null}
       {page ? (
         <>
-          <Text>Create one here:</Text>
+          <Para>Create one here:</Para>
           <Link url={page} supported={links} />
         </>
       ) : null}
@@ -359,7 +360,7 @@ export function DoctorReport({ text }: { text: string }) {
           const lead = /^ */.exec(line)![0].length;
           return (
             <Box key={i} marginLeft={lead}>
-              <Text>{line.slice(lead) || ' '}</Text>
+              <Para>{line.slice(lead) || ' '}</Para>
             </Box>
           );
         })}
@@ -382,26 +383,26 @@ export function DoneStep({ verify, login, registry, project, rememberProblem }: 
       {/* Indented by a margin, not spaces: a line that wraps keeps its indent. */}
       {s?.kind === 'helper' ? (
         <Box marginLeft={2}>
-          <Text>Stored by the credential helper docker-credential-{s.helper} (config: {s.file}).</Text>
+          <Para>Stored by the credential helper docker-credential-{s.helper} (config: {s.file}).</Para>
         </Box>
       ) : s ? (
         <Box marginLeft={2}>
-          <Text>Stored in {s.file}.</Text>
+          <Para>Stored in {s.file}.</Para>
         </Box>
       ) : null}
       {/* Explained only when docker printed it. */}
       {s && s.kind !== 'helper' && login.warning ? (
         <>
           <Box marginLeft={2}>
-            <Text dimColor>docker's "stored unencrypted" warning means the file holds the token in base64, readable by anyone who can read the file. A credential helper keeps it in your keyring instead:</Text>
+            <Para dimColor>docker's "stored unencrypted" warning means the file holds the token in base64, readable by anyone who can read the file. A credential helper keeps it in your keyring instead:</Para>
           </Box>
           <Link url="https://docs.docker.com/reference/cli/docker/login/#credential-stores" supported={false} />
         </>
       ) : null}
       {rememberProblem ? <Marked mark="⚠" color="yellow">{rememberProblem}</Marked> : null}
       <Box flexDirection="column" marginTop={1}>
-        {project ? <Text>Image path: <Text bold>{image}</Text></Text> : null}
-        <Text bold>Next:</Text>
+        {project ? <Para>Image path: <Text bold>{image}</Text></Para> : null}
+        <Para bold>Next:</Para>
         {/* One command per line, each whole on its own lines: copied, it runs. */}
         <Verbatim text={`docker pull ${image}:latest`} />
         {push ? <Verbatim text={`docker build -t ${image}:latest .`} /> : null}

@@ -7,7 +7,7 @@ import type http from 'node:http';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
 import { signJwt, startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
 import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { connectProxy, flood, httpServer, type Closable } from '../helpers/servers.js';
+import { connectProxy, flood, httpServer, tlsProxy, type Closable } from '../helpers/servers.js';
 import { BIN, run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { running } from '../helpers/proc.js';
 
@@ -43,11 +43,11 @@ function fakeRegistry(header: string | undefined) {
   });
 }
 const verifyArgs = (registry: string, extra: string[] = []) => ['verify', '--registry', registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--token-stdin', '--json', '--timeout', '1', ...extra];
-function verdictOf(r: RunResult): { verdict: string; message: string } {
+function verdictOf(r: RunResult): { verdict: string; message: string; fix: string } {
   expect(r.signal, 'killed: it hung').toBeNull();
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.stdout + r.stderr).not.toContain(TOKEN);
-  return JSON.parse(r.stdout) as { verdict: string; message: string };
+  return JSON.parse(r.stdout) as { verdict: string; message: string; fix: string };
 }
 const go = (registry: string, extra?: string[]) => run(verifyArgs(registry, extra), { input: TOKEN, timeoutMs: 15_000 });
 
@@ -116,7 +116,89 @@ describe('proxies: every socket owned, bounded by --timeout, closed when done', 
   });
 });
 
+describe('TLS trust: only --ca-file and NODE_EXTRA_CA_CERTS', () => {
+  let front: Closable, other: KeyPair, own: KeyPair;
+  beforeAll(async () => {
+    own = makeCert('127.0.0.1', ['IP:127.0.0.1']);
+    other = makeCert('another CA');
+    front = await tlsProxy(own.certPem, own.keyPem, `http://${reg.registry}`);
+    closers.push(front);
+  });
+  afterAll(() => {
+    own?.cleanup();
+    other?.cleanup();
+  });
+  test('NODE_TLS_REJECT_UNAUTHORIZED=0 does not make an untrusted registry trusted (said once), and the token is not sent', async () => {
+    const before = gl.requests.length;
+    const r = await run(verifyArgs(`127.0.0.1:${front.port}`), { input: TOKEN, env: { ...box().env, NODE_TLS_REJECT_UNAUTHORIZED: '0' }, timeoutMs: 15_000 });
+    expect(verdictOf(r).verdict).toBe('tls-error');
+    expect(r.code).toBe(3);
+    expect(r.stderr.match(/NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored/g)).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/makes TLS connections and HTTPS requests insecure/);
+    expect(gl.requests.length).toBe(before);
+  });
+  test('--ca-file given but not the right CA: the fix does not say "pass --ca-file" again', async () => {
+    const r = await run(verifyArgs(`127.0.0.1:${front.port}`, ['--ca-file', other.certFile]), { input: TOKEN, timeoutMs: 15_000 });
+    const v = verdictOf(r) as { verdict: string; fix: string };
+    expect(v.verdict).toBe('tls-error');
+    expect(v.fix).not.toMatch(/pass --ca-file/);
+    expect(v.fix).toContain(other.certFile);
+    const ok = await run(verifyArgs(`127.0.0.1:${front.port}`, ['--ca-file', own.certFile]), { input: TOKEN, timeoutMs: 15_000 });
+    expect(verdictOf(ok).verdict).toBe('ok');
+  });
+});
+
+describe("the registry's answer to GitLab's token: an outage is not the user's access", () => {
+  /** A registry whose challenge names the test GitLab and that answers the issued token with `status`. */
+  const answering = (status: number) =>
+    server((req, res) => {
+      if (req.headers.authorization?.startsWith('Bearer ')) {
+        res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '0' });
+        return res.end(status === 404 ? '404 page not found\n' : JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'service unavailable' }] }));
+      }
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="${gl.realm}",service="container_registry"` });
+      res.end();
+    });
+  test.each([500, 502, 503, 429])('HTTP %i: unreachable (exit 3), not insufficient-access', async (status) => {
+    const regi = await answering(status);
+    const r = await go(`127.0.0.1:${regi.port}`, ['--timeout', '5']);
+    const v = verdictOf(r) as { verdict: string; message: string; fix: string };
+    expect(v.verdict).toBe('unreachable');
+    expect(r.code).toBe(3);
+    expect(v.message).toContain(`HTTP ${status}`);
+    expect(v.fix).not.toMatch(/read_registry|Reporter|role/);
+  });
+  test('a bare 404 (no NAME_UNKNOWN): not-a-registry (exit 3)', async () => {
+    const regi = await answering(404);
+    const r = await go(`127.0.0.1:${regi.port}`);
+    expect(verdictOf(r).verdict).toBe('not-a-registry');
+    expect(r.code).toBe(3);
+  });
+});
+
+describe('--timeout bounds the whole run, retries included', () => {
+  test('a realm answering 503 slowly: done within --timeout, not three times it', async () => {
+    const slow = await server((_q, res) => {
+      setTimeout(() => {
+        res.writeHead(503);
+        res.end();
+      }, 1500);
+    });
+    const regi = await fakeRegistry(`Bearer realm="${slow.url}/jwt/auth"`);
+    const r = await go(`127.0.0.1:${regi.port}`, ['--timeout', '3']);
+    expect(verdictOf(r).verdict).toBe('unreachable');
+    expect(r.ms).toBeLessThan(4200);
+    expect(slow.hits.length).toBeLessThanOrEqual(2);
+  });
+});
+
 describe('huge and malformed answers: a verdict, never a crash', () => {
+  test('a loopback registry sending over 1 MiB over plain HTTP: not-a-registry, not a TLS error', async () => {
+    const flooding = await server(flood);
+    const v = verdictOf(await go(`127.0.0.1:${flooding.port}`, ['--timeout', '10']));
+    expect(v.verdict).toBe('not-a-registry');
+    expect(v.message).toMatch(/sent more than 1024 KiB/);
+  });
   test('an endless body stops at the cap', async () => {
     const flooding = await server(flood);
     const regi = await fakeRegistry(`Bearer realm="${flooding.url}/jwt/auth"`);

@@ -193,3 +193,33 @@ describe('a loopback registry that speaks TLS (the distribution registry\'s own 
     }
   });
 });
+
+describe('doctor --error with a text it does not know', () => {
+  test('the suggested doctor command names the host the text names', async () => {
+    const r = await run(['doctor', '--error', 'Error response from daemon: Get "https://registry.example.com:5050/v2/": the flux capacitor is out of sync']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^Not recognised/);
+    expect(r.stdout).toContain('gitlab-registry-login doctor --registry registry.example.com:5050');
+    const j = await run(['doctor', '--error', 'Error: logging into "registry.gitlab.com": something new', '--json']);
+    expect(JSON.parse(j.stdout).fix).toContain('doctor --registry registry.gitlab.com');
+  });
+});
+
+describe("the README's CI job", () => {
+  test('installs Node before npx in the docker image, and pins this version of the tool', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string; name: string };
+    const section = readme.slice(readme.indexOf('## In GitLab CI/CD'));
+    const job = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    const lines = job.split('\n');
+    const image = /^\s*image:\s*(\S+)/m.exec(job)![1]!;
+    const npx = lines.findIndex((l) => /\bnpx\b/.test(l));
+    expect(npx).toBeGreaterThan(-1);
+    // docker:* images are Alpine with no Node: Node must be installed before npx runs.
+    if (image.startsWith('docker:')) expect(lines.slice(0, npx).some((l) => /apk add[^\n]*\bnodejs\b[^\n]*\bnpm\b/.test(l))).toBe(true);
+    else expect(image).toMatch(/^node:/);
+    expect(lines[npx]).toContain(`${pkg.name}@${pkg.version} `);
+    expect(job).toMatch(/services:.*docker:\d+-dind/);
+  });
+});

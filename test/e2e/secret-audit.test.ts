@@ -106,6 +106,22 @@ test('the watcher sees a token in a running process\'s argv or environment (it c
   expect(w.found.some((f) => f.startsWith('environment'))).toBe(true);
 });
 
+/** A docker config of its own under the sandbox, with a credential helper: failing, or keeping the token. */
+function helperEnv(kind: 'broken' | 'insecure' | 'keeps'): NodeJS.ProcessEnv {
+  const dir = path.join(sb.dir, `docker-${kind}`);
+  mkdirSync(dir, { recursive: true });
+  const helper = kind === 'keeps' ? 'auditkeeps' : 'auditdbus';
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ credsStore: helper }));
+  const bin = path.join(sb.dir, 'bin');
+  writeFileSync(path.join(bin, 'docker-credential-auditdbus'), "#!/bin/sh\ncat >/dev/null\necho 'Cannot autolaunch D-Bus without X11 $DISPLAY'\nexit 1\n");
+  writeFileSync(
+    path.join(bin, 'docker-credential-auditkeeps'),
+    `#!/bin/sh\ncase "$1" in list) echo '{}';; get) cat >/dev/null; printf '{"ServerURL":"x","Username":"alice","Secret":"${CANARY}"}';; *) cat >/dev/null;; esac\n`,
+  );
+  for (const f of ['docker-credential-auditdbus', 'docker-credential-auditkeeps']) chmodSync(path.join(bin, f), 0o755);
+  return { ...sb.env, DOCKER_CONFIG: dir };
+}
+
 test('every command and wizard path keeps the token to itself', async () => {
   const common = ['--registry', reg.registry, '--project', 'group/app'];
   const pat = ['--type', 'personal-access-token', '--username', 'alice', '--token-stdin'];
@@ -121,6 +137,13 @@ test('every command and wizard path keeps the token to itself', async () => {
     ['doctor --json', () => runCli(['doctor', ...common, '--json'])],
     ['doctor --error with the token pasted in', () => runCli(['doctor', '--error', '-'], { input: `Error: unauthorized: authentication required` })],
     ['logout', () => runCli(['logout', '--registry', reg.registry])],
+    // Credential helpers: one failing (store-failed, --insecure-storage, logout that cannot check), one holding the token.
+    ['login, helper failing: store-failed', () => runCli(['login', ...common, ...pat], { input: CANARY, env: helperEnv('broken') })],
+    ['login --insecure-storage', () => runCli(['login', ...common, ...pat, '--insecure-storage'], { input: CANARY, env: helperEnv('insecure') })],
+    ['logout, helper failing', () => runCli(['logout', '--registry', reg.registry], { env: helperEnv('broken') })],
+    ['login through a helper', () => runCli(['login', ...common, ...pat], { input: CANARY, env: helperEnv('keeps') })],
+    ['doctor, the login read from a helper', () => runCli(['doctor', ...common, '--json'], { env: helperEnv('keeps') })],
+    ['logout, the login in a helper', () => runCli(['logout', '--registry', reg.registry, '--json'], { env: helperEnv('keeps') })],
     // --debug: every request and engine command on stderr, with the secrets on their way redacted.
     ['verify --debug', () => runCli(['verify', ...common, ...pat, '--debug'], { input: CANARY })],
     ['verify --debug, rejected', () => runCli(['verify', ...common, '--type', 'deploy-token', '--username', 'bob', '--token-stdin', '--debug'], { input: CANARY })],
@@ -128,6 +151,8 @@ test('every command and wizard path keeps the token to itself', async () => {
     ['login --ci with GITLAB_REGISTRY_LOGIN_DEBUG=1', () => runCli(['login', '--ci', '--type', 'job-token'], { env: { ...sb.env, GITLAB_REGISTRY_LOGIN_DEBUG: '1', CI_REGISTRY: reg.registry, CI_JOB_TOKEN: CANARY, CI_PROJECT_PATH: 'group/app', CI_SERVER_URL: gl.url } })],
     ['doctor --debug with the token and the stored login', () => runCli(['doctor', ...common, ...pat, '--debug'], { input: CANARY })],
     ['logout --debug', () => runCli(['logout', '--registry', reg.registry, '--debug'])],
+    ['login through a helper --debug', () => runCli(['login', ...common, ...pat, '--debug'], { input: CANARY, env: helperEnv('keeps') })],
+    ['doctor --debug, the login read from a helper', () => runCli(['doctor', ...common, '--debug'], { env: helperEnv('keeps') })],
   ];
   for (const [name, go] of runs) {
     const r = await (typeof go === 'function' ? go() : go);
@@ -176,9 +201,10 @@ test('every command and wizard path keeps the token to itself', async () => {
   expect(w.found.filter((x) => x.startsWith('argv'))).toEqual([]);
 
   // Files: the token is only in docker's own credential store.
-  const dockerStore = path.join(sb.dockerConfig, 'config.json');
+  // docker's own stores: the config files it writes, and the fake helper that plays the keyring.
+  const dockerStores = [path.join(sb.dockerConfig, 'config.json'), path.join(sb.dir, 'docker-insecure', 'config.json'), path.join(sb.dir, 'bin', 'docker-credential-auditkeeps')];
   for (const [file, content] of sb.files()) {
-    if (file === dockerStore) continue;
+    if (dockerStores.includes(file)) continue;
     expect(content, file).not.toContain(CANARY);
     expect(content, file).not.toContain(CANARY_B64);
   }

@@ -7,6 +7,7 @@ import { startRegistry, type RealRegistry } from '../helpers/registry.js';
 import { BIN, sandbox } from '../helpers/cli.js';
 import { cliCommand, startTerminal, type Terminal } from '../helpers/tmux.js';
 import { running } from '../helpers/proc.js';
+import { tokenPage } from '../../src/core/links.js';
 
 const TOKEN = 'glpat-TMUX0000secret0000token';
 let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
@@ -330,6 +331,162 @@ test('--forget where the config cannot be cleared: one line saying so, exit 2', 
     expect(done).toContain(`gitlab-registry-login: --forget: the remembered answers in ${blocker}/gitlab-registry-login/config.json cannot be cleared (ENOTDIR)`);
     expect(done).toContain('EXIT=2');
     expect(done).not.toContain('internal error');
+  } finally {
+    sb.cleanup();
+  }
+});
+
+/** The lines of `capture-pane -J` (soft-wrapped lines joined), trailing blanks trimmed: what a copy gives. */
+const copied = (t: Terminal) => t.joined().split('\n').map((l) => l.trimEnd());
+
+describe.each([
+  [80, 40],
+  [40, 12],
+])('at %i×%i columns and rows', (width, height) => {
+  test('the token link and the next commands copy whole; Enter opens the page in the browser; the output ends with a line break', async () => {
+    const sb = sandbox();
+    const opened = path.join(sb.log, 'opened');
+    // A fake browser opener on PATH, and a display: Enter on the empty token prompt runs it with the page.
+    writeFileSync(path.join(sb.dir, 'bin', 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${opened}\n`, { mode: 0o755 });
+    const env = { ...sb.env, TERM: 'xterm-256color', DISPLAY: ':99' };
+    try {
+      const t = startTerminal(shellCommand(env, []), env, { width, height }, teamRepo(sb.dir));
+      terms.push(t);
+      await t.waitFor('Paste your personal access token');
+      const page = tokenPage(gl.url, 'personal-access-token', 'push', 'group/app')!;
+      expect(page.length).toBeGreaterThan(width); // the terminal does wrap it
+      await waitUntil(() => copied(t).includes(page), () => t.joined());
+      t.keys('Enter');
+      await t.waitFor('Opened in your browser');
+      await waitUntil(() => existsSync(opened), () => t.screen());
+      expect(readFileSync(opened, 'utf8')).toBe(`${page}\n`);
+      t.type(`${TOKEN}\r`);
+      await t.waitFor(/^Username\s*$/m);
+      t.type('alice\r');
+      await t.waitFor('EXIT=', 15_000);
+      const lines = copied(t);
+      const image = `${reg.registry}/group/app:latest`;
+      for (const command of [`docker pull ${image}`, `docker build -t ${image} .`, `docker push ${image}`]) expect(lines, command).toContain(command);
+      // The shell's next line starts on a line of its own, even when the last frame filled the terminal.
+      expect(lines).toContain('EXIT=0');
+      expect(t.joined()).not.toContain(TOKEN);
+    } finally {
+      sb.cleanup();
+    }
+  });
+
+  test('a failure: the menu and its question stay on screen; Quit leaves one closing line and docker untouched', async () => {
+    const sb = sandbox();
+    const env = { ...sb.env, TERM: 'xterm-256color' };
+    try {
+      const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'push']), env, { width, height });
+      terms.push(t);
+      await t.waitFor('Paste your');
+      t.type('glpat-wrong-token-000\r');
+      await waitUntil(() => /❯ Enter the token again/.test(t.visible()) && t.visible().includes('Quit'), () => t.visible());
+      t.keys('Up', 'Enter'); // Quit (the list wraps around)
+      const end = await t.waitFor('EXIT=');
+      const lines = copied(t);
+      // A sentence, not a command: at 40 columns it may wrap at a space.
+      expect(t.joined().replace(/\s+/g, ' ')).toContain("Not logged in; docker's config is unchanged. EXIT=1");
+      expect(lines).toContain('EXIT=1');
+      expect(existsSync(path.join(sb.dockerConfig, 'config.json'))).toBe(false);
+      expect(end).not.toContain('glpat-wrong-token-000');
+    } finally {
+      sb.cleanup();
+    }
+  });
+
+  test('last answers, token, Esc, e: the first question, not the token again; Esc comes back to the question', async () => {
+    const sb = sandbox();
+    const conf = path.join(sb.home, '.config', 'gitlab-registry-login');
+    mkdirSync(conf, { recursive: true });
+    writeFileSync(path.join(conf, 'config.json'), JSON.stringify({ last: gl.url, instances: { [gl.url]: { gitlab: gl.url, registry: reg.registry, credentialType: 'job-token', access: 'pull', username: 'gitlab-ci-token', project: 'group/app' } } }));
+    const env = { ...sb.env, TERM: 'xterm-256color', GITLAB_CI: 'true' };
+    try {
+      const t = startTerminal(shellCommand(env, []), env, { width, height });
+      terms.push(t);
+      await t.waitFor('Log in again with your last answers?');
+      t.keys('Enter');
+      await t.waitFor('Paste your ci/cd job token');
+      t.keys('Escape');
+      await waitUntil(() => t.visible().includes('Log in again') && !t.visible().includes('Paste your'), () => t.visible());
+      t.type('e');
+      await waitUntil(() => t.visible().includes('Which GitLab?'), () => t.visible());
+      t.keys('Escape');
+      await waitUntil(() => t.visible().includes('Log in again'), () => t.visible());
+      // And the whole walk from there: the job token, Esc, a deploy token asks for its username.
+      t.type('e');
+      await t.waitFor('Which GitLab?');
+      t.keys('Enter');
+      await waitUntil(() => t.visible().includes('Found it'), () => t.visible());
+      t.keys('Enter');
+      await waitUntil(() => /❯ CI\/CD job token/.test(t.visible()), () => t.visible());
+      t.keys('Escape');
+      await waitUntil(() => t.visible().includes('Found it'), () => t.visible());
+      t.keys('Enter');
+      await waitUntil(() => /❯ CI\/CD job token/.test(t.visible()), () => t.visible());
+      t.keys('Up', 'Up', 'Up', 'Enter'); // Deploy token
+      await waitUntil(() => t.visible().includes('What do you need to do?'), () => t.visible());
+      t.keys('Enter');
+      await waitUntil(() => t.visible().includes('Project to check'), () => t.visible());
+      t.keys('Enter');
+      await t.waitFor('Paste your deploy token');
+      t.type('gldt-some-deploy-token\r');
+      // Asked: gitlab-ci-token, which the job token implied, was not kept.
+      await waitUntil(() => /^Username\s*$/m.test(t.visible()), () => t.visible());
+      await quit(t);
+    } finally {
+      sb.cleanup();
+    }
+  });
+});
+
+test('at 40×12 the credential list shows a window that keeps the question and the selection on screen', async () => {
+  const sb = sandbox();
+  const env = { ...sb.env, TERM: 'xterm-256color' };
+  try {
+    const t = startTerminal(shellCommand(env, ['--registry', reg.registry]), env, { width: 40, height: 12 });
+    terms.push(t);
+    await waitUntil(() => t.visible().includes('Which credential'), () => t.visible());
+    expect(t.visible()).toMatch(/❯ Personal access token/);
+    expect(t.visible()).toMatch(/↓ \d+ more/);
+    t.keys('Down', 'Down', 'Down', 'Down', 'Down');
+    await waitUntil(() => /❯ CI_REGISTRY_USER/.test(t.visible()), () => t.visible());
+    const s = t.visible();
+    expect(s).toContain('Which credential');
+    expect(s).toMatch(/↑ \d+ more/);
+    expect(s).toContain('Enter: choose');
+    // A description wraps under its option, never at column 0.
+    for (const line of s.split('\n')) if (/inside a GitLab|CI\/CD job only/.test(line)) expect(line).toMatch(/^ {4}\S/);
+    await quit(t);
+  } finally {
+    sb.cleanup();
+  }
+});
+
+async function waitUntil(ok: () => boolean, show: () => string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out; screen:\n${show()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('at 60 columns wrapped lines start at their paragraph’s edge, not with a stray space; descriptions wrap under themselves', async () => {
+  const sb = sandbox();
+  const env = { ...sb.env, TERM: 'xterm-256color' };
+  try {
+    const t = startTerminal(shellCommand(env, ['--registry', reg.registry]), env, { width: 60, height: 30 });
+    terms.push(t);
+    await waitUntil(() => t.visible().includes('Enter: choose'), () => t.visible());
+    const lines = t.visible().split('\n');
+    expect(lines).toContain('Welcome! This logs docker in to a GitLab container registry:');
+    for (const line of lines) expect(line, JSON.stringify(lines)).not.toMatch(/^ \S/);
+    // "Deploy token  a server or another system that only needs the registry": the rest under the description.
+    const i = lines.findIndex((l) => l.startsWith('  Deploy token  '));
+    expect(lines[i + 1]).toMatch(/^ {16}\S/);
+    await quit(t);
   } finally {
     sb.cleanup();
   }

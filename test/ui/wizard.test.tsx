@@ -23,7 +23,7 @@ beforeAll(() => {
 afterAll(() => rmSync(binDir, { recursive: true, force: true }));
 afterEach(() => cleanup());
 
-function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType<typeof fakeRunner>; remembered?: Remembered[]; env?: NodeJS.ProcessEnv; firstRun?: boolean; saveFails?: boolean; open?: boolean } = {}) {
+function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType<typeof fakeRunner>; remembered?: Remembered[]; env?: NodeJS.ProcessEnv; firstRun?: boolean; saveFails?: boolean; open?: boolean; instanceSource?: 'git remote' | 'last time' } = {}) {
   const http = opts.http ?? fakeGitlabHttp({ [GOOD]: ['pull', 'push'], [PULL_ONLY]: ['pull'], [NO_SCOPE]: 403 }).client;
   const runner = opts.runner ?? fakeRunner();
   const store = memoryStore(opts.remembered);
@@ -50,6 +50,8 @@ function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType
       return 'Registry\n  ✔ /v2/ challenge: Bearer realm=https://gitlab.example.com/jwt/auth\n  ✘ The given token: GitLab rejected the username and token\n\n1 failed\n';
     },
     ...(opts.open ? { open: (url: string) => void opened.push(url) } : {}),
+    rememberedInstances: store.instances?.() ?? [],
+    ...(opts.instanceSource ? { instanceSource: opts.instanceSource } : {}),
   };
   const r = render(<App deps={deps} init={opts.init ?? {}} onExit={(code, after) => exits.push({ code, after })} />);
   // Whitespace collapsed: what a person reads, whatever the terminal width wraps.
@@ -482,4 +484,61 @@ describe('the token page', () => {
     await w.wait('Paste your deploy token');
     expect(w.frame()).not.toContain('Admin Mode');
   });
+});
+
+describe('checked early', () => {
+  test('a typed registry is probed (anonymous /v2/) when entered; Enter again keeps it anyway', async () => {
+    const { client: http, seen } = fakeHttp((url, headers) => (url.host === 'registry.gitlab.example.com' && !headers.authorization ? { status: 401, wwwAuthenticate: ['Bearer realm="https://gitlab.example.com/jwt/auth"'] } : url.host === 'registry.typo.example' ? new HttpError('dns', 'registry.typo.example: no such host') : { status: 404 }));
+    const w = start({ http, init: { fixed: { gitlab: 'https://gitlab.example.com' }, defaults: { registry: 'registry.gitlab.example.com' } } });
+    await w.wait('Container registry');
+    await w.press('\u0015', 'registry.typo.example', KEY.enter);
+    await w.wait('Enter to keep it anyway');
+    expect(w.frame()).toContain('no such host');
+    expect(seen.map((s) => s.url)).toContain('https://registry.typo.example/v2/');
+    expect(seen.every((s) => !s.headers.authorization)).toBe(true);
+    // Corrected: checked, and on.
+    await w.press('\u0015', 'https://registry.gitlab.example.com/group/app', KEY.enter);
+    await w.wait('Which credential');
+    await w.press(KEY.enter);
+    await w.wait('What do you need to do?');
+    await w.press(KEY.enter);
+    await w.wait('Project to check');
+    // The image path's project is offered.
+    expect(w.frame()).toContain('› group/app');
+  });
+
+  test('a project page typed as the GitLab is split into the instance and the project', async () => {
+    const w = start();
+    await w.wait('Which GitLab?');
+    await w.press(KEY.down, KEY.enter);
+    await w.wait("Your GitLab's URL");
+    await w.press('https://gitlab.example.com/Group/App/-/tree/main', KEY.enter);
+    await w.wait('Found it');
+    await w.press(KEY.enter, KEY.enter, KEY.enter);
+    await w.wait('Project to check');
+    expect(w.frame()).toContain('› group/app');
+  });
+
+  test('a made-up instance: discovery says it failed, and why', async () => {
+    const http = fakeHttp(() => new HttpError('dns', 'getaddrinfo ENOTFOUND registry.made-up.example')).client;
+    const w = start({ http });
+    await w.wait('Which GitLab?');
+    await w.press(KEY.down, KEY.enter);
+    await w.wait("Your GitLab's URL");
+    await w.press('made-up.example', KEY.enter);
+    await w.wait('No registry found');
+    expect(w.frame()).toContain('No registry found for made-up.example (tried registry.made-up.example and made-up.example:5050)');
+    expect(w.frame()).toContain('ENOTFOUND');
+  });
+});
+
+test('remembered instances are listed under "Which GitLab?", and the offered one says where it comes from', async () => {
+  const a: Remembered = { gitlab: 'https://gitlab.one.example', registry: 'registry.one.example' };
+  const b: Remembered = { gitlab: 'https://gitlab.two.example', registry: 'registry.two.example' };
+  const w = start({ remembered: [a, b], instanceSource: 'last time', init: { defaults: { gitlab: b.gitlab } } });
+  await w.wait('Which GitLab?');
+  expect(w.frame()).toContain('❯ https://gitlab.two.example from last time https://gitlab.one.example used before gitlab.com');
+  await w.press(KEY.down, KEY.enter);
+  await w.wait('Container registry');
+  expect(w.frame()).not.toContain('from last time');
 });

@@ -177,6 +177,7 @@ test('exit codes per verdict', () => {
     'not-a-registry': 3,
     'registry-rejected-token': 1,
     'login-failed': 1,
+    'store-failed': 1,
     'engine-missing': 1,
   });
 });

@@ -179,3 +179,21 @@ describe('what people type', () => {
     expect(typeOfPrefix('abc')).toBeUndefined();
   });
 });
+
+test('the conf store lists the remembered instances, the last used first', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { openConfStore } = await import('../../src/core/store.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'grl-inst-'));
+  try {
+    const store = await openConfStore({ cwd: dir });
+    expect(store.instances?.()).toEqual([]);
+    await store.save({ gitlab: 'https://a.example' });
+    await store.save({ gitlab: 'https://b.example' });
+    await store.save({ gitlab: 'https://a.example', registry: 'r' });
+    expect(store.instances?.()).toEqual(['https://a.example', 'https://b.example']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
