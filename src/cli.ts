@@ -32,7 +32,7 @@ instance, registry, project, type and access; flags win over it.
 Exit codes: 0 ok · 1 rejected, short of access, untrusted realm, engine login failed
             2 usage or bad input · 3 unreachable, TLS failure, not a registry, IP banned for now
             (3: the credential was never judged)
-            130 interrupted (Ctrl-C) · 143 terminated · 70 internal error (a bug: please report it)
+            130 interrupted (Ctrl-C) · 143 terminated · 129 hung up · 131 quit · 70 internal error (a bug: please report it)
 
 Not free of side effects: push is checked only on the exact --project path, because asking
 GitLab for push on a path that has no images yet creates an empty repository entry there (and an
@@ -148,16 +148,28 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-// A closed pipe (`| head`) is not an error worth a stack trace.
+// A closed pipe (`| head`) is not an error worth a stack trace; nor is a full disk (`> /dev/full`): one line, exit 70.
+let outputFailed = false;
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    if (!outputFailed && stream === process.stdout) {
+      outputFailed = true;
+      try {
+        process.stderr.write(`gitlab-registry-login: cannot write the output: ${e.code ?? e.message}\n`);
+      } catch {
+        /* stderr is gone too */
+      }
+    }
+    process.exit(70);
   });
 }
-// Interrupted: exit at once; an engine still running is stopped with its process group (see core/process.ts).
+// Interrupted, hung up or quit: exit at once (128 + the signal's number); an engine still running is stopped with
+// its process group by the exit hook (core/process.ts), so docker cannot finish a login after the tool is gone.
 process.once('SIGINT', () => process.exit(130));
 process.once('SIGTERM', () => process.exit(143));
+process.once('SIGHUP', () => process.exit(129));
+process.once('SIGQUIT', () => process.exit(131));
 
 main(process.argv.slice(2)).then(
   (code) => {

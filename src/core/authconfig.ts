@@ -60,7 +60,7 @@ export function readEngineConfig(engine: EngineName, env: NodeJS.ProcessEnv): Co
   try {
     const parsed = JSON.parse(text) as unknown;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { file, error: 'is not valid JSON (not a JSON object)' };
-    return { file, config: parsed as EngineConfig };
+    return { file, config: parsed };
   } catch (e) {
     return { file, error: `is not valid JSON (${(e as Error).message.split('\n')[0]})` };
   }

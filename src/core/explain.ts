@@ -25,7 +25,7 @@ const RULES: Rule[] = [
     re: /namespace storage limit has been reached/i,
     verdict: 'storage-limit',
     cause: () => "GitLab refuses pushes because the namespace's storage limit has been reached. The credential is fine, and pulling still works.",
-    fix: () => 'Free storage in the namespace (delete unused images and tags, packages, artifacts) or buy more: the group\'s Settings › Usage quotas shows what uses it. A new token or role will not help.',
+    fix: () => "Free storage in the namespace (delete unused images and tags, packages, artifacts) or buy more: the namespace's Usage quotas page (a group's Settings › Usage quotas, or your user settings for a personal namespace) shows what uses it. A new token or role will not help.",
   },
   {
     // lib/gitlab/auth/ip_blocked.rb, rendered plain by app/controllers/application_controller.rb.

@@ -292,7 +292,7 @@ export function createHttpClient(options: HttpOptions): HttpClient {
       try {
         proxy = proxyConfigFor(url, env);
       } catch (e) {
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
         return;
       }
       const https = url.protocol === 'https:';

@@ -20,7 +20,7 @@ function home(env: NodeJS.ProcessEnv, platform: Platform): string {
 }
 
 /** A path module for the platform asked about, so a Windows layout can be computed (and tested) anywhere. */
-const join = (platform: Platform) => (platform === 'win32' ? path.win32.join : path.posix.join);
+const join = (platform: Platform) => (platform === 'win32' ? path.win32 : path.posix).join.bind(null);
 
 export function configDir(env: NodeJS.ProcessEnv = process.env, platform: Platform = process.platform): string {
   const j = join(platform);

@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- control characters and escape sequences are what this module removes */
 /**
  * Server- and file-derived text made safe to show: every answer from a server (a realm's error body, a registry's
  * error, a certificate's subject, a challenge's realm) and every name read from a file is data, not display.

@@ -83,7 +83,7 @@ export async function openConfStore(options: { cwd?: string; env?: NodeJS.Proces
     if (cached) return cached;
     try {
       const j = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-      cached = typeof j === 'object' && j !== null && !Array.isArray(j) ? (j as Shape) : {};
+      cached = typeof j === 'object' && j !== null && !Array.isArray(j) ? (j) : {};
     } catch {
       cached = {};
     }

@@ -160,7 +160,7 @@ export function classifyTokenResponse(res: TokenAnswer, ctx: TokenContext): Toke
         verdict(
           'storage-limit',
           `The credential is valid, but GitLab refuses pushes to ${ctx.project ?? 'this namespace'}: the namespace storage limit has been reached (403 "${shown(messages.find((m) => STORAGE_LIMIT.test(m))!, 200)}"). Pulling still works.`,
-          "Free storage in the namespace (delete unused images and tags, packages, artifacts) or buy more: its Settings › Usage quotas shows what uses it. A new token or role will not help.",
+          "Free storage in the namespace (delete unused images and tags, packages, artifacts) or buy more: the namespace's Usage quotas page (a group's Settings › Usage quotas, or your user settings for a personal namespace) shows what uses it. A new token or role will not help.",
         ),
       );
     }

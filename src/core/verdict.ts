@@ -30,7 +30,7 @@ export interface Verdict {
 }
 
 /** Exit codes. `internal` (EX_SOFTWARE) is a bug in this tool, reported without a stack trace. */
-export const EXIT = { ok: 0, rejected: 1, usage: 2, unreachable: 3, internal: 70, interrupted: 130, terminated: 143 } as const;
+export const EXIT = { ok: 0, rejected: 1, usage: 2, unreachable: 3, internal: 70, interrupted: 130, terminated: 143, hungUp: 129, quit: 131 } as const;
 
 export function exitCodeFor(verdict: VerdictCode): number {
   switch (verdict) {

@@ -3,6 +3,7 @@ import { InputError } from './errors.js';
 import type { RegistryAddress } from './hosts.js';
 import type { HttpClient, HttpResponse } from './http.js';
 import { readClaims, type TokenClaims } from './jwt.js';
+import { tokenLinks } from './links.js';
 import { decideRealm, fetchChallenge, getWithRetry, transportVerdict, type RegistryChallenge } from './registry.js';
 import { classifyTokenResponse, errorText, judgeGrant, missingFix } from './tokenresponse.js';
 import { verdict, type Verdict } from './verdict.js';
@@ -59,6 +60,19 @@ export interface VerifyResult extends Verdict {
 }
 
 export { invalidCredentials } from './tokenresponse.js';
+
+/**
+ * A fix that needs a new credential ends with where to create it on this instance: for the project GitLab
+ * resolved the path to (the JWT's meta.project_path) when it granted something (src/core/links.ts).
+ */
+function withTokenLink(v: Verdict, gitlab: string, req: VerifyRequest, projectPath?: string): Verdict {
+  if (!['invalid-credentials', 'no-registry-scope', 'insufficient-access'].includes(v.verdict)) return v;
+  const l = tokenLinks(gitlab, req.credentialType, req.access, req.project, { projectPath, username: req.username });
+  if (!l) return v;
+  const before = l.alternates.length ? ` (before GitLab 16.7: ${l.alternates.join(' ')})` : '';
+  const notes = l.notes.filter((n) => !n.startsWith('Before GitLab')).map((n) => ` ${n}`).join('');
+  return { ...v, fix: `${v.fix} Create one at ${l.url}${before}.${notes}` };
+}
 
 /**
  * Verify a credential against the registry itself: the /v2/ challenge, GitLab's token endpoint,
@@ -149,7 +163,7 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
       step('realm', 'GitLab token endpoint', 'pass');
       step('credential', 'Credential', 'fail', answer.verdict.message);
     }
-    return finish(answer.verdict, extra);
+    return finish(answer.verdict.verdict === 'insufficient-access' ? answer.verdict : withTokenLink(answer.verdict, extra.gitlab, req), extra);
   }
   const jwt = answer.jwt;
   step('realm', 'GitLab token endpoint', 'pass');
@@ -173,7 +187,7 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
     projectPath = judged.meta?.projectPath;
     step('pull', `Pull ${project}`, granted.includes('pull') ? 'pass' : 'fail');
     if (req.access === 'push') step('push', `Push ${project}`, granted.includes('push') ? 'pass' : 'fail');
-    if (judged.verdict) return finish(judged.verdict, { ...extra, granted, ...(projectPath ? { projectPath } : {}) });
+    if (judged.verdict) return finish(withTokenLink(judged.verdict, extra.gitlab, req, projectPath), { ...extra, granted, ...(projectPath ? { projectPath } : {}) });
   }
 
   // 5. The registry itself accepts GitLab's token (and, with a project, lets it read the repository).

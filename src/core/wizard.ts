@@ -61,6 +61,8 @@ export interface WizardState {
   tokenLooksLike?: CredentialType;
   /** Why the answers could not be remembered, when they could not (the login still goes on). */
   rememberProblem?: string;
+  /** The person chose to keep this registry's login in docker's config file (credHelpers[REG] = ""). */
+  insecureStorage?: boolean;
 }
 
 /** What the failure menu can do, besides quitting. */
@@ -79,7 +81,9 @@ export type WizardAction =
   | { type: 'retry'; to: Retry }
   /** Change one answer and check the same token again (pull only; switch to the type the token's prefix names). */
   | { type: 'amend'; key: 'access' | 'credentialType'; value: string; prefixWarning?: string }
-  | { type: 'quit' };
+  | { type: 'quit' }
+  /** After a store failure: log in again with the verified token, keeping this registry's login in the file. */
+  | { type: 'store-in-file' };
 
 const STEP_OF: Partial<Record<WizardStep, AnswerKey>> = {
   gitlab: 'gitlab',
@@ -266,6 +270,11 @@ export function reducer(s: WizardState, action: WizardAction): WizardState {
     }
     case 'quit':
       return s.step === 'result' ? { ...s, step: 'closed' } : s;
+    case 'store-in-file': {
+      if (s.step !== 'result' || s.login?.verdict !== 'store-failed' || !s.verify?.ok) return s;
+      const { login: _failed, ...rest } = s;
+      return { ...rest, insecureStorage: true, step: 'logging-in' };
+    }
   }
 }
 
@@ -274,7 +283,7 @@ export interface FailureChoice {
   id: string;
   label: string;
   hint?: string;
-  action: WizardAction | 'troubleshoot' | 'quit';
+  action: WizardAction | 'troubleshoot' | 'quit' | 'helper-fix';
 }
 
 /** The failure menu for a state at `result`: first what the fix names, then the usual choices. */
@@ -299,10 +308,18 @@ export function failureChoices(s: WizardState): FailureChoice[] {
       named.push({ id: 'pull', label: 'Log in for pull only', hint: 'the same token: it can pull', action: { type: 'amend', key: 'access', value: 'pull' } });
     }
   }
+  // The credential store failed, not the token: fix where it is kept, never ask for the verified token again.
+  if (failure?.verdict === 'store-failed' && s.verify?.ok) {
+    named.push(
+      { id: 'store-in-file', label: 'Store this login in the file', hint: 'base64, not encrypted; this registry only', action: { type: 'store-in-file' } },
+      { id: 'helper-fix', label: 'Show me how to fix the helper', action: 'helper-fix' },
+    );
+  }
+  const verified = s.login !== undefined && s.verify?.ok === true;
   return [
     ...named,
-    { id: 'token', label: 'Enter the token again', action: { type: 'retry', to: 'token' } },
-    { id: 'type', label: 'Change the credential type or access', action: { type: 'retry', to: 'type' } },
+    ...(verified ? [] : [{ id: 'token', label: 'Enter the token again', action: { type: 'retry', to: 'token' } } satisfies FailureChoice]),
+    ...(failure?.verdict === 'store-failed' ? [] : [{ id: 'type', label: 'Change the credential type or access', action: { type: 'retry', to: 'type' } } satisfies FailureChoice]),
     { id: 'troubleshoot', label: 'Troubleshoot', hint: 'check every link from docker to GitLab', action: 'troubleshoot' },
     { id: 'quit', label: 'Quit', action: 'quit' },
   ];

@@ -11,6 +11,7 @@ import { loginVerified, verifySession } from '../core/session.js';
 import { requestFrom, type Source } from '../core/request.js';
 import type { RealmCache } from '../core/realmcache.js';
 import { resolveEngine, type EngineChoice, type EngineLoginResult } from '../core/engine.js';
+import { isStoreFailure } from '../core/login.js';
 import type { Runner } from '../core/process.js';
 import type { HttpClient } from '../core/http.js';
 import { remember, type AnswerStore } from '../core/store.js';
@@ -94,6 +95,8 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
   const [doctor, setDoctor] = useState<string | undefined>();
   // doctor's reports: printed once above the wizard (Ink's Static), as tall as they need, kept in the scrollback.
   const [reports, setReports] = useState<string[]>([]);
+  // "waiting for docker-credential-NAME …", when a credential helper keeps the engine login waiting.
+  const [waitLine, setWaitLine] = useState<string>();
   const token = useRef('');
   const app = useApp();
   const { stdout } = useStdout();
@@ -138,6 +141,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
     return () => {
       live = false;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- discovery runs when the registry step is reached for an instance, not on every render's new deps object
   }, [state.step, a.gitlab]);
 
   // Verification, then the engine login: the same core calls as `verify` and `login`.
@@ -161,16 +165,28 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
     return () => {
       live = false;
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one verification per entry into the step; the answers and deps are fixed by then
   }, [state.step]);
 
   useEffect(() => {
     if (state.step !== 'logging-in') return;
-    loginVerified({ request: requestFrom(a, deps.sources), token: token.current, trustRealm: deps.trustRealm }, state.verify!, { env: deps.env, runner: deps.runner, engine: deps.engine, timeoutMs: deps.timeoutMs })
+    setWaitLine(undefined);
+    loginVerified({ request: requestFrom(a, deps.sources), token: token.current, trustRealm: deps.trustRealm }, state.verify!, {
+      env: deps.env,
+      runner: deps.runner,
+      engine: deps.engine,
+      timeoutMs: deps.timeoutMs,
+      // A person is here: a credential helper may be waiting for a keyring unlock.
+      interactive: true,
+      onWait: setWaitLine,
+      ...(state.insecureStorage ? { insecureStorage: true } : {}),
+    })
       .then(({ login: result }) => {
         if (result.verdict === 'ok') token.current = '';
         dispatch({ type: 'logged-in', result });
       })
       .catch(crash);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one engine login per entry into the step
   }, [state.step]);
 
   // Done or quit: leave the screen in the scrollback and exit by itself.
@@ -180,6 +196,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
       token.current = '';
       setTimeout(() => exit(exitCodeFor(failure?.verdict ?? 'invalid-credentials'), { quit: true }), 0);
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- exits once, when the done step is reached
   }, [state.step]);
 
   const page = a.gitlab && a.credentialType && a.access ? tokenPage(a.gitlab, a.credentialType, a.access, a.project || undefined) : undefined;
@@ -187,6 +204,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
 
   const choose = (c: FailureChoice) => {
     if (c.action === 'quit') return dispatch({ type: 'quit' });
+    if (c.action === 'helper-fix') return setReports((r) => [...r, helperFixText(state.login)]);
     if (c.action === 'troubleshoot') {
       if (!deps.troubleshoot) return;
       setDoctor('');
@@ -284,7 +302,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
       body = (
         <>
           <S.Checklist checks={state.checks} running={state.step === 'verifying'} warning={state.prefixWarning} />
-          {state.step === 'logging-in' ? <S.LoggingIn engine={engineLabel(deps.engine, deps.env)} /> : null}
+          {state.step === 'logging-in' ? <S.LoggingIn engine={engineLabel(deps.engine, deps.env)} waiting={waitLine} /> : null}
           {state.step === 'result' && failure ? (
             <S.FailureStep
               failure={failure}
@@ -328,4 +346,12 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
 function engineLabel(choice: EngineChoice, env: NodeJS.ProcessEnv): string {
   const e = resolveEngine(choice, env);
   return 'verdict' in e ? (choice === 'auto' ? 'the engine' : choice) : e.engine;
+}
+
+/** "Show me how to fix the helper": the helper, the setting that names it, its own words and the fix, as text. */
+function helperFixText(login: WizardState['login']): string {
+  if (!isStoreFailure(login)) return '';
+  const st = login.store;
+  const who = st.helper ? `docker-credential-${st.helper} (${st.setBy} in ${st.file})` : st.file;
+  return [`How to fix ${who}:`, ...(st.said ? [`  It said: ${st.said}`] : []), `  ${st.advice}`, `  Check it with: ${st.helper ? `docker-credential-${st.helper} list` : `cat ${st.file}`}`].join('\n');
 }

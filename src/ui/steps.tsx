@@ -368,8 +368,13 @@ export function DoctorReport({ text }: { text: string }) {
   );
 }
 
-export function LoggingIn({ engine }: { engine: string }) {
-  return <Spinner label={`Running ${engine} login…`} />;
+export function LoggingIn({ engine, waiting }: { engine: string; waiting?: string | undefined }) {
+  return (
+    <Box flexDirection="column">
+      <Spinner label={`Running ${engine} login…`} />
+      {waiting ? <Text color="yellow">{waiting}</Text> : null}
+    </Box>
+  );
 }
 
 export function DoneStep({ verify, login, registry, project, rememberProblem }: { verify: VerifyResult; login: EngineLoginResult; registry: string; project?: string | undefined; rememberProblem?: string | undefined }) {
@@ -384,6 +389,12 @@ export function DoneStep({ verify, login, registry, project, rememberProblem }: 
       {s?.kind === 'helper' ? (
         <Box marginLeft={2}>
           <Para>Stored by the credential helper docker-credential-{s.helper} (config: {s.file}).</Para>
+        </Box>
+      ) : s?.insecure ? (
+        <Box marginLeft={2}>
+          <Text>
+            The token is now stored base64 (not encrypted) in {s.file}, for {registry} only (credHelpers["{registry}"] = ""); credsStore and your other logins are unchanged. The config as it was: {s.insecure.backup}. To undo: `docker logout {registry}`, then delete "{registry}" from credHelpers in {s.file}.
+          </Text>
         </Box>
       ) : s ? (
         <Box marginLeft={2}>

@@ -99,9 +99,9 @@ describe('doctor against the real registry', () => {
     const sb = box('{not json');
     const r = await run(['doctor', '--registry', reg.registry], { env: sb.env });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^Engine\n  ✔ docker found/m);
-    expect(r.stdout).toMatch(/Docker config\n  ✘ Config file: .*config\.json is not valid JSON/);
-    expect(r.stdout).toMatch(/\n      Fix: Repair .*config\.json or move it aside/);
+    expect(r.stdout).toMatch(/^Engine\n {2}✔ docker found/m);
+    expect(r.stdout).toMatch(/Docker config\n {2}✘ Config file: .*config\.json is not valid JSON/);
+    expect(r.stdout).toMatch(/\n {6}Fix: Repair .*config\.json or move it aside/);
     expect(r.stdout).toMatch(/\d+ failed/);
   });
 

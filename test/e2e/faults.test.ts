@@ -1,7 +1,7 @@
 /** Hostile and broken servers, interruptions: a verdict every time, nothing hangs, the token goes nowhere. */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
@@ -162,7 +162,7 @@ describe("the registry's answer to GitLab's token: an outage is not the user's a
   test.each([500, 502, 503, 429])('HTTP %i: unreachable (exit 3), not insufficient-access', async (status) => {
     const regi = await answering(status);
     const r = await go(`127.0.0.1:${regi.port}`, ['--timeout', '5']);
-    const v = verdictOf(r) as { verdict: string; message: string; fix: string };
+    const v = verdictOf(r);
     expect(v.verdict).toBe('unreachable');
     expect(r.code).toBe(3);
     expect(v.message).toContain(`HTTP ${status}`);
@@ -313,6 +313,25 @@ function box(): Sandbox {
 const loginArgs = ['login', '--registry', '', '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--token-stdin', '--json'];
 
 describe('engine faults and interruptions', () => {
+  test.each([
+    ['verify --json', ['verify', '--registry', '127.0.0.1:1', '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json', '--timeout', '1']],
+    ['snippet', ['snippet', '--type', 'job-token']],
+    ['--version', ['--version']],
+  ])('%s writing to a full disk (/dev/full): one line, exit 70, no stack trace', async (_n, args) => {
+    const out = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const full = openSync('/dev/full', 'w');
+      const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', full, 'pipe'] });
+      closeSync(full);
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+      child.stdin!.end(TOKEN);
+    });
+    expect(out.code).toBe(70);
+    expect(out.stderr).toBe('gitlab-registry-login: cannot write the output: ENOSPC\n');
+  });
+
   test('docker hanging is stopped after --timeout, with what it started: login-failed', async () => {
     const b = box();
     fakeDocker(b, `cat >/dev/null\nsleep 300 &\necho $! > ${b.log}/grandchild\nwait`);
@@ -339,6 +358,8 @@ describe('engine faults and interruptions', () => {
   test.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', 129],
+    ['SIGQUIT', 131],
   ] as const)('%s during verification: exit %i at once', async (signal, code) => {
     const silent = await server(() => {});
     const regi = await fakeRegistry(`Bearer realm="${silent.url}/jwt/auth"`);
@@ -352,6 +373,8 @@ describe('engine faults and interruptions', () => {
   test.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', 129],
+    ['SIGQUIT', 131],
   ] as const)('%s during the engine login: exit %i, no child left, docker config untouched', async (signal, code) => {
     const b = box();
     fakeDocker(b, `echo $$ > ${b.log}/docker.pid\ncat >/dev/null\nsleep 300 &\necho $! > ${b.log}/grandchild\nwait`);

@@ -223,3 +223,25 @@ describe("the README's CI job", () => {
     expect(job).toMatch(/services:.*docker:\d+-dind/);
   });
 });
+
+describe('a fix that needs a new credential links to where it is made on this instance', () => {
+  test('write-only personal token: the prefilled personal-access-token pages (both, the version being unknown)', async () => {
+    const j = json(await verify('personal-access-token', 'walt', T.writeOnly, 'acme/app', 'push'));
+    expect(j.fix).toContain(`Create one at ${gl.url}/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry&description=`);
+    expect(j.fix).toContain(`before GitLab 16.7: ${gl.url}/-/profile/personal_access_tokens?`);
+  });
+
+  test('a project access token on an image path: the link is the project GitLab resolved (meta.project_path)', async () => {
+    const bot = await startGitlab(pki, { users: [{ kind: 'project', username: 'project_9_bot', token: 'glpat-Bot0000000secretBOT9', scopes: ['read_registry'], projects: { 'acme/app': 'developer' } }] });
+    const botReg = await startRegistry({ realm: bot.realm, certFile: pki.certFile });
+    try {
+      const j = json(await verify('project-access-token', 'project_9_bot', 'glpat-Bot0000000secretBOT9', 'acme/app/web', 'push', botReg.registry));
+      expect(j.verdict).toBe('insufficient-access');
+      expect(j.fix).toContain(`Create one at ${bot.url}/acme/app/-/settings/access_tokens?name=container+registry&scopes=read_registry,write_registry.`);
+      expect(j.fix).not.toContain('acme/app/web/-/settings');
+    } finally {
+      await botReg.stop();
+      await bot.close();
+    }
+  });
+});

@@ -461,7 +461,7 @@ describe('remembered realms: a repeat verify skips the challenge, a failing one 
       expect(r.code).toBe(0);
       expect(json(r)).toMatchObject({ verdict: 'ok', realm: gl.realm });
       expect(paths()).toEqual(['/v2/', '/v2/group/app/tags/list?n=1']);
-      expect(JSON.parse(readFileSync(cacheFile(sb.home), 'utf8'))[registry].realm).toBe(gl.realm);
+      expect((JSON.parse(readFileSync(cacheFile(sb.home), 'utf8')) as Record<string, { realm: string }>)[registry]!.realm).toBe(gl.realm);
     } finally {
       sb.cleanup();
     }
@@ -477,7 +477,7 @@ describe('remembered realms: a repeat verify skips the challenge, a failing one 
       expect(r.code).toBe(0);
       expect(json(r)).toMatchObject({ verdict: 'ok', realm: gl.realm });
       expect(stale.requests.length).toBe(1);
-      expect(JSON.parse(readFileSync(cacheFile(sb.home), 'utf8'))[registry].realm).toBe(gl.realm);
+      expect((JSON.parse(readFileSync(cacheFile(sb.home), 'utf8')) as Record<string, { realm: string }>)[registry]!.realm).toBe(gl.realm);
     } finally {
       sb.cleanup();
       await stale.close();

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, type WizardDeps, type WizardExit } from '../../src/ui/App.js';
@@ -217,17 +217,49 @@ describe('whole wizard runs', () => {
     const w = start({ runner });
     await toToken(w);
     await paste(w, GOOD);
-    await w.wait('Enter the token again');
+    await w.wait('Troubleshoot');
+    // The token was verified: asking for it again would not fix the engine.
+    expect(w.frame()).not.toContain('Enter the token again');
     expect(w.frame()).toContain('docker login failed');
     expect(w.frame()).toContain('keyring');
     expect(w.frame()).toContain('credsStore');
+  });
+
+  test('store-failed: "store this login in the file" or "show me how to fix the helper", never the token again', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'grl-ui-store-'));
+    try {
+      const config = path.join(dir, 'config.json');
+      writeFileSync(config, '{"credsStore":"broken","auths":{"other.example.com":{"auth":"Ym9iOmtlcHQ="}}}');
+      const runner = fakeRunner();
+      const w = start({ runner, env: { PATH: binDir, DOCKER_CONFIG: dir }, init: { fixed: FIXED } });
+      await w.wait('Paste your');
+      await w.press(GOOD, KEY.enter);
+      await w.wait('Store this login in the file');
+      const menu = w.frame();
+      expect(menu).toContain('docker-credential-broken (credsStore in');
+      expect(menu).toContain('Show me how to fix the helper');
+      expect(menu).not.toContain('Enter the token again');
+      expect(runner.calls).toEqual([]); // docker never ran
+      await w.press(KEY.down, KEY.enter);
+      await w.wait('How to fix docker-credential-broken');
+      await w.press(KEY.up, KEY.enter);
+      await w.wait('stored base64 (not encrypted)');
+      expect(w.frame()).toContain('credsStore and your other logins are unchanged');
+      expect(runner.calls.map((c) => c.args[0])).toEqual(['login']);
+      expect(runner.calls[0]!.input).toBe(`${GOOD}\n`);
+      const now = JSON.parse(readFileSync(config, 'utf8')) as { credsStore: string; credHelpers: Record<string, string>; auths: object };
+      expect(now).toMatchObject({ credsStore: 'broken', credHelpers: { 'registry.gitlab.example.com': '' }, auths: { 'other.example.com': { auth: 'Ym9iOmtlcHQ=' } } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('engine-missing', async () => {
     const w = start({ env: { PATH: path.join(binDir, 'none') } });
     await toToken(w);
     await paste(w, GOOD);
-    await w.wait('Enter the token again');
+    await w.wait('Troubleshoot');
+    expect(w.frame()).not.toContain('Enter the token again');
     expect(w.frame()).toContain('Neither docker nor podman is on PATH');
   });
 
