@@ -46,13 +46,21 @@ export function transportVerdict(err: unknown, what: string): Verdict {
   throw err;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms` milliseconds; injected where tests must not wait in real time. */
+export type Sleep = (ms: number) => Promise<void>;
+export const realSleep: Sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export interface RetryOptions {
+  /** Retries after the first request (default 2). */
+  retries?: number;
+  sleep?: Sleep;
+}
 
 /**
  * GET with bounded retries on 429 and 5xx (Retry-After honoured up to 2 s, two retries).
  * Transport errors are not retried: they already waited for their timeout.
  */
-export async function getWithRetry(http: HttpClient, url: string, headers?: Record<string, string>, retries = 2): Promise<HttpResponse> {
+export async function getWithRetry(http: HttpClient, url: string, headers?: Record<string, string>, { retries = 2, sleep = realSleep }: RetryOptions = {}): Promise<HttpResponse> {
   for (let attempt = 0; ; attempt++) {
     const res = await http.get(url, headers);
     if (attempt >= retries || !(res.status === 429 || (res.status >= 500 && res.status <= 599))) return res;

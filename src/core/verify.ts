@@ -4,7 +4,7 @@ import type { RegistryAddress } from './hosts.js';
 import type { HttpClient, HttpResponse } from './http.js';
 import { readClaims, type TokenClaims } from './jwt.js';
 import { tokenLinks } from './links.js';
-import { decideRealm, fetchChallenge, getWithRetry, transportVerdict, type RegistryChallenge } from './registry.js';
+import { decideRealm, fetchChallenge, getWithRetry, transportVerdict, type RegistryChallenge, type Sleep } from './registry.js';
 import { classifyTokenResponse, errorText, judgeGrant, missingFix } from './tokenresponse.js';
 import { verdict, type Verdict } from './verdict.js';
 
@@ -38,6 +38,8 @@ export interface VerifyDeps {
   /** Milliseconds, for step timings. */
   now?: () => number;
   onStep?: (step: Step) => void;
+  /** How retries wait (tests: without real time passing). */
+  sleep?: Sleep;
 }
 
 export interface VerifyResult extends Verdict {
@@ -148,7 +150,7 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
   const auth = `Basic ${Buffer.from(`${req.username}:${req.token}`).toString('base64')}`;
   let res: HttpResponse;
   try {
-    res = await getWithRetry(deps.http, url.href, { authorization: auth });
+    res = await getWithRetry(deps.http, url.href, { authorization: auth }, { ...(deps.sleep ? { sleep: deps.sleep } : {}) });
   } catch (e) {
     const v = transportVerdict(e, `GitLab's token endpoint ${decision.realm.host} cannot be reached`);
     step('realm', 'GitLab token endpoint', 'fail', v.message);
@@ -194,7 +196,7 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
   const probe = req.project ? `${challenge.baseUrl}/v2/${req.project}/tags/list?n=1` : `${challenge.baseUrl}/v2/`;
   let check: HttpResponse;
   try {
-    check = await getWithRetry(deps.http, probe, { authorization: `Bearer ${jwt}` });
+    check = await getWithRetry(deps.http, probe, { authorization: `Bearer ${jwt}` }, { ...(deps.sleep ? { sleep: deps.sleep } : {}) });
   } catch (e) {
     const v = transportVerdict(e, `the registry ${req.registry.registry} cannot be reached`);
     step('registry-accepts', 'Registry accepts the token', 'fail', v.message);

@@ -69,10 +69,11 @@ function footer(state: WizardState, canOpen: boolean): string | undefined {
   switch (state.step) {
     case 'confirm':
       return `Enter: yes, ask for the token · e: change the answers${back} · Ctrl-C: quit`;
-    case 'gitlab':
     case 'type':
     case 'access':
       return `Enter: choose${back} · Ctrl-C: quit`;
+    // A list, or the URL typed after "Self-managed GitLab…".
+    case 'gitlab':
     case 'registry':
     case 'project':
     case 'username':
