@@ -5,7 +5,6 @@
  * engine gets on stdin, a credential helper's Secret), any JWT, any GitLab token and URL credentials are
  * replaced, so a debug log can be pasted into an issue as it is. Off, it costs one check per request.
  */
-import type { Runner } from './process.js';
 
 let write: ((line: string) => void) | undefined;
 let t0 = 0;
@@ -111,9 +110,12 @@ function secretsInJson(text: string): void {
   }
 }
 
-/** The process runner, with a debug line per command (the runner is core/process.ts). */
-export function traceRunner(run: Runner): Runner {
-  return async (file, args, options) => {
+/** What traceRunner needs of the process runner (core/process.ts, which imports this module). */
+type Run = (file: string, args: readonly string[], options: { input: string; env: NodeJS.ProcessEnv; timeoutMs: number }) => Promise<{ exitCode: number | undefined; stdout: string; timedOut: boolean; notFound: boolean }>;
+
+/** The process runner, with a debug line per command. */
+export function traceRunner<R extends Run>(run: R): R {
+  return (async (file, args, options) => {
     if (!write) return run(file, args, options);
     // What an engine or a credential helper reads on stdin is a password or a credential (JSON with a Secret).
     if (args.includes('--password-stdin')) addSecret(options.input);
@@ -124,5 +126,5 @@ export function traceRunner(run: Runner): Runner {
     const outcome = r.notFound ? 'not found' : r.timedOut ? 'timed out' : `exit ${r.exitCode ?? 'by signal'}`;
     debug(`run ${[file, ...args].map(quote).join(' ')}${options.input ? ' (stdin: [redacted])' : ''} -> ${outcome} in ${now() - started} ms`);
     return r;
-  };
+  }) as R;
 }

@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import type { Runner } from '../../src/core/process.js';
 import { addSecret, debug, enableDebug, redact, traceGet, traceRunner } from '../../src/core/debug.js';
 
 test('redact: JWTs, GitLab tokens, Authorization values, URL credentials and secret parameters', () => {
@@ -18,7 +19,8 @@ test('secrets seen in an Authorization header or on an engine\'s stdin are redac
   enableDebug((l) => void lines.push(l));
   const get = traceGet(async (url: string) => ({ status: 200, url }));
   await get('https://gitlab.example.com/jwt/auth?scope=repository:g/p:pull', { authorization: `Basic ${Buffer.from('alice:s3cr3t-token-value').toString('base64')}` });
-  const runner = traceRunner(async () => ({ exitCode: 0, stdout: '{"Username":"bob","Secret":"helper-secret-123"}', stderr: '', timedOut: false, notFound: false }));
+  const fake: Runner = async () => ({ exitCode: 0, stdout: '{"Username":"bob","Secret":"helper-secret-123"}', stderr: '', timedOut: false, notFound: false });
+  const runner = traceRunner(fake);
   await runner('docker', ['login', '--username', 'alice', '--password-stdin', 'registry.example.com'], { input: 'engine-stdin-secret', env: {}, timeoutMs: 1000 });
   await runner('docker-credential-pass', ['get'], { input: 'registry.example.com', env: {}, timeoutMs: 1000 });
   debug('later: s3cr3t-token-value engine-stdin-secret helper-secret-123 registry.example.com');
