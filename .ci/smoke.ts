@@ -17,6 +17,7 @@ import { startRegistry } from '../test/helpers/registry.js';
 import { startTerminal } from '../test/helpers/tmux.js';
 
 const ROOT = process.cwd();
+const verdictOf = (stdout: string): unknown => (JSON.parse(stdout || '{}') as { verdict?: unknown }).verdict;
 const TOKEN = 'glpat-Smoke0000secret0000';
 const nodes = (process.env.SMOKE_NODE || process.execPath).split(',').filter(Boolean);
 
@@ -53,16 +54,16 @@ try {
     const bin = path.join(ROOT, 'bin', 'gitlab-registry-login.js');
 
     const verify = await cli(bin, ['verify', ...args]);
-    check(`${version} verify --json`, verify.status === 0 && JSON.parse(verify.stdout || '{}').verdict === 'ok', verify.stdout + verify.stderr);
+    check(`${version} verify --json`, verify.status === 0 && verdictOf(verify.stdout) === 'ok', verify.stdout + verify.stderr);
 
     const login = await cli(bin, ['login', ...args]);
     let auths = '';
     try {
-      auths = JSON.stringify(JSON.parse(readFileSync(path.join(home, 'docker', 'config.json'), 'utf8')).auths ?? {});
+      auths = JSON.stringify((JSON.parse(readFileSync(path.join(home, 'docker', 'config.json'), 'utf8')) as { auths?: unknown }).auths ?? {});
     } catch {
       // no config: reported below
     }
-    check(`${version} login --json (docker's config holds ${reg.registry})`, login.status === 0 && JSON.parse(login.stdout || '{}').verdict === 'ok' && auths.includes(reg.registry), login.stdout + login.stderr + auths);
+    check(`${version} login --json (docker's config holds ${reg.registry})`, login.status === 0 && verdictOf(login.stdout) === 'ok' && auths.includes(reg.registry), login.stdout + login.stderr + auths);
 
     const term = startTerminal(`${node} ${bin} --registry ${reg.registry}`, { ...env, TERM: 'xterm-256color' }, { width: 120, height: 40 });
     try {
@@ -80,7 +81,7 @@ try {
     const pkgVersion = spawnSync(path.join(prefix, 'node_modules', '.bin', 'gitlab-registry-login'), ['--version'], { env, encoding: 'utf8' });
     check(`${version} packed tarball installs and runs --version (on this Node, via its #! line)`, install.status === 0 && pkgVersion.status === 0 && /^\d+\.\d+\.\d+/.test(pkgVersion.stdout), install.stderr + pkgVersion.stdout + pkgVersion.stderr);
     const packedVerify = await cli(installed, ['verify', ...args]);
-    check(`${version} packed tarball verify --json`, packedVerify.status === 0 && JSON.parse(packedVerify.stdout || '{}').verdict === 'ok', packedVerify.stdout + packedVerify.stderr);
+    check(`${version} packed tarball verify --json`, packedVerify.status === 0 && verdictOf(packedVerify.stdout) === 'ok', packedVerify.stdout + packedVerify.stderr);
   }
 } finally {
   await reg.stop();

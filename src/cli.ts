@@ -19,6 +19,8 @@ Verdicts (--json "verdict"):
   tls-error                certificate not trusted / TLS failed
   not-a-registry           the host does not answer like a GitLab registry
   login-failed             docker/podman login failed after verification passed
+  store-failed             docker's credential helper (or its config) would not take the login; docker
+                           did not run and its config is unchanged (see --insecure-storage)
   engine-missing           neither docker nor podman found
 
 In a GitLab CI/CD job, --ci reads CI_REGISTRY, CI_REGISTRY_USER/CI_REGISTRY_PASSWORD (default),
@@ -29,7 +31,7 @@ instance, registry, project, type and access; flags win over it.
 Exit codes: 0 ok · 1 rejected, short of access, untrusted realm, engine login failed
             2 usage or bad input · 3 unreachable, TLS failure, not a registry, IP banned for now
             (3: the credential was never judged)
-            130 interrupted (Ctrl-C) · 143 terminated · 70 internal error (a bug: please report it)
+            130 interrupted (Ctrl-C) · 143 terminated · 129 hung up · 131 quit · 70 internal error (a bug: please report it)
 
 Not free of side effects: push is checked only on the exact --project path, because asking
 GitLab for push on a path that has no images yet creates an empty repository entry there (and an
@@ -45,7 +47,7 @@ function common(cmd: Command): Command {
     .option('--username <name>', 'username (job-token: gitlab-ci-token; deploy-token: its own gitlab+deploy-token-N)')
     .option('--token-stdin', 'read the token from standard input (trailing newline trimmed)')
     .option('--json', 'print one JSON object')
-    .option('--timeout <seconds>', 'network timeout, and the limit for the engine login, in seconds (default 15)', undefined)
+    .option('--timeout <seconds>', 'limit for the whole verification (every request and retry) and, separately, the engine login, in seconds (default 15)', undefined)
     .option('--ca-file <path>', 'extra CA certificates (PEM) to trust, as NODE_EXTRA_CA_CERTS')
     .option('--trust-realm', 'send the token to a realm on another host than --gitlab');
 }
@@ -76,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
     .description('verify, then docker/podman login with the token on stdin')
     .option('--ci', 'in a GitLab CI/CD job: take registry, user, token, project and instance from its variables')
     .option('--engine <engine>', 'docker, podman or auto (docker if present)', undefined)
+    .option('--insecure-storage', 'keep this registry\'s login in docker\'s config file (base64, not encrypted) instead of its credential helper: sets credHelpers["REGISTRY"] = "" after a backup; other logins and credsStore stay')
     .addHelpText('after', AFTER)
     .action(check('login'));
 
@@ -139,16 +142,28 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-// A closed pipe (`| head`) is not an error worth a stack trace.
+// A closed pipe (`| head`) is not an error worth a stack trace; nor is a full disk (`> /dev/full`): one line, exit 70.
+let outputFailed = false;
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    if (!outputFailed && stream === process.stdout) {
+      outputFailed = true;
+      try {
+        process.stderr.write(`gitlab-registry-login: cannot write the output: ${e.code ?? e.message}\n`);
+      } catch {
+        /* stderr is gone too */
+      }
+    }
+    process.exit(70);
   });
 }
-// Interrupted: exit at once; an engine still running is stopped with its process group (see engine.ts).
+// Interrupted, hung up or quit: exit at once (128 + the signal's number); an engine still running is stopped with
+// its process group by the exit hook (core/process.ts), so docker cannot finish a login after the tool is gone.
 process.once('SIGINT', () => process.exit(130));
 process.once('SIGTERM', () => process.exit(143));
+process.once('SIGHUP', () => process.exit(129));
+process.once('SIGQUIT', () => process.exit(131));
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,4 +1,4 @@
-import { createHttpClient, type HttpClient } from '../core/http.js';
+import { createHttpClient, tlsEnvNotice, type HttpClient } from '../core/http.js';
 import { spawnRunner, type Runner } from '../core/process.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { loginSession, verifySession, type SessionOutcome } from '../core/session.js';
@@ -35,6 +35,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
   const { request, options, token: ciToken } = commandRequest(opts.flags, io.env, opts.cwd);
   requireComplete(request, opts.flags, ciToken !== undefined);
   const token = ciToken ?? (await readToken(io, options.timeoutMs));
+  const notice = tlsEnvNotice(io.env);
+  if (notice) io.stderr.write(`gitlab-registry-login: ${notice}\n`);
   const http = (opts.http ?? createHttpClient)(httpOptions(options, io.env));
   try {
     const input = { request, token, trustRealm: options.trustRealm };
@@ -42,7 +44,16 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
     const outcome =
       opts.mode === 'verify'
         ? await verifySession(input, deps)
-        : await loginSession(input, { ...deps, runner: opts.runner ?? spawnRunner, engine: options.engine, timeoutMs: options.timeoutMs });
+        : await loginSession(input, {
+            ...deps,
+            runner: opts.runner ?? spawnRunner,
+            engine: options.engine,
+            timeoutMs: options.timeoutMs,
+            insecureStorage: opts.flags.insecureStorage === true,
+            // A person at a terminal may be asked by the credential helper to unlock a keyring: say so, and wait longer.
+            interactive: io.stderr.isTTY === true && !options.json && opts.flags.ci !== true,
+            onWait: (line) => io.stderr.write(`… ${line}\n`),
+          });
     const r = resultOf(outcome);
     printResult(io, r, options.json);
     return { exitCode: outcome.kind === 'no-registry' ? EXIT.unreachable : exitCodeFor(r.verdict), result: r };

@@ -1,8 +1,8 @@
-import { createHttpClient, type HttpClient } from '../core/http.js';
+import { createHttpClient, tlsEnvNotice, type HttpClient } from '../core/http.js';
 import { spawnRunner, type Runner } from '../core/process.js';
 import { realProbes, type NetProbes } from '../core/netprobe.js';
 import { runDoctor, sectionOf, type Check } from '../core/doctor.js';
-import { explainError } from '../core/explain.js';
+import { explainError, hostIn } from '../core/explain.js';
 import { parseGitlabUrl } from '../core/hosts.js';
 import { accessOf, usernameOf } from '../core/request.js';
 import { registryOf } from '../core/session.js';
@@ -51,14 +51,16 @@ async function explain(opts: DoctorOptions, registry: string): Promise<number> {
   const text = flags.error === '-' ? await readStdin(io.stdin) : flags.error!;
   if (text.trim() === '') throw new InputError('--error needs the error text (or - to read it from stdin)', '--error');
   const e = explainError(text, registry);
+  // The registry the text names (or --registry), so the suggested command is ready to run.
+  const host = registry || hostIn(text) || 'HOST';
   const json = flags.json === true;
   if (json) {
-    writeJson(io, { ok: e !== undefined, recognised: e !== undefined, ...(e ? { id: e.id, verdict: e.verdict ?? null, cause: e.cause, fix: e.fix } : { cause: null, fix: 'Run `gitlab-registry-login doctor --registry HOST` to check every link.' }) });
+    writeJson(io, { ok: e !== undefined, recognised: e !== undefined, ...(e ? { id: e.id, verdict: e.verdict ?? null, cause: e.cause, fix: e.fix } : { cause: null, fix: `Run \`gitlab-registry-login doctor --registry ${host}\` to check every link.` }) });
   } else if (e) {
     const c = paint(useColor(io));
     io.stdout.write(`${c.bold('Cause:')} ${e.cause}\n${c.bold('Fix:')}   ${e.fix}\n`);
   } else {
-    io.stdout.write('Not recognised: this error text is not one this tool knows.\nRun `gitlab-registry-login doctor --registry HOST [--token-stdin ...]` to check every link from docker to GitLab.\n');
+    io.stdout.write(`Not recognised: this error text is not one this tool knows.\nRun \`gitlab-registry-login doctor --registry ${host} [--token-stdin ...]\` to check every link from docker to GitLab.\n`);
   }
   return e ? 0 : 1;
 }
@@ -71,6 +73,8 @@ export async function runDoctorCommand(opts: DoctorOptions): Promise<number> {
   const token = opts.token ?? resolved.token ?? (opts.flags.tokenStdin ? await readToken(io, options.timeoutMs) : undefined);
   const username = usernameOf(request)?.value;
   if (token && request.credentialType && !username) throw new InputError('missing --username for the token given', '--username');
+  const notice = tlsEnvNotice(io.env);
+  if (notice) io.stderr.write(`gitlab-registry-login: ${notice}\n`);
   const http = (opts.http ?? createHttpClient)(httpOptions(options, io.env));
   try {
     const registry = await registryOf(http, request);

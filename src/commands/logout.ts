@@ -1,12 +1,12 @@
 import { engineLogout, resolveEngine } from '../core/engine.js';
 import { spawnRunner, type Runner } from '../core/process.js';
-import { readEngineConfig, readStoredLogin } from '../core/authconfig.js';
+import { askStore } from '../core/credstore.js';
 import { InputError } from '../core/errors.js';
 import { commandRequest, type CommonFlags } from './request.js';
 import type { IO } from './io.js';
 import { writeJson } from './json.js';
 
-/** `logout`: the engine's logout for the registry, and what was removed. */
+/** `logout`: ask the store what is there (3 s), run the engine's logout, and say what was removed. */
 export async function runLogout(opts: { flags: CommonFlags; io: IO; runner?: Runner }): Promise<number> {
   const { io } = opts;
   const { request, options: a } = commandRequest(opts.flags, io.env);
@@ -19,10 +19,14 @@ export async function runLogout(opts: { flags: CommonFlags; io: IO; runner?: Run
     else io.stderr.write(`✘ ${engine.message}\n`);
     return 1;
   }
-  const read = readEngineConfig(engine.engine, io.env);
-  const had = 'config' in read ? await readStoredLogin(read.config, read.file, registry, io.env, run) : undefined;
-  const r = await engineLogout({ engine: engine.engine, file: engine.file, registry: registry, hadLogin: had && { username: had.username, source: had.source }, env: io.env, timeoutMs: Math.max(a.timeoutMs, 30_000) }, run);
-  if (a.json) writeJson(io, { ok: r.ok, removed: r.removed, registry, engine: engine.engine, message: r.message });
-  else (r.ok ? io.stdout : io.stderr).write(`${r.ok ? '✔' : '✘'} ${r.message}\n`);
+  const store = await askStore({ engine: engine.engine, engineFile: engine.file, registry, env: io.env, op: 'list' }, run);
+  // A store that cannot be asked (a failing helper) must not stop the logout: the engine's own logout still runs.
+  const had = store.state === 'logged-in' ? { username: store.username, source: store.source } : store.state === 'unreadable' ? ('unknown' as const) : undefined;
+  const couldNotCheck = store.state === 'unreadable' ? `Could not check for a login to ${registry}: ${store.message}.` : undefined;
+  if (couldNotCheck && !a.json) io.stderr.write(`⚠ ${couldNotCheck}\n`);
+  const r = await engineLogout({ engine: engine.engine, file: engine.file, registry, hadLogin: had, env: io.env, timeoutMs: Math.max(a.timeoutMs, 30_000) }, run);
+  if (a.json) {
+    writeJson(io, { ok: r.ok, removed: r.removed ?? null, checked: !couldNotCheck, registry, engine: engine.engine, message: couldNotCheck ? `${couldNotCheck} ${r.message}` : r.message, ...(r.engineSaid ? { engineSaid: r.engineSaid } : {}) });
+  } else (r.ok ? io.stdout : io.stderr).write(`${r.ok ? '✔' : '✘'} ${r.message}\n`);
   return r.ok ? 0 : 1;
 }

@@ -1,5 +1,6 @@
 import type { VerifyResult } from '../core/verify.js';
 import type { EngineLoginResult } from '../core/engine.js';
+import type { StoreFailureInfo } from '../core/login.js';
 import type { Verdict } from '../core/verdict.js';
 import { fit, paint, useColor, type IO } from './io.js';
 import { writeJson } from './json.js';
@@ -18,6 +19,8 @@ export interface CommandResult extends Verdict {
   loggedIn: boolean;
   engine: string | null;
   storage?: EngineLoginResult['storage'];
+  /** What stopped the login at the credential store (verdict store-failed). */
+  store?: StoreFailureInfo;
   steps: VerifyResult['steps'];
 }
 
@@ -40,6 +43,7 @@ export function toCommandResult(v: VerifyResult, login?: { engine: string | null
     loggedIn,
     engine: login?.engine ?? null,
     ...(login?.result && 'storage' in login.result && login.result.storage ? { storage: login.result.storage } : {}),
+    ...(login?.result && 'store' in login.result && login.result.store ? { store: login.result.store as StoreFailureInfo } : {}),
     steps: v.steps,
   };
 }
@@ -77,7 +81,8 @@ export function printResult(io: IO, r: CommandResult, json: boolean): void {
   }
   if (r.ok) {
     io.stdout.write(`${fit(`${c.green('✔')} ${r.message}`, io.stdout, 2)}\n`);
-    if (r.storage) {
+    if (r.storage?.insecure && r.registry) io.stdout.write(`${fit(insecureNotice(r.storage.file, r.registry, r.storage.insecure.backup), io.stdout, 2)}\n`);
+    else if (r.storage) {
       io.stdout.write(
         r.storage.kind === 'helper'
           ? `  Stored by the credential helper docker-credential-${r.storage.helper}.\n`
@@ -88,4 +93,13 @@ export function printResult(io: IO, r: CommandResult, json: boolean): void {
     io.stderr.write(`${fit(`${c.red('✘')} ${r.message}`, io.stderr, 2)}\n`);
     if (r.fix) io.stderr.write(`${fit(`  ${c.bold('Fix:')} ${r.fix}`, io.stderr, 7)}\n`);
   }
+}
+
+/** What `--insecure-storage` did, said plainly, with the way back. */
+export function insecureNotice(file: string, registry: string, backup: string): string {
+  return (
+    `  The token is now stored base64 (not encrypted) in ${file}: anyone who can read that file can use it. ` +
+    `Only ${registry} is kept there (credHelpers["${registry}"] = ""); credsStore and your other logins are unchanged. ` +
+    `The config as it was: ${backup}. To undo: \`docker logout ${registry}\`, then delete "${registry}" from credHelpers in ${file}.`
+  );
 }

@@ -24,6 +24,8 @@ export interface CommonFlags {
   caFile?: string;
   trustRealm?: boolean;
   ci?: boolean;
+  /** login: keep this registry's login in docker's config file, not in the credential helper. */
+  insecureStorage?: boolean;
 }
 
 export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {

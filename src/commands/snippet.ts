@@ -1,5 +1,5 @@
 import { InputError } from '../core/errors.js';
-import { CI_TYPES, type CiType } from '../core/ci.js';
+import { CI_TYPES } from '../core/ci.js';
 import { ciSnippet } from '../core/snippet.js';
 import { oneOf } from './request.js';
 import type { IO } from './io.js';
@@ -8,6 +8,6 @@ export function runSnippet(opts: { flags: { type?: string; access?: string }; io
   const type = oneOf(opts.flags.type, CI_TYPES, '--type');
   if (!type) throw new InputError(`missing --type (${CI_TYPES.join('|')})`, '--type');
   const access = oneOf(opts.flags.access, ['pull', 'push'] as const, '--access') ?? 'pull';
-  opts.io.stdout.write(ciSnippet(type as CiType, access));
+  opts.io.stdout.write(ciSnippet(type, access));
   return 0;
 }

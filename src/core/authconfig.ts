@@ -1,10 +1,8 @@
 /** Docker's and podman's credential config: where the logins live and what is there (read only; secrets never printed). */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { homedir } from 'node:os';
 import type { EngineName, Storage } from './engine.js';
-import type { Runner } from './process.js';
-import { findOnPath } from './which.js';
 
 export interface EngineConfig {
   auths?: Record<string, { auth?: string; username?: string; password?: string }>;
@@ -18,10 +16,30 @@ export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.DOCKER_CONFIG || path.join(env.HOME || homedir(), '.docker');
 }
 
-export function podmanAuthFile(env: NodeJS.ProcessEnv = process.env): string {
+/** What podman's auth-file lookup depends on besides the environment (injected in tests). */
+export interface PodmanHost {
+  platform: NodeJS.Platform;
+  uid: number | undefined;
+  /** Whether a directory exists (rootless podman's own runtime directory when XDG_RUNTIME_DIR is unset). */
+  exists(dir: string): boolean;
+}
+const realPodmanHost: PodmanHost = { platform: process.platform, uid: process.getuid?.(), exists: existsSync };
+
+/**
+ * The file `podman login` writes, in podman's own lookup order: REGISTRY_AUTH_FILE, then DOCKER_CONFIG/config.json
+ * (containers/common pkg/auth `GetDefaultAuthFile`), then containers/image's default (pkg/docker/config
+ * `getPathToAuthWithOS`): $XDG_RUNTIME_DIR/containers/auth.json, else /run/containers/UID/auth.json; on macOS and
+ * Windows $HOME/.config/containers/auth.json. Rootless podman with XDG_RUNTIME_DIR unset first sets it itself
+ * to /run/user/UID when that exists (podman's `util.GetRuntimeDir`).
+ */
+export function podmanAuthFile(env: NodeJS.ProcessEnv = process.env, host: PodmanHost = realPodmanHost): string {
   if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE;
+  if (env.DOCKER_CONFIG) return path.join(env.DOCKER_CONFIG, 'config.json');
+  if (host.platform !== 'linux') return (host.platform === 'win32' ? path.win32 : path.posix).join(env.HOME || env.USERPROFILE || homedir(), '.config', 'containers', 'auth.json');
   if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json');
-  return path.join(env.HOME || homedir(), '.config', 'containers', 'auth.json');
+  const uid = host.uid ?? 0;
+  if (uid !== 0 && host.exists(`/run/user/${uid}`)) return `/run/user/${uid}/containers/auth.json`;
+  return `/run/containers/${uid}/auth.json`;
 }
 
 export function configFileOf(engine: EngineName, env: NodeJS.ProcessEnv): string {
@@ -42,17 +60,10 @@ export function readEngineConfig(engine: EngineName, env: NodeJS.ProcessEnv): Co
   try {
     const parsed = JSON.parse(text) as unknown;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { file, error: 'is not valid JSON (not a JSON object)' };
-    return { file, config: parsed as EngineConfig };
+    return { file, config: parsed };
   } catch (e) {
     return { file, error: `is not valid JSON (${(e as Error).message.split('\n')[0]})` };
   }
-}
-
-export interface StoredLogin {
-  username: string;
-  secret: string;
-  /** The config file, or `docker-credential-NAME`. */
-  source: string;
 }
 
 /** The credential helper docker uses for a registry: its own in credHelpers, else credsStore. */
@@ -67,27 +78,4 @@ export function storageFor(engine: EngineName, registry: string, env: NodeJS.Pro
   // No config yet, or not JSON: docker writes the file.
   const helper = 'config' in read ? helperFor(read.config, registry) : undefined;
   return helper ? { kind: 'helper', file: read.file, helper } : { kind: 'file', file: read.file };
-}
-
-/** The login stored for a registry: from its credential helper, else from `auths`. */
-export async function readStoredLogin(config: EngineConfig | undefined, file: string, registry: string, env: NodeJS.ProcessEnv, run: Runner): Promise<StoredLogin | undefined> {
-  const helper = helperFor(config, registry);
-  const helperFile = helper ? findOnPath(`docker-credential-${helper}`, env) : undefined;
-  if (helper && helperFile) {
-    const r = await run(helperFile, ['get'], { input: registry, env, timeoutMs: 5000 });
-    try {
-      const j = JSON.parse(r.stdout) as { Username?: string; Secret?: string };
-      if (r.exitCode === 0 && j.Username && j.Secret) return { username: j.Username, secret: j.Secret, source: `docker-credential-${helper}` };
-    } catch {
-      /* none stored */
-    }
-    return undefined;
-  }
-  const entry = config?.auths?.[registry] ?? config?.auths?.[`https://${registry}`];
-  if (entry?.auth) {
-    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-    const i = decoded.indexOf(':');
-    if (i > 0) return { username: decoded.slice(0, i), secret: decoded.slice(i + 1), source: file };
-  } else if (entry?.username && entry.password) return { username: entry.username, secret: entry.password, source: file };
-  return undefined;
 }

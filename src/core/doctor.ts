@@ -3,14 +3,15 @@ import { isIP } from 'node:net';
 import { CREDENTIALS, requiredScopes, type Access, type CredentialType } from './credentials.js';
 import { resolveEngine, type EngineChoice } from './engine.js';
 import { childEnv, type Runner } from './process.js';
-import { findOnPath } from './which.js';
-import { readEngineConfig, readStoredLogin, type StoredLogin } from './authconfig.js';
+import { readEngineConfig, type EngineConfig } from './authconfig.js';
+import { askStore, describeHelper, helperAdvice, isGlab, whereDockerKeeps } from './credstore.js';
 import { gitlabBase, isLoopbackHost, type RegistryAddress } from './hosts.js';
 import { proxyFor, type HttpClient } from './http.js';
 import type { NetProbes } from './netprobe.js';
 import { decideRealm, fetchChallenge, type RegistryChallenge } from './registry.js';
 import { verifySession } from './session.js';
 import type { Answer, LoginRequest } from './request.js';
+import { quote, sanitise } from './sanitise.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export interface Check {
@@ -94,7 +95,9 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
   const now = deps.now ?? (() => Date.now());
   const env = deps.env;
   const checks: Check[] = [];
-  const add = (c: Check) => checks.push(c);
+  // The one point where a check is built: what it quotes from a server (a certificate's subject, a realm, an
+  // error body) or a file (a stored username) is sanitised here.
+  const add = (c: Check) => checks.push({ ...c, detail: sanitise(c.detail), ...(c.fix !== undefined ? { fix: sanitise(c.fix) } : {}) });
   const registry = input.registry;
 
   // Engine.
@@ -140,32 +143,14 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
     });
   } else if ('missing' in read) add({ id: 'docker.config', title: 'Config file', status: 'pass', detail: `${configFile} does not exist yet (written at the first login)` });
   else add({ id: 'docker.config', title: 'Config file', status: 'pass', detail: `${configFile} is valid` });
-  const helpers = new Map<string, string>();
-  if (config?.credsStore) helpers.set(config.credsStore, 'credsStore');
-  for (const [host, name] of Object.entries(config?.credHelpers ?? {})) if (typeof name === 'string') helpers.set(name, `credHelpers["${host}"]`);
-  const missing = [...helpers].filter(([name]) => !findOnPath(`docker-credential-${name}`, env));
-  if (!configOk) add({ id: 'docker.helpers', title: 'Credential helpers', status: 'skip', detail: 'the config file could not be read' });
-  else if (helpers.size === 0) add({ id: 'docker.helpers', title: 'Credential helpers', status: 'pass', detail: 'none: credentials are kept in the config file (base64, not encrypted)' });
-  else if (missing.length === 0) add({ id: 'docker.helpers', title: 'Credential helpers', status: 'pass', detail: [...helpers.keys()].map((n) => `docker-credential-${n}`).join(', ') + ' on PATH' });
-  else
-    add({
-      id: 'docker.helpers',
-      title: 'Credential helpers',
-      status: 'fail',
-      detail: missing.map(([n, where]) => `${where} names docker-credential-${n}, which is not on PATH`).join('; '),
-      fix: `Install ${missing.map(([n]) => `docker-credential-${n}`).join(', ')}, or remove the entry from ${configFile} (logins are then kept in the file).`,
-    });
-
   let stored: StoredLogin | undefined;
-  if (!registry) add({ id: 'docker.stored', title: 'Stored login', status: 'skip', detail: 'no registry given (--registry or --gitlab)' });
-  else if (!configOk) add({ id: 'docker.stored', title: 'Stored login', status: 'skip', detail: 'the config file could not be read' });
-  else {
-    stored = await readStoredLogin(config, configFile, registry.registry, env, deps.runner);
-    add(
-      stored
-        ? { id: 'docker.stored', title: 'Stored login', status: 'pass', detail: `a login for ${registry.registry} as ${stored.username} (${stored.source})` }
-        : { id: 'docker.stored', title: 'Stored login', status: 'warn', detail: `not logged in to ${registry.registry}`, fix: 'Log in: `gitlab-registry-login login` (or run it without a command for the wizard).' },
-    );
+  if (!configOk) {
+    add({ id: 'docker.helpers', title: 'Credential helper', status: 'skip', detail: 'the config file could not be read' });
+    add({ id: 'docker.stored', title: 'Stored login', status: 'skip', detail: 'the config file could not be read' });
+  } else {
+    const found = await storeChecks({ isPodman, engineFile: 'verdict' in engine ? undefined : engine.file, config, configFile, registry: registry?.registry, env, runner: deps.runner });
+    for (const c of found.checks) add(c);
+    stored = found.stored;
   }
 
   // Network.
@@ -198,7 +183,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
     } else {
       try {
         await deps.probes.connect(registry.hostname, port, Math.min(input.timeoutMs, 10_000));
-        add({ id: 'network.tcp', title: 'TCP connect', status: 'pass', detail: `${registry.registry} port ${port} accepts connections` });
+        add({ id: 'network.tcp', title: 'TCP connect', status: 'pass', detail: `${registry.hostname} port ${port} accepts connections` });
       } catch (e) {
         tcpOk = proxy !== undefined;
         add({ id: 'network.tcp', title: 'TCP connect', status: proxy ? 'warn' : 'fail', detail: `cannot connect to ${registry.hostname} port ${port} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, fix: 'Check the port (self-managed registries are often on 5050 or a registry.HOST name), firewalls and the VPN.' });
@@ -213,7 +198,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
     if ('verdict' in c) add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'fail', detail: c.message, fix: c.fix });
     else {
       challenge = c;
-      add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'pass', detail: `Bearer realm="${c.realm}"${c.service ? `, service="${c.service}"` : ''}` });
+      add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'pass', detail: `Bearer realm="${quote(c.realm)}"${c.service ? `, service="${quote(c.service)}"` : ''}` });
     }
   } else add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'skip', detail: 'no registry given' });
 
@@ -226,7 +211,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
       try {
         const t = await deps.probes.tls(registry.hostname, port, Math.min(input.timeoutMs, 10_000), input.caFile);
         const days = t.validTo ? Math.floor((t.validTo.getTime() - now()) / 86_400_000) : undefined;
-        const about = `${t.subject ? `certificate for ${t.subject}` : 'certificate'}${t.issuer ? ` issued by ${t.issuer}` : ''}${days !== undefined ? `, valid ${days} more days` : ''}`;
+        const about = `${t.subject ? `certificate for ${quote(t.subject, 100)}` : 'certificate'}${t.issuer ? ` issued by ${quote(t.issuer, 100)}` : ''}${days !== undefined ? `, valid ${days} more days` : ''}`;
         if (t.authorized) {
           add(days !== undefined && days < 14 ? { id: 'network.tls', title: 'TLS', status: 'warn', detail: about, fix: 'The certificate expires soon: tell the instance admin.' } : { id: 'network.tls', title: 'TLS', status: 'pass', detail: about });
         } else if (UNKNOWN_CA.test(t.error ?? '')) {
@@ -360,3 +345,73 @@ async function tokenInfo(http: HttpClient, gitlab: string, token: string, access
   }
 }
 
+/** A login found in the engine's store: only in memory, to ask GitLab whether it still works. */
+interface StoredLogin {
+  username: string;
+  secret: string;
+  source: string;
+}
+
+/**
+ * The credential helper that applies to this registry (not every helper in the config: another registry's ECR
+ * helper is not this login's business), and what it holds for the registry, each asked within 3 s.
+ */
+async function storeChecks(o: { isPodman: boolean; engineFile: string | undefined; config: EngineConfig | undefined; configFile: string; registry: string | undefined; env: NodeJS.ProcessEnv; runner: Runner }): Promise<{ checks: Check[]; stored?: StoredLogin }> {
+  const checks: Check[] = [];
+  const helperId = 'docker.helpers';
+  const title = 'Credential helper';
+  const insecure = o.registry ? `, or keep just this registry's login in the file: \`gitlab-registry-login login --insecure-storage\` (credHelpers["${o.registry}"] = "")` : '';
+  if (o.isPodman) checks.push({ id: helperId, title, status: 'skip', detail: `podman keeps logins in its auth file (${o.configFile})` });
+  else {
+    // Without a registry, the helper every registry falls back to: credsStore.
+    const where = whereDockerKeeps(o.config, o.configFile, o.registry ?? '', o.env);
+    const forWhom = o.registry ? `for ${o.registry}` : 'by default';
+    if (where.kind === 'file') {
+      checks.push({
+        id: helperId,
+        title,
+        status: 'pass',
+        detail: where.optOut ? `credHelpers["${o.registry}"] is "": docker keeps this registry's login in ${where.file} (base64, not encrypted)` : `none ${forWhom}: logins are kept in ${where.file} (base64, not encrypted)`,
+      });
+    } else if (!where.binary) {
+      checks.push({ id: helperId, title, status: 'fail', detail: `${where.setBy} names docker-credential-${where.helper}, which is not on PATH`, fix: `Install docker-credential-${where.helper}${insecure}. Do not remove credsStore: your other logins are kept there.` });
+    } else {
+      const glab = isGlab(where.helper) ? ' (glab auth configure-docker: docker uses glab\'s own login, and `docker login` is refused)' : '';
+      checks.push({ id: helperId, title, status: 'pass', detail: `docker-credential-${where.helper} ${forWhom} (${where.setBy}) at ${where.binary}${glab}` });
+    }
+  }
+  if (!o.registry) {
+    checks.push({ id: 'docker.stored', title: 'Stored login', status: 'skip', detail: 'no registry given (--registry or --gitlab)' });
+    return { checks };
+  }
+  const a = await askStore({ engine: o.isPodman ? 'podman' : 'docker', ...(o.engineFile ? { engineFile: o.engineFile } : {}), registry: o.registry, env: o.env, op: 'get' }, o.runner);
+  if (a.state === 'logged-in') {
+    checks.push({ id: 'docker.stored', title: 'Stored login', status: 'pass', detail: `a login for ${o.registry} as ${a.username} (${a.source})` });
+    return { checks, ...(a.secret ? { stored: { username: a.username, secret: a.secret, source: a.source } } : {}) };
+  }
+  if (a.state === 'not-logged-in') {
+    const glab = a.where.kind === 'helper' && isGlab(a.where.helper);
+    checks.push({
+      id: 'docker.stored',
+      title: 'Stored login',
+      status: 'warn',
+      detail: glab ? `glab has no login for ${o.registry}` : `not logged in to ${o.registry}`,
+      fix: glab ? 'Log in with glab (`glab auth login`) for the instance of this registry.' : 'Log in: `gitlab-registry-login login` (or run it without a command for the wizard).',
+    });
+    return { checks };
+  }
+  const where = a.where;
+  checks.push({
+    id: 'docker.stored',
+    title: 'Stored login',
+    status: 'fail',
+    detail: where && where.kind === 'helper' ? `${a.message} (${where.setBy} in ${where.file}): whether a login is stored is unknown` : a.message,
+    fix: where && where.kind === 'helper' ? `${helperAdvice(where.helper)}${insecure}.` : `Check ${describeWhere(where)}.`,
+  });
+  return { checks };
+}
+
+function describeWhere(where: Parameters<typeof describeHelper>[0] | { kind: 'file' | 'podman'; file: string } | undefined): string {
+  if (!where) return "docker's config file";
+  return where.kind === 'helper' ? describeHelper(where) : where.file;
+}

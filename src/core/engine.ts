@@ -2,7 +2,7 @@
 import { verdict, type Verdict } from './verdict.js';
 import { explainError } from './explain.js';
 import { findOnPath } from './which.js';
-import { childEnv, spawnRunner, type Runner } from './process.js';
+import { childEnv, programText, spawnRunner, type Runner } from './process.js';
 
 export const ENGINES = ['docker', 'podman'] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -48,6 +48,8 @@ export interface Storage {
   file: string;
   /** The credential helper's name (`desktop`, `pass`, ...), for kind `helper`. */
   helper?: string;
+  /** `--insecure-storage` set credHelpers[REG] = "" for this login; the config before it is kept here. */
+  insecure?: { backup: string };
 }
 
 export interface EngineLoginResult extends Verdict {
@@ -55,6 +57,10 @@ export interface EngineLoginResult extends Verdict {
   storage?: Storage;
   /** The engine's own warning (e.g. "stored unencrypted"), if any. */
   warning?: string;
+  /** The engine was stopped at the time limit. */
+  timedOut?: boolean;
+  /** The credential helper's own words when docker could not store the login with it. */
+  storeError?: string;
 }
 
 /** `docker|podman login REGISTRY -u USER --password-stdin`, the token on stdin only. */
@@ -67,11 +73,12 @@ export async function engineLogin(req: EngineLoginRequest, run: Runner = spawnRu
   const out = `${r.stdout}\n${r.stderr}`.split(req.token).join('[token]');
   if (r.notFound) return { ...verdict('engine-missing', `${req.engine} could not be started.`, `Install ${req.engine} or pass --engine.`), loggedIn: false };
   if (r.timedOut) {
-    return { ...verdict('login-failed', `${req.engine} login did not finish within ${Math.round(req.timeoutMs / 1000)} s and was stopped.`, 'Check that the engine is not waiting for a credential helper or a hung network; raise --timeout on a slow link.'), loggedIn: false };
+    return { ...verdict('login-failed', `${req.engine} login did not finish within ${Math.round(req.timeoutMs / 1000)} s and was stopped.`, 'Check that the engine is not waiting for a credential helper or a hung network; raise --timeout on a slow link.'), loggedIn: false, timedOut: true };
   }
   if (r.exitCode !== 0) {
     const c = classifyEngineError(out, req.registry);
-    return { ...verdict('login-failed', `${req.engine} login failed: ${c.message}`, c.fix), loggedIn: false };
+    const storeError = storeErrorText(out);
+    return { ...verdict('login-failed', `${req.engine} login failed: ${c.message}`, c.fix), loggedIn: false, ...(storeError !== undefined ? { storeError } : {}) };
   }
   const warning = /WARNING!?\s*(Your password will be stored unencrypted[^\n]*)/i.exec(out)?.[1];
   return {
@@ -82,19 +89,36 @@ export async function engineLogin(req: EngineLoginRequest, run: Runner = spawnRu
 }
 
 export interface EngineLogoutResult {
-  /** Whether a login was there to remove. */
-  removed: boolean;
+  /** Whether a login was there to remove (undefined: the store could not be asked). */
+  removed: boolean | undefined;
   message: string;
   ok: boolean;
+  /** What the engine itself said, when it ran. */
+  engineSaid?: string;
 }
 
-/** `docker|podman logout REGISTRY`, saying what was removed (the engines say "removing" either way). */
-export async function engineLogout(req: { engine: EngineName; file: string; registry: string; hadLogin: { username: string; source: string } | undefined; env: NodeJS.ProcessEnv; timeoutMs: number }, run: Runner = spawnRunner): Promise<EngineLogoutResult> {
+/**
+ * `docker|podman logout REGISTRY`, saying what was removed (the engines say "removing" either way). With a known
+ * absent login nothing runs; when the store could not be asked (`had: 'unknown'`), the engine's logout runs anyway.
+ */
+export async function engineLogout(
+  req: { engine: EngineName; file: string; registry: string; hadLogin: { username: string; source: string } | 'unknown' | undefined; env: NodeJS.ProcessEnv; timeoutMs: number },
+  run: Runner = spawnRunner,
+): Promise<EngineLogoutResult> {
   if (!req.hadLogin) return { removed: false, ok: true, message: `There was no ${req.engine} login for ${req.registry}; nothing to remove.` };
   const r = await run(req.file, ['logout', req.registry], { input: '', env: req.env, timeoutMs: req.timeoutMs });
+  const said = programText(`${r.stdout} ${r.stderr}`);
   if (r.exitCode !== 0) {
-    const c = classifyEngineError(`${r.stdout}\n${r.stderr}`, req.registry);
-    return { removed: false, ok: false, message: `${req.engine} logout failed: ${c.message}` };
+    const c = r.timedOut ? { message: `it did not finish within ${Math.round(req.timeoutMs / 1000)} s` } : classifyEngineError(`${r.stdout}\n${r.stderr}`, req.registry);
+    return { removed: false, ok: false, message: `${req.engine} logout failed: ${c.message}`, ...(said ? { engineSaid: said } : {}) };
   }
-  return { removed: true, ok: true, message: `Removed the login for ${req.registry} (${req.hadLogin.username}) from ${req.hadLogin.source}.` };
+  if (req.hadLogin === 'unknown') return { removed: undefined, ok: true, message: `Ran \`${req.engine} logout ${req.registry}\`; ${req.engine} said: ${said || '(nothing)'}`, ...(said ? { engineSaid: said } : {}) };
+  return { removed: true, ok: true, message: `Removed the login for ${req.registry} (${req.hadLogin.username}) from ${req.hadLogin.source}.`, ...(said ? { engineSaid: said } : {}) };
+}
+
+/** docker's own text when the helper failed on `store`: `error storing credentials - err: …, out: \`TEXT\``. */
+function storeErrorText(out: string): string | undefined {
+  if (!/error storing credentials|error saving credentials|executable file not found.*docker-credential/i.test(out)) return undefined;
+  const said = /out: `([^`]*)`/.exec(out)?.[1] || /err: ([^\n]*)/.exec(out)?.[1] || out;
+  return programText(said);
 }

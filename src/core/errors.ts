@@ -1,3 +1,5 @@
+import { sanitise } from './sanitise.js';
+
 /**
  * The one error type thrown by the core's parsers and input checks.
  * `flag` names the command-line flag the bad value came from, when known,
@@ -10,6 +12,7 @@ export class InputError extends Error {
     message: string,
     readonly flag?: string,
   ) {
-    super(message);
+    // A message may quote a file (a team file's key) or the command line: never a control sequence.
+    super(sanitise(message));
   }
 }

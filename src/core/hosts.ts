@@ -38,7 +38,6 @@ function checkPort(port: string, what: string, flag: string, form: string): numb
 
 /** Make a value safe to echo in a message: control characters escaped, length capped. */
 export function printable(value: string, max = 80): string {
-  // eslint-disable-next-line no-control-regex
   const s = JSON.stringify(value).slice(1, -1);
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }

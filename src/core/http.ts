@@ -9,7 +9,10 @@ const lazyRequire = createRequire(import.meta.url);
 const tlsLib = () => lazyRequire('node:tls') as typeof tls;
 const httpsLib = () => lazyRequire('node:https') as typeof https;
 import { readFileSync } from 'node:fs';
+import { BlockList, isIP } from 'node:net';
 import { isLoopbackHost } from './hosts.js';
+import { InputError } from './errors.js';
+import { sanitise } from './sanitise.js';
 
 export interface HttpResponse {
   url: string;
@@ -30,13 +33,19 @@ export class HttpError extends Error {
     message: string,
     /** The Node error code (ECONNREFUSED, CERT_HAS_EXPIRED, ...), for diagnosis. */
     readonly detail?: string,
+    /** The --ca-file in use when a TLS check failed (so a fix does not suggest passing it again). */
+    readonly caFile?: string,
   ) {
-    super(message);
+    super(sanitise(message));
   }
 }
 
 export interface HttpClient {
-  get(url: string, headers?: Record<string, string>): Promise<HttpResponse>;
+  get(url: string, headers?: Record<string, string>, options?: GetOptions): Promise<HttpResponse>;
+  /** Each request's limit (`--timeout`), when known. */
+  readonly timeoutMs?: number;
+  /** What is left of a budget (see budget()), when this client has one. */
+  remainingMs?(): number;
   /** Drop kept-alive connections so the process can exit. */
   close(): void;
 }
@@ -55,7 +64,7 @@ export interface HttpOptions {
 
 const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS_|ERR_SSL_|HOSTNAME_MISMATCH|EPROTO)/;
 
-function classify(err: NodeJS.ErrnoException & { reason?: string }, origin: string): HttpError {
+function classify(err: NodeJS.ErrnoException & { reason?: string }, origin: string, caFile?: string): HttpError {
   if (err instanceof HttpError) return err;
   const code = err.code ?? '';
   const m = err.message ?? '';
@@ -68,72 +77,122 @@ function classify(err: NodeJS.ErrnoException & { reason?: string }, origin: stri
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET') return new HttpError('reset', `${origin} closed the connection`, code);
   if (TLS_CODES.test(code)) {
     const why = code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'the certificate is not for this host name' : (err.reason ?? m);
-    return new HttpError('tls', `TLS with ${origin} failed: ${why} (${code})`, code);
+    return new HttpError('tls', `TLS with ${origin} failed: ${why} (${code})`, code, caFile);
   }
   return new HttpError('other', `request to ${origin} failed: ${m.split('\n')[0]}`, code || undefined);
 }
 
-/** The proxy for a URL per HTTPS_PROXY/HTTP_PROXY/NO_PROXY; loopback is never proxied (as Go and docker do). */
-export function proxyFor(target: URL, env: NodeJS.ProcessEnv): URL | undefined {
-  if (isLoopbackHost(target.hostname)) return undefined;
-  const pick = (...names: string[]) => names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
-  const raw = target.protocol === 'https:' ? pick('https_proxy', 'HTTPS_PROXY') : pick('http_proxy', 'HTTP_PROXY');
-  if (!raw) return undefined;
-  const noProxy = pick('no_proxy', 'NO_PROXY') ?? '';
+const PROXY_SCHEMES = new Set(['http:', 'https:']);
+
+/** A proxy as configured: where it is, how it is spoken to, and its Proxy-Authorization (if any). */
+export interface Proxy {
+  url: URL;
+  /** The environment variable it came from, for messages. */
+  variable: string;
+  /** `Basic ...`, when the URL carries credentials. */
+  authorization?: string;
+}
+
+/**
+ * Parse a proxy variable as Go's net/http (and so docker) does: no scheme means http://; http:// is spoken to in
+ * plain text on port 80 by default, https:// over TLS on port 443. SOCKS is not supported. A bad value is a usage
+ * error naming the variable (exit 2), never an internal error.
+ */
+export function parseProxy(raw: string, variable: string): Proxy {
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+  } catch {
+    throw new InputError(`${variable} is not a proxy URL (expected http://HOST:PORT or https://HOST:PORT)`, variable);
+  }
+  if (/^socks/i.test(url.protocol)) {
+    throw new InputError(`${variable}: ${url.protocol}// proxies are not supported; use an HTTP CONNECT proxy (http://HOST:PORT or https://HOST:PORT)`, variable);
+  }
+  if (!PROXY_SCHEMES.has(url.protocol) || url.hostname === '') {
+    throw new InputError(`${variable}: ${url.protocol}// is not a proxy scheme this tool speaks; use http://HOST:PORT or https://HOST:PORT`, variable);
+  }
+  if (!url.username && !url.password) return { url, variable };
+  let user: string, pass: string;
+  try {
+    user = decodeURIComponent(url.username);
+    pass = decodeURIComponent(url.password);
+  } catch {
+    throw new InputError(`${variable}: the proxy's user name or password has a bad %-escape (write % as %25)`, variable);
+  }
+  return { url, variable, authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
+}
+
+function noProxyMatches(target: URL, noProxy: string): boolean {
   const host = target.hostname.toLowerCase().replace(/^\[|\]$/g, '');
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
-  for (const entry of noProxy.split(/[\s,]+/)) {
+  const family = isIP(host);
+  let cidrs: BlockList | undefined;
+  for (const raw of noProxy.split(/[\s,]+/)) {
+    const entry = raw.toLowerCase();
     if (!entry) continue;
-    if (entry === '*') return undefined;
-    const m = /^(.*?)(?::(\d+))?$/.exec(entry.toLowerCase())!;
-    const name = m[1]!.replace(/^\*?\.?/, '').replace(/^\[|\]$/g, '');
-    if (m[2] && m[2] !== port) continue;
-    if (host === name || host.endsWith(`.${name}`)) return undefined;
-  }
-  try {
-    return new URL(/^[a-z]+:\/\//i.test(raw) ? raw : `http://${raw}`);
-  } catch {
-    throw new HttpError('proxy', 'the proxy variable is not a URL');
-  }
-}
-
-function proxyAuth(proxy: URL): Record<string, string> {
-  if (!proxy.username) return {};
-  const cred = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
-  return { 'proxy-authorization': `Basic ${Buffer.from(cred).toString('base64')}` };
-}
-
-/** An https agent that reaches its targets through an HTTP proxy's CONNECT tunnel. */
-function tunnelAgent(proxy: URL, options: https.AgentOptions): https.Agent {
-  const agent = new (httpsLib().Agent)(options);
-  agent.createConnection = ((opts: tls.ConnectionOptions & { host?: string; port?: number }, cb: (err: Error | null, s?: Duplex) => void) => {
-    tunnel(proxy, opts, cb);
-    return undefined;
-  }) as unknown as typeof agent.createConnection;
-  return agent;
-}
-
-/** Open a CONNECT tunnel through `proxy` and hand back a TLS socket to the target. */
-function tunnel(proxy: URL, options: tls.ConnectionOptions & { host?: string; port?: number; timeout?: number }, cb: (err: Error | null, s?: Duplex) => void): void {
-  const target = `${options.host}:${options.port}`;
-  const req = http.request({
-    host: proxy.hostname,
-    port: proxy.port || 80,
-    method: 'CONNECT',
-    path: target,
-    headers: { host: target, ...proxyAuth(proxy) },
-    ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
-  });
-  req.once('connect', (res, socket) => {
-    if (res.statusCode !== 200) {
-      socket.destroy();
-      cb(new HttpError('proxy', `the proxy refused the tunnel to ${target} (HTTP ${res.statusCode})`));
-      return;
+    if (entry === '*') return true;
+    // CIDR ranges (10.0.0.0/8, fd00::/8) match IP literals only, as in Go's httpproxy.
+    const cidr = /^\[?([0-9a-f:.]+)\]?\/(\d{1,3})$/.exec(entry);
+    if (cidr) {
+      const fam = isIP(cidr[1]!);
+      const bits = Number(cidr[2]);
+      if (fam && family && bits <= (fam === 4 ? 32 : 128)) {
+        cidrs ??= new BlockList();
+        cidrs.addSubnet(cidr[1]!, bits, fam === 4 ? 'ipv4' : 'ipv6');
+      }
+      continue;
     }
-    cb(null, tlsLib().connect({ ...options, socket, servername: options.servername ?? options.host }));
-  });
-  req.once('error', (e) => cb(new HttpError('proxy', `cannot reach the proxy ${proxy.host}: ${(e as NodeJS.ErrnoException).code ?? e.message}`)));
-  req.end();
+    // [v6]:port, [v6], bare v6, v4:port, name:port, .name, *.name, name.
+    let name: string;
+    let entryPort: string | undefined;
+    const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+    if (v6) [name, entryPort] = [v6[1]!, v6[2]];
+    else if (isIP(entry) === 6) name = entry;
+    else {
+      const m = /^(.*?)(?::(\d+))?$/.exec(entry)!;
+      [name, entryPort] = [m[1]!, m[2]];
+    }
+    if (entryPort && entryPort !== port) continue;
+    if (isIP(name)) {
+      if (family && sameIp(name, host)) return true;
+      continue;
+    }
+    name = name.replace(/^\*?\.?/, '');
+    if (name && (host === name || host.endsWith(`.${name}`))) return true;
+  }
+  return cidrs !== undefined && family !== 0 && cidrs.check(host, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+function sameIp(a: string, b: string): boolean {
+  const fa = isIP(a);
+  if (fa !== isIP(b)) return false;
+  const list = new BlockList();
+  list.addAddress(a, fa === 4 ? 'ipv4' : 'ipv6');
+  return list.check(b, fa === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * The proxy for a URL per HTTPS_PROXY/HTTP_PROXY/NO_PROXY (lower case first), as Go and docker read them;
+ * loopback is never proxied. NO_PROXY takes names, .suffixes, *.suffixes, name:port, IPv4/IPv6 literals
+ * ([v6]:port too) and CIDR ranges. Throws InputError for a variable that is not a usable proxy.
+ */
+export function proxyConfigFor(target: URL, env: NodeJS.ProcessEnv): Proxy | undefined {
+  if (isLoopbackHost(target.hostname)) return undefined;
+  const pick = (...names: string[]) => names.map((n) => [n, env[n]] as const).find(([, v]) => v !== undefined && v !== '');
+  const chosen = target.protocol === 'https:' ? pick('https_proxy', 'HTTPS_PROXY') : pick('http_proxy', 'HTTP_PROXY');
+  if (!chosen) return undefined;
+  const noProxy = pick('no_proxy', 'NO_PROXY')?.[1] ?? '';
+  if (noProxyMatches(target, noProxy)) return undefined;
+  return parseProxy(chosen[1]!, chosen[0]);
+}
+
+/** The proxy's URL for a target (see proxyConfigFor). */
+export function proxyFor(target: URL, env: NodeJS.ProcessEnv): URL | undefined {
+  return proxyConfigFor(target, env)?.url;
+}
+
+function proxyPort(proxy: URL): number {
+  return Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80);
 }
 
 function readCa(caFile: string): string[] {
@@ -145,7 +204,19 @@ function readCa(caFile: string): string[] {
     throw new HttpError('tls', `cannot read the CA file ${caFile}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new HttpError('tls', `the CA file ${caFile} holds no PEM certificate`);
-  extra.push(text);
+  // Node skips a block it cannot parse without a word: a file of such blocks would trust nothing, silently.
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  const { X509Certificate } = lazyRequire('node:crypto') as typeof import('node:crypto');
+  const good = blocks.filter((b) => {
+    try {
+      new X509Certificate(b);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (good.length === 0) throw new HttpError('tls', `the CA file ${caFile} holds no certificate: its PEM block${blocks.length === 1 ? ' is' : 's are'} not a readable certificate`);
+  extra.push(...good);
   // Setting `ca` replaces Node's default store, which includes NODE_EXTRA_CA_CERTS: keep both.
   const envExtra = process.env.NODE_EXTRA_CA_CERTS;
   if (envExtra) {
@@ -158,27 +229,49 @@ function readCa(caFile: string): string[] {
   return [...tlsLib().rootCertificates, ...extra];
 }
 
+/** One request's budget: its own timeout, never beyond what is left of the run (see budget()). */
+export interface GetOptions {
+  timeoutMs?: number;
+}
+
+/**
+ * Said once per run when NODE_TLS_REJECT_UNAUTHORIZED=0 is set: docker ignores it and so does this tool (every TLS
+ * connection verifies its peer, rejectUnauthorized: true); the ways to trust a certificate are --ca-file and
+ * NODE_EXTRA_CA_CERTS.
+ */
+export function tlsEnvNotice(env: NodeJS.ProcessEnv): string | undefined {
+  const v = env.NODE_TLS_REJECT_UNAUTHORIZED;
+  if (v === undefined || v === '1') return undefined;
+  return `NODE_TLS_REJECT_UNAUTHORIZED=${v.slice(0, 8)} is ignored: certificates are always verified, as docker does. To trust a private CA, pass --ca-file PATH or set NODE_EXTRA_CA_CERTS.`;
+}
+
 export function createHttpClient(options: HttpOptions): HttpClient {
   const env = options.env ?? process.env;
   const maxBytes = options.maxBytes ?? 1024 * 1024;
-  const connectTimeoutMs = Math.min(options.connectTimeoutMs ?? 10_000, options.timeoutMs);
   const ca = options.caFile ? readCa(options.caFile) : undefined;
+  // docker ignores NODE_TLS_REJECT_UNAUTHORIZED and so does this tool: every TLS connection verifies the peer.
+  const verify = { rejectUnauthorized: true, ...(ca ? { ca } : {}) } as const;
+  // Ignored (see tlsEnvNotice); dropped so that Node does not warn that TLS is now insecure, which it is not here.
+  if (process.env.NODE_TLS_REJECT_UNAUTHORIZED !== undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
   const agents = new Map<string, http.Agent>();
+  /** Every socket and tunnel request opened, until it closes: close() destroys what is left. */
+  const owned = new Set<{ destroy(): unknown }>();
+  const own = <T extends { destroy(): unknown; once(event: 'close', l: () => void): unknown }>(x: T): T => {
+    owned.add(x);
+    x.once('close', () => owned.delete(x));
+    return x;
+  };
   const agentFor = (url: URL): http.Agent => {
-    const proxy = proxyFor(url, env);
-    const key = `${url.protocol}|${proxy?.href ?? ''}`;
-    let agent = agents.get(key);
+    let agent = agents.get(url.protocol);
     if (!agent) {
       const base = { keepAlive: true, maxSockets: 4 };
-      if (url.protocol === 'http:') agent = new http.Agent(base);
-      else if (proxy) agent = tunnelAgent(proxy, { ...base, ...(ca ? { ca } : {}) });
-      else agent = new (httpsLib().Agent)({ ...base, ...(ca ? { ca } : {}) });
-      agents.set(key, agent);
+      agent = url.protocol === 'http:' ? new http.Agent(base) : new (httpsLib().Agent)({ ...base, ...verify });
+      agents.set(url.protocol, agent);
     }
     return agent;
   };
 
-  const get = (rawUrl: string, headers: Record<string, string> = {}): Promise<HttpResponse> =>
+  const get = (rawUrl: string, headers: Record<string, string> = {}, call: GetOptions = {}): Promise<HttpResponse> =>
     new Promise((resolve, reject) => {
       let url: URL;
       try {
@@ -192,48 +285,104 @@ export function createHttpClient(options: HttpOptions): HttpClient {
         return;
       }
       const origin = url.origin;
-      let proxy: URL | undefined;
+      const timeoutMs = Math.max(0, Math.min(call.timeoutMs ?? options.timeoutMs, options.timeoutMs));
+      const connectTimeoutMs = Math.min(options.connectTimeoutMs ?? 10_000, timeoutMs);
+      let proxy: Proxy | undefined;
       try {
-        proxy = proxyFor(url, env);
+        proxy = proxyConfigFor(url, env);
       } catch (e) {
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
         return;
       }
-      const lib = url.protocol === 'https:' ? httpsLib() : http;
-      const plainProxy = proxy && url.protocol === 'http:';
-      const req = lib.request({
-        method: 'GET',
-        protocol: plainProxy ? 'http:' : url.protocol,
-        hostname: plainProxy ? proxy!.hostname : url.hostname.replace(/^\[|\]$/g, ''),
-        port: plainProxy ? proxy!.port || 80 : url.port || undefined,
-        path: plainProxy ? url.href : `${url.pathname}${url.search}`,
-        agent: agentFor(url),
-        headers: {
-          accept: 'application/json',
-          'user-agent': options.userAgent ?? 'gitlab-registry-login',
-          ...(plainProxy ? { host: url.host, ...proxyAuth(proxy!) } : {}),
-          ...headers,
-        },
-      });
+      const https = url.protocol === 'https:';
+      const plainProxy = proxy && !https;
+      const targetHost = url.hostname.replace(/^\[|\]$/g, '');
+      const targetPort = Number(url.port) || (https ? 443 : 80);
+
       let done = false;
+      let tunnelReq: http.ClientRequest | undefined;
+      let tunnelSocket: Duplex | undefined;
+      let connect: NodeJS.Timeout | undefined;
+      let req: http.ClientRequest | undefined;
       const finish = (err: HttpError | undefined, res?: HttpResponse) => {
         if (done) return;
         done = true;
         clearTimeout(total);
         clearTimeout(connect);
+        // A tunnel is this request's alone: it goes with it, answered or not.
+        tunnelReq?.destroy();
+        tunnelSocket?.destroy();
         if (err) {
-          req.destroy();
+          req?.destroy();
           reject(err);
         } else resolve(res!);
       };
-      const total = setTimeout(() => finish(new HttpError('timeout', `${origin} did not answer within ${options.timeoutMs / 1000} s`)), options.timeoutMs);
-      let connect: NodeJS.Timeout | undefined;
-      req.once('socket', (socket) => {
-        if (!socket.connecting) return;
-        connect = setTimeout(() => finish(new HttpError('timeout', `timed out connecting to ${origin} (${connectTimeoutMs / 1000} s)`)), connectTimeoutMs);
-        socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(connect));
+      const total = setTimeout(() => finish(new HttpError('timeout', `${origin} did not answer within ${Math.round(timeoutMs / 100) / 10} s`)), timeoutMs);
+      const connectTimedOut = () => finish(new HttpError('timeout', `timed out connecting to ${origin}${proxy ? ` through the proxy ${proxy.url.host}` : ''} (${Math.round(connectTimeoutMs / 100) / 10} s)`));
+
+      /** HTTPS through a proxy: CONNECT (over TLS to an https:// proxy), then TLS to the target inside. */
+      const openTunnel = (_o: unknown, cb: (err: Error | null, s?: Duplex) => void) => {
+        const p = proxy!;
+        const target = `${targetHost.includes(':') ? `[${targetHost}]` : targetHost}:${targetPort}`;
+        connect = setTimeout(connectTimedOut, connectTimeoutMs);
+        const lib = p.url.protocol === 'https:' ? httpsLib() : http;
+        tunnelReq = own(
+          lib.request({
+            host: p.url.hostname.replace(/^\[|\]$/g, ''),
+            port: proxyPort(p.url),
+            method: 'CONNECT',
+            path: target,
+            agent: false,
+            headers: { host: target, ...(p.authorization ? { 'proxy-authorization': p.authorization } : {}) },
+            ...(p.url.protocol === 'https:' ? { ...verify, servername: isIP(p.url.hostname) ? undefined : p.url.hostname } : {}),
+          }),
+        );
+        tunnelReq.once('socket', (s) => own(s));
+        tunnelReq.once('connect', (res, socket) => {
+          if (res.statusCode !== 200) {
+            socket.destroy();
+            cb(new HttpError('proxy', `the proxy ${p.url.host} refused the tunnel to ${target} (HTTP ${res.statusCode})`));
+            return;
+          }
+          const secure = own(tlsLib().connect({ socket, host: targetHost, ...(isIP(targetHost) ? {} : { servername: targetHost }), ...verify }));
+          tunnelSocket = secure;
+          secure.once('close', () => socket.destroy());
+          secure.once('secureConnect', () => clearTimeout(connect));
+          cb(null, secure);
+        });
+        tunnelReq.once('error', (e) => {
+          const code = (e as NodeJS.ErrnoException).code;
+          const tlsFailed = code !== undefined && TLS_CODES.test(code);
+          cb(new HttpError(tlsFailed ? 'tls' : 'proxy', `cannot reach the proxy ${p.url.host}: ${code ?? e.message}`, code, tlsFailed ? options.caFile : undefined));
+        });
+        tunnelReq.end();
+        return undefined;
+      };
+
+      const lib = https ? httpsLib() : http;
+      req = lib.request({
+        method: 'GET',
+        protocol: plainProxy ? proxy!.url.protocol : url.protocol,
+        hostname: plainProxy ? proxy!.url.hostname.replace(/^\[|\]$/g, '') : targetHost,
+        port: plainProxy ? proxyPort(proxy!.url) : url.port || undefined,
+        // Without an agent Node would take 80 as the default port and send `Host: name:80`.
+        defaultPort: https ? 443 : 80,
+        path: plainProxy ? url.href : `${url.pathname}${url.search}`,
+        ...(proxy && https ? { createConnection: openTunnel as unknown as http.RequestOptions['createConnection'] } : { agent: plainProxy ? (proxy!.url.protocol === 'https:' ? agentFor(new URL('https://x')) : agentFor(new URL('http://x'))) : agentFor(url) }),
+        headers: {
+          accept: 'application/json',
+          'user-agent': options.userAgent ?? 'gitlab-registry-login',
+          ...(plainProxy ? { host: url.host, ...(proxy!.authorization ? { 'proxy-authorization': proxy!.authorization } : {}) } : {}),
+          ...headers,
+        },
       });
-      req.once('error', (e) => finish(classify(e, origin)));
+      req.once('socket', (socket) => {
+        own(socket);
+        if (!socket.connecting) return;
+        connect = setTimeout(connectTimedOut, connectTimeoutMs);
+        socket.once(https ? 'secureConnect' : 'connect', () => clearTimeout(connect));
+      });
+      req.once('error', (e) => finish(classify(e, origin, options.caFile)));
       req.once('response', (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -246,7 +395,7 @@ export function createHttpClient(options: HttpOptions): HttpClient {
           }
           chunks.push(c);
         });
-        res.once('error', (e) => finish(classify(e, origin)));
+        res.once('error', (e) => finish(classify(e, origin, options.caFile)));
         res.once('end', () => {
           const wwwAuthenticate: string[] = [];
           for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
@@ -266,9 +415,42 @@ export function createHttpClient(options: HttpOptions): HttpClient {
 
   return {
     get,
+    timeoutMs: options.timeoutMs,
     close() {
       for (const a of agents.values()) a.destroy();
       agents.clear();
+      for (const x of owned) x.destroy();
+      owned.clear();
     },
   };
+}
+
+/**
+ * A view of `client` whose requests, retries included, share one budget of `totalMs` (default: the client's own
+ * timeout): `--timeout` bounds a whole verification, not each request. Each request gets what is left.
+ */
+export function budget(client: HttpClient, totalMs = client.timeoutMs): HttpClient {
+  if (totalMs === undefined) return client;
+  const now = () => Number(process.hrtime.bigint() / 1_000_000n);
+  const parentLeft = client.remainingMs?.();
+  const end = now() + Math.min(totalMs, parentLeft ?? Infinity);
+  const remainingMs = () => Math.max(0, end - now());
+  return {
+    get(url, headers, call = {}) {
+      const left = remainingMs();
+      if (left <= 0) return Promise.reject(new HttpError('timeout', `${safeOrigin(url)} was not asked: --timeout (${Math.round(totalMs / 100) / 10} s) ran out`));
+      return client.get(url, headers, { timeoutMs: Math.min(call.timeoutMs ?? left, left) });
+    },
+    timeoutMs: totalMs,
+    remainingMs,
+    close: () => client.close(),
+  };
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'the server';
+  }
 }

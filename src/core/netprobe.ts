@@ -36,7 +36,7 @@ export const realProbes: NetProbes = {
         s.destroy();
         resolve();
       });
-      s.once('error', (e) => {
+      s.once('error', (e: Error) => {
         clearTimeout(t);
         reject(e);
       });
@@ -69,7 +69,7 @@ export const realProbes: NetProbes = {
           ...(cert.issuer?.CN ? { issuer: String(cert.issuer.CN) } : {}),
         });
       });
-      s.once('error', (e) => {
+      s.once('error', (e: Error) => {
         clearTimeout(t);
         reject(e);
       });

@@ -1,5 +1,6 @@
 /** The process runner: a program with text on stdin, an exact environment, a time limit, and its whole process group stopped. */
 import { createRequire } from 'node:module';
+import { stripVTControlCharacters } from 'node:util';
 import type { ChildProcessWithoutNullStreams, SpawnOptionsWithoutStdio } from 'node:child_process';
 
 export interface RunResult {
@@ -17,9 +18,31 @@ export type Runner = (file: string, args: readonly string[], options: { input: s
 /** Process groups of engines still running, so an interruption can stop them and their children. */
 const running = new Set<number>();
 
+/**
+ * How a process and everything it started is stopped. POSIX: the child leads its own process group
+ * (`detached`), and the group gets the signal. Windows has no process groups and no signals:
+ * `taskkill /T /F /PID` ends the process and its children (there is no gentle step to take first).
+ */
+export function stopPlan(pid: number, signal: NodeJS.Signals, platform: NodeJS.Platform = process.platform): { kill: [pid: number, signal: NodeJS.Signals] } | { run: [file: string, args: string[]] } {
+  if (platform === 'win32') return { run: ['taskkill', ['/T', '/F', '/PID', String(pid)]] };
+  return { kill: [-pid, signal] };
+}
+
+/** How a program is started: on Windows a .cmd/.bat needs cmd.exe (Node refuses to spawn one directly). */
+export function launchPlan(file: string, args: readonly string[], env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): { file: string; args: string[]; detached: boolean; verbatim: boolean } {
+  if (platform !== 'win32') return { file, args: [...args], detached: true, verbatim: false };
+  if (!/\.(cmd|bat)$/i.test(file)) return { file, args: [...args], detached: false, verbatim: false };
+  // cmd.exe re-parses its line: refuse what it would interpret rather than escape it.
+  for (const a of [file, ...args]) if (/["%^&|<>!\r\n]/.test(a)) throw new Error(`cannot pass ${JSON.stringify(a.slice(0, 40))} through cmd.exe to ${file}`);
+  const comspec = Object.entries(env).find(([k]) => k.toUpperCase() === 'COMSPEC')?.[1] || 'cmd.exe';
+  return { file: comspec, args: ['/d', '/s', '/c', `"${[file, ...args].map((a) => `"${a}"`).join(' ')}"`], detached: false, verbatim: true };
+}
+
 function killGroup(pid: number, signal: NodeJS.Signals): void {
+  const plan = stopPlan(pid, signal);
   try {
-    process.kill(-pid, signal);
+    if ('kill' in plan) process.kill(...plan.kill);
+    else spawn(plan.run[0], plan.run[1], { windowsHide: true }).on('error', () => {});
   } catch {
     /* already gone */
   }
@@ -48,7 +71,14 @@ export const spawnRunner: Runner = (file, args, options) =>
       exitHook = true;
       process.once('exit', () => stopChildren('SIGKILL'));
     }
-    const child = spawn(file, args, { env: options.env, stdio: 'pipe', detached: true, windowsHide: true });
+    let plan: ReturnType<typeof launchPlan>;
+    try {
+      plan = launchPlan(file, args, options.env);
+    } catch (e) {
+      resolve({ exitCode: undefined, stdout: '', stderr: (e as Error).message, timedOut: false, notFound: true });
+      return;
+    }
+    const child = spawn(plan.file, plan.args, { env: options.env, stdio: 'pipe', detached: plan.detached, windowsHide: true, windowsVerbatimArguments: plan.verbatim });
     const pid = child.pid;
     if (pid !== undefined) running.add(pid);
     const out: Buffer[] = [];
@@ -81,8 +111,9 @@ export const spawnRunner: Runner = (file, args, options) =>
       clearTimeout(timer);
       clearTimeout(hard);
       if (pid !== undefined) {
-        // Whatever the engine left behind in its group goes with it.
-        killGroup(pid, 'SIGKILL');
+        // Whatever the engine left behind in its group goes with it (POSIX: the group outlives its leader;
+        // on Windows the tree cannot be found once its root is gone, and the pid may be reused).
+        if (process.platform !== 'win32') killGroup(pid, 'SIGKILL');
         running.delete(pid);
       }
       const text = (b: Buffer[]) => Buffer.concat(b).toString('utf8').replace(/\n$/, '');
@@ -98,4 +129,11 @@ export function childEnv(env: NodeJS.ProcessEnv, token: string): NodeJS.ProcessE
     out[k] = v;
   }
   return out;
+}
+
+/** What a program (an engine, a credential helper) said, as one safe line: controls stripped, whitespace folded, length capped. */
+export function programText(text: string, max = 300): string {
+  // eslint-disable-next-line no-control-regex
+  const line = stripVTControlCharacters(text).replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

@@ -3,8 +3,8 @@
  * challenge first. A cache: safe to delete; written only after a verification passed; a remembered realm
  * still goes through the same realm-safety decision, and a failing one falls back to the challenge.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { privateDir, realmsFile } from './paths.js';
 import path from 'node:path';
 
 export interface KnownRealm {
@@ -19,8 +19,7 @@ export interface RealmCache {
 }
 
 export function realmCacheFile(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CACHE_HOME || path.join(env.HOME || homedir(), '.cache');
-  return path.join(base, 'gitlab-registry-login', 'realms.json');
+  return realmsFile(env);
 }
 
 function valid(v: unknown): v is KnownRealm {
@@ -48,7 +47,7 @@ export function fileRealmCache(env: NodeJS.ProcessEnv): RealmCache {
       try {
         const all = read();
         all[registry] = { baseUrl: realm.baseUrl, realm: realm.realm, ...(realm.service ? { service: realm.service } : {}) };
-        mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+        privateDir(path.dirname(file));
         const tmp = `${file}.${process.pid}.tmp`;
         writeFileSync(tmp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
         renameSync(tmp, file);

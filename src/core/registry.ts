@@ -3,6 +3,7 @@ import { InputError } from './errors.js';
 import { gitlabBase, isLoopbackHost, registryCandidates, type RegistryAddress } from './hosts.js';
 import { HttpError, type HttpClient, type HttpResponse } from './http.js';
 import { verdict, type Verdict } from './verdict.js';
+import { quote } from './sanitise.js';
 
 /** The registry's answer to an anonymous `GET /v2/`: where it is and where its tokens come from. */
 export interface RegistryChallenge {
@@ -24,7 +25,12 @@ export function transportVerdict(err: unknown, what: string): Verdict {
         `${what}: ${err.message}.`,
         err.detail === 'CERT_HAS_EXPIRED'
           ? 'The certificate has expired: tell the instance admin.'
-          : 'If the instance uses a private CA, pass --ca-file PATH (or set NODE_EXTRA_CA_CERTS); for docker, put the CA in /etc/docker/certs.d/HOST/ca.crt.',
+          : err.detail === 'ERR_TLS_CERT_ALTNAME_INVALID'
+            ? 'Use the host name the certificate is for, or tell the instance admin.'
+            : err.caFile
+              ? // --ca-file was passed: suggesting it again would send the user in a circle.
+                `The certificate is signed by none of the CAs in --ca-file ${err.caFile} (nor one this machine trusts): check that the file holds the CA (or intermediate) that signed the server's certificate, e.g. with \`openssl s_client -showcerts\`.`
+              : 'If the instance uses a private CA, pass --ca-file PATH (or set NODE_EXTRA_CA_CERTS); for docker, put the CA in /etc/docker/certs.d/HOST/ca.crt.',
       );
     }
     if (err.code === 'not-tls') return verdict('tls-error', `${what}: ${err.message}.`, 'The server answers plain HTTP where HTTPS was expected; check the host and port.');
@@ -40,18 +46,30 @@ export function transportVerdict(err: unknown, what: string): Verdict {
   throw err;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms` milliseconds; injected where tests must not wait in real time. */
+export type Sleep = (ms: number) => Promise<void>;
+export const realSleep: Sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export interface RetryOptions {
+  /** Retries after the first request (default 2). */
+  retries?: number;
+  sleep?: Sleep;
+}
 
 /**
  * GET with bounded retries on 429 and 5xx (Retry-After honoured up to 2 s, two retries).
  * Transport errors are not retried: they already waited for their timeout.
  */
-export async function getWithRetry(http: HttpClient, url: string, headers?: Record<string, string>, retries = 2): Promise<HttpResponse> {
+export async function getWithRetry(http: HttpClient, url: string, headers?: Record<string, string>, { retries = 2, sleep = realSleep }: RetryOptions = {}): Promise<HttpResponse> {
   for (let attempt = 0; ; attempt++) {
     const res = await http.get(url, headers);
     if (attempt >= retries || !(res.status === 429 || (res.status >= 500 && res.status <= 599))) return res;
     const after = Number(res.headers['retry-after']);
-    await sleep(Number.isFinite(after) && after >= 0 ? Math.min(after * 1000, 2000) : 250 * (attempt + 1));
+    const delay = Number.isFinite(after) && after >= 0 ? Math.min(after * 1000, 2000) : 250 * (attempt + 1);
+    // --timeout bounds the whole run, retries included: no retry when what is left would not cover the wait.
+    const left = http.remainingMs?.();
+    if (left !== undefined && left <= delay + 50) return res;
+    await sleep(delay);
   }
 }
 
@@ -81,11 +99,14 @@ export async function fetchChallenge(http: HttpClient, address: RegistryAddress,
       errors[scheme] = e;
       if (scheme === 'https' && res?.status === 400) res = undefined;
       // A timeout or an unknown name would only repeat itself.
-      if (!(e instanceof HttpError) || e.code === 'timeout' || e.code === 'dns') break;
+      // An answer too large came from a server that speaks this scheme: the other one would only hide it.
+      if (!(e instanceof HttpError) || e.code === 'timeout' || e.code === 'dns' || e.code === 'too-large') break;
     }
   }
   // Both failed: the HTTPS error says more (a TLS problem) than the reset a plaintext request gets from a TLS port.
-  if (!res) return transportVerdict(errors.https ?? errors.http, `the registry ${address.registry} cannot be reached`);
+  // Except when one scheme got an answer, only too large: that server speaks it, and that is the answer.
+  const tooLarge = Object.values(errors).find((e) => e instanceof HttpError && e.code === 'too-large');
+  if (!res) return transportVerdict(tooLarge ?? errors.https ?? errors.http, `the registry ${address.registry} cannot be reached`);
   const where = `${address.registry}`;
   if (res.status === 200) {
     return verdict('not-a-registry', `${where} answers /v2/ without asking for credentials, so it is not a GitLab container registry.`, 'Check the registry host: GitLab registries always ask for a token.');
@@ -135,7 +156,7 @@ export function decideRealm(realmText: string, gitlab: URL | undefined, trustRea
   try {
     realm = new URL(realmText);
   } catch {
-    return verdict('not-a-registry', `the registry's realm "${realmText.slice(0, 100)}" is not a URL.`, 'The registry is misconfigured; tell the instance admin.');
+    return verdict('not-a-registry', `the registry's realm "${quote(realmText, 100)}" is not a URL.`, 'The registry is misconfigured; tell the instance admin.');
   }
   if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
     return verdict('not-a-registry', `the registry's realm uses ${realm.protocol}, not https.`, 'The registry is misconfigured; tell the instance admin.');
@@ -186,6 +207,8 @@ export async function discoverRegistry(http: HttpClient, gitlab: URL): Promise<{
   // One probe failing in an unexpected way must not hide the other's answer.
   const results = await Promise.allSettled(probes);
   for (const r of results) if (r.status === 'fulfilled' && r.value) return r.value;
+  // A setting that is wrong (a socks5:// proxy, a bad %-escape) is the user's to fix, not "no registry found".
+  for (const r of results) if (r.status === 'rejected' && r.reason instanceof InputError) throw r.reason;
   return undefined;
 }
 

@@ -6,7 +6,7 @@ import type { EngineChoice, EngineLoginResult, EngineName } from './engine.js';
 import { loginAfterVerify } from './login.js';
 import type { Runner } from './process.js';
 import { parseGitlabUrl, parseRegistry, type RegistryAddress } from './hosts.js';
-import type { HttpClient } from './http.js';
+import { budget, type HttpClient } from './http.js';
 import type { KnownRealm, RealmCache } from './realmcache.js';
 import { discoverRegistry } from './registry.js';
 import { accessOf, usernameOf, type LoginRequest } from './request.js';
@@ -39,6 +39,11 @@ export interface LoginDeps {
   runner: Runner;
   engine: EngineChoice;
   timeoutMs: number;
+  /** Keep this registry's login in docker's config file, not its credential helper (--insecure-storage). */
+  insecureStorage?: boolean;
+  /** A person is there: a credential helper may wait for a keyring unlock (longer limit, `onWait` after 3 s). */
+  interactive?: boolean;
+  onWait?: (line: string) => void;
 }
 
 export type SessionOutcome =
@@ -71,7 +76,9 @@ function verifyRequest(input: SessionInput, registry: RegistryAddress, knownReal
 }
 
 /** Discovery → realm cache → verify → cache write. */
-export async function verifySession(input: SessionInput, deps: SessionDeps): Promise<SessionOutcome & { kind: 'no-registry' | 'verified' }> {
+export async function verifySession(input: SessionInput, sessionDeps: SessionDeps): Promise<SessionOutcome & { kind: 'no-registry' | 'verified' }> {
+  // --timeout bounds the whole verification (discovery, every request and retry), not each request.
+  const deps = { ...sessionDeps, http: budget(sessionDeps.http) };
   const registry = await registryOf(deps.http, input.request);
   if (!registry) {
     const g = input.request.gitlab ? parseGitlabUrl(input.request.gitlab.value) : undefined;
@@ -99,7 +106,20 @@ export async function verifySession(input: SessionInput, deps: SessionDeps): Pro
 /** The engine login after a verification that passed, as verified, with the token on stdin. */
 export async function loginVerified(input: SessionInput, v: VerifyResult, deps: Pick<SessionDeps, 'env'> & LoginDeps): Promise<SessionOutcome & { kind: 'logged-in' }> {
   const username = usernameOf(input.request)?.value ?? v.username;
-  const { engine, result } = await loginAfterVerify(v, { choice: deps.engine, username, token: input.token, env: deps.env, timeoutMs: deps.timeoutMs }, deps.runner);
+  const { engine, result } = await loginAfterVerify(
+    v,
+    {
+      choice: deps.engine,
+      username,
+      token: input.token,
+      env: deps.env,
+      timeoutMs: deps.timeoutMs,
+      ...(deps.insecureStorage ? { insecureStorage: true } : {}),
+      ...(deps.interactive ? { interactive: true } : {}),
+      ...(deps.onWait ? { onWait: deps.onWait } : {}),
+    },
+    deps.runner,
+  );
   return { kind: 'logged-in', verify: v, engine, login: result };
 }
 

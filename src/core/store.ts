@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { configDir, privateDir } from './paths.js';
 import type { Access, CredentialType } from './credentials.js';
 import { ACCESS_LEVELS, CREDENTIAL_TYPES } from './credentials.js';
 
@@ -17,6 +18,8 @@ export interface Remembered {
 export interface AnswerStore {
   /** The answers of the last instance used, or of `gitlab` when given. */
   load(gitlab?: string): Remembered | undefined;
+  /** The instances answers are remembered for, the last used first (the wizard lists them under "Which GitLab?"). */
+  instances?(): string[];
   save(r: Remembered): void | Promise<void>;
   forget(): void | Promise<void>;
   /** Where the file is, for the README and the done screen. */
@@ -67,19 +70,20 @@ interface Shape {
 }
 
 /**
- * The conf-backed store: `~/.config/gitlab-registry-login/config.json`, mode 0600. Reading is a plain JSON
- * read of the file conf keeps (the wizard's first frame waits for it); conf itself loads only to write.
+ * The conf-backed store: `config.json` in the config directory (core/paths.ts), mode 0600, in a 0700
+ * directory. Reading is a plain JSON read of the file conf keeps (the wizard's first frame waits for it); conf
+ * itself loads only to write. A file that is not valid JSON reads as empty, is replaced on the next save, and
+ * `--forget` removes it.
  */
-export async function openConfStore(options: { cwd?: string } = {}): Promise<AnswerStore> {
-  const { default: envPaths } = await import('env-paths');
-  const dir = options.cwd ?? envPaths('gitlab-registry-login', { suffix: '' }).config;
+export async function openConfStore(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<AnswerStore> {
+  const dir = options.cwd ?? configDir(options.env);
   const file = path.join(dir, 'config.json');
   let cached: Shape | undefined;
   const read = (): Shape => {
     if (cached) return cached;
     try {
       const j = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-      cached = typeof j === 'object' && j !== null && !Array.isArray(j) ? (j as Shape) : {};
+      cached = typeof j === 'object' && j !== null && !Array.isArray(j) ? (j) : {};
     } catch {
       cached = {};
     }
@@ -87,10 +91,16 @@ export async function openConfStore(options: { cwd?: string } = {}): Promise<Ans
   };
   const conf = async () => {
     const { default: Conf } = await import('conf');
-    return new Conf<Shape>({ projectName: 'gitlab-registry-login', projectSuffix: '', configFileMode: 0o600, cwd: dir });
+    privateDir(dir);
+    return new Conf<Shape>({ projectName: 'gitlab-registry-login', projectSuffix: '', configFileMode: 0o600, cwd: dir, clearInvalidConfig: true });
   };
   return {
     path: file,
+    instances() {
+      const data = read();
+      const all = Object.keys(data.instances ?? {});
+      return data.last && all.includes(data.last) ? [data.last, ...all.filter((g) => g !== data.last)] : all;
+    },
     load(gitlab) {
       const data = read();
       const key = gitlab ?? data.last;
@@ -106,8 +116,10 @@ export async function openConfStore(options: { cwd?: string } = {}): Promise<Ans
       c.set('last', clean.gitlab);
       cached = undefined;
     },
-    async forget() {
-      (await conf()).clear();
+    forget() {
+      // Removing the file clears it whatever it holds (conf would first parse it, and a corrupt file made
+      // --forget fail); a file that is not there is already forgotten.
+      rmSync(file, { force: true });
       cached = undefined;
     },
   };
@@ -122,6 +134,7 @@ export function memoryStore(initial: Remembered[] = []): AnswerStore & { saved: 
     path: '(memory)',
     saved,
     load: (g) => map.get(g ?? last ?? ''),
+    instances: () => [...map.keys()].sort((a, b) => Number(b === last) - Number(a === last)),
     save(r) {
       const clean = sanitize(r as unknown as Record<string, unknown>);
       if (!clean) return;

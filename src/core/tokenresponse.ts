@@ -13,6 +13,7 @@
  * - lib/container_registry/path.rb `repository_project` (`components.first(3)`: the project is found only
  *   among the three longest prefixes of the path).
  */
+import { QUOTE_MAX, sanitise } from './sanitise.js';
 import { CREDENTIALS, requiredRole, requiredScopes, type Access, type CredentialType } from './credentials.js';
 import { accessMeta, grantedActions, type AccessMeta, type TokenClaims } from './jwt.js';
 import { verdict, type Verdict } from './verdict.js';
@@ -59,11 +60,9 @@ export function gitlabErrors(body: string): GitlabError[] {
   return [];
 }
 
-/** Server text made safe to show: control characters become spaces, runs of space one, length capped. */
-export function shown(text: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
-  const s = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return s.length > max ? `${s.slice(0, max)}…` : s;
+/** Server text made safe to show: escape sequences and controls removed, length capped (the one sanitiser). */
+export function shown(text: string, max = QUOTE_MAX): string {
+  return sanitise(text, max).replace(/\s+/g, ' ').trim();
 }
 
 /** GitLab's error text: `CODE message` for each JSON error, else the body as it is (shown()). */
@@ -161,7 +160,7 @@ export function classifyTokenResponse(res: TokenAnswer, ctx: TokenContext): Toke
         verdict(
           'storage-limit',
           `The credential is valid, but GitLab refuses pushes to ${ctx.project ?? 'this namespace'}: the namespace storage limit has been reached (403 "${shown(messages.find((m) => STORAGE_LIMIT.test(m))!, 200)}"). Pulling still works.`,
-          "Free storage in the namespace (delete unused images and tags, packages, artifacts) or buy more: its Settings › Usage quotas shows what uses it. A new token or role will not help.",
+          "Free storage in the namespace (delete unused images and tags, packages, artifacts) or buy more: the namespace's Usage quotas page (a group's Settings › Usage quotas, or your user settings for a personal namespace) shows what uses it. A new token or role will not help.",
         ),
       );
     }

@@ -1,4 +1,5 @@
 /** The one verdict type shared by `verify`, `login`, the wizard and `doctor`. */
+import { sanitise } from './sanitise.js';
 
 export const VERDICTS = [
   'ok',
@@ -15,6 +16,7 @@ export const VERDICTS = [
   'not-a-registry',
   'registry-rejected-token',
   'login-failed',
+  'store-failed',
   'engine-missing',
 ] as const;
 export type VerdictCode = (typeof VERDICTS)[number];
@@ -28,7 +30,7 @@ export interface Verdict {
 }
 
 /** Exit codes. `internal` (EX_SOFTWARE) is a bug in this tool, reported without a stack trace. */
-export const EXIT = { ok: 0, rejected: 1, usage: 2, unreachable: 3, internal: 70, interrupted: 130, terminated: 143 } as const;
+export const EXIT = { ok: 0, rejected: 1, usage: 2, unreachable: 3, internal: 70, interrupted: 130, terminated: 143, hungUp: 129, quit: 131 } as const;
 
 export function exitCodeFor(verdict: VerdictCode): number {
   switch (verdict) {
@@ -45,6 +47,7 @@ export function exitCodeFor(verdict: VerdictCode): number {
   }
 }
 
+/** The one point where a verdict is built: whatever a message quotes from a server or a file is sanitised here. */
 export function verdict(code: VerdictCode, message: string, fix = ''): Verdict {
-  return { verdict: code, message, fix };
+  return { verdict: code, message: sanitise(message), fix: sanitise(fix) };
 }

@@ -3,7 +3,8 @@ import { InputError } from './errors.js';
 import type { RegistryAddress } from './hosts.js';
 import type { HttpClient, HttpResponse } from './http.js';
 import { readClaims, type TokenClaims } from './jwt.js';
-import { decideRealm, fetchChallenge, getWithRetry, transportVerdict, type RegistryChallenge } from './registry.js';
+import { tokenLinks } from './links.js';
+import { decideRealm, fetchChallenge, getWithRetry, transportVerdict, type RegistryChallenge, type Sleep } from './registry.js';
 import { classifyTokenResponse, errorText, judgeGrant, missingFix } from './tokenresponse.js';
 import { verdict, type Verdict } from './verdict.js';
 
@@ -37,6 +38,8 @@ export interface VerifyDeps {
   /** Milliseconds, for step timings. */
   now?: () => number;
   onStep?: (step: Step) => void;
+  /** How retries wait (tests: without real time passing). */
+  sleep?: Sleep;
 }
 
 export interface VerifyResult extends Verdict {
@@ -59,6 +62,19 @@ export interface VerifyResult extends Verdict {
 }
 
 export { invalidCredentials } from './tokenresponse.js';
+
+/**
+ * A fix that needs a new credential ends with where to create it on this instance: for the project GitLab
+ * resolved the path to (the JWT's meta.project_path) when it granted something (src/core/links.ts).
+ */
+function withTokenLink(v: Verdict, gitlab: string, req: VerifyRequest, projectPath?: string): Verdict {
+  if (!['invalid-credentials', 'no-registry-scope', 'insufficient-access'].includes(v.verdict)) return v;
+  const l = tokenLinks(gitlab, req.credentialType, req.access, req.project, { projectPath, username: req.username });
+  if (!l) return v;
+  const before = l.alternates.length ? ` (before GitLab 16.7: ${l.alternates.join(' ')})` : '';
+  const notes = l.notes.filter((n) => !n.startsWith('Before GitLab')).map((n) => ` ${n}`).join('');
+  return { ...v, fix: `${v.fix} Create one at ${l.url}${before}.${notes}` };
+}
 
 /**
  * Verify a credential against the registry itself: the /v2/ challenge, GitLab's token endpoint,
@@ -134,7 +150,7 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
   const auth = `Basic ${Buffer.from(`${req.username}:${req.token}`).toString('base64')}`;
   let res: HttpResponse;
   try {
-    res = await getWithRetry(deps.http, url.href, { authorization: auth });
+    res = await getWithRetry(deps.http, url.href, { authorization: auth }, { ...(deps.sleep ? { sleep: deps.sleep } : {}) });
   } catch (e) {
     const v = transportVerdict(e, `GitLab's token endpoint ${decision.realm.host} cannot be reached`);
     step('realm', 'GitLab token endpoint', 'fail', v.message);
@@ -149,7 +165,7 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
       step('realm', 'GitLab token endpoint', 'pass');
       step('credential', 'Credential', 'fail', answer.verdict.message);
     }
-    return finish(answer.verdict, extra);
+    return finish(answer.verdict.verdict === 'insufficient-access' ? answer.verdict : withTokenLink(answer.verdict, extra.gitlab, req), extra);
   }
   const jwt = answer.jwt;
   step('realm', 'GitLab token endpoint', 'pass');
@@ -173,14 +189,14 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
     projectPath = judged.meta?.projectPath;
     step('pull', `Pull ${project}`, granted.includes('pull') ? 'pass' : 'fail');
     if (req.access === 'push') step('push', `Push ${project}`, granted.includes('push') ? 'pass' : 'fail');
-    if (judged.verdict) return finish(judged.verdict, { ...extra, granted, ...(projectPath ? { projectPath } : {}) });
+    if (judged.verdict) return finish(withTokenLink(judged.verdict, extra.gitlab, req, projectPath), { ...extra, granted, ...(projectPath ? { projectPath } : {}) });
   }
 
   // 5. The registry itself accepts GitLab's token (and, with a project, lets it read the repository).
   const probe = req.project ? `${challenge.baseUrl}/v2/${req.project}/tags/list?n=1` : `${challenge.baseUrl}/v2/`;
   let check: HttpResponse;
   try {
-    check = await getWithRetry(deps.http, probe, { authorization: `Bearer ${jwt}` });
+    check = await getWithRetry(deps.http, probe, { authorization: `Bearer ${jwt}` }, { ...(deps.sleep ? { sleep: deps.sleep } : {}) });
   } catch (e) {
     const v = transportVerdict(e, `the registry ${req.registry.registry} cannot be reached`);
     step('registry-accepts', 'Registry accepts the token', 'fail', v.message);
@@ -188,8 +204,23 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
   }
   const accepted = check.status === 200 || (req.project !== undefined && check.status === 404 && /NAME_UNKNOWN/i.test(check.body));
   if (!accepted) {
+    const path = req.project ?? '/v2/';
     const v =
-      check.status === 401
+      check.status === 429 || check.status >= 500
+        ? // An outage or a rate limit at the registry says nothing about the credential (GitLab has just issued a token).
+          verdict(
+            'unreachable',
+            `The registry ${req.registry.registry} answered HTTP ${check.status} when asked to accept GitLab's token for ${path} (after retries): the registry is ${check.status === 429 ? 'rate-limiting you' : 'having trouble'}, your credential and access were not the problem.`,
+            check.status === 429 ? 'Wait a minute and try again.' : "Try again in a minute; if it persists, check the instance's status page or tell the admin.",
+          )
+        : check.status === 404
+          ? // distribution answers an unknown repository with 404 NAME_UNKNOWN (accepted above); a bare 404 is not its answer.
+            verdict(
+              'not-a-registry',
+              `${req.registry.registry} answered HTTP 404 for ${path} without a registry error: something other than the container registry answers there.`,
+              'Check --registry (host and port) and any proxy or load balancer in front of the registry.',
+            )
+          : check.status === 401
         ? verdict(
             'registry-rejected-token',
             `GitLab issued a token but the registry rejects it (HTTP 401): the registry and GitLab disagree on the signing key, issuer or service, or their clocks differ.`,

@@ -1,6 +1,13 @@
-/** The wizard's flow as one explicit state machine. No Ink here: components only render it. */
+/**
+ * The wizard's flow as one explicit state machine. No Ink here: components only render it.
+ *
+ * `answers` holds only what the person answered (or flags gave). What an answer implies (the job token's
+ * username `gitlab-ci-token`) is computed when it is read (`effective`), so going back to change an answer
+ * forgets what the abandoned one implied: nothing implied was ever stored.
+ */
 import { CREDENTIALS, defaultUsername, type Access, type CredentialType } from './credentials.js';
 import type { EngineLoginResult } from './engine.js';
+import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from './hosts.js';
 import type { Verdict } from './verdict.js';
 import type { Step as CheckStep, VerifyResult } from './verify.js';
 
@@ -11,14 +18,16 @@ export type WizardStep =
   | 'type'
   | 'ci-only'
   | 'access'
-  | 'needs'
-  | 'username'
   | 'project'
+  /** What the credential needs, where to create it, and the token prompt: one screen. */
   | 'token'
+  | 'username'
   | 'verifying'
   | 'result'
   | 'logging-in'
-  | 'done';
+  | 'done'
+  /** Quit from the failure menu: one closing line. */
+  | 'closed';
 
 export interface WizardAnswers {
   gitlab?: string;
@@ -33,13 +42,14 @@ export type AnswerKey = keyof WizardAnswers;
 
 export interface WizardState {
   step: WizardStep;
+  /** Only what the person answered, or flags gave. Read through `effective`. */
   answers: WizardAnswers;
   /** Answers given as flags: never asked. */
   fixed: AnswerKey[];
-  /** Offered as defaults (remembered, git remote, discovery). */
+  /** Offered as defaults (remembered, git remote, discovery, answers left by going back). */
   defaults: WizardAnswers;
+  /** The steps answered so far, in order: Esc goes back through them. */
   history: WizardStep[];
-  needsSeen: boolean;
   tokenEntered: boolean;
   inCi: boolean;
   checks: CheckStep[];
@@ -47,21 +57,33 @@ export interface WizardState {
   /** The engine login's result, or the verdict that stopped it (engine missing). */
   login?: EngineLoginResult | Verdict;
   prefixWarning?: string;
+  /** The credential type the token's prefix names, when it names one without doubt (`gldt-`: a deploy token). */
+  tokenLooksLike?: CredentialType;
   /** Why the answers could not be remembered, when they could not (the login still goes on). */
   rememberProblem?: string;
+  /** The person chose to keep this registry's login in docker's config file (credHelpers[REG] = ""). */
+  insecureStorage?: boolean;
 }
+
+/** What the failure menu can do, besides quitting. */
+export type Retry = 'token' | 'type' | 'registry' | 'username';
 
 export type WizardAction =
   | { type: 'answer'; key: AnswerKey; value: string }
   | { type: 'default'; key: AnswerKey; value: string }
   | { type: 'continue' }
   | { type: 'edit' }
-  | { type: 'token'; prefixWarning?: string }
+  | { type: 'token'; prefixWarning?: string; looksLike?: CredentialType }
   | { type: 'back' }
   | { type: 'check'; step: CheckStep }
   | { type: 'verified'; result: VerifyResult; rememberProblem?: string }
   | { type: 'logged-in'; result: EngineLoginResult | Verdict }
-  | { type: 'retry'; to: 'token' | 'type' };
+  | { type: 'retry'; to: Retry }
+  /** Change one answer and check the same token again (pull only; switch to the type the token's prefix names). */
+  | { type: 'amend'; key: 'access' | 'credentialType'; value: string; prefixWarning?: string }
+  | { type: 'quit' }
+  /** After a store failure: log in again with the verified token, keeping this registry's login in the file. */
+  | { type: 'store-in-file' };
 
 const STEP_OF: Partial<Record<WizardStep, AnswerKey>> = {
   gitlab: 'gitlab',
@@ -72,18 +94,29 @@ const STEP_OF: Partial<Record<WizardStep, AnswerKey>> = {
   project: 'project',
 };
 
+/** Steps that ask something: Esc goes back from them. */
+export const ASKING: readonly WizardStep[] = ['confirm', 'gitlab', 'registry', 'type', 'ci-only', 'access', 'project', 'token', 'username'];
+
+/** The answers as they are used: what was answered, plus what the credential type implies. */
+export function effective(s: Pick<WizardState, 'answers' | 'fixed'>): WizardAnswers {
+  const a = { ...s.answers };
+  const implied = a.credentialType ? defaultUsername(a.credentialType) : undefined;
+  // A username given as a flag wins; otherwise a type with a fixed username (gitlab-ci-token) decides it.
+  if (implied && !s.fixed.includes('username')) a.username = implied;
+  return a;
+}
+
 /** The first step still to be asked, in order. */
 export function nextStep(s: WizardState): WizardStep {
-  const a = s.answers;
+  const a = effective(s);
   if (a.gitlab === undefined) return 'gitlab';
   if (a.registry === undefined) return 'registry';
   if (a.credentialType === undefined) return 'type';
   if (CREDENTIALS[a.credentialType].ciOnly && !s.inCi) return 'ci-only';
   if (a.access === undefined) return 'access';
-  if (!s.needsSeen) return 'needs';
-  if (a.username === undefined) return 'username';
   if (a.project === undefined) return 'project';
   if (!s.tokenEntered) return 'token';
+  if (a.username === undefined) return 'username';
   return 'verifying';
 }
 
@@ -97,18 +130,12 @@ export interface WizardInit {
 
 export function initialState(init: WizardInit): WizardState {
   const fixed = init.fixed ?? {};
-  const answers: WizardAnswers = { ...fixed };
-  if (answers.credentialType && answers.username === undefined) {
-    const u = defaultUsername(answers.credentialType);
-    if (u) answers.username = u;
-  }
   const s: WizardState = {
     step: 'gitlab',
-    answers,
+    answers: { ...fixed },
     fixed: Object.keys(fixed).filter((k) => fixed[k as AnswerKey] !== undefined) as AnswerKey[],
     defaults: { ...(init.defaults ?? {}) },
     history: [],
-    needsSeen: false,
     tokenEntered: false,
     inCi: init.inCi ?? false,
     checks: [],
@@ -117,61 +144,86 @@ export function initialState(init: WizardInit): WizardState {
   return s;
 }
 
-function withAnswer(s: WizardState, key: AnswerKey, value: string): WizardState {
-  const answers: WizardAnswers = { ...s.answers, [key]: value };
-  if (key === 'credentialType') {
-    const u = defaultUsername(value as CredentialType);
-    if (u && !s.fixed.includes('username')) answers.username = u;
-    else if (!u && !s.fixed.includes('username') && s.answers.credentialType && defaultUsername(s.answers.credentialType)) delete answers.username;
+/** Move to the next step; entering verification starts a fresh check. */
+function advance(u: WizardState): WizardState {
+  const step = nextStep(u);
+  if (step !== 'verifying') return { ...u, step };
+  const v: WizardState = { ...u, step, checks: [] };
+  delete v.verify;
+  delete v.login;
+  return v;
+}
+
+/** Un-answer `key` (unless a flag gave it), keeping what was answered as the default. */
+function unanswer(u: WizardState, key: AnswerKey): void {
+  if (u.fixed.includes(key)) return;
+  if (u.answers[key] !== undefined) u.defaults[key] = u.answers[key] as never;
+  delete u.answers[key];
+}
+
+/** A copy whose answers and defaults may be changed. */
+function copy(s: WizardState): WizardState {
+  return { ...s, answers: { ...s.answers }, defaults: { ...s.defaults }, history: [...s.history] };
+}
+
+function clearResult(u: WizardState, keepToken = false): void {
+  if (!keepToken) {
+    u.tokenEntered = false;
+    delete u.prefixWarning;
+    delete u.tokenLooksLike;
   }
-  return { ...s, answers };
+  u.checks = [];
+  delete u.verify;
+  delete u.login;
 }
 
 export function reducer(s: WizardState, action: WizardAction): WizardState {
   switch (action.type) {
     case 'answer': {
-      const t = withAnswer(s, action.key, action.value);
-      const u = { ...t, history: [...s.history, s.step] };
-      return { ...u, step: nextStep(u) };
+      const u = copy(s);
+      u.answers[action.key] = action.value as never;
+      u.history.push(s.step);
+      return advance(u);
     }
     case 'default':
       return { ...s, defaults: { ...s.defaults, [action.key]: action.value } };
     case 'continue': {
-      if (s.step === 'confirm') {
-        // Take every remembered answer; the next step is the token (or whatever is still missing).
-        const answers: WizardAnswers = { ...s.defaults, ...s.answers };
-        const u: WizardState = { ...s, answers, needsSeen: true, history: [...s.history, 'confirm'] };
-        return { ...u, step: nextStep(u) };
-      }
-      if (s.step === 'needs') {
-        const u: WizardState = { ...s, needsSeen: true, history: [...s.history, 'needs'] };
-        return { ...u, step: nextStep(u) };
-      }
-      return s;
+      if (s.step !== 'confirm') return s;
+      // Take every remembered answer: the person just confirmed them. The next step is the token.
+      const u = copy(s);
+      for (const [k, v] of Object.entries(s.defaults)) if (u.answers[k as AnswerKey] === undefined && v !== undefined) u.answers[k as AnswerKey] = v as never;
+      u.history.push('confirm');
+      return advance(u);
     }
     case 'edit': {
-      const u: WizardState = { ...s, history: [...s.history, 'confirm'] };
-      return { ...u, step: nextStep(u) };
+      if (s.step !== 'confirm') return s;
+      const u = copy(s);
+      u.history.push('confirm');
+      return advance(u);
     }
     case 'token': {
-      const u: WizardState = { ...s, tokenEntered: true, history: [...s.history, 'token'], checks: [], ...(action.prefixWarning ? { prefixWarning: action.prefixWarning } : {}) };
-      delete u.verify;
-      delete u.login;
-      return { ...u, step: 'verifying' };
+      const u = copy(s);
+      u.tokenEntered = true;
+      u.history.push('token');
+      if (action.prefixWarning) u.prefixWarning = action.prefixWarning;
+      else delete u.prefixWarning;
+      if (action.looksLike) u.tokenLooksLike = action.looksLike;
+      else delete u.tokenLooksLike;
+      return advance(u);
     }
     case 'back': {
-      if (s.step === 'verifying' || s.step === 'logging-in' || s.step === 'done') return s;
-      const history = [...s.history];
-      const prev = history.pop();
+      if (!ASKING.includes(s.step)) return s;
+      const u = copy(s);
+      const prev = u.history.pop();
       if (!prev) return s;
-      const u: WizardState = { ...s, history, step: prev, answers: { ...s.answers }, defaults: { ...s.defaults } };
-      const key = STEP_OF[prev];
-      if (key && !s.fixed.includes(key)) {
-        if (s.answers[key] !== undefined) u.defaults[key] = s.answers[key] as never;
-        delete u.answers[key];
+      u.step = prev;
+      if (prev === 'confirm') {
+        // Back to "Log in again with your last answers?": the confirmed answers are un-confirmed.
+        for (const k of Object.keys(u.answers) as AnswerKey[]) unanswer(u, k);
       }
-      if (prev === 'needs') u.needsSeen = false;
-      if (prev === 'token') u.tokenEntered = false;
+      const key = STEP_OF[prev];
+      if (key) unanswer(u, key);
+      if (prev === 'token') clearResult(u);
       return u;
     }
     case 'check':
@@ -181,19 +233,136 @@ export function reducer(s: WizardState, action: WizardAction): WizardState {
     case 'logged-in':
       return { ...s, login: action.result, step: action.result.verdict === 'ok' ? 'done' : 'result' };
     case 'retry': {
-      const u: WizardState = { ...s, tokenEntered: false, checks: [], answers: { ...s.answers }, defaults: { ...s.defaults } };
+      if (s.step !== 'result') return s;
+      const u = copy(s);
+      // A new registry or username is checked with the token already given; a new type needs its own token.
+      clearResult(u, action.to === 'registry' || action.to === 'username');
+      // The history goes back to just before the step asked again (or before the token), so Esc from there
+      // walks back as it would have.
+      const to: WizardStep = action.to === 'type' ? 'type' : action.to;
+      const at = u.history.lastIndexOf(to);
+      u.history = u.history.slice(0, at >= 0 ? at : Math.max(0, u.history.lastIndexOf('token')));
+      const keys: AnswerKey[] = action.to === 'type' ? ['credentialType', 'access', 'username'] : action.to === 'token' ? [] : [action.to];
+      for (const k of keys) {
+        // The menu offers to change what a flag gave too: the person asked to.
+        u.fixed = u.fixed.filter((f) => f !== k);
+        unanswer(u, k);
+      }
+      return advance(u);
+    }
+    case 'amend': {
+      if (s.step !== 'result') return s;
+      const u = copy(s);
+      u.checks = [];
       delete u.verify;
       delete u.login;
-      delete u.prefixWarning;
-      if (action.to === 'type') {
-        for (const k of ['credentialType', 'access', 'username'] as const) {
-          if (s.fixed.includes(k)) continue;
-          if (s.answers[k] !== undefined) u.defaults[k] = s.answers[k] as never;
-          delete u.answers[k];
-        }
-        u.needsSeen = false;
+      u.fixed = u.fixed.filter((f) => f !== action.key);
+      u.answers[action.key] = action.value as never;
+      if (action.key === 'credentialType') {
+        // The username answered for the other type does not fit this one: ask it (it is offered again).
+        u.fixed = u.fixed.filter((f) => f !== 'username');
+        unanswer(u, 'username');
+        if (action.prefixWarning) u.prefixWarning = action.prefixWarning;
+        else delete u.prefixWarning;
+        delete u.tokenLooksLike;
       }
-      return { ...u, step: nextStep(u) };
+      return advance(u);
+    }
+    case 'quit':
+      return s.step === 'result' ? { ...s, step: 'closed' } : s;
+    case 'store-in-file': {
+      if (s.step !== 'result' || s.login?.verdict !== 'store-failed' || !s.verify?.ok) return s;
+      const { login: _failed, ...rest } = s;
+      return { ...rest, insecureStorage: true, step: 'logging-in' };
     }
   }
+}
+
+/** One choice of the failure menu: the action the fix names comes first. */
+export interface FailureChoice {
+  id: string;
+  label: string;
+  hint?: string;
+  action: WizardAction | 'troubleshoot' | 'quit' | 'helper-fix';
+}
+
+/** The failure menu for a state at `result`: first what the fix names, then the usual choices. */
+export function failureChoices(s: WizardState): FailureChoice[] {
+  const a = effective(s);
+  const failure = s.login && s.login.verdict !== 'ok' ? s.login : s.verify && !s.verify.ok ? s.verify : undefined;
+  const named: FailureChoice[] = [];
+  if (failure) {
+    const v = failure.verdict;
+    if (v === 'unreachable' || v === 'tls-error' || v === 'not-a-registry' || v === 'untrusted-realm') {
+      named.push({ id: 'registry', label: 'Change the registry', action: { type: 'retry', to: 'registry' } });
+    }
+    const looks = s.tokenLooksLike;
+    const other = looks && looks !== a.credentialType && (!CREDENTIALS[looks].ciOnly || s.inCi) ? looks : undefined;
+    if (other && (v === 'invalid-credentials' || v === 'no-registry-scope' || v === 'insufficient-access')) {
+      named.push({ id: 'switch', label: `Switch to ${CREDENTIALS[other].label}`, hint: 'the same token, checked again', action: { type: 'amend', key: 'credentialType', value: other } });
+    }
+    if (v === 'invalid-credentials' && a.credentialType === 'deploy-token') {
+      named.push({ id: 'username', label: 'Change the username', hint: `now ${a.username ?? ''}`, action: { type: 'retry', to: 'username' } });
+    }
+    if (v === 'insufficient-access' && a.access === 'push' && s.verify?.granted?.includes('pull')) {
+      named.push({ id: 'pull', label: 'Log in for pull only', hint: 'the same token: it can pull', action: { type: 'amend', key: 'access', value: 'pull' } });
+    }
+  }
+  // The credential store failed, not the token: fix where it is kept, never ask for the verified token again.
+  if (failure?.verdict === 'store-failed' && s.verify?.ok) {
+    named.push(
+      { id: 'store-in-file', label: 'Store this login in the file', hint: 'base64, not encrypted; this registry only', action: { type: 'store-in-file' } },
+      { id: 'helper-fix', label: 'Show me how to fix the helper', action: 'helper-fix' },
+    );
+  }
+  const verified = s.login !== undefined && s.verify?.ok === true;
+  return [
+    ...named,
+    ...(verified ? [] : [{ id: 'token', label: 'Enter the token again', action: { type: 'retry', to: 'token' } } satisfies FailureChoice]),
+    ...(failure?.verdict === 'store-failed' ? [] : [{ id: 'type', label: 'Change the credential type or access', action: { type: 'retry', to: 'type' } } satisfies FailureChoice]),
+    { id: 'troubleshoot', label: 'Troubleshoot', hint: 'check every link from docker to GitLab', action: 'troubleshoot' },
+    { id: 'quit', label: 'Quit', action: 'quit' },
+  ];
+}
+
+/** The credential type a token's prefix names without doubt, if any (`glpat-` is shared by three types). */
+export function typeOfPrefix(token: string): CredentialType | undefined {
+  const matches = (Object.keys(CREDENTIALS) as CredentialType[]).filter((t) => {
+    const p = CREDENTIALS[t].prefix;
+    return p !== undefined && token.startsWith(p);
+  });
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/**
+ * What a person types as their GitLab: an instance (`gitlab.example.com`, `https://host/gitlab` with a relative
+ * URL root), or a project's page copied from the browser (`https://gitlab.example.com/acme/app`, or any page
+ * under it, `…/acme/app/-/tree/main`), which is split into the instance and the project.
+ */
+export function splitGitlabInput(input: string): { gitlab: string; project?: string } {
+  const url = parseGitlabUrl(input);
+  const path = url.pathname.split('/-/')[0]!.replace(/^\/+|\/+$/g, '');
+  const parts = path === '' ? [] : path.split('/');
+  // One segment is a relative URL root (`/gitlab`); a project needs a group and a name.
+  if (parts.length >= 2) {
+    try {
+      return { gitlab: url.origin, project: parseProject(parts.join('/')) };
+    } catch {
+      /* not a project path: keep the URL as the instance */
+    }
+  }
+  return { gitlab: gitlabBase(url) };
+}
+
+/**
+ * What a person types as the registry: `host[:port]`, with `https://` in front, or an image path
+ * (`registry.example.com/group/project`), whose path is offered as the project.
+ */
+export function splitRegistryInput(input: string): { registry: string; project?: string } {
+  const value = input.trim().replace(/^https?:\/\//i, '');
+  const slash = value.indexOf('/');
+  const host = slash >= 0 ? value.slice(0, slash) : value;
+  const rest = slash >= 0 ? value.slice(slash + 1).replace(/\/+$/, '').replace(/:[\w][\w.-]{0,127}$/, '') : '';
+  const registry = parseRegistry(host).registry;
+  return rest ? { registry, project: parseProject(rest) } : { registry };
 }

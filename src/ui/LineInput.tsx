@@ -11,6 +11,8 @@ export interface LineInputProps {
   /** An error message for the value as typed, or undefined when it is fine. */
   validate?: (value: string) => string | undefined;
   onSubmit: (value: string) => void;
+  /** Enter on an empty input does this instead of submitting (the token prompt opens the browser). */
+  onEmptySubmit?: () => void;
   isActive?: boolean;
 }
 
@@ -19,7 +21,7 @@ export interface LineInputProps {
  * A one-line input that loses nothing when keys arrive fast (password managers, paste, tmux send-keys):
  * the value lives in a ref, every chunk is applied in order, and a chunk may carry its own Enter.
  */
-export function LineInput({ mask = false, defaultValue = '', placeholder, validate, onSubmit, isActive = true }: LineInputProps) {
+export function LineInput({ mask = false, defaultValue = '', placeholder, validate, onSubmit, onEmptySubmit, isActive = true }: LineInputProps) {
   const value = useRef(defaultValue);
   const submitted = useRef(false);
   const [, render] = useState(0);
@@ -27,6 +29,10 @@ export function LineInput({ mask = false, defaultValue = '', placeholder, valida
 
   const submit = () => {
     const v = value.current;
+    if (v === '' && onEmptySubmit) {
+      onEmptySubmit();
+      return true;
+    }
     const problem = validate?.(v);
     if (problem) {
       setError(problem);

@@ -1,10 +1,9 @@
-import { Text } from 'ink';
+import { Verbatim } from './Verbatim.js';
 import { colourWanted } from '../core/colour.js';
 
-/** A clickable link (OSC 8) where the terminal supports it, else the plain URL. */
+/** A link on lines of its own, never broken by a newline; clickable (OSC 8) where the terminal supports it. */
 export function Link({ url, supported }: { url: string; supported: boolean }) {
-  if (!supported) return <Text color="blue">{url}</Text>;
-  return <Text color="blue">{`\u001b]8;;${url}\u0007${url}\u001b]8;;\u0007`}</Text>;
+  return <Verbatim text={url} color="blue" link={supported} />;
 }
 
 export function linksSupported(env: NodeJS.ProcessEnv): boolean {

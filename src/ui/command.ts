@@ -1,17 +1,16 @@
-import { flagAnswers, httpOptions, runOptions, teamAnswers, type CommonFlags } from '../commands/request.js';
+import { flagAnswers, httpOptions, runOptions, teamAnswers, type CommonFlags, type RunOptions } from '../commands/request.js';
 import { loadTeamFile } from '../core/teamfile.js';
-import { createHttpClient } from '../core/http.js';
-import { spawnRunner, stopChildren } from '../core/process.js';
+import { createHttpClient, type HttpClient } from '../core/http.js';
+import { spawnRunner, stopChildren, type Runner } from '../core/process.js';
 import { fetchChallenge, type RegistryChallenge } from '../core/registry.js';
 import { forgetAll, openConfStore, type AnswerStore } from '../core/store.js';
-import { fileRealmCache } from '../core/realmcache.js';
+import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { originRemote } from '../core/gitremote.js';
 import { parseRegistry } from '../core/hosts.js';
 import { InputError } from '../core/errors.js';
 import { ANSWER_KEYS, fromSources, instanceHint, requestFrom, resolveRequest, sourcesOf, type Layers, type LoginRequest, type Source } from '../core/request.js';
 import type { Verdict } from '../core/verdict.js';
-import type { WizardAnswers } from '../core/wizard.js';
-import type { WizardExit } from './App.js';
+import type { WizardAnswers, WizardInit } from '../core/wizard.js';
 import { EXIT } from '../core/verdict.js';
 import { colourWanted } from '../core/colour.js';
 
@@ -34,40 +33,69 @@ function wizardRequest(given: Layers, challenge: RegistryChallenge | Verdict | u
   return resolveRequest(layers);
 }
 
-export async function runWizardCommand(rawFlags: Record<string, unknown>): Promise<number> {
-  const flags = rawFlags as CommonFlags & { forget?: boolean };
-  // The team's .gitlab-registry-login.json answers what it can; flags win over it. Those are not asked.
-  const given: Layers = { 'team-file': teamAnswers(loadTeamFile(process.cwd())), flag: flagAnswers(flags) };
-  const options = runOptions(flags);
-  const pre = resolveRequest(given);
-  const env = process.env;
-  const cwd = process.cwd();
-  if (!canPrompt(process.stdin, process.stdout)) {
-    throw new InputError('no terminal for the wizard: run `gitlab-registry-login login --registry HOST --type TYPE [--username NAME] [--project PATH] --token-stdin` (see --help)');
-  }
-  // Ink decides once, when it loads, whether it is in CI (and then draws nothing until exit); chalk takes the
-  // mere presence of CI as "no colours". A person at a real terminal inside a CI job must still see the
-  // wizard: both are removed (not set to "false") while the UI loads, which starts at once, alongside the
-  // store and the registry's challenge.
+/** What the wizard touches of the outside world; `processWizardContext()` gives the real one, tests their own. */
+export interface WizardContext {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** The remembered answers (default: the conf file). */
+  store: () => Promise<AnswerStore>;
+  http: (o: { timeoutMs: number; caFile?: string; env: NodeJS.ProcessEnv }) => HttpClient;
+  runner: Runner;
+  realmCache: RealmCache;
+}
+
+export function processWizardContext(): WizardContext {
+  return { stdin: process.stdin, stdout: process.stdout, env: process.env, cwd: process.cwd(), store: () => openConfStore(), http: createHttpClient, runner: spawnRunner, realmCache: fileRealmCache(process.env) };
+}
+
+/**
+ * Load the wizard's UI modules with Ink's environment workarounds, and undo them once loaded:
+ * - Ink decides once, when it loads, whether it is in CI (and then draws nothing until exit); chalk takes the mere
+ *   presence of CI as "no colours". A person at a real terminal inside a CI job must still see the wizard: both
+ *   are removed (not set to "false") while the UI loads.
+ * - The one colour rule (core/colour.ts): chalk honours FORCE_COLOR itself, but not NO_COLOR or TERM=dumb.
+ * - Yoga's loader asks `typeof fetch`, and merely reading Node's lazy fetch getter loads undici (~20 ms) for a wasm
+ *   binary that is embedded anyway: fetch is hidden while the UI loads, then the property is put back untouched.
+ */
+export function loadInkUi(env: NodeJS.ProcessEnv) {
   const saved = { CI: env.CI, CONTINUOUS_INTEGRATION: env.CONTINUOUS_INTEGRATION, FORCE_COLOR: env.FORCE_COLOR };
   delete env.CI;
   delete env.CONTINUOUS_INTEGRATION;
-  // The one colour rule (core/colour.ts): chalk honours FORCE_COLOR itself, but not NO_COLOR or TERM=dumb.
   if (!colourWanted(env, true)) env.FORCE_COLOR = '0';
-  // Yoga's loader asks `typeof fetch`, and merely reading Node's lazy fetch getter loads undici (~20 ms) for a
-  // wasm binary that is embedded anyway: hide fetch while the UI loads, then put the property back untouched.
   const fetchProperty = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
   if (fetchProperty?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
-  const ui = Promise.all([import('./App.js'), import('./Link.js')]).finally(() => {
+  return Promise.all([import('./App.js'), import('./Link.js'), import('./Verbatim.js'), import('./open.js')]).finally(() => {
     if (fetchProperty?.configurable) Object.defineProperty(globalThis, 'fetch', fetchProperty);
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete env[k];
       else env[k] = v;
     }
   });
-  const http = createHttpClient(httpOptions(options, env));
+}
+
+/** Everything the wizard starts from, before anything is drawn. */
+export interface WizardSetup {
+  request: LoginRequest;
+  options: RunOptions;
+  http: HttpClient;
+  store: AnswerStore;
+  firstRun: boolean;
+  init: WizardInit;
+}
+
+/**
+ * The wizard's request and first state: flags and the team file (never asked), the realm's instance when only a
+ * registry was given (never asked), remembered answers and the git remote (offered); `--forget` first.
+ */
+export async function wizardSetup(flags: WizardFlags, ctx: Pick<WizardContext, 'env' | 'cwd' | 'store' | 'http'>): Promise<WizardSetup> {
+  const given: Layers = { 'team-file': teamAnswers(loadTeamFile(ctx.cwd)), flag: flagAnswers(flags) };
+  const options = runOptions(flags);
+  const pre = resolveRequest(given);
+  const http = ctx.http(httpOptions(options, ctx.env));
   const [store, challenge] = await Promise.all([
-    openConfStore(),
+    ctx.store(),
     // --registry without --gitlab: the instance is the realm's host, as in `verify`; not asked.
     pre.registry && !pre.gitlab ? fetchChallenge(http, parseRegistry(pre.registry.value)) : Promise.resolve(undefined),
   ]);
@@ -77,41 +105,75 @@ export async function runWizardCommand(rawFlags: Record<string, unknown>): Promi
     throw new InputError(forgetProblem);
   }
   const firstRun = store.load() === undefined;
-  const request = wizardRequest(given, challenge, store, cwd);
+  const request = wizardRequest(given, challenge, store, ctx.cwd);
   const fixed: WizardAnswers = fromSources(request, NEVER_ASKED);
   const defaults: WizardAnswers = fromSources(request, ['remembered', 'git-remote']);
   const remembered = fromSources(request, ['remembered']);
   // "One Enter": every answer remembered or given, and at least one of them not given (else there is nothing to confirm).
   const offerConfirm = ANSWER_KEYS.every((k) => remembered[k] !== undefined || fixed[k] !== undefined) && ANSWER_KEYS.some((k) => remembered[k] !== undefined && fixed[k] === undefined);
-  const [{ renderWizard }, { linksSupported }] = await ui;
+  return { request, options, http, store, firstRun, init: { fixed, defaults, inCi: ctx.env.GITLAB_CI === 'true', offerConfirm } };
+}
+
+export type WizardFlags = CommonFlags & { forget?: boolean };
+
+export async function runWizardCommand(flags: WizardFlags, ctx: WizardContext = processWizardContext()): Promise<number> {
+  const { env } = ctx;
+  // Flags and the team file are checked first: a bad one is a usage error even without a terminal.
+  loadTeamFile(ctx.cwd);
+  flagAnswers(flags);
+  runOptions(flags);
+  if (!canPrompt(ctx.stdin, ctx.stdout)) {
+    throw new InputError('no terminal for the wizard: run `gitlab-registry-login login --registry HOST --type TYPE [--username NAME] [--project PATH] --token-stdin` (see --help)');
+  }
+  // The UI loads at once, alongside the store and the registry's challenge.
+  const ui = loadInkUi(env);
+  const { request, options, http, store, firstRun, init } = await wizardSetup(flags, ctx);
+  const [{ renderWizard }, { linksSupported }, { joinStream }, { browserOpener }] = await ui;
+  const out = joinStream(ctx.stdout);
+  const sources = sourcesOf(request);
 
   let code: number = EXIT.ok;
-  let after: WizardExit | undefined;
   const instanceOf = renderWizard(
     {
-      deps: { http, runner: spawnRunner, env, store, realmCache: fileRealmCache(env), engine: options.engine, trustRealm: options.trustRealm, timeoutMs: options.timeoutMs, links: linksSupported(env), firstRun, sources: sourcesOf(request) },
-      init: { fixed, defaults, inCi: env.GITLAB_CI === 'true', offerConfirm },
-      onExit: (c: number, a?: WizardExit) => {
+      deps: {
+        http,
+        runner: ctx.runner,
+        env,
+        store,
+        realmCache: ctx.realmCache,
+        engine: options.engine,
+        trustRealm: options.trustRealm,
+        timeoutMs: options.timeoutMs,
+        links: linksSupported(env),
+        firstRun,
+        sources,
+        open: browserOpener(env),
+        rememberedInstances: store.instances?.() ?? [],
+        instanceSource: sources.gitlab === 'git-remote' ? 'git remote' : sources.gitlab === 'remembered' ? 'last time' : undefined,
+        // Troubleshoot: doctor with the answers and the token in memory; its report comes back to the menu.
+        troubleshoot: async (t: WizardAnswers, token: string) => {
+          const [{ runDoctorCommand }, { captureIO }] = await Promise.all([import('../commands/doctor.js'), import('./capture.js')]);
+          const io = captureIO(env);
+          await runDoctorCommand({
+            flags: { ...flags, json: false },
+            request: { request: requestFrom(t, sources), options: { ...options, json: false } },
+            io,
+            token,
+          });
+          return io.text();
+        },
+      },
+      init,
+      onExit: (c: number) => {
         code = c;
-        after = a;
       },
     },
-    { exitOnCtrlC: false },
+    { exitOnCtrlC: false, stdout: out.stream, stdin: ctx.stdin },
   );
   await instanceOf.waitUntilExit();
+  // A last frame as tall as the terminal ends without a line break: the shell prompt must not be glued to it.
+  if (!out.endsWithNewline()) ctx.stdout.write('\n');
   if (code === EXIT.interrupted) stopChildren();
   http.close();
-  if (after?.troubleshoot) {
-    const t = after.troubleshoot;
-    const { runDoctorCommand } = await import('../commands/doctor.js');
-    const { processIO } = await import('../commands/io.js');
-    process.stdout.write('\nTroubleshooting: every link from docker to GitLab\n\n');
-    await runDoctorCommand({
-      flags: { ...flags, json: false },
-      request: { request: requestFrom(t.answers, sourcesOf(request)), options: { ...options, json: false } },
-      io: processIO(),
-      token: t.token,
-    });
-  }
   return code;
 }

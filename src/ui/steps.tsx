@@ -4,7 +4,8 @@ import { Box, Text } from 'ink';
 import { useKeys } from './keys.js';
 import { Spinner } from './Spinner.js';
 import { CREDENTIAL_TYPES, CREDENTIALS, needsSentence, requiredScopes, requiredRole, scopesAside, type Access, type CredentialType } from '../core/credentials.js';
-import { parseGitlabUrl, parseProject, parseRegistry } from '../core/hosts.js';
+import { parseProject } from '../core/hosts.js';
+import { splitGitlabInput, splitRegistryInput } from '../core/wizard.js';
 import { checkUsername } from '../core/secret.js';
 import { InputError } from '../core/errors.js';
 import { tokenPage, tokenPageNotes } from '../core/links.js';
@@ -13,10 +14,12 @@ import type { CiType } from '../core/ci.js';
 import type { Step as CheckStep, VerifyResult } from '../core/verify.js';
 import type { EngineLoginResult } from '../core/engine.js';
 import type { Verdict } from '../core/verdict.js';
-import type { WizardAnswers } from '../core/wizard.js';
+import type { FailureChoice, WizardAnswers } from '../core/wizard.js';
 import { Choice } from './Choice.js';
 import { LineInput } from './LineInput.js';
 import { Link } from './Link.js';
+import { Verbatim } from './Verbatim.js';
+import { Para } from './Para.js';
 
 const problem = (f: () => unknown) => {
   try {
@@ -31,8 +34,8 @@ const problem = (f: () => unknown) => {
 function Question({ title, children, hint }: { title: string; children: React.ReactNode; hint?: string }) {
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Text bold>{title}</Text>
-      {hint ? <Text dimColor>{hint}</Text> : null}
+      <Para bold>{title}</Para>
+      {hint ? <Para dimColor>{hint}</Para> : null}
       {children}
     </Box>
   );
@@ -42,9 +45,9 @@ function Question({ title, children, hint }: { title: string; children: React.Re
 function Marked({ mark, color, children }: { mark: string; color: string; children: React.ReactNode }) {
   return (
     <Box>
-      <Text color={color}>{mark} </Text>
+      <Para color={color}>{mark} </Para>
       <Box flexShrink={1}>
-        <Text color={color}>{children}</Text>
+        <Para color={color}>{children}</Para>
       </Box>
     </Box>
   );
@@ -53,8 +56,8 @@ function Marked({ mark, color, children }: { mark: string; color: string; childr
 export function Welcome() {
   return (
     <Box flexDirection="column">
-      <Text>Welcome! This logs docker in to a GitLab container registry: a few questions, then your token is checked against the registry before docker sees it.</Text>
-      <Text dimColor>The token is never stored by this tool; only your non-secret answers are remembered for next time.</Text>
+      <Para>Welcome! This logs docker in to a GitLab container registry: a few questions, then your token is checked against the registry before docker sees it.</Para>
+      <Para dimColor>The token is never stored by this tool; only your non-secret answers are remembered for next time.</Para>
     </Box>
   );
 }
@@ -67,46 +70,58 @@ export function ConfirmStep({ answers, onContinue, onEdit }: { answers: WizardAn
   const a = answers;
   return (
     <Question title="Log in again with your last answers?">
-      <Text>
+      <Para>
         {'  '}
         {a.username} · {a.credentialType ? CREDENTIALS[a.credentialType].label : ''} · {a.access === 'push' ? 'pull and push' : 'pull'} · {a.registry}
         {a.project ? ` · ${a.project}` : ''}
-      </Text>
-      <Text dimColor>  Enter: yes, ask for the token · e: change the answers · Esc: back</Text>
+      </Para>
     </Question>
   );
 }
 
-export function GitlabStep({ defaultValue, onAnswer }: { defaultValue?: string | undefined; onAnswer: (url: string) => void }) {
+/** Where the offered instance comes from, said plainly. */
+export type InstanceSource = 'git remote' | 'last time' | 'flag';
+
+export function GitlabStep({ defaultValue, source, remembered = [], onAnswer }: { defaultValue?: string | undefined; source?: InstanceSource | undefined; remembered?: string[]; onAnswer: (url: string, project?: string) => void }) {
   const [custom, setCustom] = React.useState(false);
   const fromDefault = defaultValue && defaultValue !== 'https://gitlab.com' ? defaultValue : undefined;
   if (custom) {
     return (
-      <Question title="Your GitLab's URL" hint="e.g. https://gitlab.example.com">
+      <Question title="Your GitLab's URL" hint="e.g. https://gitlab.example.com, or a project's page">
         <LineInput
           defaultValue={fromDefault ?? ''}
-          validate={(v) => problem(() => parseGitlabUrl(v))}
+          validate={(v) => problem(() => splitGitlabInput(v))}
           onSubmit={(v) => {
-            const u = parseGitlabUrl(v);
-            onAnswer(`${u.origin}${u.pathname === '/' ? '' : u.pathname}`);
+            const { gitlab, project } = splitGitlabInput(v);
+            onAnswer(gitlab, project);
           }}
         />
       </Question>
     );
   }
-  const options = [
-    ...(fromDefault ? [{ value: fromDefault, label: fromDefault, hint: 'from this checkout\'s git remote or last time' }] : []),
-    { value: 'https://gitlab.com', label: 'gitlab.com' },
-    { value: 'custom', label: 'Self-managed GitLab…', hint: 'type its URL' },
-  ];
+  const seen = new Set<string>(['https://gitlab.com']);
+  const options: Array<{ value: string; label: string; hint?: string }> = [];
+  if (fromDefault) {
+    seen.add(fromDefault);
+    options.push({ value: fromDefault, label: fromDefault, hint: source === 'git remote' ? "from this checkout's git remote" : source === 'last time' ? 'from last time' : '' });
+  }
+  for (const r of remembered) {
+    if (seen.has(r)) continue;
+    seen.add(r);
+    options.push({ value: r, label: r, hint: 'used before' });
+  }
+  options.push({ value: 'https://gitlab.com', label: 'gitlab.com' }, { value: 'custom', label: 'Self-managed GitLab…', hint: 'type its URL' });
   return (
     <Question title="Which GitLab?">
-      <Choice options={options} defaultValue={defaultValue} onSelect={(v) => (v === 'custom' ? setCustom(true) : onAnswer(v))} />
+      <Choice options={options} defaultValue={defaultValue} reserve={4} question="Which GitLab?" onSelect={(v) => (v === 'custom' ? setCustom(true) : onAnswer(v))} />
     </Question>
   );
 }
 
-export function RegistryStep({ defaultValue, discovering, onAnswer }: { defaultValue?: string | undefined; discovering: boolean; onAnswer: (registry: string) => void }) {
+export function RegistryStep({ defaultValue, discovering, discoveryProblem, probe, onAnswer }: { defaultValue?: string | undefined; discovering: boolean; discoveryProblem?: string | undefined; probe: (registry: string) => Promise<string | undefined>; onAnswer: (registry: string, project?: string) => void }) {
+  const [checking, setChecking] = React.useState(false);
+  const [trouble, setTrouble] = React.useState<{ value: string; message: string } | undefined>();
+  const [attempt, setAttempt] = React.useState(0);
   if (discovering) {
     return (
       <Question title="Container registry">
@@ -114,10 +129,47 @@ export function RegistryStep({ defaultValue, discovering, onAnswer }: { defaultV
       </Question>
     );
   }
+  if (checking) {
+    return (
+      <Question title="Container registry">
+        <Spinner label="Checking that the registry answers…" />
+      </Question>
+    );
+  }
+  const hint = trouble
+    ? undefined
+    : defaultValue
+      ? 'Found it; Enter to confirm, or edit it.'
+      : "As shown on a project's Deploy > Container registry page, e.g. registry.example.com";
   return (
-    <Question title="Container registry" hint={defaultValue ? 'Found it; Enter to confirm, or edit it.' : 'As shown on a project\'s Deploy > Container registry page, e.g. registry.example.com'}>
+    <Question title="Container registry" hint={hint}>
+      {discoveryProblem && !defaultValue && !trouble ? <Marked mark="⚠" color="yellow">{discoveryProblem}</Marked> : null}
       {/* Keyed by the default: a registry discovered after the first render must reach the input. */}
-      <LineInput key={defaultValue ?? ''} defaultValue={defaultValue ?? ''} validate={(v) => problem(() => parseRegistry(v))} onSubmit={(v) => onAnswer(parseRegistry(v).registry)} />
+      <LineInput
+        key={`${defaultValue ?? ''}#${attempt}`}
+        defaultValue={trouble?.value ?? defaultValue ?? ''}
+        validate={(v) => problem(() => splitRegistryInput(v))}
+        onSubmit={(v) => {
+          const { registry, project } = splitRegistryInput(v);
+          // Entered again unchanged after a failed check: the person knows better (a VPN not up yet).
+          if (registry === defaultValue || (trouble && trouble.value === v)) return onAnswer(registry, project);
+          setChecking(true);
+          void probe(registry).then((message) => {
+            setChecking(false);
+            if (message === undefined) onAnswer(registry, project);
+            else {
+              setTrouble({ value: v, message });
+              setAttempt((n) => n + 1);
+            }
+          });
+        }}
+      />
+      {trouble ? (
+        <Box flexDirection="column">
+          <Marked mark="✘" color="red">{trouble.message}</Marked>
+          <Para dimColor>Edit it, or Enter to keep it anyway.</Para>
+        </Box>
+      ) : null}
     </Question>
   );
 }
@@ -125,19 +177,28 @@ export function RegistryStep({ defaultValue, discovering, onAnswer }: { defaultV
 export function TypeStep({ defaultValue, onAnswer }: { defaultValue?: CredentialType | undefined; onAnswer: (t: CredentialType) => void }) {
   return (
     <Question title="Which credential do you have, or will you create?">
-      <Choice options={CREDENTIAL_TYPES.map((t) => ({ value: t, label: CREDENTIALS[t].label, hint: CREDENTIALS[t].when }))} defaultValue={defaultValue} onSelect={onAnswer} />
+      <Choice options={CREDENTIAL_TYPES.map((t) => ({ value: t, label: CREDENTIALS[t].label, hint: CREDENTIALS[t].when }))} defaultValue={defaultValue} reserve={4} question="Which credential do you have, or will you create?" onSelect={onAnswer} />
     </Question>
   );
 }
 
-export function CiOnlyStep({ type }: { type: CredentialType }) {
+export function CiOnlyStep({ type, onClose }: { type: CredentialType; onClose: () => void }) {
+  useKeys((input, key) => {
+    if (key.return || input === 'q') onClose();
+  });
   return (
     <Question title={`${CREDENTIALS[type].label} exists only inside a GitLab CI/CD job`}>
-      <Text>Nothing to type here: GitLab fills it in for each job. A job for your .gitlab-ci.yml:</Text>
-      <Box marginLeft={2} marginY={1}>
-        <Text color="green">{ciSnippet(type as CiType, 'push')}</Text>
+      <Para>Nothing to type here: GitLab fills it in for each job. A job for your .gitlab-ci.yml:</Para>
+      <Box flexDirection="column" marginY={1}>
+        {ciSnippet(type as CiType, 'push')
+          .trimEnd()
+          .split('\n')
+          .map((line, i) => (
+            <Verbatim key={i} text={line} color="green" />
+          ))}
       </Box>
-      <Text dimColor>Pull only: gitlab-registry-login snippet --type {type} · Esc: choose another credential · Ctrl-C: quit</Text>
+      <Para>Pull only:</Para>
+      <Verbatim text={`gitlab-registry-login snippet --type ${type}`} />
     </Question>
   );
 }
@@ -157,48 +218,77 @@ export function AccessStep({ defaultValue, onAnswer }: { defaultValue?: Access |
   );
 }
 
-export function NeedsStep({ gitlab, type, access, project, links, onContinue }: { gitlab: string; type: CredentialType; access: Access; project?: string | undefined; links: boolean; onContinue: () => void }) {
-  useKeys((_i, key) => {
-    if (key.return) onContinue();
-  });
+/** What the credential needs and where to create it: shown above the token prompt. */
+export function Needs({ gitlab, type, access, project, links, canOpen }: { gitlab: string; type: CredentialType; access: Access; project?: string | undefined; links: boolean; canOpen: boolean }) {
   const info = CREDENTIALS[type];
   const page = tokenPage(gitlab, type, access, project || undefined);
   return (
-    <Question title="What you need">
+    <Box flexDirection="column" marginTop={1}>
+      <Para bold>What you need</Para>
       {info.hasScopes ? (
         <>
-          <Text>
+          <Para>
             • Scopes: <Text bold>{requiredScopes(access).join(' + ')}</Text>
             <Text dimColor> {scopesAside(type)}</Text>
-          </Text>
+          </Para>
           {type !== 'deploy-token' ? (
-            <Text>
+            <Para>
               • Role on the project: <Text bold>{requiredRole(access)}</Text> or higher
-            </Text>
+            </Para>
           ) : null}
         </>
       ) : (
-        <Text>• {needsSentence(type, access)}</Text>
+        <Para>• {needsSentence(type, access)}</Para>
       )}
-      <Text>• Username: {info.usernameHint}</Text>
-      <Text>• Admin Mode does not apply to registry logins: no admin_mode scope is needed.</Text>
+      <Para>• Username: {info.usernameHint}</Para>
+      {/* Admin Mode concerns administrators' personal access tokens only. */}
+      {type === 'personal-access-token' ? <Para dimColor>• Administrators: Admin Mode does not apply to registry logins; no admin_mode scope is needed.</Para> : null}
       {page ? (
-        <Box flexDirection="column">
-          <Text>• Create it here:</Text>
-          <Box marginLeft={2}>
-            <Link url={page} supported={links} />
-          </Box>
-          {tokenPageNotes(gitlab, type, access, project || undefined).map((n) => (
-            <Box key={n} marginLeft={2}>
-              <Text dimColor>{n}</Text>
-            </Box>
-          ))}
-        </Box>
+        <>
+          <Para>• Create it here{canOpen ? ' (Enter opens it in your browser)' : ''}:</Para>
+          <Link url={page} supported={links} />
+          {tokenPageNotes(gitlab, type, access, project || undefined).map((n) =>
+            // An alternate page is a link of its own; a note is text under the link.
+            /^https?:\/\//.test(n) ? (
+              <Link key={n} url={n} supported={links} />
+            ) : (
+              <Box key={n} marginLeft={2}>
+                <Para dimColor>{n}</Para>
+              </Box>
+            ),
+          )}
+        </>
       ) : info.hasScopes ? (
-        <Text>• Create it in the project's (or group's) Settings.</Text>
+        <Para>• Create it in the project's (or group's) Settings.</Para>
       ) : null}
-      <Text dimColor>Enter: continue · Esc: back</Text>
-    </Question>
+    </Box>
+  );
+}
+
+/** The token prompt, under what the credential needs: paste as soon as the token exists. */
+export function TokenStep({ type, page, open, onToken, children }: { type: CredentialType; page?: string | undefined; open?: ((url: string) => void) | undefined; onToken: (token: string) => void; children?: React.ReactNode }) {
+  const [opened, setOpened] = React.useState(false);
+  const canOpen = Boolean(page && open);
+  return (
+    <>
+      {children}
+      <Question title={`Paste your ${CREDENTIALS[type].label.toLowerCase()}`} hint="Hidden as you type; it is sent only to your GitLab and to docker, never stored by this tool.">
+        <LineInput
+          mask
+          validate={(v) => (v.trim() === '' ? (canOpen ? undefined : 'the token is empty') : undefined)}
+          onSubmit={(v) => (v.trim() === '' ? undefined : onToken(v))}
+          {...(canOpen
+            ? {
+                onEmptySubmit: () => {
+                  open!(page!);
+                  setOpened(true);
+                },
+              }
+            : {})}
+        />
+        {opened ? <Para dimColor>Opened in your browser: create the token there, then paste it here.</Para> : null}
+      </Question>
+    </>
   );
 }
 
@@ -218,65 +308,79 @@ export function ProjectStep({ defaultValue, onAnswer }: { defaultValue?: string 
   );
 }
 
-export function TokenStep({ type, onToken }: { type: CredentialType; onToken: (token: string) => void }) {
-  return (
-    <Question title={`Paste your ${CREDENTIALS[type].label.toLowerCase()}`} hint="Hidden as you type; it is sent only to your GitLab and to docker, never stored by this tool.">
-      <LineInput mask validate={(v) => (v.trim() === '' ? 'the token is empty' : undefined)} onSubmit={onToken} />
-    </Question>
-  );
-}
-
 export function Checklist({ checks, running, warning }: { checks: CheckStep[]; running: boolean; warning?: string | undefined }) {
   return (
     <Box flexDirection="column" marginTop={1}>
       {warning ? <Marked mark="⚠" color="yellow">{warning}</Marked> : null}
-      <Text bold>Verifying</Text>
+      <Para bold>Verifying</Para>
       {checks.map((c) => (
-        <Text key={c.id}>
+        <Para key={c.id}>
           {c.status === 'pass' ? <Text color="green">✔</Text> : c.status === 'fail' ? <Text color="red">✘</Text> : <Text dimColor>-</Text>} {c.title} <Text dimColor>{c.ms} ms</Text>
-        </Text>
+        </Para>
       ))}
       {running ? <Spinner label="Asking the registry and GitLab…" /> : null}
     </Box>
   );
 }
 
-export type ResultChoice = 'token' | 'type' | 'troubleshoot' | 'quit';
-
-export function FailureStep({ failure, onChoose }: { failure: Verdict; onChoose: (c: ResultChoice) => void }) {
+export function FailureStep({ failure, choices, page, links, doctor, onChoose }: { failure: Verdict; choices: FailureChoice[]; page?: string | undefined; links: boolean; doctor?: string | undefined; onChoose: (c: FailureChoice) => void }) {
   return (
     <Box flexDirection="column" marginTop={1}>
       <Marked mark="✘" color="red">{failure.message}</Marked>
       {failure.fix ? (
         <Box marginLeft={2}>
-          <Text>
+          <Para>
             <Text bold>Fix: </Text>
             {failure.fix}
-          </Text>
+          </Para>
         </Box>
       ) : null}
+      {page ? (
+        <>
+          <Para>Create one here:</Para>
+          <Link url={page} supported={links} />
+        </>
+      ) : null}
+      {doctor === '' ? <Spinner label="Checking every link from docker to GitLab…" /> : null}
       <Box marginTop={1}>
-        <Choice<ResultChoice>
-          options={[
-            { value: 'token', label: 'Enter the token again' },
-            { value: 'type', label: 'Change the credential type or access' },
-            { value: 'troubleshoot', label: 'Troubleshoot', hint: 'check every link from docker to GitLab' },
-            { value: 'quit', label: 'Quit' },
-          ]}
-          onSelect={onChoose}
-        />
+        <Choice options={choices.map((c) => ({ value: c.id, label: c.label, ...(c.hint ? { hint: c.hint } : {}) }))} reserve={3} onSelect={(id) => onChoose(choices.find((c) => c.id === id)!)} />
       </Box>
     </Box>
   );
 }
 
-export function LoggingIn({ engine }: { engine: string }) {
-  return <Spinner label={`Running ${engine} login…`} />;
+/** doctor's report inside the wizard: each line wraps under its own indent. */
+export function DoctorReport({ text }: { text: string }) {
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      {text
+        .trimEnd()
+        .split('\n')
+        .map((line, i) => {
+          const lead = /^ */.exec(line)![0].length;
+          return (
+            <Box key={i} marginLeft={lead}>
+              <Para>{line.slice(lead) || ' '}</Para>
+            </Box>
+          );
+        })}
+    </Box>
+  );
+}
+
+export function LoggingIn({ engine, waiting }: { engine: string; waiting?: string | undefined }) {
+  return (
+    <Box flexDirection="column">
+      <Spinner label={`Running ${engine} login…`} />
+      {waiting ? <Text color="yellow">{waiting}</Text> : null}
+    </Box>
+  );
 }
 
 export function DoneStep({ verify, login, registry, project, rememberProblem }: { verify: VerifyResult; login: EngineLoginResult; registry: string; project?: string | undefined; rememberProblem?: string | undefined }) {
   const image = `${registry}/${project || 'GROUP/PROJECT'}`;
   const s = login.storage;
+  const push = verify.granted?.includes('push') || (!project && verify.ok);
   return (
     <Box flexDirection="column" marginTop={1}>
       <Marked mark="✔" color="green">{verify.message}</Marked>
@@ -284,23 +388,36 @@ export function DoneStep({ verify, login, registry, project, rememberProblem }: 
       {/* Indented by a margin, not spaces: a line that wraps keeps its indent. */}
       {s?.kind === 'helper' ? (
         <Box marginLeft={2}>
-          <Text>Stored by the credential helper docker-credential-{s.helper} (config: {s.file}).</Text>
+          <Para>Stored by the credential helper docker-credential-{s.helper} (config: {s.file}).</Para>
+        </Box>
+      ) : s?.insecure ? (
+        <Box marginLeft={2}>
+          <Text>
+            The token is now stored base64 (not encrypted) in {s.file}, for {registry} only (credHelpers["{registry}"] = ""); credsStore and your other logins are unchanged. The config as it was: {s.insecure.backup}. To undo: `docker logout {registry}`, then delete "{registry}" from credHelpers in {s.file}.
+          </Text>
         </Box>
       ) : s ? (
-        <Box flexDirection="column" marginLeft={2}>
-          <Text>Stored in {s.file}.</Text>
-          <Text dimColor>docker's "stored unencrypted" warning means the file holds the token in base64, readable by anyone who can read the file.</Text>
-          <Text dimColor>A credential helper keeps it in your keyring instead: https://docs.docker.com/reference/cli/docker/login/#credential-stores</Text>
+        <Box marginLeft={2}>
+          <Para>Stored in {s.file}.</Para>
         </Box>
+      ) : null}
+      {/* Explained only when docker printed it. */}
+      {s && s.kind !== 'helper' && login.warning ? (
+        <>
+          <Box marginLeft={2}>
+            <Para dimColor>docker's "stored unencrypted" warning means the file holds the token in base64, readable by anyone who can read the file. A credential helper keeps it in your keyring instead:</Para>
+          </Box>
+          <Link url="https://docs.docker.com/reference/cli/docker/login/#credential-stores" supported={false} />
+        </>
       ) : null}
       {rememberProblem ? <Marked mark="⚠" color="yellow">{rememberProblem}</Marked> : null}
       <Box flexDirection="column" marginTop={1}>
-        {project ? <Text>Image path: <Text bold>{image}</Text></Text> : null}
-        <Text bold>Next:</Text>
-        <Box flexDirection="column" marginLeft={2}>
-          <Text>docker pull {image}:latest</Text>
-          {verify.granted?.includes('push') || (!project && verify.ok) ? <Text>docker build -t {image}:latest . && docker push {image}:latest</Text> : null}
-        </Box>
+        {project ? <Para>Image path: <Text bold>{image}</Text></Para> : null}
+        <Para bold>Next:</Para>
+        {/* One command per line, each whole on its own lines: copied, it runs. */}
+        <Verbatim text={`docker pull ${image}:latest`} />
+        {push ? <Verbatim text={`docker build -t ${image}:latest .`} /> : null}
+        {push ? <Verbatim text={`docker push ${image}:latest`} /> : null}
       </Box>
     </Box>
   );

@@ -99,9 +99,9 @@ describe('doctor against the real registry', () => {
     const sb = box('{not json');
     const r = await run(['doctor', '--registry', reg.registry], { env: sb.env });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^Engine\n  ✔ docker found/m);
-    expect(r.stdout).toMatch(/Docker config\n  ✘ Config file: .*config\.json is not valid JSON/);
-    expect(r.stdout).toMatch(/\n      Fix: Repair .*config\.json or move it aside/);
+    expect(r.stdout).toMatch(/^Engine\n {2}✔ docker found/m);
+    expect(r.stdout).toMatch(/Docker config\n {2}✘ Config file: .*config\.json is not valid JSON/);
+    expect(r.stdout).toMatch(/\n {6}Fix: Repair .*config\.json or move it aside/);
     expect(r.stdout).toMatch(/\d+ failed/);
   });
 
@@ -156,7 +156,50 @@ describe('doctor against the real registry', () => {
     const sb = box(JSON.stringify({ credsStore: 'desktop' }));
     const rep = report(await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env }));
     expect(check(rep, 'docker.helpers')).toMatchObject({ status: 'fail', detail: 'credsStore names docker-credential-desktop, which is not on PATH' });
-    expect(check(rep, 'docker.helpers').fix).toMatch(/Install docker-credential-desktop, or remove the entry/);
+    expect(check(rep, 'docker.helpers').fix).toMatch(/Install docker-credential-desktop, or keep just this registry's login in the file: `gitlab-registry-login login --insecure-storage`/);
+    expect(check(rep, 'docker.helpers').fix).not.toMatch(/remove the entry|(?<!not )remove .?credsStore/i);
+  });
+
+  test("only this registry's helper is checked; credHelpers[REG] = \"\" is the file, not a missing program", async () => {
+    const sb = box(JSON.stringify({ credsStore: 'desktop', credHelpers: { [reg.registry]: '', '123.dkr.ecr.us-east-1.amazonaws.com': 'ecr-login' }, auths: { [reg.registry]: { auth: authFor('alice', GOOD) } } }));
+    const rep = report(await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env }));
+    expect(check(rep, 'docker.helpers')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/credHelpers\[".*"\] is "": docker keeps this registry's login in .*config\.json/) });
+    expect(check(rep, 'docker.stored')).toMatchObject({ status: 'pass', detail: expect.stringContaining('as alice') });
+    expect(JSON.stringify(rep)).not.toMatch(/ecr-login|docker-credential-desktop/);
+  });
+
+  test('a helper failing on get is reported as that, with its words, not as "not logged in"', async () => {
+    const sb = box(JSON.stringify({ credsStore: 'secretservice' }));
+    const helper = path.join(sb.dir, 'bin', 'docker-credential-secretservice');
+    writeFileSync(helper, '#!/bin/sh\ncat >/dev/null\necho "Cannot autolaunch D-Bus without X11 \\$DISPLAY"\nexit 1\n');
+    chmodSync(helper, 0o755);
+    const r = await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env });
+    const stored = check(report(r), 'docker.stored');
+    expect(stored).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^docker-credential-secretservice failed: Cannot autolaunch D-Bus without X11 \$DISPLAY \(credsStore in .*config\.json\)/) });
+    expect(stored.fix).toMatch(/desktop keyring.*--insecure-storage/);
+    expect(r.code).toBe(1);
+  });
+
+  test('a helper hanging on get is stopped after 3 s and reported as such', async () => {
+    const sb = box(JSON.stringify({ credHelpers: { [reg.registry]: 'slow' } }));
+    const helper = path.join(sb.dir, 'bin', 'docker-credential-slow');
+    writeFileSync(helper, '#!/bin/sh\nexec sleep 60\n');
+    chmodSync(helper, 0o755);
+    const rep = report(await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env }));
+    expect(check(rep, 'docker.stored')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^docker-credential-slow did not answer `get` within 3 s/) });
+  });
+
+  test("glab's helper is recognised and asked for glab's login", async () => {
+    const sb = box(JSON.stringify({ credHelpers: { [reg.registry]: 'glab' } }));
+    const helper = path.join(sb.dir, 'bin', 'docker-credential-glab');
+    writeFileSync(helper, `#!/bin/sh\nread host\n[ "$1" = get ] && printf '{"ServerURL":"%s","Username":"alice","Secret":"${GOOD}"}' "$host" && exit 0\nexit 1\n`);
+    chmodSync(helper, 0o755);
+    const r = await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env });
+    const rep = report(r);
+    expect(check(rep, 'docker.helpers')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/docker-credential-glab .*glab auth configure-docker/) });
+    expect(check(rep, 'docker.stored')).toMatchObject({ status: 'pass', detail: `a login for ${reg.registry} as alice (docker-credential-glab)` });
+    expect(check(rep, 'docker.stored-accepted').status).toBe('pass');
+    expect(r.stdout).not.toContain(GOOD);
   });
 
   test('a closed port', async () => {

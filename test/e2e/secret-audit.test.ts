@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
@@ -14,7 +15,9 @@ import { startRegistry, type RealRegistry } from '../helpers/registry.js';
 import { BIN, sandbox, type Sandbox } from '../helpers/cli.js';
 import { cliCommand, startTerminal } from '../helpers/tmux.js';
 
-const CANARY = 'glpat-AUDITcanary7f3a9c0d';
+// A fresh canary each run: the watcher scans every process on the machine, and another run of this suite
+// (a second checkout, a parallel CI job) must not be taken for a leak of this one.
+const CANARY = `glpat-AUDITcanary${randomBytes(6).toString('hex')}`;
 const CANARY_B64 = Buffer.from(`alice:${CANARY}`).toString('base64');
 let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry, sb: Sandbox;
 
@@ -89,6 +92,22 @@ test('the watcher sees a token in a running process\'s argv or environment (it c
   expect(w.found.some((f) => f.startsWith('environment'))).toBe(true);
 });
 
+/** A docker config of its own under the sandbox, with a credential helper: failing, or keeping the token. */
+function helperEnv(kind: 'broken' | 'insecure' | 'keeps'): NodeJS.ProcessEnv {
+  const dir = path.join(sb.dir, `docker-${kind}`);
+  mkdirSync(dir, { recursive: true });
+  const helper = kind === 'keeps' ? 'auditkeeps' : 'auditdbus';
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ credsStore: helper }));
+  const bin = path.join(sb.dir, 'bin');
+  writeFileSync(path.join(bin, 'docker-credential-auditdbus'), "#!/bin/sh\ncat >/dev/null\necho 'Cannot autolaunch D-Bus without X11 $DISPLAY'\nexit 1\n");
+  writeFileSync(
+    path.join(bin, 'docker-credential-auditkeeps'),
+    `#!/bin/sh\ncase "$1" in list) echo '{}';; get) cat >/dev/null; printf '{"ServerURL":"x","Username":"alice","Secret":"${CANARY}"}';; *) cat >/dev/null;; esac\n`,
+  );
+  for (const f of ['docker-credential-auditdbus', 'docker-credential-auditkeeps']) chmodSync(path.join(bin, f), 0o755);
+  return { ...sb.env, DOCKER_CONFIG: dir };
+}
+
 test('every command and wizard path keeps the token to itself', async () => {
   const common = ['--registry', reg.registry, '--project', 'group/app'];
   const pat = ['--type', 'personal-access-token', '--username', 'alice', '--token-stdin'];
@@ -104,6 +123,13 @@ test('every command and wizard path keeps the token to itself', async () => {
     ['doctor --json', () => runCli(['doctor', ...common, '--json'])],
     ['doctor --error with the token pasted in', () => runCli(['doctor', '--error', '-'], { input: `Error: unauthorized: authentication required` })],
     ['logout', () => runCli(['logout', '--registry', reg.registry])],
+    // Credential helpers: one failing (store-failed, --insecure-storage, logout that cannot check), one holding the token.
+    ['login, helper failing: store-failed', () => runCli(['login', ...common, ...pat], { input: CANARY, env: helperEnv('broken') })],
+    ['login --insecure-storage', () => runCli(['login', ...common, ...pat, '--insecure-storage'], { input: CANARY, env: helperEnv('insecure') })],
+    ['logout, helper failing', () => runCli(['logout', '--registry', reg.registry], { env: helperEnv('broken') })],
+    ['login through a helper', () => runCli(['login', ...common, ...pat], { input: CANARY, env: helperEnv('keeps') })],
+    ['doctor, the login read from a helper', () => runCli(['doctor', ...common, '--json'], { env: helperEnv('keeps') })],
+    ['logout, the login in a helper', () => runCli(['logout', '--registry', reg.registry, '--json'], { env: helperEnv('keeps') })],
   ];
   for (const [name, go] of runs) {
     const r = await (typeof go === 'function' ? go() : go);
@@ -120,8 +146,6 @@ test('every command and wizard path keeps the token to itself', async () => {
   try {
     const t = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project group/app --access push`), env, { width: 160, height: 60 });
     try {
-      await t.waitFor('What you need');
-      t.keys('Enter');
       await t.waitFor('Paste your');
       t.type(`${CANARY}\r`);
       const s = await t.waitFor('EXIT=', 15_000);
@@ -132,12 +156,13 @@ test('every command and wizard path keeps the token to itself', async () => {
     }
     const f = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project other/secret --access pull`), env, { width: 160, height: 60 });
     try {
-      await f.waitFor('What you need');
-      f.keys('Enter');
       await f.waitFor('Paste your');
       f.type(`${CANARY}\r`);
       await f.waitFor('Troubleshoot');
       f.keys('Down', 'Down', 'Enter');
+      // doctor's report with the token in memory, then the menu again: Quit.
+      await f.waitFor(/Troubleshooting: every link[\s\S]*❯ Troubleshoot[\s\S]*Quit/, 15_000);
+      f.keys('Down', 'Enter');
       const s = await f.waitFor('EXIT=', 15_000);
       expect(s).toContain('EXIT=1');
       expect(s).not.toContain(CANARY);
@@ -151,9 +176,10 @@ test('every command and wizard path keeps the token to itself', async () => {
   expect(w.found.filter((x) => x.startsWith('argv'))).toEqual([]);
 
   // Files: the token is only in docker's own credential store.
-  const dockerStore = path.join(sb.dockerConfig, 'config.json');
+  // docker's own stores: the config files it writes, and the fake helper that plays the keyring.
+  const dockerStores = [path.join(sb.dockerConfig, 'config.json'), path.join(sb.dir, 'docker-insecure', 'config.json'), path.join(sb.dir, 'bin', 'docker-credential-auditkeeps')];
   for (const [file, content] of sb.files()) {
-    if (file === dockerStore) continue;
+    if (dockerStores.includes(file)) continue;
     expect(content, file).not.toContain(CANARY);
     expect(content, file).not.toContain(CANARY_B64);
   }

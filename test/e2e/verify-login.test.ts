@@ -363,15 +363,16 @@ describe('login: the real docker CLI, and the secret stays secret', () => {
     }
   });
 
-  test('login-failed: docker cannot store the credential (credsStore names a missing helper)', async () => {
+  test('store-failed: docker could not store the credential (credsStore names a missing helper), found before docker runs', async () => {
     const sb = sandbox();
     try {
       writeFileSync(path.join(sb.dockerConfig, 'config.json'), '{"credsStore":"nonexistent-helper"}');
       const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app' }), { input: T.pat, env: sb.env });
       const j = json(r);
-      expect(j).toMatchObject({ verdict: 'login-failed', loggedIn: false, engine: 'docker' });
-      expect(String(j.message)).toMatch(/credential helper/);
-      expect(String(j.fix)).toMatch(/credsStore/);
+      expect(j).toMatchObject({ verdict: 'store-failed', loggedIn: false, engine: 'docker' });
+      expect(String(j.message)).toMatch(/docker-credential-nonexistent-helper \(credsStore in .*config\.json\), which is not on PATH/);
+      expect(String(j.fix)).toMatch(/--insecure-storage/);
+      expect(readdirSync(sb.log)).toEqual([]);
       expect(r.code).toBe(1);
       noLeak(r, T.pat);
     } finally {
@@ -460,7 +461,7 @@ describe('remembered realms: a repeat verify skips the challenge, a failing one 
       expect(r.code).toBe(0);
       expect(json(r)).toMatchObject({ verdict: 'ok', realm: gl.realm });
       expect(paths()).toEqual(['/v2/', '/v2/group/app/tags/list?n=1']);
-      expect(JSON.parse(readFileSync(cacheFile(sb.home), 'utf8'))[registry].realm).toBe(gl.realm);
+      expect((JSON.parse(readFileSync(cacheFile(sb.home), 'utf8')) as Record<string, { realm: string }>)[registry]!.realm).toBe(gl.realm);
     } finally {
       sb.cleanup();
     }
@@ -476,7 +477,7 @@ describe('remembered realms: a repeat verify skips the challenge, a failing one 
       expect(r.code).toBe(0);
       expect(json(r)).toMatchObject({ verdict: 'ok', realm: gl.realm });
       expect(stale.requests.length).toBe(1);
-      expect(JSON.parse(readFileSync(cacheFile(sb.home), 'utf8'))[registry].realm).toBe(gl.realm);
+      expect((JSON.parse(readFileSync(cacheFile(sb.home), 'utf8')) as Record<string, { realm: string }>)[registry]!.realm).toBe(gl.realm);
     } finally {
       sb.cleanup();
       await stale.close();

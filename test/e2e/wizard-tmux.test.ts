@@ -7,6 +7,7 @@ import { startRegistry, type RealRegistry } from '../helpers/registry.js';
 import { BIN, sandbox } from '../helpers/cli.js';
 import { cliCommand, startTerminal, type Terminal } from '../helpers/tmux.js';
 import { running } from '../helpers/proc.js';
+import { tokenPage } from '../../src/core/links.js';
 
 const TOKEN = 'glpat-TMUX0000secret0000token';
 let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
@@ -54,22 +55,22 @@ test('a whole wizard run in a real terminal: the token never shows, the login la
     t.keys('Enter'); // personal access token (first)
     await t.waitFor('What do you need to do?');
     t.keys('Down', 'Enter'); // pull and push
-    await t.waitFor('What you need');
+    await t.waitFor('Project to check');
+    t.type('group/app');
+    t.keys('Enter');
+    // What the token needs, where to create it, and the prompt: one screen.
+    await t.waitFor('Paste your personal access token');
     const needs = t.screen();
+    expect(needs).toContain('What you need');
     expect(needs).toContain('read_registry + write_registry');
     expect(needs).toContain('Developer');
     expect(needs).toContain('Admin Mode does not apply');
     expect(needs).toContain(`${gl.url}/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry`);
-    t.keys('Enter');
-    await t.waitFor('Username');
-    t.type('alice');
-    t.keys('Enter');
-    await t.waitFor('Project to check');
-    t.type('group/app');
-    t.keys('Enter');
-    await t.waitFor('Paste your personal access token');
     // The token and Enter back to back, in one burst, as a password manager types them.
     t.type(`${TOKEN}\r`);
+    await t.waitFor(/^Username\s*$/m);
+    t.type('alice');
+    t.keys('Enter');
     const done = await t.waitFor('EXIT=', 15_000);
     expect(done).toContain('EXIT=0');
     expect(done).toMatch(/✔ Push group\/app/);
@@ -125,8 +126,6 @@ test('a failed verification offers choices, touches no docker config, and Ctrl-C
     terms.push(t);
     await t.waitFor('What do you need to do?');
     t.keys('Enter');
-    await t.waitFor('What you need');
-    t.keys('Enter');
     await t.waitFor('Paste your');
     t.type('glpat-wrong-token-000');
     t.keys('Enter');
@@ -152,8 +151,6 @@ test('Ctrl-C while docker login runs: exit 130, and docker and what it started a
   try {
     const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']), env);
     terms.push(t);
-    await t.waitFor('What you need');
-    t.keys('Enter');
     await t.waitFor('Paste your');
     t.type(`${TOKEN}\r`);
     await t.waitFor('Running docker login');
@@ -172,25 +169,28 @@ test('Ctrl-C while docker login runs: exit 130, and docker and what it started a
   }
 });
 
-test('Troubleshoot after a failure runs doctor with the answers and the token already given', async () => {
+test('Troubleshoot after a failure runs doctor with the answers and the token already given, then comes back to the menu; Quit says nothing changed', async () => {
   const sb = sandbox();
   const env = { ...sb.env, TERM: 'xterm-256color' };
   const wrong = 'glpat-wrongwrongwrong999';
   try {
     const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']), env, { width: 160, height: 60 });
     terms.push(t);
-    await t.waitFor('What you need');
-    t.keys('Enter');
     await t.waitFor('Paste your');
     t.type(`${wrong}\r`);
     await t.waitFor('Troubleshoot');
     t.keys('Down', 'Down', 'Enter');
-    const s = await t.waitFor('EXIT=', 15_000);
-    expect(s).toContain('Troubleshooting: every link from docker to GitLab');
+    // The report, then the same menu again.
+    const s = await t.waitFor(/Troubleshooting: every link[\s\S]*failed[\s\S]*❯ Troubleshoot[\s\S]*Quit/, 15_000);
     expect(s).toMatch(/✔ \/v2\/ challenge: Bearer realm=/);
     expect(s).toMatch(/✘ The given token: GitLab rejected the username and token/);
-    expect(s).toContain('EXIT=1');
-    expect(s).not.toContain(wrong);
+    expect(s).not.toContain('EXIT=');
+    t.keys('Down', 'Enter'); // Quit
+    const end = await t.waitFor('EXIT=');
+    expect(end).toContain("Not logged in; docker's config is unchanged.");
+    expect(end).toContain('EXIT=1');
+    expect(end).not.toContain(wrong);
+    expect(existsSync(path.join(sb.dockerConfig, 'config.json'))).toBe(false);
   } finally {
     sb.cleanup();
   }
@@ -203,19 +203,18 @@ test('onboarding: in a repository with the team file, a newcomer is asked only w
   try {
     const t = startTerminal(shellCommand(env, []), env, { width: 160, height: 60 }, repo);
     terms.push(t);
-    // Instance, registry, type, access and project come from the file: the first question is what is needed.
-    await t.waitFor('What you need');
+    // Instance, registry, type, access and project come from the file: the first screen is what is needed, and the token.
+    await t.waitFor('Paste your personal access token');
+    expect(t.screen()).toContain('What you need');
     expect(t.screen()).toContain('Welcome!');
     expect(t.screen()).not.toContain('Which GitLab?');
     // NO_COLOR: no colour or attribute codes on screen.
     expect(t.rawScreen()).not.toMatch(/\u001b\[[0-9;]*[1-9][0-9;]*m/);
-    t.keys('Enter');
+    t.type(`${TOKEN}\r`);
     // The Username step's title, on its own line ("Username:" is also on the screen just left).
     await t.waitFor(/^Username\s*$/m);
     t.type('alice');
     t.keys('Enter');
-    await t.waitFor('Paste your personal access token');
-    t.type(`${TOKEN}\r`);
     const done = await t.waitFor('EXIT=', 15_000);
     expect(done).toContain('EXIT=0');
     expect(done).toContain(`Image path: ${reg.registry}/group/app`);
@@ -262,19 +261,17 @@ test('text beyond the fast path (wide characters, emoji) is measured by string-w
 
 describe('type-ahead: keys typed before the next question is drawn reach it', () => {
   test.each([
-    ['as separate keys', (t: Terminal) => (t.keys('Enter'), t.type('alice'), t.keys('Enter'))],
-    ['in one burst', (t: Terminal) => t.type('\ralice\r')],
-  ])('Enter, a username and Enter %s, at once', async (_how, send) => {
+    ['as separate keys', (t: Terminal) => (t.type(TOKEN), t.keys('Enter'), t.type('alice'), t.keys('Enter'))],
+    ['in one burst', (t: Terminal) => t.type(`${TOKEN}\ralice\r`)],
+  ])('the token, Enter, a username and Enter %s, at once', async (_how, send) => {
     const sb = sandbox();
     const env = { ...sb.env, TERM: 'xterm-256color' };
     try {
       const t = startTerminal(shellCommand(env, []), env, { width: 160, height: 60 }, teamRepo(sb.dir));
       terms.push(t);
-      await t.waitFor('What you need');
-      send(t);
-      // Past the username (alice) without waiting for its question: the token prompt is next.
       await t.waitFor('Paste your personal access token');
-      t.type(`${TOKEN}\r`);
+      // The username (alice) typed before its question was drawn.
+      send(t);
       const done = await t.waitFor('EXIT=', 15_000);
       expect(done).toContain('EXIT=0');
       expect(done).toContain('alice can pull and push group/app');
@@ -314,8 +311,6 @@ test('a config directory that cannot be written: the login still lands, and the 
   try {
     const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']), env, { width: 160, height: 50 });
     terms.push(t);
-    await t.waitFor('What you need');
-    t.keys('Enter');
     await t.waitFor('Paste your personal access token');
     t.type(`${TOKEN}\r`);
     const done = await t.waitFor('EXIT=', 15_000);
@@ -336,6 +331,162 @@ test('--forget where the config cannot be cleared: one line saying so, exit 2', 
     expect(done).toContain(`gitlab-registry-login: --forget: the remembered answers in ${blocker}/gitlab-registry-login/config.json cannot be cleared (ENOTDIR)`);
     expect(done).toContain('EXIT=2');
     expect(done).not.toContain('internal error');
+  } finally {
+    sb.cleanup();
+  }
+});
+
+/** The lines of `capture-pane -J` (soft-wrapped lines joined), trailing blanks trimmed: what a copy gives. */
+const copied = (t: Terminal) => t.joined().split('\n').map((l) => l.trimEnd());
+
+describe.each([
+  [80, 40],
+  [40, 12],
+])('at %i×%i columns and rows', (width, height) => {
+  test('the token link and the next commands copy whole; Enter opens the page in the browser; the output ends with a line break', async () => {
+    const sb = sandbox();
+    const opened = path.join(sb.log, 'opened');
+    // A fake browser opener on PATH, and a display: Enter on the empty token prompt runs it with the page.
+    writeFileSync(path.join(sb.dir, 'bin', 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${opened}\n`, { mode: 0o755 });
+    const env = { ...sb.env, TERM: 'xterm-256color', DISPLAY: ':99' };
+    try {
+      const t = startTerminal(shellCommand(env, []), env, { width, height }, teamRepo(sb.dir));
+      terms.push(t);
+      await t.waitFor('Paste your personal access token');
+      const page = tokenPage(gl.url, 'personal-access-token', 'push', 'group/app')!;
+      expect(page.length).toBeGreaterThan(width); // the terminal does wrap it
+      await waitUntil(() => copied(t).includes(page), () => t.joined());
+      t.keys('Enter');
+      await t.waitFor('Opened in your browser');
+      await waitUntil(() => existsSync(opened), () => t.screen());
+      expect(readFileSync(opened, 'utf8')).toBe(`${page}\n`);
+      t.type(`${TOKEN}\r`);
+      await t.waitFor(/^Username\s*$/m);
+      t.type('alice\r');
+      await t.waitFor('EXIT=', 15_000);
+      const lines = copied(t);
+      const image = `${reg.registry}/group/app:latest`;
+      for (const command of [`docker pull ${image}`, `docker build -t ${image} .`, `docker push ${image}`]) expect(lines, command).toContain(command);
+      // The shell's next line starts on a line of its own, even when the last frame filled the terminal.
+      expect(lines).toContain('EXIT=0');
+      expect(t.joined()).not.toContain(TOKEN);
+    } finally {
+      sb.cleanup();
+    }
+  });
+
+  test('a failure: the menu and its question stay on screen; Quit leaves one closing line and docker untouched', async () => {
+    const sb = sandbox();
+    const env = { ...sb.env, TERM: 'xterm-256color' };
+    try {
+      const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'push']), env, { width, height });
+      terms.push(t);
+      await t.waitFor('Paste your');
+      t.type('glpat-wrong-token-000\r');
+      await waitUntil(() => /❯ Enter the token again/.test(t.visible()) && t.visible().includes('Quit'), () => t.visible());
+      t.keys('Up', 'Enter'); // Quit (the list wraps around)
+      const end = await t.waitFor('EXIT=');
+      const lines = copied(t);
+      // A sentence, not a command: at 40 columns it may wrap at a space.
+      expect(t.joined().replace(/\s+/g, ' ')).toContain("Not logged in; docker's config is unchanged. EXIT=1");
+      expect(lines).toContain('EXIT=1');
+      expect(existsSync(path.join(sb.dockerConfig, 'config.json'))).toBe(false);
+      expect(end).not.toContain('glpat-wrong-token-000');
+    } finally {
+      sb.cleanup();
+    }
+  });
+
+  test('last answers, token, Esc, e: the first question, not the token again; Esc comes back to the question', async () => {
+    const sb = sandbox();
+    const conf = path.join(sb.home, '.config', 'gitlab-registry-login');
+    mkdirSync(conf, { recursive: true });
+    writeFileSync(path.join(conf, 'config.json'), JSON.stringify({ last: gl.url, instances: { [gl.url]: { gitlab: gl.url, registry: reg.registry, credentialType: 'job-token', access: 'pull', username: 'gitlab-ci-token', project: 'group/app' } } }));
+    const env = { ...sb.env, TERM: 'xterm-256color', GITLAB_CI: 'true' };
+    try {
+      const t = startTerminal(shellCommand(env, []), env, { width, height });
+      terms.push(t);
+      await t.waitFor('Log in again with your last answers?');
+      t.keys('Enter');
+      await t.waitFor('Paste your ci/cd job token');
+      t.keys('Escape');
+      await waitUntil(() => t.visible().includes('Log in again') && !t.visible().includes('Paste your'), () => t.visible());
+      t.type('e');
+      await waitUntil(() => t.visible().includes('Which GitLab?'), () => t.visible());
+      t.keys('Escape');
+      await waitUntil(() => t.visible().includes('Log in again'), () => t.visible());
+      // And the whole walk from there: the job token, Esc, a deploy token asks for its username.
+      t.type('e');
+      await t.waitFor('Which GitLab?');
+      t.keys('Enter');
+      await waitUntil(() => t.visible().includes('Found it'), () => t.visible());
+      t.keys('Enter');
+      await waitUntil(() => /❯ CI\/CD job token/.test(t.visible()), () => t.visible());
+      t.keys('Escape');
+      await waitUntil(() => t.visible().includes('Found it'), () => t.visible());
+      t.keys('Enter');
+      await waitUntil(() => /❯ CI\/CD job token/.test(t.visible()), () => t.visible());
+      t.keys('Up', 'Up', 'Up', 'Enter'); // Deploy token
+      await waitUntil(() => t.visible().includes('What do you need to do?'), () => t.visible());
+      t.keys('Enter');
+      await waitUntil(() => t.visible().includes('Project to check'), () => t.visible());
+      t.keys('Enter');
+      await t.waitFor('Paste your deploy token');
+      t.type('gldt-some-deploy-token\r');
+      // Asked: gitlab-ci-token, which the job token implied, was not kept.
+      await waitUntil(() => /^Username\s*$/m.test(t.visible()), () => t.visible());
+      await quit(t);
+    } finally {
+      sb.cleanup();
+    }
+  });
+});
+
+test('at 40×12 the credential list shows a window that keeps the question and the selection on screen', async () => {
+  const sb = sandbox();
+  const env = { ...sb.env, TERM: 'xterm-256color' };
+  try {
+    const t = startTerminal(shellCommand(env, ['--registry', reg.registry]), env, { width: 40, height: 12 });
+    terms.push(t);
+    await waitUntil(() => t.visible().includes('Which credential'), () => t.visible());
+    expect(t.visible()).toMatch(/❯ Personal access token/);
+    expect(t.visible()).toMatch(/↓ \d+ more/);
+    t.keys('Down', 'Down', 'Down', 'Down', 'Down');
+    await waitUntil(() => /❯ CI_REGISTRY_USER/.test(t.visible()), () => t.visible());
+    const s = t.visible();
+    expect(s).toContain('Which credential');
+    expect(s).toMatch(/↑ \d+ more/);
+    expect(s).toContain('Enter: choose');
+    // A description wraps under its option, never at column 0.
+    for (const line of s.split('\n')) if (/inside a GitLab|CI\/CD job only/.test(line)) expect(line).toMatch(/^ {4}\S/);
+    await quit(t);
+  } finally {
+    sb.cleanup();
+  }
+});
+
+async function waitUntil(ok: () => boolean, show: () => string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out; screen:\n${show()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('at 60 columns wrapped lines start at their paragraph’s edge, not with a stray space; descriptions wrap under themselves', async () => {
+  const sb = sandbox();
+  const env = { ...sb.env, TERM: 'xterm-256color' };
+  try {
+    const t = startTerminal(shellCommand(env, ['--registry', reg.registry]), env, { width: 60, height: 30 });
+    terms.push(t);
+    await waitUntil(() => t.visible().includes('Enter: choose'), () => t.visible());
+    const lines = t.visible().split('\n');
+    expect(lines).toContain('Welcome! This logs docker in to a GitLab container registry:');
+    for (const line of lines) expect(line, JSON.stringify(lines)).not.toMatch(/^ \S/);
+    // "Deploy token  a server or another system that only needs the registry": the rest under the description.
+    const i = lines.findIndex((l) => l.startsWith('  Deploy token  '));
+    expect(lines[i + 1]).toMatch(/^ {16}\S/);
+    await quit(t);
   } finally {
     sb.cleanup();
   }

@@ -54,7 +54,8 @@ export interface Sandbox {
   cleanup(): void;
 }
 
-export function sandbox(options: { docker?: 'real' | 'none' | string } = {}): Sandbox {
+/** `docker`: 'real' (the machine's), 'none' (no docker on PATH), or the path of a fake to put there. */
+export function sandbox(options: { docker?: string } = {}): Sandbox {
   const dir = mkdtempSync(path.join(tmpdir(), 'grl-e2e-'));
   const home = path.join(dir, 'home');
   const dockerConfig = path.join(dir, 'docker');

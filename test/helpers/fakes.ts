@@ -1,4 +1,5 @@
 /** Fakes for the core's injected parts. */
+import { onTestFinished } from 'vitest';
 import { HttpError, type HttpClient, type HttpResponse } from '../../src/core/http.js';
 import type { RunResult, Runner } from '../../src/core/process.js';
 
@@ -57,4 +58,33 @@ export function fakeRunner(result: Partial<RunResult> = {}, delayMs = 0) {
     return { exitCode: 0, stdout: 'Login Succeeded', stderr: '', timedOut: false, notFound: false, ...result };
   };
   return { runner, calls };
+}
+
+/**
+ * An HTTP fake with one stub per URL (`https://host/path?query`, exactly as requested): a request no stub answers
+ * throws, and a stub never used fails the test when it ends (a stub nobody asks for is a test that checks less
+ * than it says). `unused()` lists them; `checkUsed: false` leaves the check to the caller.
+ */
+export function stubHttp(stubs: Record<string, Partial<HttpResponse> | Error>, options: { checkUsed?: boolean } = {}) {
+  const used = new Set<string>();
+  const seen: Array<{ url: string; headers: Record<string, string> }> = [];
+  const client: HttpClient = {
+    async get(url, headers = {}) {
+      seen.push({ url, headers });
+      const stub = stubs[url];
+      if (stub === undefined) throw new Error(`stubHttp: no stub for GET ${url}; stubs: ${Object.keys(stubs).join(', ')}`);
+      used.add(url);
+      if (stub instanceof Error) throw stub;
+      return { url, status: 200, headers: {}, wwwAuthenticate: [], body: '', ...stub };
+    },
+    close() {},
+  };
+  const unused = () => Object.keys(stubs).filter((u) => !used.has(u));
+  if (options.checkUsed !== false) {
+    onTestFinished(() => {
+      const left = unused();
+      if (left.length) throw new Error(`stubHttp: stubs never used: ${left.join(', ')}`);
+    });
+  }
+  return { client, seen, unused };
 }

@@ -17,7 +17,7 @@
  *   gitlab-ci-token logins never count toward it.
  */
 import http from 'node:http';
-import { createSign, randomUUID } from 'node:crypto';
+import { createHash, createPublicKey, createSign, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { KeyPair } from './pki.js';
 
@@ -96,8 +96,31 @@ function b64url(v: unknown): string {
   return Buffer.from(JSON.stringify(v)).toString('base64url');
 }
 
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+/**
+ * GitLab's `kid` (lib/json_web_token/rsa_token.rb `kid`, libtrust's KeyID): base32 of the first 30 bytes of
+ * SHA-256 over the public key's DER, a colon every 4 characters. Checked against the vector in GitLab's
+ * spec/lib/json_web_token/rsa_token_spec.rb (test/unit/testgitlab.test.ts).
+ */
+export function libtrustKid(publicKeyDer: Buffer): string {
+  let bits = 0;
+  let v = 0;
+  let out = '';
+  for (const b of createHash('sha256').update(publicKeyDer).digest().subarray(0, 30)) {
+    v = ((v << 8) | b) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      out += B32[(v >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out.match(/.{4}/g)!.join(':');
+}
+
+/** A JWT as GitLab signs it (lib/json_web_token/rsa_token.rb): RS256, header {alg, kid, typ}, no x5c. */
 export function signJwt(signer: KeyPair, claims: Record<string, unknown>): string {
-  const head = b64url({ alg: 'RS256', typ: 'JWT', x5c: [signer.certDer] });
+  const der = createPublicKey(signer.keyPem).export({ type: 'spki', format: 'der' });
+  const head = b64url({ alg: 'RS256', kid: libtrustKid(der), typ: 'JWT' });
   const body = b64url(claims);
   const sig = createSign('RSA-SHA256').update(`${head}.${body}`).sign(signer.keyPem).toString('base64url');
   return `${head}.${body}.${sig}`;

@@ -81,3 +81,65 @@ export function flood(_req: http.IncomingMessage, res: http.ServerResponse): voi
   res.on('drain', pump);
   pump();
 }
+
+/** A loopback HTTP CONNECT proxy (plain, or spoken to over TLS) for the proxy tests. */
+export interface ConnectProxy extends Closable {
+  /** `TARGET proxy-authorization` of each CONNECT, in order. */
+  connects: string[];
+  /** Connections the clients still hold open (a silent proxy's clients must hang up by themselves). */
+  open(): number;
+}
+
+/**
+ * mode `tunnel`: every CONNECT is tunnelled to 127.0.0.1:`targetPort` (the test's host names map to loopback);
+ * `silent`: CONNECT is read and never answered; `refuse`: 403. With `tls`, clients must speak TLS to the proxy.
+ */
+export async function connectProxy(mode: 'tunnel' | 'silent' | 'refuse', opts: { targetPort?: number; tls?: { cert: string; key: string } } = {}): Promise<ConnectProxy> {
+  const net = await import('node:net');
+  const connects: string[] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  const server = opts.tls ? https.createServer({ cert: opts.tls.cert, key: opts.tls.key }) : http.createServer();
+  const hungUp = new Set<import('node:net').Socket>();
+  const track = (s: import('node:net').Socket) => {
+    sockets.add(s);
+    // The client hung up (FIN or reset): it no longer holds this connection, whatever the server does.
+    s.on('end', () => hungUp.add(s));
+    s.on('close', () => {
+      sockets.delete(s);
+      hungUp.delete(s);
+    });
+  };
+  server.on('connection', track);
+  server.on('secureConnection', track);
+  server.on('connect', (req: http.IncomingMessage, sock: import('node:net').Socket) => {
+    connects.push(`${req.url} ${req.headers['proxy-authorization'] ?? ''}`.trim());
+    sock.on('error', () => {});
+    if (mode === 'silent') {
+      sock.resume();
+      return;
+    }
+    if (mode === 'refuse') {
+      sock.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    const up = net.connect(opts.targetPort!, '127.0.0.1', () => {
+      sock.write('HTTP/1.1 200 Connection established\r\n\r\n');
+      up.pipe(sock);
+      sock.pipe(up);
+    });
+    up.on('error', () => sock.destroy());
+    // Either side gone: the whole tunnel goes.
+    up.on('close', () => sock.destroy());
+    sock.on('close', () => up.destroy());
+  });
+  const base = await listen(server, opts.tls ? 'https' : 'http', []);
+  return {
+    ...base,
+    connects,
+    open: () => sockets.size - hungUp.size,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await base.close();
+    },
+  };
+}

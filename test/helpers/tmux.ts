@@ -7,6 +7,10 @@ export interface Terminal {
   /** Literal text, sent as one burst (as a paste or a password manager would). */
   type(text: string): void;
   screen(): string;
+  /** What is on screen now, without the scrollback. */
+  visible(): string;
+  /** The screen and scrollback with soft-wrapped lines joined (`capture-pane -J`): what copying gives back. */
+  joined(): string;
   /** The screen with its escape sequences (colours, attributes). */
   rawScreen(): string;
   waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
@@ -23,6 +27,8 @@ export function startTerminal(command: string, env: NodeJS.ProcessEnv, size = { 
     keys: (...keys) => void tmux('send-keys', '-t', 'w', ...keys),
     type: (text) => void tmux('send-keys', '-t', 'w', '-l', text),
     screen,
+    visible: () => tmux('capture-pane', '-p', '-t', 'w'),
+    joined: () => tmux('capture-pane', '-p', '-J', '-t', 'w', '-S', '-200'),
     rawScreen: () => tmux('capture-pane', '-p', '-e', '-t', 'w', '-S', '-200'),
     async waitFor(pattern, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

@@ -1,11 +1,11 @@
 /** The wizard's "What you need" screen tells each credential type's truth. */
 import { expect, test } from 'vitest';
 import { render } from 'ink-testing-library';
-import { NeedsStep } from '../../src/ui/steps.js';
+import { Needs } from '../../src/ui/steps.js';
 import { until } from './helpers.js';
 
 test('a deploy token is never told "api works too" (deploy tokens have no api scope)', async () => {
-  const { lastFrame, unmount } = render(<NeedsStep gitlab="https://gitlab.example.com" type="deploy-token" access="push" project="acme/app" links={false} onContinue={() => {}} />);
+  const { lastFrame, unmount } = render(<Needs gitlab="https://gitlab.example.com" type="deploy-token" access="push" project="acme/app" links={false} canOpen={false} />);
   const f = await until(lastFrame, 'What you need');
   expect(f).toContain('read_registry + write_registry');
   expect(f).not.toMatch(/api works/);
@@ -14,7 +14,7 @@ test('a deploy token is never told "api works too" (deploy tokens have no api sc
 });
 
 test('a personal access token may use api, and an unknown version gets both token pages', async () => {
-  const { lastFrame, unmount } = render(<NeedsStep gitlab="https://gitlab.example.com" type="personal-access-token" access="pull" links={false} onContinue={() => {}} />);
+  const { lastFrame, unmount } = render(<Needs gitlab="https://gitlab.example.com" type="personal-access-token" access="pull" links={false} canOpen={false} />);
   const f = (await until(lastFrame, 'What you need')).replace(/\s+/g, ' ');
   expect(f).toContain('api works too');
   expect(f.replace(/\s/g, '')).toContain('/-/profile/personal_access_tokens?');

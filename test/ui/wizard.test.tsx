@@ -1,14 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, type WizardDeps, type WizardExit } from '../../src/ui/App.js';
 import { memoryStore, type Remembered } from '../../src/core/store.js';
-import type { WizardInit } from '../../src/core/wizard.js';
+import type { WizardAnswers, WizardInit } from '../../src/core/wizard.js';
 import { HttpError, type HttpClient } from '../../src/core/http.js';
 import { fakeGitlabHttp, fakeRunner, fakeHttp } from '../helpers/fakes.js';
 import { KEY, plain, tick, until } from './helpers.js';
+import { joinWrapped } from '../../src/ui/Verbatim.js';
+import { tokenPage } from '../../src/core/links.js';
 
 const GOOD = 'glpat-goodgoodgood0001';
 const PULL_ONLY = 'glpat-pullonlypull0002';
@@ -21,7 +23,7 @@ beforeAll(() => {
 afterAll(() => rmSync(binDir, { recursive: true, force: true }));
 afterEach(() => cleanup());
 
-function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType<typeof fakeRunner>; remembered?: Remembered[]; env?: NodeJS.ProcessEnv; firstRun?: boolean; saveFails?: boolean } = {}) {
+function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType<typeof fakeRunner>; remembered?: Remembered[]; env?: NodeJS.ProcessEnv; firstRun?: boolean; saveFails?: boolean; open?: boolean; instanceSource?: 'git remote' | 'last time' } = {}) {
   const http = opts.http ?? fakeGitlabHttp({ [GOOD]: ['pull', 'push'], [PULL_ONLY]: ['pull'], [NO_SCOPE]: 403 }).client;
   const runner = opts.runner ?? fakeRunner();
   const store = memoryStore(opts.remembered);
@@ -31,6 +33,8 @@ function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType
     };
   }
   const exits: Array<{ code: number; after?: WizardExit | undefined }> = [];
+  const doctorRuns: Array<{ answers: WizardAnswers; token: string }> = [];
+  const opened: string[] = [];
   const deps: WizardDeps = {
     http,
     runner: runner.runner,
@@ -41,6 +45,13 @@ function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType
     timeoutMs: 5000,
     links: false,
     firstRun: opts.firstRun ?? false,
+    troubleshoot: async (answers, token) => {
+      doctorRuns.push({ answers, token });
+      return 'Registry\n  ✔ /v2/ challenge: Bearer realm=https://gitlab.example.com/jwt/auth\n  ✘ The given token: GitLab rejected the username and token\n\n1 failed\n';
+    },
+    ...(opts.open ? { open: (url: string) => void opened.push(url) } : {}),
+    rememberedInstances: store.instances?.() ?? [],
+    ...(opts.instanceSource ? { instanceSource: opts.instanceSource } : {}),
   };
   const r = render(<App deps={deps} init={opts.init ?? {}} onExit={(code, after) => exits.push({ code, after })} />);
   // Whitespace collapsed: what a person reads, whatever the terminal width wraps.
@@ -52,10 +63,10 @@ function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType
       await tick(k === KEY.esc ? 60 : 20);
     }
   };
-  return { ...r, frame, wait, press, exits, store, runner };
+  return { ...r, frame, wait, press, exits, store, runner, doctorRuns, opened };
 }
 
-/** From the start to the token prompt on a self-managed instance, asserting each step's screen. */
+/** From the start to the token prompt (with what the credential needs above it) on a self-managed instance. */
 async function toToken(w: ReturnType<typeof start>, access: 'pull' | 'push' = 'push') {
   await w.wait('Which GitLab?');
   expect(w.frame()).toContain('gitlab.com');
@@ -71,34 +82,53 @@ async function toToken(w: ReturnType<typeof start>, access: 'pull' | 'push' = 'p
   await w.press(KEY.enter);
   await w.wait('What do you need to do?');
   await w.press(...(access === 'push' ? [KEY.down, KEY.enter] : [KEY.enter]));
-  await w.wait('What you need');
+  await w.wait('Project to check');
+  await w.press('group/app', KEY.enter);
+  // What the credential needs and the token prompt: one screen.
+  await w.wait('Paste your personal access token');
   const needs = w.frame();
+  expect(needs).toContain('What you need');
   expect(needs).toContain(access === 'push' ? 'read_registry + write_registry' : 'Scopes: read_registry');
   expect(needs).toContain(access === 'push' ? 'Developer' : 'Reporter');
   expect(needs).toContain('Admin Mode does not apply');
-  // A URL wraps inside itself at the terminal's width: compare it with all white space removed.
-  expect(needs.replace(/\s/g, '')).toContain(`https://gitlab.example.com/-/user_settings/personal_access_tokens?name=container+registry&scopes=${access === 'push' ? 'read_registry,write_registry' : 'read_registry'}`);
-  await w.press(KEY.enter);
-  await w.wait('Username');
-  await w.press('alice', KEY.enter);
-  await w.wait('Project to check');
-  await w.press('group/app', KEY.enter);
-  await w.wait('Paste your personal access token');
+  // The URL is whole once the terminal gets it (see Verbatim.tsx).
+  expect(joined(w).split('\n')).toContain(tokenPage('https://gitlab.example.com', 'personal-access-token', access));
+  expect(tokenPage('https://gitlab.example.com', 'personal-access-token', access)).toContain(`/-/user_settings/personal_access_tokens?name=container+registry&scopes=${access === 'push' ? 'read_registry,write_registry' : 'read_registry'}`);
 }
+
+/** The last frame as the terminal receives it (pieces of long lines joined), escape sequences removed. */
+function joined(w: ReturnType<typeof start>): string {
+  return plain(joinWrapped(w.lastFrame() ?? ''));
+}
+
+/** Paste the token, then answer the username (asked after the token: a deploy token's name exists only then). */
+async function paste(w: ReturnType<typeof start>, token: string, username = 'alice') {
+  await w.press(token, KEY.enter);
+  await w.wait(/Username/);
+  await w.press(username, KEY.enter);
+}
+
+const FIXED = { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', username: 'alice', project: 'group/app', access: 'pull' } as const;
 
 describe('whole wizard runs', () => {
   test('success: every step, then verification, engine login, done screen and exit 0', async () => {
     const w = start({ firstRun: true });
     expect(w.frame()).toContain('Welcome!');
     await toToken(w);
-    await w.press(GOOD, KEY.enter);
+    await paste(w, GOOD);
     await w.wait('Logged in to registry.gitlab.example.com with docker');
     const done = w.frame();
     expect(done).toMatch(/✔ Registry registry\.gitlab\.example\.com \d+ ms/);
     expect(done).toMatch(/✔ Push group\/app/);
     expect(done).toContain('alice can pull and push group/app');
-    expect(done).toContain('docker build -t registry.gitlab.example.com/group/app:latest . && docker push registry.gitlab.example.com/group/app:latest');
-    expect(done).toContain('stored unencrypted');
+    // One command per line, each whole: no `&&` chain, no piece on a line of its own.
+    const lines = joined(w).split('\n');
+    expect(lines).toContain('docker pull registry.gitlab.example.com/group/app:latest');
+    expect(lines).toContain('docker build -t registry.gitlab.example.com/group/app:latest .');
+    expect(lines).toContain('docker push registry.gitlab.example.com/group/app:latest');
+    expect(done).not.toContain('&&');
+    // docker printed no "stored unencrypted" warning (the fake runner says only "Login Succeeded"): none is explained.
+    expect(done).not.toContain('stored unencrypted');
     expect(done).not.toContain(GOOD);
     await tick(50);
     expect(w.exits).toEqual([{ code: 0, after: undefined }]);
@@ -108,6 +138,16 @@ describe('whole wizard runs', () => {
     expect(w.store.saved).toEqual([{ gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', access: 'push', username: 'alice', project: 'group/app' }]);
   });
 
+  test("docker's stored-unencrypted warning is explained when docker printed it", async () => {
+    const runner = fakeRunner({ stdout: 'Login Succeeded', stderr: 'WARNING! Your password will be stored unencrypted in /root/.docker/config.json.' });
+    const w = start({ runner, init: { fixed: FIXED } });
+    await w.wait('Paste your');
+    await w.press(GOOD, KEY.enter);
+    await w.wait('Logged in');
+    expect(w.frame()).toContain('"stored unencrypted" warning means');
+    expect(joined(w).split('\n')).toContain('https://docs.docker.com/reference/cli/docker/login/#credential-stores');
+  });
+
   test.each([
     ['invalid-credentials', 'glpat-unknown-token-xx', 'GitLab rejected the username and token', 'two-factor'],
     ['no-registry-scope', NO_SCOPE, 'has no registry access', 'read_registry and write_registry'],
@@ -115,7 +155,7 @@ describe('whole wizard runs', () => {
   ])('%s: the message and fix, choices, and no engine run', async (_v, token, message, fix) => {
     const w = start();
     await toToken(w);
-    await w.press(token, KEY.enter);
+    await paste(w, token);
     await w.wait('Enter the token again');
     expect(w.frame()).toContain(message);
     expect(w.frame()).toContain(fix);
@@ -128,7 +168,7 @@ describe('whole wizard runs', () => {
   test('long messages wrap under their own text, not under the mark or at the left edge', async () => {
     const w = start();
     await toToken(w);
-    await w.press('glpat-unknown-token-xx', KEY.enter);
+    await paste(w, 'glpat-unknown-token-xx');
     await w.wait('Enter the token again');
     const lines = plain(w.lastFrame()).split('\n');
     const from = lines.findIndex((l) => l.startsWith('✘ GitLab rejected'));
@@ -141,76 +181,92 @@ describe('whole wizard runs', () => {
   test('re-enter the token after a failure, then succeed', async () => {
     const w = start();
     await toToken(w);
-    await w.press('glpat-wrong', KEY.enter);
+    await paste(w, 'glpat-wrong');
     await w.wait('Enter the token again');
     await w.press(KEY.enter);
     await w.wait('Paste your personal access token');
     expect(w.frame()).not.toContain('GitLab rejected');
     await w.press(GOOD, KEY.enter);
+    // The username was answered: not asked again.
     await w.wait('Logged in');
   });
 
   test('change the type or access after a failure: back to the type, answers offered as defaults', async () => {
     const w = start();
     await toToken(w);
-    await w.press(PULL_ONLY, KEY.enter);
+    await paste(w, PULL_ONLY);
     await w.wait('Enter the token again');
-    await w.press(KEY.down, KEY.enter);
+    await w.press(KEY.down, KEY.down, KEY.enter); // after "Log in for pull only" and "Enter the token again"
     await w.wait('Which credential');
     expect(w.frame()).toContain('❯ Personal access token');
     await w.press(KEY.enter);
     await w.wait('What do you need to do?');
     expect(w.frame()).toContain('❯ Pull and push images');
     await w.press(KEY.up, KEY.enter);
-    await w.wait('What you need');
-    await w.press(KEY.enter);
+    await w.wait('Paste your');
+    await w.press(PULL_ONLY, KEY.enter);
     // The username depends on the type, so it is asked again, with the last answer offered.
     await w.wait('Username');
     expect(w.frame()).toContain('› alice');
     await w.press(KEY.enter);
-    await w.wait('Paste your');
-    await w.press(PULL_ONLY, KEY.enter);
     await w.wait('Logged in');
-  });
-
-  test('troubleshoot: exits with the verdict code and hands the answers and the in-memory token to doctor', async () => {
-    const w = start();
-    await toToken(w);
-    await w.press('glpat-wrong', KEY.enter);
-    await w.wait('Enter the token again');
-    await w.press(KEY.down, KEY.down, KEY.enter);
-    await tick(50);
-    expect(w.exits[0]!.code).toBe(1);
-    expect(w.exits[0]!.after).toEqual({
-      troubleshoot: { answers: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', access: 'push', username: 'alice', project: 'group/app' }, token: 'glpat-wrong' },
-    });
-    expect(w.frame()).not.toContain('glpat-wrong');
   });
 
   test('login-failed: the engine error is explained', async () => {
     const runner = fakeRunner({ exitCode: 1, stdout: '', stderr: 'Error saving credentials: error storing credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`' });
     const w = start({ runner });
     await toToken(w);
-    await w.press(GOOD, KEY.enter);
-    await w.wait('Enter the token again');
+    await paste(w, GOOD);
+    await w.wait('Troubleshoot');
+    // The token was verified: asking for it again would not fix the engine.
+    expect(w.frame()).not.toContain('Enter the token again');
     expect(w.frame()).toContain('docker login failed');
     expect(w.frame()).toContain('keyring');
     expect(w.frame()).toContain('credsStore');
   });
 
+  test('store-failed: "store this login in the file" or "show me how to fix the helper", never the token again', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'grl-ui-store-'));
+    try {
+      const config = path.join(dir, 'config.json');
+      writeFileSync(config, '{"credsStore":"broken","auths":{"other.example.com":{"auth":"Ym9iOmtlcHQ="}}}');
+      const runner = fakeRunner();
+      const w = start({ runner, env: { PATH: binDir, DOCKER_CONFIG: dir }, init: { fixed: FIXED } });
+      await w.wait('Paste your');
+      await w.press(GOOD, KEY.enter);
+      await w.wait('Store this login in the file');
+      const menu = w.frame();
+      expect(menu).toContain('docker-credential-broken (credsStore in');
+      expect(menu).toContain('Show me how to fix the helper');
+      expect(menu).not.toContain('Enter the token again');
+      expect(runner.calls).toEqual([]); // docker never ran
+      await w.press(KEY.down, KEY.enter);
+      await w.wait('How to fix docker-credential-broken');
+      await w.press(KEY.up, KEY.enter);
+      await w.wait('stored base64 (not encrypted)');
+      expect(w.frame()).toContain('credsStore and your other logins are unchanged');
+      expect(runner.calls.map((c) => c.args[0])).toEqual(['login']);
+      expect(runner.calls[0]!.input).toBe(`${GOOD}\n`);
+      const now = JSON.parse(readFileSync(config, 'utf8')) as { credsStore: string; credHelpers: Record<string, string>; auths: object };
+      expect(now).toMatchObject({ credsStore: 'broken', credHelpers: { 'registry.gitlab.example.com': '' }, auths: { 'other.example.com': { auth: 'Ym9iOmtlcHQ=' } } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('engine-missing', async () => {
     const w = start({ env: { PATH: path.join(binDir, 'none') } });
     await toToken(w);
-    await w.press(GOOD, KEY.enter);
-    await w.wait('Enter the token again');
+    await paste(w, GOOD);
+    await w.wait('Troubleshoot');
+    expect(w.frame()).not.toContain('Enter the token again');
     expect(w.frame()).toContain('Neither docker nor podman is on PATH');
   });
 
   test('untrusted-realm: the token is not sent', async () => {
     const { client: http, seen } = fakeHttp((url) => (url.host === 'registry.other.example' ? { status: 401, wwwAuthenticate: ['Bearer realm="https://collector.example.net/jwt/auth"'] } : { status: 404 }));
-    const w = start({ http, init: { fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.other.example', credentialType: 'personal-access-token', username: 'alice', project: 'group/app', access: 'pull' } } });
-    await w.wait('What you need');
-    await w.press(KEY.enter);
+    const w = start({ http, init: { fixed: { ...FIXED, registry: 'registry.other.example' } } });
+    await w.wait('Paste your');
     await w.press(GOOD, KEY.enter);
     await w.wait('Enter the token again');
     expect(w.frame()).toContain('not the GitLab instance gitlab.example.com; the token was not sent');
@@ -219,66 +275,42 @@ describe('whole wizard runs', () => {
 
   test('unreachable: the registry does not answer', async () => {
     const http = fakeHttp(() => new HttpError('timeout', 'https://registry.gitlab.example.com did not answer within 5 s')).client;
-    const w = start({ http, init: { fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', username: 'alice', project: 'group/app', access: 'pull' } } });
-    await w.wait('What you need');
-    await w.press(KEY.enter);
+    const w = start({ http, init: { fixed: FIXED } });
+    await w.wait('Paste your');
     await w.press(GOOD, KEY.enter);
     await w.wait('Enter the token again');
     expect(w.frame()).toContain('did not answer within 5 s');
     expect(w.frame()).toContain('raise --timeout');
   });
 
-  test('Esc goes back a step, keeping the answer as the default', async () => {
-    const w = start();
-    await w.wait('Which GitLab?');
-    await w.press(KEY.down, KEY.enter);
-    await w.wait("Your GitLab's URL");
-    await w.press('gitlab.example.com', KEY.enter);
-    await w.wait('Found it');
-    await w.press(KEY.enter);
-    await w.wait('Which credential');
-    await w.press(KEY.down, KEY.enter); // deploy token
-    await w.wait('What do you need to do?');
-    await w.press(KEY.esc);
-    await w.wait('Which credential');
-    expect(w.frame()).toContain('❯ Deploy token');
-    await w.press(KEY.esc);
-    await w.wait('Container registry');
-    expect(w.frame()).toContain('registry.gitlab.example.com');
-    await w.press(KEY.enter);
-    await w.wait('Which credential');
-    await w.press(KEY.enter);
-    await w.wait('What do you need to do?');
-    await w.press(KEY.enter);
-    await w.wait('What you need');
-    expect(w.frame()).toContain("the deploy token's own username");
-    await w.press(KEY.enter);
-    await w.wait('Username');
-    expect(w.frame()).toContain('gitlab+deploy-token-42');
-  });
-
   test('prefilled flags are not asked again', async () => {
     const w = start({ init: { fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'job-token', project: 'group/app' }, inCi: true } });
     await w.wait('What do you need to do?');
     await w.press(KEY.enter);
-    await w.wait('What you need');
-    expect(w.frame()).toContain('A job token can pull from its own project');
-    await w.press(KEY.enter);
-    // Username (gitlab-ci-token) and project were given: straight to the token.
     await w.wait('Paste your ci/cd job token');
+    expect(w.frame()).toContain('A job token can pull from its own project');
+    // Username (gitlab-ci-token, implied by the type) and project were given: verification after the token.
     await w.press(GOOD, KEY.enter);
     await w.wait('Logged in');
     expect(w.runner.calls[0]!.args).toContain('gitlab-ci-token');
   });
 
-  test('a CI-only credential outside CI shows the .gitlab-ci.yml line instead of asking for a token', async () => {
+  test('a CI-only credential outside CI shows the .gitlab-ci.yml job, each line whole; Esc goes back, Enter closes', async () => {
     const w = start({ init: { fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com' } } });
     await w.wait('Which credential');
     await w.press(KEY.down, KEY.down, KEY.down, KEY.down, KEY.down, KEY.enter);
     await w.wait('exists only inside a GitLab CI/CD job');
-    expect(w.frame()).toContain('echo "$CI_REGISTRY_PASSWORD" | docker login "$CI_REGISTRY" -u "$CI_REGISTRY_USER" --password-stdin');
+    const lines = joined(w).split('\n');
+    expect(lines).toContain('    - echo "$CI_REGISTRY_PASSWORD" | docker login "$CI_REGISTRY" -u "$CI_REGISTRY_USER" --password-stdin');
+    expect(lines).toContain('gitlab-registry-login snippet --type ci-registry-password');
+    expect(w.frame()).toContain('Enter or q: close · Esc: choose another credential · Ctrl-C: quit');
     await w.press(KEY.esc);
     await w.wait('Which credential');
+    await w.press(KEY.enter);
+    await w.wait('exists only inside');
+    await w.press('q');
+    await tick(50);
+    expect(w.exits).toEqual([{ code: 0, after: undefined }]);
   });
 
   test('remembered answers: one Enter to the token prompt', async () => {
@@ -286,6 +318,8 @@ describe('whole wizard runs', () => {
     const w = start({ remembered: [remembered], init: { defaults: remembered, offerConfirm: true } });
     await w.wait('Log in again with your last answers?');
     expect(w.frame()).toContain('alice · Personal access token · pull and push · registry.gitlab.example.com · group/app');
+    // The first screen: nothing to go back to, and the footer does not pretend there is.
+    expect(w.frame()).toContain('Enter: yes, ask for the token · e: change the answers · Ctrl-C: quit');
     await w.press(KEY.enter);
     await w.wait('Paste your personal access token');
     await w.press(GOOD, KEY.enter);
@@ -302,9 +336,7 @@ describe('whole wizard runs', () => {
   });
 
   test('keys typed the instant a step appears are not lost (a password manager does that)', async () => {
-    const w = start({ init: { fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', username: 'alice', project: 'group/app', access: 'pull' } } });
-    await w.wait('What you need');
-    w.stdin.write(KEY.enter);
+    const w = start({ init: { fixed: FIXED } });
     await w.wait('Paste your');
     // No pause at all between the prompt appearing and the burst.
     for (const ch of GOOD) w.stdin.write(ch);
@@ -315,11 +347,9 @@ describe('whole wizard runs', () => {
 
   test('answers typed ahead in one chunk reach the questions after the one they end', async () => {
     const w = start({ init: { fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', access: 'push' } } });
-    await w.wait('What you need');
-    // Enter for "What you need", then the username and the project with their Enters: one read.
-    w.stdin.write('\ralice\rgroup/app\r');
-    await w.wait('Paste your');
-    await w.press(GOOD, KEY.enter);
+    await w.wait('Project to check');
+    // The project, the token and the username with their Enters: one read.
+    w.stdin.write(`group/app\r${GOOD}\ralice\r`);
     await w.wait('Logged in');
     expect(w.store.saved[0]).toMatchObject({ username: 'alice', project: 'group/app' });
   });
@@ -327,7 +357,7 @@ describe('whole wizard runs', () => {
   test('answers that cannot be remembered (read-only config) do not stop the login: a warning on the done screen', async () => {
     const w = start({ saveFails: true });
     await toToken(w);
-    await w.press(GOOD, KEY.enter);
+    await paste(w, GOOD);
     await w.wait('Logged in');
     expect(w.frame()).toContain('⚠ Your answers could not be remembered in');
     expect(w.frame()).toContain('(EACCES); the next run asks again.');
@@ -345,7 +375,7 @@ describe('whole wizard runs', () => {
     } as unknown as ReturnType<typeof fakeRunner>;
     const w = start({ runner: broken });
     await toToken(w);
-    await w.press(GOOD, KEY.enter);
+    await paste(w, GOOD);
     for (let i = 0; i < 100 && w.exits.length === 0; i++) await tick(20);
     expect(w.exits).toEqual([{ code: 70, after: undefined }]);
   });
@@ -359,12 +389,188 @@ describe('whole wizard runs', () => {
   });
 
   test('a token whose prefix does not fit the type warns and goes on', async () => {
-    const w = start({ init: { fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'deploy-token', username: 'gitlab+deploy-token-1', project: 'group/app', access: 'pull' } } });
-    await w.wait('What you need');
-    await w.press(KEY.enter);
+    const w = start({ init: { fixed: { ...FIXED, credentialType: 'deploy-token', username: 'gitlab+deploy-token-1' } } });
     await w.wait('Paste your deploy token');
     await w.press(GOOD, KEY.enter);
     await w.wait('Logged in');
     expect(w.frame()).toContain('Deploy tokens usually start with "gldt-". It looks like a personal access token.');
   });
+});
+
+describe('the failure menu offers the action its fix names', () => {
+  const DEPLOY = 'gldt-deploydeploy0004';
+
+  test('unreachable registry: "Change the registry" first; the new one is checked with the same token', async () => {
+    const w = start({ init: { fixed: { ...FIXED, registry: 'registry.nowhere.example' } } });
+    await w.wait('Paste your');
+    await w.press(GOOD, KEY.enter);
+    await w.wait('Enter the token again');
+    expect(w.frame()).toContain('❯ Change the registry');
+    await w.press(KEY.enter);
+    await w.wait('Container registry');
+    await w.press('\u0015', 'registry.gitlab.example.com', KEY.enter);
+    await w.wait('Logged in');
+    expect(w.runner.calls[0]!.args.at(-1)).toBe('registry.gitlab.example.com');
+  });
+
+  test('a deploy token with the wrong username: "Change the username", then the same token again', async () => {
+    const http = fakeHttp((url, headers) => {
+      const basic = Buffer.from((headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
+      if (url.pathname === '/jwt/auth') return basic.startsWith('gitlab+deploy-token-7:') ? { status: 200, body: JSON.stringify({ token: 'x.eyJhY2Nlc3MiOltdfQ.s' }) } : { status: 401, body: '{"errors":[{"code":"UNAUTHORIZED","message":"HTTP Basic: Access denied."}]}' };
+      if (url.pathname === '/v2/' && !headers.authorization) return { status: 401, wwwAuthenticate: ['Bearer realm="https://gitlab.example.com/jwt/auth",service="container_registry"'] };
+      return { status: 200, body: '{}' };
+    }).client;
+    const w = start({ http, init: { fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'deploy-token', access: 'pull', project: '' } } });
+    await w.wait('Paste your deploy token');
+    await paste(w, DEPLOY, 'alice');
+    await w.wait('Enter the token again');
+    expect(w.frame()).toContain('A deploy token works only with its own username');
+    expect(w.frame()).toContain('❯ Change the username now alice');
+    await w.press(KEY.enter);
+    await w.wait('Username');
+    await w.press('\u0015', 'gitlab+deploy-token-7', KEY.enter);
+    await w.wait('Logged in');
+    expect(w.runner.calls[0]!.args).toContain('gitlab+deploy-token-7');
+    expect(w.runner.calls[0]!.input).toBe(`${DEPLOY}\n`);
+  });
+
+  test('a gldt- token pasted as a personal access token: one key switches to Deploy token', async () => {
+    const w = start({ http: fakeGitlabHttp({ [GOOD]: ['pull', 'push'] }).client, init: { fixed: { ...FIXED, credentialType: 'personal-access-token', username: undefined as never } } });
+    await w.wait('Paste your personal access token');
+    await paste(w, DEPLOY, 'alice');
+    await w.wait('Enter the token again');
+    expect(w.frame()).toContain('❯ Switch to Deploy token');
+    await w.press('1');
+    // The username answered for a personal access token does not fit a deploy token: asked, then the same token.
+    await w.wait('Username');
+    expect(w.frame()).toContain("the deploy token's own username");
+  });
+
+  test('a read-only token asked for push: "Log in for pull only" with the same token, and the create-token link again', async () => {
+    const w = start({ init: { fixed: { ...FIXED, access: 'push' } } });
+    await w.wait('Paste your');
+    await w.press(PULL_ONLY, KEY.enter);
+    await w.wait('Enter the token again');
+    expect(w.frame()).toContain('❯ Log in for pull only');
+    expect(joined(w).split('\n')).toContain(tokenPage('https://gitlab.example.com', 'personal-access-token', 'push'));
+    await w.press(KEY.enter);
+    await w.wait('Logged in');
+    expect(w.runner.calls[0]!.input).toBe(`${PULL_ONLY}\n`);
+    expect(w.frame()).toContain('can pull group/app');
+  });
+
+  test('Troubleshoot runs doctor with the answers and the token in memory, shows its report and comes back to the menu', async () => {
+    const w = start({ init: { fixed: FIXED } });
+    await w.wait('Paste your');
+    await w.press('glpat-wrong', KEY.enter);
+    await w.wait('Troubleshoot');
+    await w.press(KEY.down, KEY.down, KEY.enter);
+    await w.wait('1 failed');
+    expect(w.frame()).toContain('✘ The given token: GitLab rejected the username and token');
+    expect(w.frame()).toContain('Enter the token again');
+    expect(w.exits).toEqual([]);
+    expect(w.doctorRuns).toEqual([{ answers: { ...FIXED }, token: 'glpat-wrong' }]);
+    expect(w.frame()).not.toContain('glpat-wrong');
+    // Still the menu: the token again, then success.
+    await w.press(KEY.up, KEY.up, KEY.enter);
+    await w.wait('Paste your');
+    await w.press(GOOD, KEY.enter);
+    await w.wait('Logged in');
+  });
+
+  test('Quit prints one closing line and exits with the verdict code', async () => {
+    const w = start({ init: { fixed: FIXED } });
+    await w.wait('Paste your');
+    await w.press('glpat-wrong', KEY.enter);
+    await w.wait('Quit');
+    await w.press(KEY.up, KEY.enter);
+    await w.wait("Not logged in; docker's config is unchanged.");
+    await tick(50);
+    expect(w.exits).toEqual([{ code: 1, after: { quit: true } }]);
+    expect(w.runner.calls).toHaveLength(0);
+  });
+});
+
+describe('the token page', () => {
+  test('Enter on the empty token prompt opens the page in the browser, and the prompt stays', async () => {
+    const w = start({ open: true, init: { fixed: { ...FIXED, username: undefined as never } } });
+    await w.wait('Paste your');
+    expect(w.frame()).toContain('Create it here (Enter opens it in your browser):');
+    await w.press(KEY.enter);
+    await w.wait('Opened in your browser');
+    expect(w.opened).toEqual([tokenPage('https://gitlab.example.com', 'personal-access-token', 'pull')]);
+    await paste(w, GOOD);
+    await w.wait('Logged in');
+  });
+
+  test('no opener (over SSH without a display): the link only, and Enter on an empty prompt says the token is empty', async () => {
+    const w = start({ init: { fixed: FIXED } });
+    await w.wait('Paste your');
+    expect(w.frame()).not.toContain('browser');
+    await w.press(KEY.enter);
+    await w.wait('the token is empty');
+  });
+
+  test('the Admin Mode note only where it applies: personal access tokens', async () => {
+    const w = start({ init: { fixed: { ...FIXED, credentialType: 'deploy-token', username: 'gitlab+deploy-token-1' } } });
+    await w.wait('Paste your deploy token');
+    expect(w.frame()).not.toContain('Admin Mode');
+  });
+});
+
+describe('checked early', () => {
+  test('a typed registry is probed (anonymous /v2/) when entered; Enter again keeps it anyway', async () => {
+    const { client: http, seen } = fakeHttp((url, headers) => (url.host === 'registry.gitlab.example.com' && !headers.authorization ? { status: 401, wwwAuthenticate: ['Bearer realm="https://gitlab.example.com/jwt/auth"'] } : url.host === 'registry.typo.example' ? new HttpError('dns', 'registry.typo.example: no such host') : { status: 404 }));
+    const w = start({ http, init: { fixed: { gitlab: 'https://gitlab.example.com' }, defaults: { registry: 'registry.gitlab.example.com' } } });
+    await w.wait('Container registry');
+    await w.press('\u0015', 'registry.typo.example', KEY.enter);
+    await w.wait('Enter to keep it anyway');
+    expect(w.frame()).toContain('no such host');
+    expect(seen.map((s) => s.url)).toContain('https://registry.typo.example/v2/');
+    expect(seen.every((s) => !s.headers.authorization)).toBe(true);
+    // Corrected: checked, and on.
+    await w.press('\u0015', 'https://registry.gitlab.example.com/group/app', KEY.enter);
+    await w.wait('Which credential');
+    await w.press(KEY.enter);
+    await w.wait('What do you need to do?');
+    await w.press(KEY.enter);
+    await w.wait('Project to check');
+    // The image path's project is offered.
+    expect(w.frame()).toContain('› group/app');
+  });
+
+  test('a project page typed as the GitLab is split into the instance and the project', async () => {
+    const w = start();
+    await w.wait('Which GitLab?');
+    await w.press(KEY.down, KEY.enter);
+    await w.wait("Your GitLab's URL");
+    await w.press('https://gitlab.example.com/Group/App/-/tree/main', KEY.enter);
+    await w.wait('Found it');
+    await w.press(KEY.enter, KEY.enter, KEY.enter);
+    await w.wait('Project to check');
+    expect(w.frame()).toContain('› group/app');
+  });
+
+  test('a made-up instance: discovery says it failed, and why', async () => {
+    const http = fakeHttp(() => new HttpError('dns', 'getaddrinfo ENOTFOUND registry.made-up.example')).client;
+    const w = start({ http });
+    await w.wait('Which GitLab?');
+    await w.press(KEY.down, KEY.enter);
+    await w.wait("Your GitLab's URL");
+    await w.press('made-up.example', KEY.enter);
+    await w.wait('No registry found');
+    expect(w.frame()).toContain('No registry found for made-up.example (tried registry.made-up.example and made-up.example:5050)');
+    expect(w.frame()).toContain('ENOTFOUND');
+  });
+});
+
+test('remembered instances are listed under "Which GitLab?", and the offered one says where it comes from', async () => {
+  const a: Remembered = { gitlab: 'https://gitlab.one.example', registry: 'registry.one.example' };
+  const b: Remembered = { gitlab: 'https://gitlab.two.example', registry: 'registry.two.example' };
+  const w = start({ remembered: [a, b], instanceSource: 'last time', init: { defaults: { gitlab: b.gitlab } } });
+  await w.wait('Which GitLab?');
+  expect(w.frame()).toContain('❯ https://gitlab.two.example from last time https://gitlab.one.example used before gitlab.com');
+  await w.press(KEY.down, KEY.enter);
+  await w.wait('Container registry');
+  expect(w.frame()).not.toContain('from last time');
 });

@@ -7,7 +7,7 @@ const schema = (name: string) => JSON.parse(readFileSync(new URL(`../../schemas/
 
 test('every --json object starts with schemaVersion 1, and a field of the same name cannot override it', () => {
   expect(SCHEMA_VERSION).toBe(1);
-  const text = jsonText({ ok: true, schemaVersion: 99 } as object);
+  const text = jsonText({ ok: true, schemaVersion: 99 });
   expect(text.endsWith('}\n')).toBe(true);
   expect(JSON.parse(text)).toEqual({ schemaVersion: 1, ok: true });
   expect(Object.keys(JSON.parse(text))).toEqual(['schemaVersion', 'ok']);

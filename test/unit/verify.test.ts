@@ -55,7 +55,7 @@ describe('verifyCredential classification', () => {
     ['503 every time', { status: 503, body: '' }, 'unreachable'],
   ] as Array<[string, Partial<HttpResponse>, string]>)('token endpoint %s → %s', async (_n, res, want) => {
     const { client } = fakeHttp(registryWith(res));
-    const r = await verifyCredential(req(), { http: client });
+    const r = await verifyCredential(req(), { http: client, sleep: async () => undefined });
     expect(r.verdict).toBe(want);
     expect(r.message + r.fix).not.toContain(TOKEN);
   });
@@ -177,6 +177,7 @@ test('exit codes per verdict', () => {
     'not-a-registry': 3,
     'registry-rejected-token': 1,
     'login-failed': 1,
+    'store-failed': 1,
     'engine-missing': 1,
   });
 });

@@ -6,7 +6,6 @@ import { openConfStore, sanitize } from '../../src/core/store.js';
 import { originRemote, parseRemoteUrl } from '../../src/core/gitremote.js';
 import { tokenPage } from '../../src/core/links.js';
 import { loginLine } from '../../src/core/snippet.js';
-import { initialState, nextStep, reducer } from '../../src/core/wizard.js';
 
 describe('conf store', () => {
   test('0600, documented keys only, forget clears', async () => {
@@ -65,36 +64,4 @@ test('token pages and CI lines', () => {
   expect(loginLine('job-token')).toContain('$CI_JOB_TOKEN');
 });
 
-describe('wizard state machine', () => {
-  test('asks in order, skips what flags gave, and defaults the job-token username', () => {
-    let s = initialState({ fixed: { registry: 'r' } });
-    expect(s.step).toBe('gitlab');
-    s = reducer(s, { type: 'answer', key: 'gitlab', value: 'https://g' });
-    expect(s.step).toBe('type');
-    s = reducer(s, { type: 'answer', key: 'credentialType', value: 'job-token' });
-    expect(s.step).toBe('ci-only');
-    s = reducer({ ...s, inCi: true }, { type: 'back' });
-    expect(s.step).toBe('type');
-    s = reducer({ ...s, inCi: true }, { type: 'answer', key: 'credentialType', value: 'job-token' });
-    expect(s.answers.username).toBe('gitlab-ci-token');
-    s = reducer(s, { type: 'answer', key: 'access', value: 'push' });
-    s = reducer(s, { type: 'continue' });
-    expect(s.step).toBe('project');
-  });
-  test('back keeps the answer as a default; a fixed answer is never un-answered', () => {
-    let s = initialState({ fixed: { gitlab: 'https://g' } });
-    s = reducer(s, { type: 'answer', key: 'registry', value: 'r' });
-    s = reducer(s, { type: 'back' });
-    expect(s.step).toBe('registry');
-    expect(s.defaults.registry).toBe('r');
-    expect(s.answers.registry).toBeUndefined();
-    expect(reducer(s, { type: 'back' }).step).toBe('registry');
-    expect(s.answers.gitlab).toBe('https://g');
-  });
-  test('confirm takes the remembered answers straight to the token', () => {
-    const s = initialState({ defaults: { gitlab: 'g', registry: 'r', credentialType: 'deploy-token', access: 'pull', username: 'u', project: '' }, offerConfirm: true });
-    expect(s.step).toBe('confirm');
-    expect(reducer(s, { type: 'continue' }).step).toBe('token');
-    expect(nextStep(reducer(s, { type: 'edit' }))).toBe('gitlab');
-  });
-});
+// The wizard's state machine: test/unit/wizard-machine.test.ts.

@@ -1,0 +1,51 @@
+/**
+ * Where this tool keeps its files, in one place, by each OS's convention as gh does it
+ * (cli/go-gh pkg/config/config.go: ConfigDir, DataDir):
+ *   config  $XDG_CONFIG_HOME/gitlab-registry-login, else on Windows %APPDATA%\gitlab-registry-login,
+ *           else ~/.config/gitlab-registry-login (Linux and macOS alike, as gh's ~/.config/gh)
+ *   cache   $XDG_CACHE_HOME/gitlab-registry-login, else on Windows %LOCALAPPDATA%\gitlab-registry-login,
+ *           else ~/.cache/gitlab-registry-login
+ * Both directories are made 0700 (what they hold is the user's alone; the files in them are 0600).
+ */
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+export const APP_DIR = 'gitlab-registry-login';
+
+type Platform = NodeJS.Platform;
+
+function home(env: NodeJS.ProcessEnv, platform: Platform): string {
+  return (platform === 'win32' ? env.USERPROFILE : env.HOME) || homedir();
+}
+
+/** A path module for the platform asked about, so a Windows layout can be computed (and tested) anywhere. */
+const join = (platform: Platform) => (platform === 'win32' ? path.win32 : path.posix).join.bind(null);
+
+export function configDir(env: NodeJS.ProcessEnv = process.env, platform: Platform = process.platform): string {
+  const j = join(platform);
+  if (env.XDG_CONFIG_HOME) return j(env.XDG_CONFIG_HOME, APP_DIR);
+  if (platform === 'win32' && env.APPDATA) return j(env.APPDATA, APP_DIR);
+  return j(home(env, platform), '.config', APP_DIR);
+}
+
+export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: Platform = process.platform): string {
+  const j = join(platform);
+  if (env.XDG_CACHE_HOME) return j(env.XDG_CACHE_HOME, APP_DIR);
+  if (platform === 'win32' && env.LOCALAPPDATA) return j(env.LOCALAPPDATA, APP_DIR);
+  return j(home(env, platform), '.cache', APP_DIR);
+}
+
+/** The remembered answers. */
+export const configFile = (env: NodeJS.ProcessEnv = process.env, platform: Platform = process.platform) => join(platform)(configDir(env, platform), 'config.json');
+/** The remembered realms (a cache). */
+export const realmsFile = (env: NodeJS.ProcessEnv = process.env, platform: Platform = process.platform) => join(platform)(cacheDir(env, platform), 'realms.json');
+
+/**
+ * Make `dir` (and any missing parent) with mode 0700, and bring an existing one of ours (made 0755 by an
+ * earlier version) down to 0700. Throws what mkdir throws.
+ */
+export function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32' && (statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}

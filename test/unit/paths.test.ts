@@ -1,0 +1,68 @@
+import { describe, expect, test } from 'vitest';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cacheDir, configDir, configFile, realmsFile } from '../../src/core/paths.js';
+import { openConfStore } from '../../src/core/store.js';
+import { fileRealmCache } from '../../src/core/realmcache.js';
+
+describe('one place for paths, by OS convention (as gh)', () => {
+  test.each([
+    ['linux', { HOME: '/home/a' }, '/home/a/.config/gitlab-registry-login', '/home/a/.cache/gitlab-registry-login'],
+    ['linux', { HOME: '/home/a', XDG_CONFIG_HOME: '/x/conf', XDG_CACHE_HOME: '/x/cache' }, '/x/conf/gitlab-registry-login', '/x/cache/gitlab-registry-login'],
+    ['darwin', { HOME: '/Users/a' }, '/Users/a/.config/gitlab-registry-login', '/Users/a/.cache/gitlab-registry-login'],
+    ['darwin', { HOME: '/Users/a', XDG_CONFIG_HOME: '/Users/a/xdg' }, '/Users/a/xdg/gitlab-registry-login', '/Users/a/.cache/gitlab-registry-login'],
+    ['win32', { USERPROFILE: 'C:\\Users\\a', APPDATA: 'C:\\Users\\a\\AppData\\Roaming', LOCALAPPDATA: 'C:\\Users\\a\\AppData\\Local' }, 'C:\\Users\\a\\AppData\\Roaming\\gitlab-registry-login', 'C:\\Users\\a\\AppData\\Local\\gitlab-registry-login'],
+    ['win32', { USERPROFILE: 'C:\\Users\\a' }, 'C:\\Users\\a\\.config\\gitlab-registry-login', 'C:\\Users\\a\\.cache\\gitlab-registry-login'],
+  ] as Array<[NodeJS.Platform, NodeJS.ProcessEnv, string, string]>)('%s %o', (platform, env, config, cache) => {
+    expect(configDir(env, platform)).toBe(config);
+    expect(cacheDir(env, platform)).toBe(cache);
+    expect(path.dirname(configFile(env, platform)) === config || path.win32.dirname(configFile(env, platform)) === config).toBe(true);
+    expect(realmsFile(env, platform).endsWith('realms.json')).toBe(true);
+  });
+});
+
+describe('the files on disk', () => {
+  const sandbox = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'grl-paths-'));
+    return { dir, env: { HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'conf'), XDG_CACHE_HOME: path.join(dir, 'cache') }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  };
+  const mode = (p: string) => statSync(p).mode & 0o777;
+
+  test('config and cache directories are 0700, their files 0600; an old 0755 config directory is tightened', async () => {
+    const sb = sandbox();
+    try {
+      const store = await openConfStore({ env: sb.env });
+      expect(store.path).toBe(configFile(sb.env));
+      await store.save({ gitlab: 'https://gitlab.example.com' });
+      expect(mode(configDir(sb.env))).toBe(0o700);
+      expect(mode(store.path)).toBe(0o600);
+      chmodSync(configDir(sb.env), 0o755);
+      await store.save({ gitlab: 'https://gitlab.example.com', username: 'a' });
+      expect(mode(configDir(sb.env))).toBe(0o700);
+      fileRealmCache(sb.env).set('r.example.com', { baseUrl: 'https://r.example.com', realm: 'https://gitlab.example.com/jwt/auth' });
+      expect(mode(cacheDir(sb.env))).toBe(0o700);
+      expect(mode(realmsFile(sb.env))).toBe(0o600);
+    } finally {
+      sb.cleanup();
+    }
+  });
+
+  test('a corrupt config: reads as empty, the next save replaces it, forget removes it', async () => {
+    const sb = sandbox();
+    try {
+      mkdirSync(configDir(sb.env), { recursive: true });
+      writeFileSync(configFile(sb.env), '{not json');
+      const store = await openConfStore({ env: sb.env });
+      expect(store.load()).toBeUndefined();
+      await store.forget();
+      expect(existsSync(configFile(sb.env))).toBe(false);
+      writeFileSync(configFile(sb.env), '{not json');
+      const again = await openConfStore({ env: sb.env });
+      await again.save({ gitlab: 'https://gitlab.example.com' });
+      expect(JSON.parse(readFileSync(configFile(sb.env), 'utf8'))).toMatchObject({ last: 'https://gitlab.example.com' });
+    } finally {
+      sb.cleanup();
+    }
+  });
+});

@@ -1,0 +1,90 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { loadInkUi, wizardSetup, type WizardFlags } from '../../src/ui/command.js';
+import { memoryStore, type AnswerStore, type Remembered } from '../../src/core/store.js';
+import { challenge, fakeHttp, stubHttp } from '../helpers/fakes.js';
+import type { HttpClient } from '../../src/core/http.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A checkout, with an origin remote and a team file when given. */
+function checkout(opts: { remote?: string; team?: Record<string, string> } = {}): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'grl-wizard-setup-'));
+  dirs.push(dir);
+  mkdirSync(path.join(dir, '.git'));
+  if (opts.remote) writeFileSync(path.join(dir, '.git', 'config'), `[remote "origin"]\n\turl = ${opts.remote}\n`);
+  if (opts.team) writeFileSync(path.join(dir, '.gitlab-registry-login.json'), JSON.stringify(opts.team));
+  return dir;
+}
+
+const MEM: Remembered = { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', access: 'push', username: 'alice', project: 'team/app' };
+
+function setup(flags: WizardFlags, opts: { cwd?: string; store?: AnswerStore; http?: HttpClient } = {}) {
+  const http = opts.http ?? stubHttp({}).client;
+  return wizardSetup(flags, { env: {}, cwd: opts.cwd ?? checkout(), store: async () => opts.store ?? memoryStore(), http: () => http });
+}
+
+describe('the wizard setup: what is given is never asked, what is remembered is offered', () => {
+  test('a first run with nothing given asks everything', async () => {
+    const s = await setup({});
+    expect(s.firstRun).toBe(true);
+    expect(s.init).toMatchObject({ fixed: {}, defaults: {}, offerConfirm: false, inCi: false });
+  });
+
+  test('--registry alone: the instance is the realm\'s, never asked, and no trust anchor', async () => {
+    const { client } = stubHttp({ 'https://registry.example.com/v2/': challenge('https://gitlab.example.com/jwt/auth') });
+    const s = await setup({ registry: 'registry.example.com' }, { http: client });
+    expect(s.init.fixed).toEqual({ registry: 'registry.example.com', gitlab: 'https://gitlab.example.com' });
+    expect(s.request.gitlab?.source).toBe('realm');
+  });
+
+  test('remembered answers of the instance are offered, with "one Enter" to take them', async () => {
+    const s = await setup({}, { store: memoryStore([MEM]) });
+    expect(s.firstRun).toBe(false);
+    expect(s.init.defaults).toEqual({ gitlab: MEM.gitlab, registry: MEM.registry, credentialType: MEM.credentialType, access: MEM.access, username: MEM.username, project: MEM.project });
+    expect(s.init.offerConfirm).toBe(true);
+  });
+
+  test('everything given as flags: nothing to confirm', async () => {
+    const s = await setup({ gitlab: MEM.gitlab, registry: MEM.registry, type: 'personal-access-token', access: 'push', username: 'bob', project: 'team/app' }, { store: memoryStore([MEM]) });
+    expect(s.init.offerConfirm).toBe(false);
+    expect(s.init.fixed).toMatchObject({ username: 'bob' });
+  });
+
+  test("a checkout's git remote offers its instance and project; the team file's answers are never asked", async () => {
+    const cwd = checkout({ remote: 'git@gitlab.example.com:Team/Service.git', team: { access: 'push' } });
+    const s = await setup({}, { cwd });
+    expect(s.init.defaults).toEqual({ gitlab: 'https://gitlab.example.com', project: 'team/service' });
+    expect(s.init.fixed).toEqual({ access: 'push' });
+  });
+
+  test('--forget clears the remembered answers before anything is read', async () => {
+    const store = memoryStore([MEM]);
+    const s = await setup({ forget: true }, { store });
+    expect(s.firstRun).toBe(true);
+    expect(s.init.defaults).toEqual({});
+  });
+
+  test('a bad flag is refused before any request', async () => {
+    const { client, seen } = fakeHttp(() => ({ status: 500 }));
+    await expect(setup({ registry: 'https://x' }, { http: client })).rejects.toThrow(/without a scheme/);
+    expect(seen).toEqual([]);
+  });
+});
+
+test("Ink's environment workarounds are undone once the UI is loaded", async () => {
+  const env: NodeJS.ProcessEnv = { CI: 'true', CONTINUOUS_INTEGRATION: '1', NO_COLOR: '1' };
+  const fetchBefore = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  const loading = loadInkUi(env);
+  expect(env.CI).toBeUndefined();
+  expect(env.FORCE_COLOR).toBe('0');
+  expect(globalThis.fetch).toBeUndefined();
+  await loading;
+  expect(env).toEqual({ CI: 'true', CONTINUOUS_INTEGRATION: '1', NO_COLOR: '1' });
+  expect(Object.getOwnPropertyDescriptor(globalThis, 'fetch')).toEqual(fetchBefore);
+});
