@@ -13,6 +13,7 @@ import { BlockList, isIP } from 'node:net';
 import { isLoopbackHost } from './hosts.js';
 import { InputError } from './errors.js';
 import { sanitise } from './sanitise.js';
+import { traceGet } from './debug.js';
 
 export interface HttpResponse {
   url: string;
@@ -415,7 +416,7 @@ export function createHttpClient(options: HttpOptions): HttpClient {
     });
 
   return {
-    get,
+    get: traceGet(get), // --debug: a line per request (core/debug.ts)
     timeoutMs: options.timeoutMs,
     close() {
       for (const a of agents.values()) a.destroy();
