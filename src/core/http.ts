@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 import http from 'node:http';
 import type https from 'node:https';
 import type tls from 'node:tls';
@@ -192,7 +194,8 @@ export function proxyFor(target: URL, env: NodeJS.ProcessEnv): URL | undefined {
   return proxyConfigFor(target, env)?.url;
 }
 
-function proxyPort(proxy: URL): number {
+/** The port a proxy is spoken to on: its own, else 443 for https:// (TLS, as Go, docker and curl do) and 80 for http://. */
+export function proxyPort(proxy: URL): number {
   return Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80);
 }
 
