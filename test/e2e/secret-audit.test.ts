@@ -48,6 +48,17 @@ afterAll(async () => {
   pki?.cleanup();
 });
 
+/**
+ * A child the CLI has forked but not yet exec'd (libuv forks, sets the child up, then execs): until exec it is
+ * still the CLI's own memory image, environment and argv included, so it is judged as the CLI is. After exec its
+ * environment is the one the CLI chose, and is checked.
+ */
+function preExecFork(pid: string, parents: number[]): boolean {
+  const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
+  if (!parents.includes(ppid)) return false;
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === readFileSync(`/proc/${ppid}/cmdline`, 'utf8');
+}
+
 /** Every process's argv, and every process's environment but the CLI's own (CI hands it the token there). */
 function watch(exclude: () => number[]) {
   const found: string[] = [];
@@ -56,7 +67,7 @@ function watch(exclude: () => number[]) {
       if (Number(pid) === process.pid) continue;
       try {
         if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(CANARY)) found.push(`argv of ${pid}`);
-        if (!exclude().includes(Number(pid)) && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(CANARY)) found.push(`environment of ${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+        if (!exclude().includes(Number(pid)) && !preExecFork(pid, exclude()) && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(CANARY)) found.push(`environment of ${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
       } catch {
         /* gone, or not ours to read */
       }
@@ -102,7 +113,7 @@ function helperEnv(kind: 'broken' | 'insecure' | 'keeps'): NodeJS.ProcessEnv {
   writeFileSync(path.join(bin, 'docker-credential-auditdbus'), "#!/bin/sh\ncat >/dev/null\necho 'Cannot autolaunch D-Bus without X11 $DISPLAY'\nexit 1\n");
   writeFileSync(
     path.join(bin, 'docker-credential-auditkeeps'),
-    `#!/bin/sh\ncase "$1" in list) echo '{}';; get) cat >/dev/null; printf '{"ServerURL":"x","Username":"alice","Secret":"${CANARY}"}';; *) cat >/dev/null;; esac\n`,
+    `#!/bin/sh\ncase "$1" in list) sleep 0.2; echo '{}';; get) cat >/dev/null; printf '{"ServerURL":"x","Username":"alice","Secret":"${CANARY}"}';; *) cat >/dev/null;; esac\n`,
   );
   for (const f of ['docker-credential-auditdbus', 'docker-credential-auditkeeps']) chmodSync(path.join(bin, f), 0o755);
   return { ...sb.env, DOCKER_CONFIG: dir };
@@ -130,6 +141,8 @@ test('every command and wizard path keeps the token to itself', async () => {
     ['login through a helper', () => runCli(['login', ...common, ...pat], { input: CANARY, env: helperEnv('keeps') })],
     ['doctor, the login read from a helper', () => runCli(['doctor', ...common, '--json'], { env: helperEnv('keeps') })],
     ['logout, the login in a helper', () => runCli(['logout', '--registry', reg.registry, '--json'], { env: helperEnv('keeps') })],
+    // In a CI job the token is in the CLI's own environment: the helper asked before docker must not inherit it.
+    ['login --ci, helper asked first', () => runCli(['login', '--ci', '--type', 'job-token'], { env: { ...helperEnv('keeps'), CI_REGISTRY: reg.registry, CI_JOB_TOKEN: CANARY, CI_PROJECT_PATH: 'group/app', CI_SERVER_URL: gl.url } })],
   ];
   for (const [name, go] of runs) {
     const r = await (typeof go === 'function' ? go() : go);
