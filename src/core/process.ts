@@ -121,11 +121,17 @@ export const spawnRunner: Runner = (file, args, options) =>
     });
   });
 
-/** The child's environment: ours, less every variable that holds the token. */
+/**
+ * GitLab CI/CD's secret variables (docs.gitlab.com/ci/variables/predefined_variables/): no engine or credential
+ * helper reads them, so no child gets them, whatever command runs it (login, logout, doctor, a helper's list/get).
+ */
+const CI_SECRETS = new Set(['CI_JOB_TOKEN', 'CI_REGISTRY_PASSWORD', 'CI_DEPLOY_PASSWORD', 'CI_DEPENDENCY_PROXY_PASSWORD', 'CI_JOB_JWT', 'CI_JOB_JWT_V1', 'CI_JOB_JWT_V2']);
+
+/** The child's environment: ours, less every variable that holds the token and CI/CD's secret variables. */
 export function childEnv(env: NodeJS.ProcessEnv, token: string): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(env)) {
-    if (v === undefined || (token !== '' && v.includes(token))) continue;
+    if (v === undefined || CI_SECRETS.has(k) || (token !== '' && v.includes(token))) continue;
     out[k] = v;
   }
   return out;

@@ -96,148 +96,224 @@ export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Pr
   return same ? result : verifyOnce({ ...req, knownRealm: undefined }, deps, fresh);
 }
 
-/** One verification; `fresh`: the registry's challenge (or why there is none), when already asked. */
-async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: RegistryChallenge | Verdict): Promise<VerifyResult> {
-  // hrtime, not performance.now(): the latter loads perf_hooks on first use.
-  const now = deps.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
-  const steps: Step[] = [];
-  const requested = req.project ? actionsFor(req.access) : [];
-  const base: Omit<VerifyResult, keyof Verdict | 'ok'> = {
-    registry: req.registry.registry,
-    username: req.username,
-    credentialType: req.credentialType,
-    ...(req.project ? { project: req.project } : {}),
-    requested,
-    granted: null,
-    steps,
-  };
-  let t = now();
-  const step = (id: StepId, title: string, status: StepStatus, detail?: string) => {
-    const s: Step = { id, title, status, ms: Math.round(now() - t), ...(detail ? { detail } : {}) };
-    steps.push(s);
-    deps.onStep?.(s);
-    t = now();
-  };
-  const finish = (v: Verdict, extra: Partial<VerifyResult> = {}): VerifyResult => ({ ...base, ...extra, ...v, ok: v.verdict === 'ok' });
+/** What the phases of one verification share: the request, and what each phase learnt for the next. */
+interface VerifyCtx {
+  req: VerifyRequest;
+  deps: VerifyDeps;
+  /** The registry's challenge (or why there is none), when already asked. */
+  fresh: RegistryChallenge | Verdict | undefined;
+  step: (id: StepId, title: string, status: StepStatus, detail?: string) => void;
+  requested: string[];
+  /** The result's fields known so far (registry URL, realm, instance, grants). */
+  found: Partial<VerifyResult>;
+  challenge?: KnownRealm;
+  realm?: URL;
+  jwt?: string;
+  notes: string[];
+  /** The project's path as GitLab resolved it (its claims' meta), when it told. */
+  projectPath?: string;
+  /** The registry's answer to GitLab's token. */
+  accepted?: HttpResponse;
+}
 
-  // 1. The registry's challenge (or the remembered realm).
+/** A phase of a verification: `undefined` to continue with the next, or the verdict that ends it. */
+type Phase = (ctx: VerifyCtx) => Promise<Verdict | undefined>;
+
+type KnownRealm = NonNullable<VerifyRequest['knownRealm']>;
+const retry = (deps: VerifyDeps) => (deps.sleep ? { sleep: deps.sleep } : {});
+
+/** 1. The registry's challenge (or the remembered realm). */
+const challengePhase: Phase = async (ctx) => {
+  const { req } = ctx;
   let challenge = req.knownRealm;
   if (!challenge) {
-    const c = fresh ?? (await fetchChallenge(deps.http, req.registry));
+    const c = ctx.fresh ?? (await fetchChallenge(ctx.deps.http, req.registry));
     if ('verdict' in c) {
-      step('registry', `Registry ${req.registry.registry}`, 'fail', c.message);
-      return finish(c);
+      ctx.step('registry', `Registry ${req.registry.registry}`, 'fail', c.message);
+      return c;
     }
     challenge = c;
   }
-  step('registry', `Registry ${req.registry.registry}`, 'pass', req.knownRealm ? 'realm remembered' : undefined);
-  const where = { registryUrl: challenge.baseUrl, realm: challenge.realm, ...(challenge.service ? { service: challenge.service } : {}) };
+  ctx.step('registry', `Registry ${req.registry.registry}`, 'pass', req.knownRealm ? 'realm remembered' : undefined);
+  ctx.challenge = challenge;
+  ctx.found = { registryUrl: challenge.baseUrl, realm: challenge.realm, ...(challenge.service ? { service: challenge.service } : {}) };
+  return undefined;
+};
 
-  // 2. Realm safety.
-  const decision = decideRealm(challenge.realm, req.gitlab, req.trustRealm ?? false);
+/** 2. Realm safety: where the token may go. */
+const realmPhase: Phase = async (ctx) => {
+  const decision = decideRealm(ctx.challenge!.realm, ctx.req.gitlab, ctx.req.trustRealm ?? false);
   if ('verdict' in decision) {
-    step('realm', 'GitLab token endpoint', 'fail', decision.message);
-    return finish(decision, where);
+    ctx.step('realm', 'GitLab token endpoint', 'fail', decision.message);
+    return decision;
   }
-  const extra = { ...where, gitlab: decision.gitlab };
+  ctx.realm = decision.realm;
+  ctx.found.gitlab = decision.gitlab;
+  return undefined;
+};
 
-  // 3. Ask GitLab for a registry token with the wanted scope.
-  const url = new URL(decision.realm.href);
-  if (challenge.service) url.searchParams.set('service', challenge.service);
-  if (req.project) url.searchParams.set('scope', `repository:${req.project}:${requested.join(',')}`);
+/** 3. Ask GitLab for a registry token with the wanted scope (classified by tokenresponse.ts). */
+const tokenPhase: Phase = async (ctx) => {
+  const { req, challenge, realm } = ctx;
+  const url = new URL(realm!.href);
+  if (challenge!.service) url.searchParams.set('service', challenge!.service);
+  if (req.project) url.searchParams.set('scope', `repository:${req.project}:${ctx.requested.join(',')}`);
   url.searchParams.set('account', req.username);
   url.searchParams.set('client_id', 'gitlab-registry-login');
   const auth = `Basic ${Buffer.from(`${req.username}:${req.token}`).toString('base64')}`;
   let res: HttpResponse;
   try {
-    res = await getWithRetry(deps.http, url.href, { authorization: auth }, { ...(deps.sleep ? { sleep: deps.sleep } : {}) });
+    res = await getWithRetry(ctx.deps.http, url.href, { authorization: auth }, retry(ctx.deps));
   } catch (e) {
-    const v = transportVerdict(e, `GitLab's token endpoint ${decision.realm.host} cannot be reached`);
-    step('realm', 'GitLab token endpoint', 'fail', v.message);
-    return finish(v, extra);
+    const v = transportVerdict(e, `GitLab's token endpoint ${realm!.host} cannot be reached`);
+    ctx.step('realm', 'GitLab token endpoint', 'fail', v.message);
+    return v;
   }
-  const ctx = { credentialType: req.credentialType, username: req.username, access: req.access, project: req.project, realmHost: decision.realm.host };
-  const answer = classifyTokenResponse(res, ctx);
+  const answer = classifyTokenResponse(res, tokenContext(ctx));
   if (answer.kind === 'verdict') {
     if (answer.step === 'realm') {
-      step('realm', 'GitLab token endpoint', 'fail', answer.verdict.message);
+      ctx.step('realm', 'GitLab token endpoint', 'fail', answer.verdict.message);
     } else {
-      step('realm', 'GitLab token endpoint', 'pass');
-      step('credential', 'Credential', 'fail', answer.verdict.message);
+      ctx.step('realm', 'GitLab token endpoint', 'pass');
+      ctx.step('credential', 'Credential', 'fail', answer.verdict.message);
     }
-    return finish(answer.verdict.verdict === 'insufficient-access' ? answer.verdict : withTokenLink(answer.verdict, extra.gitlab, req), extra);
+    return answer.verdict.verdict === 'insufficient-access' ? answer.verdict : withTokenLink(answer.verdict, ctx.found.gitlab!, req);
   }
-  const jwt = answer.jwt;
-  step('realm', 'GitLab token endpoint', 'pass');
-  step('credential', 'Credential', 'pass');
+  ctx.jwt = answer.jwt;
+  ctx.step('realm', 'GitLab token endpoint', 'pass');
+  ctx.step('credential', 'Credential', 'pass');
+  return undefined;
+};
 
-  // 4. What the issued token really grants.
+function tokenContext(ctx: VerifyCtx) {
+  const { req } = ctx;
+  return { credentialType: req.credentialType, username: req.username, access: req.access, project: req.project, realmHost: ctx.realm!.host };
+}
+
+/** 4. What the issued token really grants on the project. */
+const grantPhase: Phase = async (ctx) => {
+  const { req } = ctx;
+  if (!req.project) return undefined;
   let claims: TokenClaims | undefined;
   try {
-    claims = readClaims(jwt);
+    claims = readClaims(ctx.jwt!);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
   }
-  let granted: string[] | null = null;
-  let notes: string[] = [];
-  let projectPath: string | undefined;
-  if (req.project) {
-    const project = req.project;
-    const judged = judgeGrant(claims, { ...ctx, project });
-    granted = judged.granted;
-    notes = judged.notes;
-    projectPath = judged.meta?.projectPath;
-    step('pull', `Pull ${project}`, granted.includes('pull') ? 'pass' : 'fail');
-    if (req.access === 'push') step('push', `Push ${project}`, granted.includes('push') ? 'pass' : 'fail');
-    if (judged.verdict) return finish(withTokenLink(judged.verdict, extra.gitlab, req, projectPath), { ...extra, granted, ...(projectPath ? { projectPath } : {}) });
-  }
+  const project = req.project;
+  const judged = judgeGrant(claims, { ...tokenContext(ctx), project });
+  ctx.found.granted = judged.granted;
+  ctx.notes = judged.notes;
+  const projectPath = judged.meta?.projectPath;
+  if (projectPath) ctx.projectPath = projectPath;
+  ctx.step('pull', `Pull ${project}`, judged.granted.includes('pull') ? 'pass' : 'fail');
+  if (req.access === 'push') ctx.step('push', `Push ${project}`, judged.granted.includes('push') ? 'pass' : 'fail');
+  if (!judged.verdict) return undefined;
+  if (projectPath) ctx.found.projectPath = projectPath;
+  return withTokenLink(judged.verdict, ctx.found.gitlab!, req, projectPath);
+};
 
-  // 5. The registry itself accepts GitLab's token (and, with a project, lets it read the repository).
-  const probe = req.project ? `${challenge.baseUrl}/v2/${req.project}/tags/list?n=1` : `${challenge.baseUrl}/v2/`;
+/** 5. The registry itself accepts GitLab's token (and, with a project, lets it read the repository). */
+const registryAcceptsPhase: Phase = async (ctx) => {
+  const { req, challenge } = ctx;
+  const probe = req.project ? `${challenge!.baseUrl}/v2/${req.project}/tags/list?n=1` : `${challenge!.baseUrl}/v2/`;
   let check: HttpResponse;
   try {
-    check = await getWithRetry(deps.http, probe, { authorization: `Bearer ${jwt}` }, { ...(deps.sleep ? { sleep: deps.sleep } : {}) });
+    check = await getWithRetry(ctx.deps.http, probe, { authorization: `Bearer ${ctx.jwt!}` }, retry(ctx.deps));
   } catch (e) {
     const v = transportVerdict(e, `the registry ${req.registry.registry} cannot be reached`);
-    step('registry-accepts', 'Registry accepts the token', 'fail', v.message);
-    return finish(v, { ...extra, granted });
+    ctx.step('registry-accepts', 'Registry accepts the token', 'fail', v.message);
+    return v;
   }
-  const accepted = check.status === 200 || (req.project !== undefined && check.status === 404 && /NAME_UNKNOWN/i.test(check.body));
-  if (!accepted) {
-    const path = req.project ?? '/v2/';
-    const v =
-      check.status === 429 || check.status >= 500
-        ? // An outage or a rate limit at the registry says nothing about the credential (GitLab has just issued a token).
-          verdict(
-            'unreachable',
-            `The registry ${req.registry.registry} answered HTTP ${check.status} when asked to accept GitLab's token for ${path} (after retries): the registry is ${check.status === 429 ? 'rate-limiting you' : 'having trouble'}, your credential and access were not the problem.`,
-            check.status === 429 ? 'Wait a minute and try again.' : "Try again in a minute; if it persists, check the instance's status page or tell the admin.",
-          )
-        : check.status === 404
-          ? // distribution answers an unknown repository with 404 NAME_UNKNOWN (accepted above); a bare 404 is not its answer.
-            verdict(
-              'not-a-registry',
-              `${req.registry.registry} answered HTTP 404 for ${path} without a registry error: something other than the container registry answers there.`,
-              'Check --registry (host and port) and any proxy or load balancer in front of the registry.',
-            )
-          : check.status === 401
-        ? verdict(
-            'registry-rejected-token',
-            `GitLab issued a token but the registry rejects it (HTTP 401): the registry and GitLab disagree on the signing key, issuer or service, or their clocks differ.`,
-            'This is a server-side fault: tell the instance admin (registry auth.token settings, the GitLab registry key, NTP).',
-          )
-        : verdict('insufficient-access', `The registry refused the token for ${req.project ?? '/v2/'} (HTTP ${check.status}: ${errorText(check.body).slice(0, 120)}).`, missingFix(req.credentialType, 'pull', req.project ?? 'the project'));
-    step('registry-accepts', 'Registry accepts the token', 'fail', v.message);
-    return finish(v, { ...extra, granted });
-  }
-  step('registry-accepts', 'Registry accepts the token', 'pass');
+  const refused = registryRefusal(check, req);
+  ctx.step('registry-accepts', 'Registry accepts the token', refused ? 'fail' : 'pass', refused?.message);
+  ctx.accepted = check;
+  return refused;
+};
 
-  const who = `${req.username}`;
+/** The registry's answer to GitLab's token: undefined when it accepted it, else the verdict. */
+function registryRefusal(check: HttpResponse, req: VerifyRequest): Verdict | undefined {
+  const accepted = check.status === 200 || (req.project !== undefined && check.status === 404 && /NAME_UNKNOWN/i.test(check.body));
+  if (accepted) return undefined;
+  const path = req.project ?? '/v2/';
+  if (check.status === 429 || check.status >= 500) {
+    // An outage or a rate limit at the registry says nothing about the credential (GitLab has just issued a token).
+    return verdict(
+      'unreachable',
+      `The registry ${req.registry.registry} answered HTTP ${check.status} when asked to accept GitLab's token for ${path} (after retries): the registry is ${check.status === 429 ? 'rate-limiting you' : 'having trouble'}, your credential and access were not the problem.`,
+      check.status === 429 ? 'Wait a minute and try again.' : "Try again in a minute; if it persists, check the instance's status page or tell the admin.",
+    );
+  }
+  if (check.status === 404) {
+    // distribution answers an unknown repository with 404 NAME_UNKNOWN (accepted above); a bare 404 is not its answer.
+    return verdict(
+      'not-a-registry',
+      `${req.registry.registry} answered HTTP 404 for ${path} without a registry error: something other than the container registry answers there.`,
+      'Check --registry (host and port) and any proxy or load balancer in front of the registry.',
+    );
+  }
+  if (check.status === 401) {
+    return verdict(
+      'registry-rejected-token',
+      `GitLab issued a token but the registry rejects it (HTTP 401): the registry and GitLab disagree on the signing key, issuer or service, or their clocks differ.`,
+      'This is a server-side fault: tell the instance admin (registry auth.token settings, the GitLab registry key, NTP).',
+    );
+  }
+  return verdict('insufficient-access', `The registry refused the token for ${path} (HTTP ${check.status}: ${errorText(check.body).slice(0, 120)}).`, missingFix(req.credentialType, 'pull', req.project ?? 'the project'));
+}
+
+/** What passed, said once every phase has. */
+function okVerdict(ctx: VerifyCtx): Verdict {
+  const { req } = ctx;
   // No image at the path yet, and push granted: GitLab has just recorded an (empty) repository there, as a
   // first push would (container_registry_authentication_service.rb `ensure_container_repository!`).
-  const created = req.project && req.access === 'push' && check.status === 404 ? ` ${req.project} has no images yet: GitLab records an empty repository entry there when it grants push, so the project's Container registry page may now list it.` : '';
+  const created = req.project && req.access === 'push' && ctx.accepted?.status === 404 ? ` ${req.project} has no images yet: GitLab records an empty repository entry there when it grants push, so the project's Container registry page may now list it.` : '';
   const message = req.project
-    ? `${who} can ${req.access === 'push' ? 'pull and push' : 'pull'} ${req.project} on ${req.registry.registry}${notes.length ? ` (${notes.join('; ')})` : ''}.${created}`
+    ? `${req.username} can ${req.access === 'push' ? 'pull and push' : 'pull'} ${req.project} on ${req.registry.registry}${ctx.notes.length ? ` (${ctx.notes.join('; ')})` : ''}.${created}`
     : `The credential is valid and has registry access on ${req.registry.registry}. No --project was given, so pull and push were not checked (docker login checks no more than this).`;
-  return finish(verdict('ok', message), { ...extra, granted, ...(projectPath ? { projectPath } : {}) });
+  return verdict('ok', message);
+}
+
+/** The phases of a verification, in order; the first verdict ends it. */
+const PHASES: readonly Phase[] = [challengePhase, realmPhase, tokenPhase, grantPhase, registryAcceptsPhase];
+
+/** One verification; `fresh`: the registry's challenge (or why there is none), when already asked. */
+async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: RegistryChallenge | Verdict): Promise<VerifyResult> {
+  // hrtime, not performance.now(): the latter loads perf_hooks on first use.
+  const now = deps.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
+  const steps: Step[] = [];
+  let t = now();
+  const ctx: VerifyCtx = {
+    req,
+    deps,
+    fresh,
+    requested: req.project ? actionsFor(req.access) : [],
+    found: {},
+    notes: [],
+    step: (id, title, status, detail) => {
+      const s: Step = { id, title, status, ms: Math.round(now() - t), ...(detail ? { detail } : {}) };
+      steps.push(s);
+      deps.onStep?.(s);
+      t = now();
+    },
+  };
+  let ending: Verdict | undefined;
+  for (const phase of PHASES) {
+    ending = await phase(ctx);
+    if (ending) break;
+  }
+  const v = ending ?? okVerdict(ctx);
+  if (!ending && ctx.projectPath) ctx.found.projectPath = ctx.projectPath;
+  return {
+    registry: req.registry.registry,
+    username: req.username,
+    credentialType: req.credentialType,
+    ...(req.project ? { project: req.project } : {}),
+    requested: ctx.requested,
+    granted: null,
+    steps,
+    ...ctx.found,
+    ...v,
+    ok: v.verdict === 'ok',
+  };
 }
