@@ -3,7 +3,7 @@ import { InputError } from './errors.js';
 import type { RegistryAddress } from './hosts.js';
 import type { HttpClient, HttpResponse } from './http.js';
 import { readClaims, type TokenClaims } from './jwt.js';
-import { tokenLinks } from './links.js';
+import { probePatPage, tokenLinks, type PatPage } from './links.js';
 import { decideRealm, fetchChallenge, getWithRetry, transportVerdict, type RegistryChallenge, type Sleep } from './registry.js';
 import { classifyTokenResponse, errorText, judgeGrant, missingFix } from './tokenresponse.js';
 import { verdict, type Verdict } from './verdict.js';
@@ -67,9 +67,12 @@ export { invalidCredentials } from './tokenresponse.js';
  * A fix that needs a new credential ends with where to create it on this instance: for the project GitLab
  * resolved the path to (the JWT's meta.project_path) when it granted something (src/core/links.ts).
  */
-function withTokenLink(v: Verdict, gitlab: string, req: VerifyRequest, projectPath?: string): Verdict {
-  if (!['invalid-credentials', 'no-registry-scope', 'insufficient-access'].includes(v.verdict)) return v;
-  const l = tokenLinks(gitlab, req.credentialType, req.access, req.project, { projectPath, username: req.username });
+/** The verdicts whose fix links to where a credential is made. */
+const LINKED: readonly string[] = ['invalid-credentials', 'no-registry-scope', 'insufficient-access'];
+
+function withTokenLink(v: Verdict, gitlab: string, req: VerifyRequest, projectPath?: string, patPage?: PatPage): Verdict {
+  if (!LINKED.includes(v.verdict)) return v;
+  const l = tokenLinks(gitlab, req.credentialType, req.access, req.project, { projectPath, username: req.username, patPage });
   if (!l) return v;
   const before = l.alternates.length ? ` (before GitLab 16.7: ${l.alternates.join(' ')})` : '';
   const notes = l.notes.filter((n) => !n.startsWith('Before GitLab')).map((n) => ` ${n}`).join('');
@@ -85,7 +88,7 @@ function withTokenLink(v: Verdict, gitlab: string, req: VerifyRequest, projectPa
  */
 export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
   const result = await verifyOnce(req, deps);
-  if (result.ok || !req.knownRealm) return result;
+  if (result.ok || !req.knownRealm) return withLink(result, req, deps);
   // A remembered realm that fails may be stale (the registry now sends logins elsewhere, or the address is
   // another server now). Ask the registry (a request without credentials): the same challenge confirms the
   // verdict, and a credential that is simply wrong is not sent twice; another challenge, or none, is what the
@@ -93,7 +96,23 @@ export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Pr
   const known = req.knownRealm;
   const fresh = await fetchChallenge(deps.http, req.registry, known.baseUrl.startsWith('https:') ? 'https' : 'http');
   const same = !('verdict' in fresh) && fresh.realm === known.realm && fresh.baseUrl === known.baseUrl && (fresh.service ?? '') === (known.service ?? '');
-  return same ? result : verifyOnce({ ...req, knownRealm: undefined }, deps, fresh);
+  return withLink(same ? result : await verifyOnce({ ...req, knownRealm: undefined }, deps, fresh), req, deps);
+}
+
+/** Final answers whose fix gets a link to where a credential is made (set by verifyOnce). */
+const pendingLinks = new WeakMap<VerifyResult, { projectPath?: string | undefined }>();
+
+/**
+ * The final answer's fix, with the link. For a personal access token, the instance is first asked which page it
+ * has (links.ts probePatPage): an anonymous request (no credential) through the same client and budget, made only
+ * for a failure that gets the link, so a check that passes sends GitLab nothing more.
+ */
+async function withLink(r: VerifyResult, req: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
+  const p = pendingLinks.get(r);
+  if (!p || !r.gitlab) return r;
+  const wantsPage = req.credentialType === 'personal-access-token' && new URL(r.gitlab).hostname.toLowerCase() !== 'gitlab.com';
+  const page = wantsPage ? await probePatPage(deps.http, r.gitlab) : undefined;
+  return { ...r, fix: withTokenLink(r, r.gitlab, req, p.projectPath, page).fix };
 }
 
 /** One verification; `fresh`: the registry's challenge (or why there is none), when already asked. */
@@ -118,7 +137,12 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
     deps.onStep?.(s);
     t = now();
   };
-  const finish = (v: Verdict, extra: Partial<VerifyResult> = {}): VerifyResult => ({ ...base, ...extra, ...v, ok: v.verdict === 'ok' });
+  let linkLater: { projectPath?: string | undefined } | undefined;
+  const finish = (v: Verdict, extra: Partial<VerifyResult> = {}): VerifyResult => {
+    const r: VerifyResult = { ...base, ...extra, ...v, ok: v.verdict === 'ok' };
+    if (linkLater) pendingLinks.set(r, linkLater);
+    return r;
+  };
 
   // 1. The registry's challenge (or the remembered realm).
   let challenge = req.knownRealm;
@@ -157,6 +181,11 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
     return finish(v, extra);
   }
   const ctx = { credentialType: req.credentialType, username: req.username, access: req.access, project: req.project, realmHost: decision.realm.host };
+  // The link is added to the final answer (verifyCredential), not to one that a stale remembered realm gave.
+  const linked = (v: Verdict, projectPath?: string) => {
+    if (LINKED.includes(v.verdict)) linkLater = { projectPath };
+    return v;
+  };
   const answer = classifyTokenResponse(res, ctx);
   if (answer.kind === 'verdict') {
     if (answer.step === 'realm') {
@@ -165,7 +194,7 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
       step('realm', 'GitLab token endpoint', 'pass');
       step('credential', 'Credential', 'fail', answer.verdict.message);
     }
-    return finish(answer.verdict.verdict === 'insufficient-access' ? answer.verdict : withTokenLink(answer.verdict, extra.gitlab, req), extra);
+    return finish(answer.verdict.verdict === 'insufficient-access' ? answer.verdict : linked(answer.verdict), extra);
   }
   const jwt = answer.jwt;
   step('realm', 'GitLab token endpoint', 'pass');
@@ -189,7 +218,7 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
     projectPath = judged.meta?.projectPath;
     step('pull', `Pull ${project}`, granted.includes('pull') ? 'pass' : 'fail');
     if (req.access === 'push') step('push', `Push ${project}`, granted.includes('push') ? 'pass' : 'fail');
-    if (judged.verdict) return finish(withTokenLink(judged.verdict, extra.gitlab, req, projectPath), { ...extra, granted, ...(projectPath ? { projectPath } : {}) });
+    if (judged.verdict) return finish(linked(judged.verdict, projectPath), { ...extra, granted, ...(projectPath ? { projectPath } : {}) });
   }
 
   // 5. The registry itself accepts GitLab's token (and, with a project, lets it read the repository).
