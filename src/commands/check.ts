@@ -3,7 +3,7 @@ import { spawnRunner, type Runner } from '../core/process.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { loginSession, verifySession, type SessionOutcome } from '../core/session.js';
 import { exitCodeFor, EXIT } from '../core/verdict.js';
-import { commandRequest, httpOptions, readToken, requireComplete, type CommonFlags } from './request.js';
+import { commandRequest, httpOptions, readToken, requireComplete, teamFileNotice, type CommonFlags } from './request.js';
 import { bareResult, printResult, toCommandResult, type CommandResult } from './report.js';
 import type { IO } from './io.js';
 
@@ -32,8 +32,10 @@ function resultOf(o: SessionOutcome): CommandResult {
 /** `verify` and `login`: the same verification (core/session.ts); `login` then runs the engine only if it passed. */
 export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
   const { io } = opts;
-  const { request, options, token: ciToken } = commandRequest(opts.flags, io.env, opts.cwd);
+  const { request, options, token: ciToken, teamFile } = commandRequest(opts.flags, io.env, opts.cwd);
   requireComplete(request, opts.flags, ciToken !== undefined);
+  const team = teamFileNotice(teamFile);
+  if (team) io.stderr.write(`gitlab-registry-login: ${team}\n`);
   const token = ciToken ?? (await readToken(io, options.timeoutMs));
   const notice = tlsEnvNotice(io.env);
   if (notice) io.stderr.write(`gitlab-registry-login: ${notice}\n`);

@@ -8,7 +8,7 @@ import { accessOf, usernameOf } from '../core/request.js';
 import { registryOf } from '../core/session.js';
 import { InputError } from '../core/errors.js';
 import { cleanToken, readStdin } from '../core/secret.js';
-import { commandRequest, httpOptions, readToken, type CommandRequest, type CommonFlags } from './request.js';
+import { commandRequest, httpOptions, readToken, teamFileNotice, type CommandRequest, type CommonFlags } from './request.js';
 import { fit, paint, useColor, type IO } from './io.js';
 import { writeJson } from './json.js';
 
@@ -70,6 +70,8 @@ export async function runDoctorCommand(opts: DoctorOptions): Promise<number> {
   const resolved = opts.request ? { ...opts.request, token: undefined } : commandRequest(opts.flags, io.env);
   const { request, options } = resolved;
   if (opts.flags.error !== undefined) return explain(opts, request.registry?.value ?? '');
+  const team = 'teamFile' in resolved ? teamFileNotice(resolved.teamFile) : undefined;
+  if (team) io.stderr.write(`gitlab-registry-login: ${team}\n`);
   const token = opts.token ?? resolved.token ?? (opts.flags.tokenStdin ? await readToken(io, options.timeoutMs) : undefined);
   const username = usernameOf(request)?.value;
   if (token && request.credentialType && !username) throw new InputError('missing --username for the token given', '--username');

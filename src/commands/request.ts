@@ -108,6 +108,15 @@ export interface CommandRequest {
   options: RunOptions;
   /** With --ci: the token from the job's variables (never from argv). */
   token?: string;
+  /** The team file read, if any (its path is shown before the token is asked or sent). */
+  teamFile?: TeamFile;
+}
+
+/** "Using FILE: instance X, registry Y", said before the token is asked or sent, so a planted file cannot hide. */
+export function teamFileNotice(team: TeamFile | undefined): string | undefined {
+  if (!team) return undefined;
+  const what = [team.instance ? `instance ${team.instance}` : '', team.registry ? `registry ${team.registry}` : '', team.project ? `project ${team.project}` : ''].filter(Boolean).join(', ');
+  return `using ${team.file}${what ? `: ${what}` : ''}`;
 }
 
 /**
@@ -116,14 +125,15 @@ export interface CommandRequest {
  */
 export function commandRequest(flags: CommonFlags, env: NodeJS.ProcessEnv, cwd = process.cwd()): CommandRequest {
   const options = runOptions(flags);
-  const layers: Layers = { flag: flagAnswers(flags), 'team-file': teamAnswers(loadTeamFile(cwd)) };
+  const team = loadTeamFile(cwd);
+  const layers: Layers = { flag: flagAnswers(flags), 'team-file': teamAnswers(team) };
   let token: string | undefined;
   if (flags.ci) {
     const ci = ciLayer(env, layers.flag?.credentialType);
     layers.ci = ci.answers;
     token = ci.token;
   }
-  return { request: resolveRequest(layers), options, ...(token !== undefined ? { token } : {}) };
+  return { request: resolveRequest(layers), options, ...(token !== undefined ? { token } : {}), ...(team ? { teamFile: team } : {}) };
 }
 
 /** What a non-interactive run must have; names the flags to add when something is missing. */

@@ -106,7 +106,8 @@ export async function engineLogout(
   run: Runner = spawnRunner,
 ): Promise<EngineLogoutResult> {
   if (!req.hadLogin) return { removed: false, ok: true, message: `There was no ${req.engine} login for ${req.registry}; nothing to remove.` };
-  const r = await run(req.file, ['logout', req.registry], { input: '', env: req.env, timeoutMs: req.timeoutMs });
+  // Filtered as for login: the caller's secrets do not reach the engine or its credential helpers.
+  const r = await run(req.file, ['logout', req.registry], { input: '', env: childEnv(req.env, ''), timeoutMs: req.timeoutMs });
   const said = programText(`${r.stdout} ${r.stderr}`);
   if (r.exitCode !== 0) {
     const c = r.timedOut ? { message: `it did not finish within ${Math.round(req.timeoutMs / 1000)} s` } : classifyEngineError(`${r.stdout}\n${r.stderr}`, req.registry);

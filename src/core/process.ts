@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { stripVTControlCharacters } from 'node:util';
 import type { ChildProcessWithoutNullStreams, SpawnOptionsWithoutStdio } from 'node:child_process';
+import { traceRunner } from './debug.js';
 
 export interface RunResult {
   exitCode: number | undefined;
@@ -65,7 +66,7 @@ const spawn = (file: string, args: readonly string[], options: SpawnOptionsWitho
  * more than `docker login` itself, and nothing here needs more than spawn.) The engine runs in its own
  * process group, so a timeout or an interruption stops it and any helper it started.
  */
-export const spawnRunner: Runner = (file, args, options) =>
+export const spawnRunner: Runner = traceRunner((file, args, options) => // --debug: a line per command (core/debug.ts)
   new Promise((resolve) => {
     if (!exitHook) {
       exitHook = true;
@@ -119,13 +120,20 @@ export const spawnRunner: Runner = (file, args, options) =>
       const text = (b: Buffer[]) => Buffer.concat(b).toString('utf8').replace(/\n$/, '');
       resolve({ exitCode: code ?? undefined, stdout: text(out), stderr: text(err), timedOut, notFound });
     });
-  });
+  }),
+);
 
-/** The child's environment: ours, less every variable that holds the token. */
+/**
+ * GitLab CI/CD's secret variables (docs.gitlab.com/ci/variables/predefined_variables/): no engine or credential
+ * helper reads them, so no child gets them, whatever command runs it (login, logout, doctor, a helper's list/get).
+ */
+const CI_SECRETS = new Set(['CI_JOB_TOKEN', 'CI_REGISTRY_PASSWORD', 'CI_DEPLOY_PASSWORD', 'CI_DEPENDENCY_PROXY_PASSWORD', 'CI_JOB_JWT', 'CI_JOB_JWT_V1', 'CI_JOB_JWT_V2']);
+
+/** The child's environment: ours, less every variable that holds the token and CI/CD's secret variables. */
 export function childEnv(env: NodeJS.ProcessEnv, token: string): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(env)) {
-    if (v === undefined || (token !== '' && v.includes(token))) continue;
+    if (v === undefined || CI_SECRETS.has(k) || (token !== '' && v.includes(token))) continue;
     out[k] = v;
   }
   return out;

@@ -3,7 +3,9 @@
  * challenge first. A cache: safe to delete; written only after a verification passed; a remembered realm
  * still goes through the same realm-safety decision, and a failing one falls back to the challenge.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { isLoopbackHost } from './hosts.js';
+import { decideRealm } from './registry.js';
 import { privateDir, realmsFile } from './paths.js';
 import path from 'node:path';
 
@@ -22,15 +24,37 @@ export function realmCacheFile(env: NodeJS.ProcessEnv): string {
   return realmsFile(env);
 }
 
-function valid(v: unknown): v is KnownRealm {
+/**
+ * A remembered entry, re-checked on every use against the rules a fresh answer meets: the registry's own address
+ * over HTTPS (plain HTTP for a loopback registry alone, as fetchChallenge allows), and a realm that passes realm
+ * safety (checked again by verify). An entry edited to point anywhere else is ignored.
+ */
+function valid(registry: string, v: unknown): v is KnownRealm {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
-  return typeof r.baseUrl === 'string' && /^https?:\/\//.test(r.baseUrl) && typeof r.realm === 'string' && (r.service === undefined || typeof r.service === 'string');
+  if (typeof r.baseUrl !== 'string' || typeof r.realm !== 'string' || (r.service !== undefined && typeof r.service !== 'string')) return false;
+  if (r.baseUrl !== `https://${registry}` && !(r.baseUrl === `http://${registry}` && isLoopbackHost(parseRegistryHost(registry)))) return false;
+  return !('verdict' in decideRealm(r.realm, undefined, false));
+}
+
+function parseRegistryHost(registry: string): string {
+  const v6 = /^\[([^\]]+)\]/.exec(registry);
+  return v6 ? v6[1]! : registry.split(':')[0]!;
+}
+
+/** A directory or file other users can write to (or that belongs to someone else) is no place for trust. */
+function othersCanWrite(p: string): boolean {
+  const st = statSync(p, { throwIfNoEntry: false });
+  if (!st || process.platform === 'win32') return false;
+  const uid = process.getuid?.();
+  return (st.mode & 0o022) !== 0 || (uid !== undefined && st.uid !== uid && st.uid !== 0);
 }
 
 export function fileRealmCache(env: NodeJS.ProcessEnv): RealmCache {
   const file = realmCacheFile(env);
   const read = (): Record<string, unknown> => {
+    // Refused, not trusted: a cache that others could have written to.
+    if (othersCanWrite(path.dirname(file)) || othersCanWrite(file)) return {};
     try {
       const j = JSON.parse(readFileSync(file, 'utf8')) as unknown;
       return typeof j === 'object' && j !== null && !Array.isArray(j) ? (j as Record<string, unknown>) : {};
@@ -41,10 +65,11 @@ export function fileRealmCache(env: NodeJS.ProcessEnv): RealmCache {
   return {
     get(registry) {
       const v = read()[registry];
-      return valid(v) ? { baseUrl: v.baseUrl, realm: v.realm, ...(v.service ? { service: v.service } : {}) } : undefined;
+      return valid(registry, v) ? { baseUrl: v.baseUrl, realm: v.realm, ...(v.service ? { service: v.service } : {}) } : undefined;
     },
     set(registry, realm) {
       try {
+        if (othersCanWrite(path.dirname(file))) return;
         const all = read();
         all[registry] = { baseUrl: realm.baseUrl, realm: realm.realm, ...(realm.service ? { service: realm.service } : {}) };
         privateDir(path.dirname(file));

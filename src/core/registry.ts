@@ -171,6 +171,16 @@ export function decideRealm(realmText: string, gitlab: URL | undefined, trustRea
       'Ask the instance admin to serve GitLab over HTTPS (the registry\'s auth.token.realm).',
     );
   }
+  // GitLab's realm is always GITLAB_URL/jwt/auth (doc/administration/packages/container_registry.md, `auth: token:
+  // realm: https://gitlab.example.com/jwt/auth`; a relative URL root puts a prefix before it). Any other path on the
+  // instance (`https://gitlab/../../api/v4/user` is /api/v4/user) would receive the Basic credential: refused.
+  if (!/^(?:\/[^/]+)*\/jwt\/auth\/?$/.test(realm.pathname)) {
+    return verdict(
+      'untrusted-realm',
+      `the registry sends logins to ${quote(realm.origin + realm.pathname, 120)}, which is not a GitLab token endpoint (…/jwt/auth); the token was not sent.`,
+      "Check --registry; if it is your GitLab's registry, its auth.token.realm is wrong: tell the instance admin.",
+    );
+  }
   if (gitlab && !trustRealm) {
     const sameHost = realm.hostname.toLowerCase() === gitlab.hostname.toLowerCase() && effectivePort(realm) === effectivePort(gitlab);
     if (!sameHost) {

@@ -20,17 +20,40 @@ export interface TeamFile {
   access?: Access;
 }
 
-/** The team file of the repository containing `cwd` (looked for up to the directory holding .git). */
-export function findTeamFile(cwd: string): string | undefined {
+/** The root of the git checkout containing `cwd` (the directory holding `.git`), if any. */
+export function checkoutRoot(cwd: string): string | undefined {
   let dir = path.resolve(cwd);
   for (;;) {
-    const candidate = path.join(dir, TEAM_FILE);
-    if (statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
-    if (statSync(path.join(dir, '.git'), { throwIfNoEntry: false })) return undefined;
+    if (statSync(path.join(dir, '.git'), { throwIfNoEntry: false })) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/**
+ * The team file of the git checkout containing `cwd`: only at the checkout's root, never outside a checkout (a file
+ * planted in a shared directory such as /tmp would otherwise send the token of anyone below it to the planter's
+ * instance), and never one that other users can change (as git's safe.directory: owned by this user or root, and
+ * neither the file nor the root writable by others). Such a file is refused, not silently used.
+ */
+export function findTeamFile(cwd: string): string | undefined {
+  const root = checkoutRoot(cwd);
+  if (!root) return undefined;
+  const file = path.join(root, TEAM_FILE);
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st?.isFile()) return undefined;
+  const rootSt = statSync(root);
+  const uid = process.getuid?.();
+  for (const [what, s] of [['the file', st], [`its directory ${root}`, rootSt]] as const) {
+    if ((s.mode & 0o002) !== 0 || (uid !== undefined && s.uid !== uid && s.uid !== 0)) {
+      throw new InputError(
+        `refusing ${file}: ${what} ${(s.mode & 0o002) !== 0 ? 'is writable by every user' : 'belongs to another user'}, so anyone could choose where your token goes. Fix the ownership or permissions (chmod o-w), or run outside this directory.`,
+        TEAM_FILE,
+      );
+    }
+  }
+  return file;
 }
 
 const SECRET_KEY = /token|password|secret|auth|credential/i;

@@ -3,7 +3,7 @@ import { InputError } from './errors.js';
 import type { RegistryAddress } from './hosts.js';
 import type { HttpClient, HttpResponse } from './http.js';
 import { readClaims, type TokenClaims } from './jwt.js';
-import { probePatPage, tokenLinks, type PatPage } from './links.js';
+import { probePatPage, tokenLinks } from './links.js';
 import { decideRealm, fetchChallenge, getWithRetry, transportVerdict, type RegistryChallenge, type Sleep } from './registry.js';
 import { classifyTokenResponse, errorText, judgeGrant, missingFix } from './tokenresponse.js';
 import { verdict, type Verdict } from './verdict.js';
@@ -67,12 +67,9 @@ export { invalidCredentials } from './tokenresponse.js';
  * A fix that needs a new credential ends with where to create it on this instance: for the project GitLab
  * resolved the path to (the JWT's meta.project_path) when it granted something (src/core/links.ts).
  */
-/** The verdicts whose fix links to where a credential is made. */
-const LINKED: readonly string[] = ['invalid-credentials', 'no-registry-scope', 'insufficient-access'];
-
-function withTokenLink(v: Verdict, gitlab: string, req: VerifyRequest, projectPath?: string, patPage?: PatPage): Verdict {
-  if (!LINKED.includes(v.verdict)) return v;
-  const l = tokenLinks(gitlab, req.credentialType, req.access, req.project, { projectPath, username: req.username, patPage });
+function withTokenLink(v: Verdict, gitlab: string, req: VerifyRequest, projectPath?: string): Verdict {
+  if (!['invalid-credentials', 'no-registry-scope', 'insufficient-access'].includes(v.verdict)) return v;
+  const l = tokenLinks(gitlab, req.credentialType, req.access, req.project, { projectPath, username: req.username });
   if (!l) return v;
   const before = l.alternates.length ? ` (before GitLab 16.7: ${l.alternates.join(' ')})` : '';
   const notes = l.notes.filter((n) => !n.startsWith('Before GitLab')).map((n) => ` ${n}`).join('');
@@ -88,7 +85,7 @@ function withTokenLink(v: Verdict, gitlab: string, req: VerifyRequest, projectPa
  */
 export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
   const result = await verifyOnce(req, deps);
-  if (result.ok || !req.knownRealm) return withLink(result, req, deps);
+  if (result.ok || !req.knownRealm) return withPatPage(result, req, deps);
   // A remembered realm that fails may be stale (the registry now sends logins elsewhere, or the address is
   // another server now). Ask the registry (a request without credentials): the same challenge confirms the
   // verdict, and a credential that is simply wrong is not sent twice; another challenge, or none, is what the
@@ -96,177 +93,241 @@ export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Pr
   const known = req.knownRealm;
   const fresh = await fetchChallenge(deps.http, req.registry, known.baseUrl.startsWith('https:') ? 'https' : 'http');
   const same = !('verdict' in fresh) && fresh.realm === known.realm && fresh.baseUrl === known.baseUrl && (fresh.service ?? '') === (known.service ?? '');
-  return withLink(same ? result : await verifyOnce({ ...req, knownRealm: undefined }, deps, fresh), req, deps);
+  return withPatPage(same ? result : await verifyOnce({ ...req, knownRealm: undefined }, deps, fresh), req, deps);
 }
-
-/** Final answers whose fix gets a link to where a credential is made (set by verifyOnce). */
-const pendingLinks = new WeakMap<VerifyResult, { projectPath?: string | undefined }>();
 
 /**
- * The final answer's fix, with the link. For a personal access token, the instance is first asked which page it
- * has (links.ts probePatPage): an anonymous request (no credential) through the same client and budget, made only
- * for a failure that gets the link, so a check that passes sends GitLab nothing more.
+ * A final answer whose fix links to both personal-access-token pages (the instance's version unknown): the
+ * instance is asked which page it has (links.ts probePatPage), an anonymous request (no credential) through the
+ * same client and budget, and when it proves the current page the older one is dropped. Made only for a failure
+ * that carries the link, and only for the final answer, so a check that passes sends GitLab nothing more.
  */
-async function withLink(r: VerifyResult, req: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
-  const p = pendingLinks.get(r);
-  if (!p || !r.gitlab) return r;
-  const wantsPage = req.credentialType === 'personal-access-token' && new URL(r.gitlab).hostname.toLowerCase() !== 'gitlab.com';
-  const page = wantsPage ? await probePatPage(deps.http, r.gitlab) : undefined;
-  return { ...r, fix: withTokenLink(r, r.gitlab, req, p.projectPath, page).fix };
+async function withPatPage(r: VerifyResult, req: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
+  if (r.ok || req.credentialType !== 'personal-access-token' || !r.gitlab) return r;
+  const l = tokenLinks(r.gitlab, req.credentialType, req.access, req.project, { username: req.username });
+  const both = l?.alternates.length ? ` (before GitLab 16.7: ${l.alternates.join(' ')})` : undefined;
+  if (!both || !r.fix.includes(both)) return r;
+  return (await probePatPage(deps.http, r.gitlab)) === 'current' ? { ...r, fix: r.fix.replace(both, '') } : r;
 }
+
+/** What the phases of one verification share: the request, and what each phase learnt for the next. */
+interface VerifyCtx {
+  req: VerifyRequest;
+  deps: VerifyDeps;
+  /** The registry's challenge (or why there is none), when already asked. */
+  fresh: RegistryChallenge | Verdict | undefined;
+  step: (id: StepId, title: string, status: StepStatus, detail?: string) => void;
+  requested: string[];
+  /** The result's fields known so far (registry URL, realm, instance, grants). */
+  found: Partial<VerifyResult>;
+  challenge?: KnownRealm;
+  realm?: URL;
+  jwt?: string;
+  notes: string[];
+  /** The project's path as GitLab resolved it (its claims' meta), when it told. */
+  projectPath?: string;
+  /** The registry's answer to GitLab's token. */
+  accepted?: HttpResponse;
+}
+
+/** A phase of a verification: `undefined` to continue with the next, or the verdict that ends it. */
+type Phase = (ctx: VerifyCtx) => Promise<Verdict | undefined>;
+
+type KnownRealm = NonNullable<VerifyRequest['knownRealm']>;
+const retry = (deps: VerifyDeps) => (deps.sleep ? { sleep: deps.sleep } : {});
+
+/** 1. The registry's challenge (or the remembered realm). */
+const challengePhase: Phase = async (ctx) => {
+  const { req } = ctx;
+  let challenge = req.knownRealm;
+  if (!challenge) {
+    const c = ctx.fresh ?? (await fetchChallenge(ctx.deps.http, req.registry));
+    if ('verdict' in c) {
+      ctx.step('registry', `Registry ${req.registry.registry}`, 'fail', c.message);
+      return c;
+    }
+    challenge = c;
+  }
+  ctx.step('registry', `Registry ${req.registry.registry}`, 'pass', req.knownRealm ? 'realm remembered' : undefined);
+  ctx.challenge = challenge;
+  ctx.found = { registryUrl: challenge.baseUrl, realm: challenge.realm, ...(challenge.service ? { service: challenge.service } : {}) };
+  return undefined;
+};
+
+/** 2. Realm safety: where the token may go. */
+const realmPhase: Phase = async (ctx) => {
+  const decision = decideRealm(ctx.challenge!.realm, ctx.req.gitlab, ctx.req.trustRealm ?? false);
+  if ('verdict' in decision) {
+    ctx.step('realm', 'GitLab token endpoint', 'fail', decision.message);
+    return decision;
+  }
+  ctx.realm = decision.realm;
+  ctx.found.gitlab = decision.gitlab;
+  return undefined;
+};
+
+/** 3. Ask GitLab for a registry token with the wanted scope (classified by tokenresponse.ts). */
+const tokenPhase: Phase = async (ctx) => {
+  const { req, challenge, realm } = ctx;
+  const url = new URL(realm!.href);
+  if (challenge!.service) url.searchParams.set('service', challenge!.service);
+  if (req.project) url.searchParams.set('scope', `repository:${req.project}:${ctx.requested.join(',')}`);
+  url.searchParams.set('account', req.username);
+  url.searchParams.set('client_id', 'gitlab-registry-login');
+  const auth = `Basic ${Buffer.from(`${req.username}:${req.token}`).toString('base64')}`;
+  let res: HttpResponse;
+  try {
+    res = await getWithRetry(ctx.deps.http, url.href, { authorization: auth }, retry(ctx.deps));
+  } catch (e) {
+    const v = transportVerdict(e, `GitLab's token endpoint ${realm!.host} cannot be reached`);
+    ctx.step('realm', 'GitLab token endpoint', 'fail', v.message);
+    return v;
+  }
+  const answer = classifyTokenResponse(res, tokenContext(ctx));
+  if (answer.kind === 'verdict') {
+    if (answer.step === 'realm') {
+      ctx.step('realm', 'GitLab token endpoint', 'fail', answer.verdict.message);
+    } else {
+      ctx.step('realm', 'GitLab token endpoint', 'pass');
+      ctx.step('credential', 'Credential', 'fail', answer.verdict.message);
+    }
+    return answer.verdict.verdict === 'insufficient-access' ? answer.verdict : withTokenLink(answer.verdict, ctx.found.gitlab!, req);
+  }
+  ctx.jwt = answer.jwt;
+  ctx.step('realm', 'GitLab token endpoint', 'pass');
+  ctx.step('credential', 'Credential', 'pass');
+  return undefined;
+};
+
+function tokenContext(ctx: VerifyCtx) {
+  const { req } = ctx;
+  return { credentialType: req.credentialType, username: req.username, access: req.access, project: req.project, realmHost: ctx.realm!.host };
+}
+
+/** 4. What the issued token really grants on the project. */
+const grantPhase: Phase = async (ctx) => {
+  const { req } = ctx;
+  if (!req.project) return undefined;
+  let claims: TokenClaims | undefined;
+  try {
+    claims = readClaims(ctx.jwt!);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+  }
+  const project = req.project;
+  const judged = judgeGrant(claims, { ...tokenContext(ctx), project });
+  ctx.found.granted = judged.granted;
+  ctx.notes = judged.notes;
+  const projectPath = judged.meta?.projectPath;
+  if (projectPath) ctx.projectPath = projectPath;
+  ctx.step('pull', `Pull ${project}`, judged.granted.includes('pull') ? 'pass' : 'fail');
+  if (req.access === 'push') ctx.step('push', `Push ${project}`, judged.granted.includes('push') ? 'pass' : 'fail');
+  if (!judged.verdict) return undefined;
+  if (projectPath) ctx.found.projectPath = projectPath;
+  return withTokenLink(judged.verdict, ctx.found.gitlab!, req, projectPath);
+};
+
+/** 5. The registry itself accepts GitLab's token (and, with a project, lets it read the repository). */
+const registryAcceptsPhase: Phase = async (ctx) => {
+  const { req, challenge } = ctx;
+  const probe = req.project ? `${challenge!.baseUrl}/v2/${req.project}/tags/list?n=1` : `${challenge!.baseUrl}/v2/`;
+  let check: HttpResponse;
+  try {
+    check = await getWithRetry(ctx.deps.http, probe, { authorization: `Bearer ${ctx.jwt!}` }, retry(ctx.deps));
+  } catch (e) {
+    const v = transportVerdict(e, `the registry ${req.registry.registry} cannot be reached`);
+    ctx.step('registry-accepts', 'Registry accepts the token', 'fail', v.message);
+    return v;
+  }
+  const refused = registryRefusal(check, req);
+  ctx.step('registry-accepts', 'Registry accepts the token', refused ? 'fail' : 'pass', refused?.message);
+  ctx.accepted = check;
+  return refused;
+};
+
+/** The registry's answer to GitLab's token: undefined when it accepted it, else the verdict. */
+function registryRefusal(check: HttpResponse, req: VerifyRequest): Verdict | undefined {
+  const accepted = check.status === 200 || (req.project !== undefined && check.status === 404 && /NAME_UNKNOWN/i.test(check.body));
+  if (accepted) return undefined;
+  const path = req.project ?? '/v2/';
+  if (check.status === 429 || check.status >= 500) {
+    // An outage or a rate limit at the registry says nothing about the credential (GitLab has just issued a token).
+    return verdict(
+      'unreachable',
+      `The registry ${req.registry.registry} answered HTTP ${check.status} when asked to accept GitLab's token for ${path} (after retries): the registry is ${check.status === 429 ? 'rate-limiting you' : 'having trouble'}, your credential and access were not the problem.`,
+      check.status === 429 ? 'Wait a minute and try again.' : "Try again in a minute; if it persists, check the instance's status page or tell the admin.",
+    );
+  }
+  if (check.status === 404) {
+    // distribution answers an unknown repository with 404 NAME_UNKNOWN (accepted above); a bare 404 is not its answer.
+    return verdict(
+      'not-a-registry',
+      `${req.registry.registry} answered HTTP 404 for ${path} without a registry error: something other than the container registry answers there.`,
+      'Check --registry (host and port) and any proxy or load balancer in front of the registry.',
+    );
+  }
+  if (check.status === 401) {
+    return verdict(
+      'registry-rejected-token',
+      `GitLab issued a token but the registry rejects it (HTTP 401): the registry and GitLab disagree on the signing key, issuer or service, or their clocks differ.`,
+      'This is a server-side fault: tell the instance admin (registry auth.token settings, the GitLab registry key, NTP).',
+    );
+  }
+  return verdict('insufficient-access', `The registry refused the token for ${path} (HTTP ${check.status}: ${errorText(check.body).slice(0, 120)}).`, missingFix(req.credentialType, 'pull', req.project ?? 'the project'));
+}
+
+/** What passed, said once every phase has. */
+function okVerdict(ctx: VerifyCtx): Verdict {
+  const { req } = ctx;
+  // No image at the path yet, and push granted: GitLab has just recorded an (empty) repository there, as a
+  // first push would (container_registry_authentication_service.rb `ensure_container_repository!`).
+  const created = req.project && req.access === 'push' && ctx.accepted?.status === 404 ? ` ${req.project} has no images yet: GitLab records an empty repository entry there when it grants push, so the project's Container registry page may now list it.` : '';
+  const message = req.project
+    ? `${req.username} can ${req.access === 'push' ? 'pull and push' : 'pull'} ${req.project} on ${req.registry.registry}${ctx.notes.length ? ` (${ctx.notes.join('; ')})` : ''}.${created}`
+    : `The credential is valid and has registry access on ${req.registry.registry}. No --project was given, so pull and push were not checked (docker login checks no more than this).`;
+  return verdict('ok', message);
+}
+
+/** The phases of a verification, in order; the first verdict ends it. */
+const PHASES: readonly Phase[] = [challengePhase, realmPhase, tokenPhase, grantPhase, registryAcceptsPhase];
 
 /** One verification; `fresh`: the registry's challenge (or why there is none), when already asked. */
 async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: RegistryChallenge | Verdict): Promise<VerifyResult> {
   // hrtime, not performance.now(): the latter loads perf_hooks on first use.
   const now = deps.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
   const steps: Step[] = [];
-  const requested = req.project ? actionsFor(req.access) : [];
-  const base: Omit<VerifyResult, keyof Verdict | 'ok'> = {
+  let t = now();
+  const ctx: VerifyCtx = {
+    req,
+    deps,
+    fresh,
+    requested: req.project ? actionsFor(req.access) : [],
+    found: {},
+    notes: [],
+    step: (id, title, status, detail) => {
+      const s: Step = { id, title, status, ms: Math.round(now() - t), ...(detail ? { detail } : {}) };
+      steps.push(s);
+      deps.onStep?.(s);
+      t = now();
+    },
+  };
+  let ending: Verdict | undefined;
+  for (const phase of PHASES) {
+    ending = await phase(ctx);
+    if (ending) break;
+  }
+  const v = ending ?? okVerdict(ctx);
+  if (!ending && ctx.projectPath) ctx.found.projectPath = ctx.projectPath;
+  return {
     registry: req.registry.registry,
     username: req.username,
     credentialType: req.credentialType,
     ...(req.project ? { project: req.project } : {}),
-    requested,
+    requested: ctx.requested,
     granted: null,
     steps,
+    ...ctx.found,
+    ...v,
+    ok: v.verdict === 'ok',
   };
-  let t = now();
-  const step = (id: StepId, title: string, status: StepStatus, detail?: string) => {
-    const s: Step = { id, title, status, ms: Math.round(now() - t), ...(detail ? { detail } : {}) };
-    steps.push(s);
-    deps.onStep?.(s);
-    t = now();
-  };
-  let linkLater: { projectPath?: string | undefined } | undefined;
-  const finish = (v: Verdict, extra: Partial<VerifyResult> = {}): VerifyResult => {
-    const r: VerifyResult = { ...base, ...extra, ...v, ok: v.verdict === 'ok' };
-    if (linkLater) pendingLinks.set(r, linkLater);
-    return r;
-  };
-
-  // 1. The registry's challenge (or the remembered realm).
-  let challenge = req.knownRealm;
-  if (!challenge) {
-    const c = fresh ?? (await fetchChallenge(deps.http, req.registry));
-    if ('verdict' in c) {
-      step('registry', `Registry ${req.registry.registry}`, 'fail', c.message);
-      return finish(c);
-    }
-    challenge = c;
-  }
-  step('registry', `Registry ${req.registry.registry}`, 'pass', req.knownRealm ? 'realm remembered' : undefined);
-  const where = { registryUrl: challenge.baseUrl, realm: challenge.realm, ...(challenge.service ? { service: challenge.service } : {}) };
-
-  // 2. Realm safety.
-  const decision = decideRealm(challenge.realm, req.gitlab, req.trustRealm ?? false);
-  if ('verdict' in decision) {
-    step('realm', 'GitLab token endpoint', 'fail', decision.message);
-    return finish(decision, where);
-  }
-  const extra = { ...where, gitlab: decision.gitlab };
-
-  // 3. Ask GitLab for a registry token with the wanted scope.
-  const url = new URL(decision.realm.href);
-  if (challenge.service) url.searchParams.set('service', challenge.service);
-  if (req.project) url.searchParams.set('scope', `repository:${req.project}:${requested.join(',')}`);
-  url.searchParams.set('account', req.username);
-  url.searchParams.set('client_id', 'gitlab-registry-login');
-  const auth = `Basic ${Buffer.from(`${req.username}:${req.token}`).toString('base64')}`;
-  let res: HttpResponse;
-  try {
-    res = await getWithRetry(deps.http, url.href, { authorization: auth }, { ...(deps.sleep ? { sleep: deps.sleep } : {}) });
-  } catch (e) {
-    const v = transportVerdict(e, `GitLab's token endpoint ${decision.realm.host} cannot be reached`);
-    step('realm', 'GitLab token endpoint', 'fail', v.message);
-    return finish(v, extra);
-  }
-  const ctx = { credentialType: req.credentialType, username: req.username, access: req.access, project: req.project, realmHost: decision.realm.host };
-  // The link is added to the final answer (verifyCredential), not to one that a stale remembered realm gave.
-  const linked = (v: Verdict, projectPath?: string) => {
-    if (LINKED.includes(v.verdict)) linkLater = { projectPath };
-    return v;
-  };
-  const answer = classifyTokenResponse(res, ctx);
-  if (answer.kind === 'verdict') {
-    if (answer.step === 'realm') {
-      step('realm', 'GitLab token endpoint', 'fail', answer.verdict.message);
-    } else {
-      step('realm', 'GitLab token endpoint', 'pass');
-      step('credential', 'Credential', 'fail', answer.verdict.message);
-    }
-    return finish(answer.verdict.verdict === 'insufficient-access' ? answer.verdict : linked(answer.verdict), extra);
-  }
-  const jwt = answer.jwt;
-  step('realm', 'GitLab token endpoint', 'pass');
-  step('credential', 'Credential', 'pass');
-
-  // 4. What the issued token really grants.
-  let claims: TokenClaims | undefined;
-  try {
-    claims = readClaims(jwt);
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-  }
-  let granted: string[] | null = null;
-  let notes: string[] = [];
-  let projectPath: string | undefined;
-  if (req.project) {
-    const project = req.project;
-    const judged = judgeGrant(claims, { ...ctx, project });
-    granted = judged.granted;
-    notes = judged.notes;
-    projectPath = judged.meta?.projectPath;
-    step('pull', `Pull ${project}`, granted.includes('pull') ? 'pass' : 'fail');
-    if (req.access === 'push') step('push', `Push ${project}`, granted.includes('push') ? 'pass' : 'fail');
-    if (judged.verdict) return finish(linked(judged.verdict, projectPath), { ...extra, granted, ...(projectPath ? { projectPath } : {}) });
-  }
-
-  // 5. The registry itself accepts GitLab's token (and, with a project, lets it read the repository).
-  const probe = req.project ? `${challenge.baseUrl}/v2/${req.project}/tags/list?n=1` : `${challenge.baseUrl}/v2/`;
-  let check: HttpResponse;
-  try {
-    check = await getWithRetry(deps.http, probe, { authorization: `Bearer ${jwt}` }, { ...(deps.sleep ? { sleep: deps.sleep } : {}) });
-  } catch (e) {
-    const v = transportVerdict(e, `the registry ${req.registry.registry} cannot be reached`);
-    step('registry-accepts', 'Registry accepts the token', 'fail', v.message);
-    return finish(v, { ...extra, granted });
-  }
-  const accepted = check.status === 200 || (req.project !== undefined && check.status === 404 && /NAME_UNKNOWN/i.test(check.body));
-  if (!accepted) {
-    const path = req.project ?? '/v2/';
-    const v =
-      check.status === 429 || check.status >= 500
-        ? // An outage or a rate limit at the registry says nothing about the credential (GitLab has just issued a token).
-          verdict(
-            'unreachable',
-            `The registry ${req.registry.registry} answered HTTP ${check.status} when asked to accept GitLab's token for ${path} (after retries): the registry is ${check.status === 429 ? 'rate-limiting you' : 'having trouble'}, your credential and access were not the problem.`,
-            check.status === 429 ? 'Wait a minute and try again.' : "Try again in a minute; if it persists, check the instance's status page or tell the admin.",
-          )
-        : check.status === 404
-          ? // distribution answers an unknown repository with 404 NAME_UNKNOWN (accepted above); a bare 404 is not its answer.
-            verdict(
-              'not-a-registry',
-              `${req.registry.registry} answered HTTP 404 for ${path} without a registry error: something other than the container registry answers there.`,
-              'Check --registry (host and port) and any proxy or load balancer in front of the registry.',
-            )
-          : check.status === 401
-        ? verdict(
-            'registry-rejected-token',
-            `GitLab issued a token but the registry rejects it (HTTP 401): the registry and GitLab disagree on the signing key, issuer or service, or their clocks differ.`,
-            'This is a server-side fault: tell the instance admin (registry auth.token settings, the GitLab registry key, NTP).',
-          )
-        : verdict('insufficient-access', `The registry refused the token for ${req.project ?? '/v2/'} (HTTP ${check.status}: ${errorText(check.body).slice(0, 120)}).`, missingFix(req.credentialType, 'pull', req.project ?? 'the project'));
-    step('registry-accepts', 'Registry accepts the token', 'fail', v.message);
-    return finish(v, { ...extra, granted });
-  }
-  step('registry-accepts', 'Registry accepts the token', 'pass');
-
-  const who = `${req.username}`;
-  // No image at the path yet, and push granted: GitLab has just recorded an (empty) repository there, as a
-  // first push would (container_registry_authentication_service.rb `ensure_container_repository!`).
-  const created = req.project && req.access === 'push' && check.status === 404 ? ` ${req.project} has no images yet: GitLab records an empty repository entry there when it grants push, so the project's Container registry page may now list it.` : '';
-  const message = req.project
-    ? `${who} can ${req.access === 'push' ? 'pull and push' : 'pull'} ${req.project} on ${req.registry.registry}${notes.length ? ` (${notes.join('; ')})` : ''}.${created}`
-    : `The credential is valid and has registry access on ${req.registry.registry}. No --project was given, so pull and push were not checked (docker login checks no more than this).`;
-  return finish(verdict('ok', message), { ...extra, granted, ...(projectPath ? { projectPath } : {}) });
 }

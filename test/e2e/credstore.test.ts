@@ -8,7 +8,8 @@ import path from 'node:path';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
 import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
 import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { BIN, run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { cliCommand, startTerminal } from '../helpers/tmux.js';
 
 const PAT = 'glpat-Store0000secret0PAT';
 let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
@@ -156,6 +157,28 @@ describe('login checks the store before docker runs', () => {
     expect(String(j.message)).toMatch(/is not valid JSON/);
     expect(dockerRan(sb)).toBe(false);
     expect(readFileSync(configFile(sb), 'utf8')).toBe('{"credsStore": "desktop",');
+  });
+});
+
+describe('a helper waiting for the person, in a terminal', () => {
+  test('after 3 s: "waiting for docker-credential-NAME (it may be asking you to unlock your keyring)", then the login goes on', async () => {
+    // `list` answers after 3.5 s, as a keychain dialog answered by a person would; the default --timeout is 15 s.
+    const slow = `#!/bin/sh\ncase "$1" in list) sleep 3.5; echo '{}';; store) cat >/dev/null;; *) cat >/dev/null; echo 'credentials not found'; exit 1;; esac\n`;
+    const sb = box('{"credsStore":"slowkeychain"}', { slowkeychain: slow });
+    const tokenFile = path.join(sb.dir, 'token');
+    writeFileSync(tokenFile, PAT, { mode: 0o600 });
+    const env = { ...sb.env, TERM: 'xterm-256color', NO_COLOR: '1' };
+    const cmd = cliCommand(`${process.execPath} ${BIN}`, env, ['login', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', `< ${tokenFile}`]);
+    const t = startTerminal(cmd, env, { width: 120, height: 40 });
+    try {
+      await t.waitFor('waiting for docker-credential-slowkeychain (it may be asking you to unlock your keyring)', 10_000);
+      const screen = await t.waitFor('EXIT=', 15_000);
+      expect(screen).toContain('EXIT=0');
+      expect(screen).toMatch(/Logged in to 127\.0\.0\.1:\d+ with docker/);
+      expect(screen).not.toContain(PAT);
+    } finally {
+      t.kill();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 /** Hostile and broken servers, interruptions: a verdict every time, nothing hangs, the token goes nowhere. */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
@@ -189,6 +189,26 @@ describe('--timeout bounds the whole run, retries included', () => {
     expect(verdictOf(r).verdict).toBe('unreachable');
     expect(r.ms).toBeLessThan(4200);
     expect(slow.hits.length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('the team file: only from a git checkout, and named before the token goes anywhere', () => {
+  test('a file planted above a directory that is not a checkout is never read; in a checkout the file used is named', async () => {
+    const b = box();
+    writeFileSync(path.join(b.dir, '.gitlab-registry-login.json'), JSON.stringify({ registry: 'registry.evil.example', instance: 'https://evil.example' }));
+    const below = path.join(b.dir, 'work');
+    mkdirSync(below);
+    const r = await run(['verify', '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json'], { input: TOKEN, env: b.env, cwd: below, timeoutMs: 15_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/missing --registry/);
+    expect(r.stderr).not.toContain('evil');
+    const repo = path.join(b.dir, 'repo');
+    mkdirSync(path.join(repo, '.git'), { recursive: true });
+    const file = path.join(repo, '.gitlab-registry-login.json');
+    writeFileSync(file, JSON.stringify({ registry: reg.registry, project: 'group/app', type: 'personal-access-token' }));
+    const ok = await run(['verify', '--username', 'alice', '--token-stdin', '--json'], { input: TOKEN, env: b.env, cwd: repo, timeoutMs: 15_000 });
+    expect(verdictOf(ok).verdict).toBe('ok');
+    expect(ok.stderr).toContain(`gitlab-registry-login: using ${file}: registry ${reg.registry}, project group/app`);
   });
 });
 

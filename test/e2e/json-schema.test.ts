@@ -5,7 +5,7 @@
  * additional fields allowed, as the additive-only promise within a schemaVersion needs.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
@@ -82,6 +82,20 @@ test('login (with storage), logout (removed, then nothing to remove), logout wit
     expect(validate('logout.schema.json', r.stdout)).toMatchObject({ ok: false, engine: null });
   } finally {
     none.cleanup();
+  }
+});
+
+test('credential helpers: store-failed, --insecure-storage, logout that could not check', async () => {
+  const { args, input } = verifyArgs();
+  const broken = sandbox();
+  try {
+    writeFileSync(path.join(broken.dockerConfig, 'config.json'), '{"credsStore":"dbus"}');
+    writeFileSync(path.join(broken.dir, 'bin', 'docker-credential-dbus'), "#!/bin/sh\ncat >/dev/null\necho 'Cannot autolaunch D-Bus without X11 $DISPLAY'\nexit 1\n", { mode: 0o755 });
+    expect(validate('verify.schema.json', (await run(['login', ...args], { input, env: broken.env })).stdout)).toMatchObject({ verdict: 'store-failed', store: { state: 'failed', helper: 'dbus' } });
+    expect(validate('logout.schema.json', (await run(['logout', '--registry', reg.registry, '--json'], { env: broken.env })).stdout)).toMatchObject({ checked: false, removed: null });
+    expect(validate('verify.schema.json', (await run(['login', ...args, '--insecure-storage'], { input, env: broken.env })).stdout)).toMatchObject({ ok: true, storage: { kind: 'file', insecure: {} } });
+  } finally {
+    broken.cleanup();
   }
 });
 

@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileRealmCache, realmCacheFile } from '../../src/core/realmcache.js';
+import { decideRealm } from '../../src/core/registry.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function cacheWith(entries: Record<string, unknown>, mode = 0o700) {
+  const d = mkdtempSync(path.join(tmpdir(), 'grl-cache-'));
+  dirs.push(d);
+  const env = { XDG_CACHE_HOME: d, HOME: d };
+  const file = realmCacheFile(env);
+  mkdirSync(path.dirname(file), { recursive: true });
+  chmodSync(path.dirname(file), mode);
+  writeFileSync(file, JSON.stringify(entries), { mode: 0o600 });
+  return fileRealmCache(env);
+}
+const good = { baseUrl: 'https://registry.example.com', realm: 'https://gitlab.example.com/jwt/auth', service: 'container_registry' };
+
+describe('the realm cache is re-checked on every use', () => {
+  test('a sound entry is used', () => {
+    expect(cacheWith({ 'registry.example.com': good }).get('registry.example.com')).toEqual(good);
+  });
+  test.each([
+    ['plain HTTP to a registry off loopback', { ...good, baseUrl: 'http://registry.example.com' }],
+    ['another host than the registry it is filed under', { ...good, baseUrl: 'https://collector.example.net' }],
+    ['a realm over plain HTTP off loopback', { ...good, realm: 'http://gitlab.example.com/jwt/auth' }],
+    ['a realm with user info', { ...good, realm: 'https://u:p@gitlab.example.com/jwt/auth' }],
+    ['a realm path that is not /jwt/auth', { ...good, realm: 'https://gitlab.example.com/../../api/v4/user' }],
+  ])('%s: ignored', (_n, entry) => {
+    expect(cacheWith({ 'registry.example.com': entry }).get('registry.example.com')).toBeUndefined();
+  });
+  test('a loopback registry may be plain HTTP', () => {
+    const e = { baseUrl: 'http://127.0.0.1:5000', realm: 'http://127.0.0.1:8080/jwt/auth' };
+    expect(cacheWith({ '127.0.0.1:5000': e }).get('127.0.0.1:5000')).toEqual(e);
+  });
+  test('a cache directory other users can write to is refused, neither read nor written', () => {
+    const c = cacheWith({ 'registry.example.com': good }, 0o777);
+    expect(c.get('registry.example.com')).toBeUndefined();
+  });
+});
+
+describe('realm safety: only /jwt/auth-shaped paths on the instance', () => {
+  const gl = new URL('https://gitlab.example.com');
+  test.each(['https://gitlab.example.com/jwt/auth', 'https://gitlab.example.com/gitlab/jwt/auth'])('%s is accepted', (realm) => {
+    expect('verdict' in decideRealm(realm, gl, false)).toBe(false);
+  });
+  test.each(['https://gitlab.example.com/../../api/v4/user', 'https://gitlab.example.com/api/v4/user', 'https://gitlab.example.com/', 'https://gitlab.example.com/jwt/auth/../../oauth/token'])('%s is refused: untrusted-realm', (realm) => {
+    const d = decideRealm(realm, gl, false);
+    expect(d).toMatchObject({ verdict: 'untrusted-realm' });
+  });
+});
