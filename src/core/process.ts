@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /** The process runner: a program with text on stdin, an exact environment, a time limit, and its whole process group stopped. */
 import { createRequire } from 'node:module';
 import { stripVTControlCharacters } from 'node:util';
