@@ -1,5 +1,8 @@
+// src/: the entry. cli.ts holds commander's definitions and loads each command lazily; nothing else lives here
+// but the version. The layers below: commands/ (the CLI), ui/ (the wizard), core/ (the product). ARCHITECTURE.md.
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from './version.js';
+import { debug, debugEnabled, debugWanted, enableDebug, redact } from './core/debug.js';
 
 const TYPES = 'personal-access-token|deploy-token|project-access-token|group-access-token|job-token|ci-registry-password';
 
@@ -53,9 +56,14 @@ function common(cmd: Command): Command {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (debugWanted(argv, process.env)) {
+    enableDebug();
+    debug(`gitlab-registry-login ${VERSION}, Node ${process.version}, ${process.platform} ${process.arch}; arguments: ${argv.join(' ')}`);
+  }
   const program = new Command('gitlab-registry-login')
     .description('Log in to a GitLab container registry: choose the credential, verify it against the registry, then docker/podman login.')
     .version(VERSION, '-v, --version')
+    .option('--debug', 'print each request and engine command to stderr, secrets redacted (or GITLAB_REGISTRY_LOGIN_DEBUG=1)')
     .exitOverride()
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
@@ -167,6 +175,7 @@ process.once('SIGQUIT', () => process.exit(131));
 
 main(process.argv.slice(2)).then(
   (code) => {
+    debug(`exit ${code}`);
     process.exitCode = code;
   },
   (e: unknown) => {
@@ -176,8 +185,10 @@ main(process.argv.slice(2)).then(
       process.exitCode = 2;
       return;
     }
-    // No stack trace: it could carry request details. DEBUG shows the name only.
-    process.stderr.write(`gitlab-registry-login: internal error: ${err?.message ?? String(e)}\n`);
+    // No stack trace unless --debug: it could carry request details; with --debug it is redacted like every line.
+    process.stderr.write(`gitlab-registry-login: internal error: ${redact(err?.message ?? String(e))}\n`);
+    if (debugEnabled()) process.stderr.write(`${redact(err?.stack ?? String(e))}\n`);
+    debug('exit 70');
     process.exitCode = 70; // EXIT.internal (core/verdict.ts), not imported here: --version loads nothing it does not need
   },
 );

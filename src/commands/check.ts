@@ -1,3 +1,5 @@
+// src/commands/: one file per CLI command: argv to the one request (request.ts), the core called through
+// core/session.ts, the result printed (report.ts, json.ts, io.ts). No GitLab logic here.
 import { createHttpClient, tlsEnvNotice, type HttpClient } from '../core/http.js';
 import { spawnRunner, type Runner } from '../core/process.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';

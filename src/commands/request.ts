@@ -1,3 +1,5 @@
+// src/commands/: one file per CLI command: argv to the one request (request.ts), the core called through
+// core/session.ts, the result printed (report.ts, json.ts, io.ts). No GitLab logic here.
 /** From argv to the one request model: flags parsed and checked, then resolved with the other sources (core/request.ts). */
 import { CREDENTIAL_TYPES, CREDENTIALS, ACCESS_LEVELS, type CredentialType } from '../core/credentials.js';
 import { InputError } from '../core/errors.js';

@@ -1,3 +1,5 @@
+// src/commands/: one file per CLI command: argv to the one request (request.ts), the core called through
+// core/session.ts, the result printed (report.ts, json.ts, io.ts). No GitLab logic here.
 import { InputError } from '../core/errors.js';
 import { CI_TYPES } from '../core/ci.js';
 import { ciSnippet } from '../core/snippet.js';

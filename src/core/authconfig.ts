@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /** Docker's and podman's credential config: where the logins live and what is there (read only; secrets never printed). */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

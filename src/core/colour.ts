@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /**
  * The one colour rule, for the commands and the wizard alike:
  *  1. FORCE_COLOR wins over everything else: `1`, `2`, `3`, `true` or empty turn colour on even in a pipe or a

@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /**
  * Where the engine keeps a registry's login, and whether that store answers: docker's credential helper
  * (`credHelpers[REG]`, else `credsStore`; `""` means the config file) or the file itself; podman's auth file.

@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /** `doctor`: every link from the engine to GitLab, in order, each pass / warn / fail / skip with a fix. */
 import { isIP } from 'node:net';
 import { CREDENTIALS, requiredScopes, type Access, type CredentialType } from './credentials.js';

@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /** The engines (docker, podman): which one runs, its login and logout, and what its errors mean. */
 import { verdict, type Verdict } from './verdict.js';
 import { explainError } from './explain.js';

@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /**
  * What docker/podman/GitLab error lines mean and what to do: one table, used by the engine login's
  * classification and by `doctor --error`, so the same failure reads the same everywhere.

@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 import http from 'node:http';
 import type https from 'node:https';
 import type tls from 'node:tls';
@@ -13,6 +15,7 @@ import { BlockList, isIP } from 'node:net';
 import { isLoopbackHost } from './hosts.js';
 import { InputError } from './errors.js';
 import { sanitise } from './sanitise.js';
+import { traceGet } from './debug.js';
 
 export interface HttpResponse {
   url: string;
@@ -191,7 +194,8 @@ export function proxyFor(target: URL, env: NodeJS.ProcessEnv): URL | undefined {
   return proxyConfigFor(target, env)?.url;
 }
 
-function proxyPort(proxy: URL): number {
+/** The port a proxy is spoken to on: its own, else 443 for https:// (TLS, as Go, docker and curl do) and 80 for http://. */
+export function proxyPort(proxy: URL): number {
   return Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80);
 }
 
@@ -414,7 +418,7 @@ export function createHttpClient(options: HttpOptions): HttpClient {
     });
 
   return {
-    get,
+    get: traceGet(get), // --debug: a line per request (core/debug.ts)
     timeoutMs: options.timeoutMs,
     close() {
       for (const a of agents.values()) a.destroy();

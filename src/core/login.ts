@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /**
  * The login that follows a passed verification: the engine, the store check (a docker credential helper that is
  * missing, failing or hanging stops us before docker runs), `--insecure-storage`, the engine login, and where

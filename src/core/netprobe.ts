@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /** Low-level network probes for `doctor`: DNS, TCP, TLS. Injected so tests can hand in fakes. */
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';

@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /**
  * Where this tool keeps its files, in one place, by each OS's convention as gh does it
  * (cli/go-gh pkg/config/config.go: ConfigDir, DataDir):

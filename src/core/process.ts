@@ -1,7 +1,10 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /** The process runner: a program with text on stdin, an exact environment, a time limit, and its whole process group stopped. */
 import { createRequire } from 'node:module';
 import { stripVTControlCharacters } from 'node:util';
 import type { ChildProcessWithoutNullStreams, SpawnOptionsWithoutStdio } from 'node:child_process';
+import { traceRunner } from './debug.js';
 
 export interface RunResult {
   exitCode: number | undefined;
@@ -65,7 +68,7 @@ const spawn = (file: string, args: readonly string[], options: SpawnOptionsWitho
  * more than `docker login` itself, and nothing here needs more than spawn.) The engine runs in its own
  * process group, so a timeout or an interruption stops it and any helper it started.
  */
-export const spawnRunner: Runner = (file, args, options) =>
+export const spawnRunner: Runner = traceRunner((file, args, options) => // --debug: a line per command (core/debug.ts)
   new Promise((resolve) => {
     if (!exitHook) {
       exitHook = true;
@@ -119,7 +122,8 @@ export const spawnRunner: Runner = (file, args, options) =>
       const text = (b: Buffer[]) => Buffer.concat(b).toString('utf8').replace(/\n$/, '');
       resolve({ exitCode: code ?? undefined, stdout: text(out), stderr: text(err), timedOut, notFound });
     });
-  });
+  }),
+);
 
 /**
  * GitLab CI/CD's secret variables (docs.gitlab.com/ci/variables/predefined_variables/): no engine or credential

@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /**
  * Remembered realms, per registry: a repeat `verify` asks GitLab straight away instead of the registry's
  * challenge first. A cache: safe to delete; written only after a verification passed; a remembered realm

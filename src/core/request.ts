@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /**
  * The one request model: every answer a login needs, each with where it came from, and the one precedence rule
  * that decides between sources. Values derived from a choice (a type's username) are computed when read, never stored.

@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /* eslint-disable no-control-regex -- control characters and escape sequences are what this module removes */
 /**
  * Server- and file-derived text made safe to show: every answer from a server (a realm's error body, a registry's

@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /**
  * The one verify-and-login use case: discovery → realm cache → verify → cache write → engine login → a typed
  * outcome, with progress through a callback. `verify`, `login`, the wizard and doctor all reach GitLab through it.

@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /** A ready `.gitlab-ci.yml` job that logs in with the CI/CD credential of a type. */
 import type { Access } from './credentials.js';
 import type { CiType } from './ci.js';

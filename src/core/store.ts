@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { configDir, privateDir } from './paths.js';

@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /**
  * `.gitlab-registry-login.json`, committed at a repository's root by a team, so a newcomer is asked only
  * for what it leaves open (usually just the token). Validated strictly; secrets are refused.

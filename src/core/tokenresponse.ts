@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /**
  * What GitLab's token endpoint (`/jwt/auth`) answered, and what the issued token grants, as verdicts.
  * Pure: no I/O. Every rule names the GitLab source it follows; the test table quotes GitLab's own texts.

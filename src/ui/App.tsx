@@ -1,3 +1,5 @@
+// src/ui/: the Ink wizard: command.ts sets it up, App.tsx renders core/wizard.ts's state machine and runs
+// its effects through core/session.ts. Components only render; decisions live in core/.
 import React, { useEffect, useReducer, useRef, useState } from 'react';
 import { Box, Static, Text, render, useApp, useStdout, type RenderOptions } from 'ink';
 import { KeysProvider, useKeys } from './keys.js';

@@ -1,3 +1,5 @@
+// src/ui/: the Ink wizard: command.ts sets it up, App.tsx renders core/wizard.ts's state machine and runs
+// its effects through core/session.ts. Components only render; decisions live in core/.
 /**
  * URLs and commands that survive copying. Ink breaks a long line into several with a newline each, so a copied
  * URL or command arrives in pieces. Here the text is cut into pieces exactly as wide as the terminal, each piece

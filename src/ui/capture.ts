@@ -1,3 +1,5 @@
+// src/ui/: the Ink wizard: command.ts sets it up, App.tsx renders core/wizard.ts's state machine and runs
+// its effects through core/session.ts. Components only render; decisions live in core/.
 /** An IO whose stdout is kept as text: doctor's report, shown inside the wizard. Not a terminal: whole lines. */
 import { PassThrough } from 'node:stream';
 import type { IO } from '../commands/io.js';

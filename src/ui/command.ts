@@ -1,3 +1,5 @@
+// src/ui/: the Ink wizard: command.ts sets it up, App.tsx renders core/wizard.ts's state machine and runs
+// its effects through core/session.ts. Components only render; decisions live in core/.
 import { flagAnswers, httpOptions, runOptions, teamAnswers, type CommonFlags, type RunOptions } from '../commands/request.js';
 import { loadTeamFile } from '../core/teamfile.js';
 import { createHttpClient, type HttpClient } from '../core/http.js';

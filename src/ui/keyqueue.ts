@@ -1,3 +1,5 @@
+// src/ui/: the Ink wizard: command.ts sets it up, App.tsx renders core/wizard.ts's state machine and runs
+// its effects through core/session.ts. Components only render; decisions live in core/.
 /**
  * Type-ahead for the wizard: keys typed right after an answer reach the next question, not the one just left.
  *

@@ -1,3 +1,5 @@
+// src/ui/: the Ink wizard: command.ts sets it up, App.tsx renders core/wizard.ts's state machine and runs
+// its effects through core/session.ts. Components only render; decisions live in core/.
 import React, { createContext, useContext, useEffect, useLayoutEffect, useRef } from 'react';
 import { useInput, type Key } from 'ink';
 import { createKeyQueue, type KeyQueue } from './keyqueue.js';

@@ -1,3 +1,5 @@
+// src/ui/: the Ink wizard: command.ts sets it up, App.tsx renders core/wizard.ts's state machine and runs
+// its effects through core/session.ts. Components only render; decisions live in core/.
 /** Opening the token page in the person's browser: xdg-open, open or start; never waits for it. */
 import { spawn } from 'node:child_process';
 import { findOnPath } from '../core/which.js';

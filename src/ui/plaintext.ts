@@ -1,3 +1,5 @@
+// src/ui/: the Ink wizard: command.ts sets it up, App.tsx renders core/wizard.ts's state machine and runs
+// its effects through core/session.ts. Components only render; decisions live in core/.
 /**
  * Width and grapheme segments of the plain text the wizard draws, without Unicode's start-up costs.
  *

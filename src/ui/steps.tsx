@@ -1,3 +1,5 @@
+// src/ui/: the Ink wizard: command.ts sets it up, App.tsx renders core/wizard.ts's state machine and runs
+// its effects through core/session.ts. Components only render; decisions live in core/.
 /** One component per wizard step. They render state and collect answers; nothing else. */
 import React from 'react';
 import { Box, Text } from 'ink';

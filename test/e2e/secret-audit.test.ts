@@ -51,12 +51,26 @@ afterAll(async () => {
 /** Every process's argv, and every process's environment but the CLI's own (CI hands it the token there). */
 function watch(exclude: () => number[]) {
   const found: string[] = [];
+  const read = (f: string) => {
+    try {
+      return readFileSync(f, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  // Between fork and exec a child is still the CLI itself (its argv and its memory, environment included): that
+  // is the CLI's own environment, not a leak; once it has exec'd, its environment is the one it was given.
+  const forkOfExcluded = (pid: string, cmdline: string) => {
+    const ppid = Number(read(`/proc/${pid}/stat`)?.replace(/^.*\) /s, '').split(' ')[1]);
+    return exclude().includes(ppid) && read(`/proc/${ppid}/cmdline`) === cmdline;
+  };
   const scan = () => {
     for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
       if (Number(pid) === process.pid) continue;
       try {
-        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(CANARY)) found.push(`argv of ${pid}`);
-        if (!exclude().includes(Number(pid)) && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(CANARY)) found.push(`environment of ${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (cmdline.includes(CANARY)) found.push(`argv of ${pid}`);
+        if (!exclude().includes(Number(pid)) && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(CANARY) && !forkOfExcluded(pid, cmdline)) found.push(`environment of ${pid}: ${cmdline.replace(/\0/g, ' ')}`);
       } catch {
         /* gone, or not ours to read */
       }
@@ -130,12 +144,23 @@ test('every command and wizard path keeps the token to itself', async () => {
     ['login through a helper', () => runCli(['login', ...common, ...pat], { input: CANARY, env: helperEnv('keeps') })],
     ['doctor, the login read from a helper', () => runCli(['doctor', ...common, '--json'], { env: helperEnv('keeps') })],
     ['logout, the login in a helper', () => runCli(['logout', '--registry', reg.registry, '--json'], { env: helperEnv('keeps') })],
+    // --debug: every request and engine command on stderr, with the secrets on their way redacted.
+    ['verify --debug', () => runCli(['verify', ...common, ...pat, '--debug'], { input: CANARY })],
+    ['verify --debug, rejected', () => runCli(['verify', ...common, '--type', 'deploy-token', '--username', 'bob', '--token-stdin', '--debug'], { input: CANARY })],
+    ['login --debug', () => runCli(['login', ...common, ...pat, '--access', 'push', '--debug'], { input: CANARY })],
+    ['login --ci with GITLAB_REGISTRY_LOGIN_DEBUG=1', () => runCli(['login', '--ci', '--type', 'job-token'], { env: { ...sb.env, GITLAB_REGISTRY_LOGIN_DEBUG: '1', CI_REGISTRY: reg.registry, CI_JOB_TOKEN: CANARY, CI_PROJECT_PATH: 'group/app', CI_SERVER_URL: gl.url } })],
+    ['doctor --debug with the token and the stored login', () => runCli(['doctor', ...common, ...pat, '--debug'], { input: CANARY })],
+    ['logout --debug', () => runCli(['logout', '--registry', reg.registry, '--debug'])],
+    ['login through a helper --debug', () => runCli(['login', ...common, ...pat, '--debug'], { input: CANARY, env: helperEnv('keeps') })],
+    ['doctor --debug, the login read from a helper', () => runCli(['doctor', ...common, '--debug'], { env: helperEnv('keeps') })],
   ];
   for (const [name, go] of runs) {
     const r = await (typeof go === 'function' ? go() : go);
     expect(r.out, name).not.toContain(CANARY);
     expect(r.out, name).not.toContain(CANARY_B64);
+    expect(r.out, name).not.toMatch(/eyJ[\w-]+\.eyJ/); // no JWT GitLab issued
     expect(r.out, name).not.toMatch(/\n\s+at .*\(/);
+    if (name.includes('--debug') || name.includes('DEBUG=1')) expect(r.out, name).toMatch(name.startsWith('logout') ? /^debug \+\d+ ms gitlab-registry-login / : /^debug \+\d+ ms http GET /m);
     expect(r.out, name).not.toContain('LEAK');
   }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import http from 'node:http';
 import net from 'node:net';
-import { budget, createHttpClient, HttpError, parseProxy, proxyFor } from '../../src/core/http.js';
+import { budget, createHttpClient, HttpError, parseProxy, proxyFor, proxyPort } from '../../src/core/http.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -246,6 +246,12 @@ describe('proxy settings, as docker reads them', () => {
     expect(() => proxyFor(u('https://r.example.com'), { HTTPS_PROXY: 'socks5://p:1080' })).toThrow(/socks5:\/\/ proxies are not supported; use an HTTP CONNECT proxy/);
     expect(() => proxyFor(u('https://r.example.com'), { HTTPS_PROXY: 'socks5://p:1080' })).toThrow(expect.objectContaining({ name: 'InputError' }));
     expect(() => proxyFor(u('https://r.example.com'), { https_proxy: 'ftp://p:21' })).toThrow(/https_proxy: ftp:/);
+  });
+  test('default ports: https:// proxies 443 (TLS), http:// and scheme-less ones 80', () => {
+    expect(proxyPort(parseProxy('https://p.example.com', 'HTTPS_PROXY').url)).toBe(443);
+    expect(proxyPort(parseProxy('http://p.example.com', 'HTTPS_PROXY').url)).toBe(80);
+    expect(proxyPort(parseProxy('p.example.com', 'HTTPS_PROXY').url)).toBe(80);
+    expect(proxyPort(parseProxy('https://p.example.com:8443', 'HTTPS_PROXY').url)).toBe(8443);
   });
   test('a bad %-escape in the credentials is an input error naming the variable', () => {
     expect(() => parseProxy('http://us%zzer:pw@p:3128', 'HTTPS_PROXY')).toThrow(expect.objectContaining({ name: 'InputError', message: expect.stringMatching(/HTTPS_PROXY: .*bad %-escape/) }));
