@@ -157,3 +157,13 @@ export function tokenPageNotes(gitlab: string, type: CredentialType, access: Acc
   }
   return [...l.alternates, ...l.notes];
 }
+
+/**
+ * Said before a push check (the wizard's "What you need"): asking GitLab for push on a path with no images yet makes it
+ * record an empty repository entry there, as a first push would (GitLab: app/services/auth/
+ * container_registry_authentication_service.rb, ensure_container_repository! when push is granted; EE also writes a
+ * container_repository_created audit event). Whether the path has images cannot be known before a token is issued.
+ */
+export function pushCheckNote(project: string): string {
+  return `Checking push on ${project}: if it has no images yet, GitLab records an empty repository entry there (as a first push would).`;
+}

@@ -333,3 +333,4 @@ async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Registry
     ok: v.verdict === 'ok',
   };
 }
+
