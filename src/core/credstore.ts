@@ -76,9 +76,10 @@ const NOT_FOUND = /credentials not found|not found in native keychain|no credent
  * Ask a helper `list` or `get` (the server address on stdin; never a secret going in). The answer to `get` holds
  * the secret: callers keep it in memory only.
  */
-export async function askHelper(where: Extract<StoreWhere, { kind: 'helper' }>, op: 'list' | 'get', registry: string, env: NodeJS.ProcessEnv, run: Runner, limitMs = HELPER_LIMIT_MS): Promise<HelperAnswer> {
+export async function askHelper(where: Extract<StoreWhere, { kind: 'helper' }>, op: 'list' | 'get', registry: string, env: NodeJS.ProcessEnv, run: Runner, limitMs = HELPER_LIMIT_MS, secret = ''): Promise<HelperAnswer> {
   if (!where.binary) return { state: 'missing' };
-  const r = await run(where.binary, [op], { input: op === 'get' ? registry : '', env: childEnv(env, ''), timeoutMs: limitMs });
+  // The helper's environment holds no variable carrying the token (CI_JOB_TOKEN, CI_REGISTRY_PASSWORD in a job).
+  const r = await run(where.binary, [op], { input: op === 'get' ? registry : '', env: childEnv(env, secret), timeoutMs: limitMs });
   if (r.notFound) return { state: 'missing' };
   if (r.timedOut) return { state: 'timeout', limitMs };
   const said = helperText([r.stdout, r.stderr].filter(Boolean).join(' '));
@@ -162,12 +163,12 @@ export function fromAuths(config: EngineConfig | undefined, registry: string): {
  * With `op: 'get'` a found login carries its secret, in memory only.
  */
 export async function askStore(
-  req: { engine: EngineName; engineFile?: string; registry: string; env: NodeJS.ProcessEnv; op?: 'list' | 'get'; limitMs?: number; host?: LookupHost },
+  req: { engine: EngineName; engineFile?: string; registry: string; env: NodeJS.ProcessEnv; op?: 'list' | 'get'; limitMs?: number; host?: LookupHost; /** A token in memory: no child's environment may carry it. */ secret?: string },
   run: Runner,
 ): Promise<StoreAnswer> {
   const op = req.op ?? 'get';
   const limitMs = req.limitMs ?? HELPER_LIMIT_MS;
-  if (req.engine === 'podman') return askPodman(req.registry, req.env, run, limitMs, req.engineFile, op);
+  if (req.engine === 'podman') return askPodman(req.registry, req.env, run, limitMs, req.engineFile, op, req.secret ?? '');
   const located = locateDockerStore(req.registry, req.env, req.host);
   if ('problem' in located) return { state: 'unreadable', message: `${located.problem.file} ${located.problem.detail}` };
   const { where } = located;
@@ -178,7 +179,7 @@ export async function askStore(
   }
   // glab's helper has no `list`: ask it `get`, and keep the secret only if it was asked for.
   const ask = isGlab(where.helper) ? 'get' : op;
-  const a = await askHelper(where, ask, req.registry, req.env, run, limitMs);
+  const a = await askHelper(where, ask, req.registry, req.env, run, limitMs, req.secret ?? '');
   if (a.state === 'not-found') return { state: 'not-logged-in', where };
   if (a.state !== 'ok') return { state: 'unreadable', where, message: describeAnswer(where, a, ask) };
   const source = `docker-credential-${where.helper}`;
@@ -199,12 +200,12 @@ export async function askStore(
 }
 
 /** podman: ask podman itself whether it holds a login (`podman login --get-login REG`); the file from its lookup order. */
-async function askPodman(registry: string, env: NodeJS.ProcessEnv, run: Runner, limitMs: number, engineFile: string | undefined, op: 'list' | 'get'): Promise<StoreAnswer> {
+async function askPodman(registry: string, env: NodeJS.ProcessEnv, run: Runner, limitMs: number, engineFile: string | undefined, op: 'list' | 'get', hide: string): Promise<StoreAnswer> {
   const file = podmanAuthFile(env);
   const where = { kind: 'podman' as const, file };
   const podman = engineFile ?? findOnPath('podman', env);
   if (!podman) return { state: 'unreadable', where, message: 'podman is not on PATH' };
-  const r = await run(podman, ['login', '--get-login', registry], { input: '', env: childEnv(env, ''), timeoutMs: Math.max(limitMs, 10_000) });
+  const r = await run(podman, ['login', '--get-login', registry], { input: '', env: childEnv(env, hide), timeoutMs: Math.max(limitMs, 10_000) });
   if (r.timedOut) return { state: 'unreadable', where, message: `\`podman login --get-login ${registry}\` did not answer within ${Math.round(Math.max(limitMs, 10_000) / 1000)} s` };
   const said = helperText(`${r.stdout} ${r.stderr}`);
   if (r.exitCode !== 0) {

@@ -150,7 +150,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
     add({ id: 'docker.helpers', title: 'Credential helper', status: 'skip', detail: 'the config file could not be read' });
     add({ id: 'docker.stored', title: 'Stored login', status: 'skip', detail: 'the config file could not be read' });
   } else {
-    const found = await storeChecks({ isPodman, engineFile: 'verdict' in engine ? undefined : engine.file, config, configFile, registry: registry?.registry, env, runner: deps.runner });
+    const found = await storeChecks({ isPodman, engineFile: 'verdict' in engine ? undefined : engine.file, config, configFile, registry: registry?.registry, env, runner: deps.runner, secret: input.token ?? '' });
     for (const c of found.checks) add(c);
     stored = found.stored;
   }
@@ -358,7 +358,7 @@ interface StoredLogin {
  * The credential helper that applies to this registry (not every helper in the config: another registry's ECR
  * helper is not this login's business), and what it holds for the registry, each asked within 3 s.
  */
-async function storeChecks(o: { isPodman: boolean; engineFile: string | undefined; config: EngineConfig | undefined; configFile: string; registry: string | undefined; env: NodeJS.ProcessEnv; runner: Runner }): Promise<{ checks: Check[]; stored?: StoredLogin }> {
+async function storeChecks(o: { isPodman: boolean; engineFile: string | undefined; config: EngineConfig | undefined; configFile: string; registry: string | undefined; env: NodeJS.ProcessEnv; runner: Runner; secret: string }): Promise<{ checks: Check[]; stored?: StoredLogin }> {
   const checks: Check[] = [];
   const helperId = 'docker.helpers';
   const title = 'Credential helper';
@@ -386,7 +386,7 @@ async function storeChecks(o: { isPodman: boolean; engineFile: string | undefine
     checks.push({ id: 'docker.stored', title: 'Stored login', status: 'skip', detail: 'no registry given (--registry or --gitlab)' });
     return { checks };
   }
-  const a = await askStore({ engine: o.isPodman ? 'podman' : 'docker', ...(o.engineFile ? { engineFile: o.engineFile } : {}), registry: o.registry, env: o.env, op: 'get' }, o.runner);
+  const a = await askStore({ engine: o.isPodman ? 'podman' : 'docker', ...(o.engineFile ? { engineFile: o.engineFile } : {}), registry: o.registry, env: o.env, op: 'get', secret: o.secret }, o.runner);
   if (a.state === 'logged-in') {
     checks.push({ id: 'docker.stored', title: 'Stored login', status: 'pass', detail: `a login for ${o.registry} as ${a.username} (${a.source})` });
     return { checks, ...(a.secret ? { stored: { username: a.username, secret: a.secret, source: a.source } } : {}) };

@@ -1,6 +1,7 @@
 // src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
 // files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 import { requiredScopes, type Access, type CredentialType } from './credentials.js';
+import type { HttpClient } from './http.js';
 
 /** What is known that changes the links: the project GitLab resolved (JWT meta.project_path), the username. */
 export interface LinkContext {
@@ -10,6 +11,39 @@ export interface LinkContext {
   username?: string | undefined;
   /** The instance's version (`16.7.0-ee`), when known. */
   version?: string | undefined;
+  /** The personal-access-token page the instance itself proved it has (see probePatPage). */
+  patPage?: PatPage | undefined;
+}
+
+/** `current`: the instance serves `/-/user_settings/personal_access_tokens` (GitLab 16.7 and later). */
+export type PatPage = 'current';
+
+/**
+ * Which personal-access-token page the instance has, asked without any credential: an anonymous GET of the old
+ * page, `/-/profile/personal_access_tokens`. GitLab 16.7 moved the page and kept the old path as a routing
+ * redirect to the new one (gitlabhq config/routes/user_settings.rb, "Redirect routes till GitLab 17.0 release":
+ * `get :personal_access_tokens, to: redirect(path: '-/user_settings/personal_access_tokens')`), answered by the
+ * router before any sign-in check (Rails' `redirect` answers 301, with the relative URL root): a redirect there to `/-/user_settings/personal_access_tokens` proves the
+ * new page. Nothing anonymous proves the old one: before 16.7 both paths answer a redirect to sign-in
+ * (the old page's controller requires sign-in, and an unknown route does too, app/controllers/application_controller.rb
+ * `route_not_found`: `redirect_to new_user_session_path` for a signed-out visitor), and so would a later GitLab
+ * that dropped the redirect. So the answer is `current` or undefined (inconclusive: give both pages).
+ * Never throws; bounded by the client's timeout; the response is read whole, so its socket is released.
+ */
+export async function probePatPage(http: HttpClient, gitlab: string): Promise<PatPage | undefined> {
+  const base = gitlab.replace(/\/+$/, '');
+  const url = `${base}/-/profile/personal_access_tokens`;
+  try {
+    const res = await http.get(url);
+    const location = res.headers.location;
+    if (![301, 302, 307, 308].includes(res.status) || typeof location !== 'string') return undefined;
+    const to = new URL(location, url);
+    const want = new URL(`${base}/-/user_settings/personal_access_tokens`);
+    // The path alone: behind a proxy GitLab may build the redirect's scheme or host from its own settings.
+    return to.pathname === want.pathname ? 'current' : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface TokenLinks {
@@ -70,7 +104,7 @@ export function tokenLinks(gitlab: string, type: CredentialType, access: Access,
   switch (type) {
     case 'personal-access-token': {
       const v = versionOf(ctx.version);
-      const modern = com || (v !== undefined && (v[0] > 16 || (v[0] === 16 && v[1] >= 7)));
+      const modern = com || ctx.patPage === 'current' || (v !== undefined && (v[0] > 16 || (v[0] === 16 && v[1] >= 7)));
       const old = v !== undefined && !modern;
       const q = prefill(access, true);
       const current = `${base}/-/user_settings/personal_access_tokens?${q}`;
@@ -122,4 +156,14 @@ export function tokenPageNotes(gitlab: string, type: CredentialType, access: Acc
       : [];
   }
   return [...l.alternates, ...l.notes];
+}
+
+/**
+ * Said before a push check (the wizard's "What you need"): asking GitLab for push on a path with no images yet makes it
+ * record an empty repository entry there, as a first push would (GitLab: app/services/auth/
+ * container_registry_authentication_service.rb, ensure_container_repository! when push is granted; EE also writes a
+ * container_repository_created audit event). Whether the path has images cannot be known before a token is issued.
+ */
+export function pushCheckNote(project: string): string {
+  return `Checking push on ${project}: if it has no images yet, GitLab records an empty repository entry there (as a first push would).`;
 }

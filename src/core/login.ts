@@ -81,7 +81,7 @@ function storeFailure(registry: string, info: StoreFailureInfo, what: string): S
 /** Check docker's store for `registry` before the engine runs (a helper's `list`, bounded), or undefined when it answers. */
 export async function checkStoreBeforeLogin(
   registry: string,
-  req: Pick<LoginRequest, 'env' | 'interactive' | 'onWait'>,
+  req: Pick<LoginRequest, 'env' | 'interactive' | 'onWait'> & { token?: string },
   run: Runner = spawnRunner,
 ): Promise<{ where: StoreWhere } | StoreFailure> {
   const located = locateDockerStore(registry, req.env);
@@ -103,7 +103,7 @@ export async function checkStoreBeforeLogin(
   }
   const limit = req.interactive ? INTERACTIVE_HELPER_LIMIT_MS : HELPER_LIMIT_MS;
   const waiting = req.interactive && req.onWait ? setTimeout(() => req.onWait!(waitLine(where.helper)), HELPER_LIMIT_MS) : undefined;
-  const a = await askHelper(where, 'list', registry, req.env, run, limit).finally(() => clearTimeout(waiting));
+  const a = await askHelper(where, 'list', registry, req.env, run, limit, req.token ?? '').finally(() => clearTimeout(waiting));
   if (a.state === 'ok' || a.state === 'not-found') return { where };
   return storeFailure(registry, { ...base, state: a.state, ...(a.state === 'failed' ? { said: a.message } : {}) }, `docker keeps logins for ${registry} with ${where.setBy === 'credsStore' ? 'its credsStore' : 'its credential helper'}, and ${describeAnswer(where, a, 'list')} (${where.setBy} in ${where.file}).`);
 }

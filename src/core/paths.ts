@@ -44,6 +44,17 @@ export const configFile = (env: NodeJS.ProcessEnv = process.env, platform: Platf
 export const realmsFile = (env: NodeJS.ProcessEnv = process.env, platform: Platform = process.platform) => join(platform)(cacheDir(env, platform), 'realms.json');
 
 /**
+ * A directory or file other users can write to (or that belongs to someone else but root) is no place for trust:
+ * what it holds may have been planted, so the tool neither reads nor writes its files there.
+ */
+export function writableByOthers(p: string): boolean {
+  const st = statSync(p, { throwIfNoEntry: false });
+  if (!st || process.platform === 'win32') return false;
+  const uid = process.getuid?.();
+  return (st.mode & 0o022) !== 0 || (uid !== undefined && st.uid !== uid && st.uid !== 0);
+}
+
+/**
  * Make `dir` (and any missing parent) with mode 0700, and bring an existing one of ours (made 0755 by an
  * earlier version) down to 0700. Throws what mkdir throws.
  */

@@ -5,10 +5,10 @@
  * challenge first. A cache: safe to delete; written only after a verification passed; a remembered realm
  * still goes through the same realm-safety decision, and a failing one falls back to the challenge.
  */
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isLoopbackHost } from './hosts.js';
 import { decideRealm } from './registry.js';
-import { privateDir, realmsFile } from './paths.js';
+import { privateDir, realmsFile, writableByOthers } from './paths.js';
 import path from 'node:path';
 
 export interface KnownRealm {
@@ -44,19 +44,11 @@ function parseRegistryHost(registry: string): string {
   return v6 ? v6[1]! : registry.split(':')[0]!;
 }
 
-/** A directory or file other users can write to (or that belongs to someone else) is no place for trust. */
-function othersCanWrite(p: string): boolean {
-  const st = statSync(p, { throwIfNoEntry: false });
-  if (!st || process.platform === 'win32') return false;
-  const uid = process.getuid?.();
-  return (st.mode & 0o022) !== 0 || (uid !== undefined && st.uid !== uid && st.uid !== 0);
-}
-
 export function fileRealmCache(env: NodeJS.ProcessEnv): RealmCache {
   const file = realmCacheFile(env);
   const read = (): Record<string, unknown> => {
     // Refused, not trusted: a cache that others could have written to.
-    if (othersCanWrite(path.dirname(file)) || othersCanWrite(file)) return {};
+    if (writableByOthers(path.dirname(file)) || writableByOthers(file)) return {};
     try {
       const j = JSON.parse(readFileSync(file, 'utf8')) as unknown;
       return typeof j === 'object' && j !== null && !Array.isArray(j) ? (j as Record<string, unknown>) : {};
@@ -71,7 +63,7 @@ export function fileRealmCache(env: NodeJS.ProcessEnv): RealmCache {
     },
     set(registry, realm) {
       try {
-        if (othersCanWrite(path.dirname(file))) return;
+        if (writableByOthers(path.dirname(file))) return;
         const all = read();
         all[registry] = { baseUrl: realm.baseUrl, realm: realm.realm, ...(realm.service ? { service: realm.service } : {}) };
         privateDir(path.dirname(file));

@@ -2,7 +2,7 @@
 // files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { configDir, privateDir } from './paths.js';
+import { configDir, privateDir, writableByOthers } from './paths.js';
 import type { Access, CredentialType } from './credentials.js';
 import { ACCESS_LEVELS, CREDENTIAL_TYPES } from './credentials.js';
 
@@ -36,10 +36,14 @@ async function writeProblem(write: () => void | Promise<void>): Promise<string |
     await write();
     return undefined;
   } catch (e) {
+    if (e instanceof UnsafeDirError) return `: ${e.message}`;
     const code = (e as NodeJS.ErrnoException).code;
     return code ? ` (${code})` : '';
   }
 }
+
+/** The config directory or file can be written by other users: its answers are neither read nor written. */
+class UnsafeDirError extends Error {}
 
 /**
  * Remember the answers, best effort: a config directory that cannot be written (a read-only home, a full disk)
@@ -83,8 +87,11 @@ export async function openConfStore(options: { cwd?: string; env?: NodeJS.Proces
   const dir = options.cwd ?? configDir(options.env);
   const file = path.join(dir, 'config.json');
   let cached: Shape | undefined;
+  // Answers in a directory others can write to may have been planted (a registry of theirs): not trusted.
+  const unsafe = () => writableByOthers(dir) || writableByOthers(file);
   const read = (): Shape => {
     if (cached) return cached;
+    if (unsafe()) return (cached = {});
     try {
       const j = JSON.parse(readFileSync(file, 'utf8')) as unknown;
       cached = typeof j === 'object' && j !== null && !Array.isArray(j) ? (j) : {};
@@ -94,6 +101,7 @@ export async function openConfStore(options: { cwd?: string; env?: NodeJS.Proces
     return cached;
   };
   const conf = async () => {
+    if (unsafe()) throw new UnsafeDirError(`it is writable by other users or belongs to another user (chmod go-w, or set XDG_CONFIG_HOME)`);
     const { default: Conf } = await import('conf');
     privateDir(dir);
     return new Conf<Shape>({ projectName: 'gitlab-registry-login', projectSuffix: '', configFileMode: 0o600, cwd: dir, clearInvalidConfig: true });

@@ -6,7 +6,7 @@ import type { RegistryAddress } from './hosts.js';
 import type { HttpClient, HttpResponse } from './http.js';
 import { accountOf, readClaims, type TokenClaims } from './jwt.js';
 import { fetchTokenInfo, hasTokenInfo, scopesAllowPush, type TokenInfo } from './tokeninfo.js';
-import { tokenLinks } from './links.js';
+import { probePatPage, tokenLinks } from './links.js';
 import { decideRealm, fetchChallenge, getWithRetry, transportVerdict, type RegistryChallenge, type Sleep } from './registry.js';
 import { classifyTokenResponse, errorText, judgeGrant, missingFix } from './tokenresponse.js';
 import { verdict, type Verdict } from './verdict.js';
@@ -105,7 +105,7 @@ function withTokenLink(v: Verdict, gitlab: string, req: VerifyRequest, projectPa
  */
 export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
   const result = await verifyOnce(req, deps);
-  if (result.ok || !req.knownRealm) return result;
+  if (result.ok || !req.knownRealm) return withPatPage(result, req, deps);
   // A remembered realm that fails may be stale (the registry now sends logins elsewhere, or the address is
   // another server now). Ask the registry (a request without credentials): the same challenge confirms the
   // verdict, and a credential that is simply wrong is not sent twice; another challenge, or none, is what the
@@ -113,7 +113,21 @@ export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Pr
   const known = req.knownRealm;
   const fresh = await fetchChallenge(deps.http, req.registry, known.baseUrl.startsWith('https:') ? 'https' : 'http');
   const same = !('verdict' in fresh) && fresh.realm === known.realm && fresh.baseUrl === known.baseUrl && (fresh.service ?? '') === (known.service ?? '');
-  return same ? result : verifyOnce({ ...req, knownRealm: undefined }, deps, fresh);
+  return withPatPage(same ? result : await verifyOnce({ ...req, knownRealm: undefined }, deps, fresh), req, deps);
+}
+
+/**
+ * A final answer whose fix links to both personal-access-token pages (the instance's version unknown): the
+ * instance is asked which page it has (links.ts probePatPage), an anonymous request (no credential) through the
+ * same client and budget, and when it proves the current page the older one is dropped. Made only for a failure
+ * that carries the link, and only for the final answer, so a check that passes sends GitLab nothing more.
+ */
+async function withPatPage(r: VerifyResult, req: VerifyRequest, deps: VerifyDeps): Promise<VerifyResult> {
+  if (r.ok || req.credentialType !== 'personal-access-token' || !r.gitlab) return r;
+  const l = tokenLinks(r.gitlab, req.credentialType, req.access, req.project, { username: req.username });
+  const both = l?.alternates.length ? ` (before GitLab 16.7: ${l.alternates.join(' ')})` : undefined;
+  if (!both || !r.fix.includes(both)) return r;
+  return (await probePatPage(deps.http, r.gitlab)) === 'current' ? { ...r, fix: r.fix.replace(both, '') } : r;
 }
 
 /** What the phases of one verification share: the request, and what each phase learnt for the next. */
@@ -397,3 +411,4 @@ function withTokenInfo(r: VerifyResult, req: VerifyRequest, token: TokenInfo): V
   }
   return out;
 }
+

@@ -1,6 +1,6 @@
 // src/ui/: the Ink wizard: command.ts sets it up, App.tsx renders core/wizard.ts's state machine and runs
 // its effects through core/session.ts. Components only render; decisions live in core/.
-import { flagAnswers, httpOptions, runOptions, teamAnswers, type CommonFlags, type RunOptions } from '../commands/request.js';
+import { flagAnswers, httpOptions, runOptions, teamAnswers, teamFileNotice, type CommonFlags, type RunOptions } from '../commands/request.js';
 import { loadTeamFile } from '../core/teamfile.js';
 import { createHttpClient, type HttpClient } from '../core/http.js';
 import { spawnRunner, stopChildren, type Runner } from '../core/process.js';
@@ -119,12 +119,16 @@ export type WizardFlags = CommonFlags & { forget?: boolean };
 export async function runWizardCommand(flags: WizardFlags, ctx: WizardContext = processWizardContext()): Promise<number> {
   const { env } = ctx;
   // Flags and the team file are checked first: a bad one is a usage error even without a terminal.
-  loadTeamFile(ctx.cwd);
+  const team = loadTeamFile(ctx.cwd);
   flagAnswers(flags);
   runOptions(flags);
   if (!canPrompt(ctx.stdin, ctx.stdout)) {
     throw new InputError('no terminal for the wizard: run `gitlab-registry-login login --registry HOST --type TYPE [--username NAME] [--project PATH] --token-stdin` (see --help)');
   }
+  // The team file is named (with the instance and registry it sets) before anything is asked, as the commands do,
+  // so a planted file cannot send the token elsewhere unseen.
+  const notice = teamFileNotice(team);
+  if (notice) ctx.stdout.write(`${notice}\n`);
   // The UI loads at once, alongside the store and the registry's challenge.
   const ui = loadInkUi(env);
   const { request, options, http, store, firstRun, init } = await wizardSetup(flags, ctx);

@@ -10,7 +10,7 @@ import { parseProject } from '../core/hosts.js';
 import { splitGitlabInput, splitRegistryInput } from '../core/wizard.js';
 import { checkUsername } from '../core/secret.js';
 import { InputError } from '../core/errors.js';
-import { tokenPage, tokenPageNotes } from '../core/links.js';
+import { pushCheckNote, tokenPage, tokenPageNotes } from '../core/links.js';
 import { ciSnippet } from '../core/snippet.js';
 import type { CiType } from '../core/ci.js';
 import type { Step as CheckStep, VerifyResult } from '../core/verify.js';
@@ -243,6 +243,7 @@ export function Needs({ gitlab, type, access, project, links, canOpen }: { gitla
         <Para>• {needsSentence(type, access)}</Para>
       )}
       <Para>• Username: {info.usernameHint}</Para>
+      {access === 'push' && project ? <Para dimColor>• {pushCheckNote(project)}</Para> : null}
       {/* Admin Mode concerns administrators' personal access tokens only. */}
       {type === 'personal-access-token' ? <Para dimColor>• Administrators: Admin Mode does not apply to registry logins; no admin_mode scope is needed.</Para> : null}
       {page ? (

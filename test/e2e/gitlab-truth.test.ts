@@ -225,10 +225,27 @@ describe("the README's CI job", () => {
 });
 
 describe('a fix that needs a new credential links to where it is made on this instance', () => {
-  test('write-only personal token: the prefilled personal-access-token pages (both, the version being unknown)', async () => {
+  test('write-only personal token on a GitLab that proves 16.7+ (the old page redirects to the new): the one prefilled page', async () => {
+    const before = gl.requests.length;
     const j = json(await verify('personal-access-token', 'walt', T.writeOnly, 'acme/app', 'push'));
     expect(j.fix).toContain(`Create one at ${gl.url}/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry&description=`);
-    expect(j.fix).toContain(`before GitLab 16.7: ${gl.url}/-/profile/personal_access_tokens?`);
+    expect(j.fix).not.toContain('/-/profile/personal_access_tokens');
+    expect(j.fix).not.toContain('before GitLab 16.7');
+    // The probe was anonymous: the token went to the token endpoint only.
+    const probes = gl.requests.slice(before).filter((r) => r.path === '/-/profile/personal_access_tokens');
+    expect(probes).toHaveLength(1);
+    expect(probes[0]!.hadAuthorization).toBe(false);
+  });
+
+  test('write-only personal token on a GitLab before 16.7 (both paths redirect to sign-in, which proves nothing): both pages', async () => {
+    gl.config.webRoutes = 'old';
+    try {
+      const j = json(await verify('personal-access-token', 'walt', T.writeOnly, 'acme/app', 'push'));
+      expect(j.fix).toContain(`Create one at ${gl.url}/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry&description=`);
+      expect(j.fix).toContain(`before GitLab 16.7: ${gl.url}/-/profile/personal_access_tokens?`);
+    } finally {
+      delete gl.config.webRoutes;
+    }
   });
 
   test('a project access token on an image path: the link is the project GitLab resolved (meta.project_path)', async () => {

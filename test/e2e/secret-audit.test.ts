@@ -116,7 +116,7 @@ function helperEnv(kind: 'broken' | 'insecure' | 'keeps'): NodeJS.ProcessEnv {
   writeFileSync(path.join(bin, 'docker-credential-auditdbus'), "#!/bin/sh\ncat >/dev/null\necho 'Cannot autolaunch D-Bus without X11 $DISPLAY'\nexit 1\n");
   writeFileSync(
     path.join(bin, 'docker-credential-auditkeeps'),
-    `#!/bin/sh\ncase "$1" in list) echo '{}';; get) cat >/dev/null; printf '{"ServerURL":"x","Username":"alice","Secret":"${CANARY}"}';; *) cat >/dev/null;; esac\n`,
+    `#!/bin/sh\ncase "$1" in list) sleep 0.2; echo '{}';; get) cat >/dev/null; printf '{"ServerURL":"x","Username":"alice","Secret":"${CANARY}"}';; *) cat >/dev/null;; esac\n`,
   );
   for (const f of ['docker-credential-auditdbus', 'docker-credential-auditkeeps']) chmodSync(path.join(bin, f), 0o755);
   return { ...sb.env, DOCKER_CONFIG: dir };
@@ -144,6 +144,8 @@ test('every command and wizard path keeps the token to itself', async () => {
     ['login through a helper', () => runCli(['login', ...common, ...pat], { input: CANARY, env: helperEnv('keeps') })],
     ['doctor, the login read from a helper', () => runCli(['doctor', ...common, '--json'], { env: helperEnv('keeps') })],
     ['logout, the login in a helper', () => runCli(['logout', '--registry', reg.registry, '--json'], { env: helperEnv('keeps') })],
+    // In a CI job the token is in the CLI's own environment: the helper asked before docker must not inherit it.
+    ['login --ci, helper asked first', () => runCli(['login', '--ci', '--type', 'job-token'], { env: { ...helperEnv('keeps'), CI_REGISTRY: reg.registry, CI_JOB_TOKEN: CANARY, CI_PROJECT_PATH: 'group/app', CI_SERVER_URL: gl.url } })],
     // --debug: every request and engine command on stderr, with the secrets on their way redacted.
     ['verify --debug', () => runCli(['verify', ...common, ...pat, '--debug'], { input: CANARY })],
     ['verify --debug, rejected', () => runCli(['verify', ...common, '--type', 'deploy-token', '--username', 'bob', '--token-stdin', '--debug'], { input: CANARY })],

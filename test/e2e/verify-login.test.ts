@@ -495,7 +495,11 @@ describe('remembered realms: a repeat verify skips the challenge, a failing one 
       const r = await run(args('verify', { ...alice(registry), token: 'glpat-Wrong000000secret00' }), { input: 'glpat-Wrong000000secret00', env: sb.env });
       expect(r.code).toBe(1);
       expect(json(r).verdict).toBe('invalid-credentials');
-      expect(tokenRequests() - asked).toBe(1);
+      // The token endpoint once, with the token (the token's own record is asked alongside, at /api/v4); then, for the fix's link, the personal-access-token page, anonymously.
+      expect(gl.requests.slice(asked).filter((q) => !q.path.startsWith('/api/v4/')).map((q) => [q.path, q.hadAuthorization])).toEqual([
+        ['/jwt/auth', true],
+        ['/-/profile/personal_access_tokens', false],
+      ]);
       expect(paths()).toEqual(['/v2/']);
     } finally {
       sb.cleanup();

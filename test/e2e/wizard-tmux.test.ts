@@ -205,6 +205,8 @@ test('onboarding: in a repository with the team file, a newcomer is asked only w
     terms.push(t);
     // Instance, registry, type, access and project come from the file: the first screen is what is needed, and the token.
     await t.waitFor('Paste your personal access token');
+    // The team file is named, with the instance and registry it sets, before the token is asked.
+    expect(t.screen()).toMatch(/using \S+\.gitlab-registry-login\.json: instance \S+, registry \S+/);
     expect(t.screen()).toContain('What you need');
     expect(t.screen()).toContain('Welcome!');
     expect(t.screen()).not.toContain('Which GitLab?');

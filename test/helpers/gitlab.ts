@@ -76,6 +76,16 @@ export interface GitlabConfig {
   projects?: Record<string, ProjectSettings>;
   /** Ban an IP after this many failed authentications (lib/gitlab/auth/ip_rate_limiter.rb; off by default). */
   banAfterFailures?: number;
+  /**
+   * Which GitLab's web routes for the personal-access-token page, as a signed-out visitor sees them:
+   * - `16.7` (default; 16.7 to 17.x): `/-/user_settings/personal_access_tokens` exists and the old
+   *   `/-/profile/personal_access_tokens` is a routing redirect to it (config/routes/user_settings.rb,
+   *   "Redirect routes till GitLab 17.0 release": `redirect(path: '-/user_settings/personal_access_tokens')`, 301);
+   * - `old` (before 16.7): only `/-/profile/personal_access_tokens` exists (config/routes/profile.rb).
+   * Either way a page that needs sign-in, and an unknown route, answer a signed-out visitor with a redirect to
+   * `/users/sign_in` (app/controllers/application_controller.rb `route_not_found`), never a 404.
+   */
+  webRoutes?: '16.7' | 'old';
 }
 
 export interface SeenRequest {
@@ -281,6 +291,15 @@ export async function startGitlab(signer: KeyPair, config: GitlabConfig, options
     }
     requests.push({ path: url.pathname, query, ...(username !== undefined ? { username } : {}), hadAuthorization: auth !== undefined });
     if (url.pathname.startsWith('/api/v4/personal_access_tokens/')) return tokenApi(config, req, res, url);
+    if (url.pathname === '/-/profile/personal_access_tokens' || url.pathname === '/-/user_settings/personal_access_tokens') {
+      const base = `http://127.0.0.1:${port}`;
+      const redirect = url.pathname.startsWith('/-/profile/') && (config.webRoutes ?? '16.7') === '16.7';
+      // Rails: `redirect(path:)` answers 301 with an absolute URL; Devise's sign-in redirect is a 302.
+      const location = redirect ? `${base}/-/user_settings/personal_access_tokens` : `${base}/users/sign_in`;
+      res.writeHead(redirect ? 301 : 302, { location, 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<html><body>You are being <a href="${location}">redirected</a>.</body></html>`);
+      return;
+    }
     if (url.pathname !== '/jwt/auth') {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end('{"message":"404 Not Found"}');

@@ -21,3 +21,13 @@ test('a personal access token may use api, and an unknown version gets both toke
   expect(f).toContain('Before GitLab 16.7');
   unmount();
 });
+
+test('before a push check, the screen says GitLab records an empty repository entry on a path without images; not for pull', async () => {
+  const push = render(<Needs gitlab="https://gitlab.example.com" type="personal-access-token" access="push" project="acme/app" links={false} canOpen={false} />);
+  const f = (await until(push.lastFrame, 'What you need')).replace(/\s+/g, ' ');
+  expect(f).toContain('Checking push on acme/app: if it has no images yet, GitLab records an empty repository entry there');
+  push.unmount();
+  const pull = render(<Needs gitlab="https://gitlab.example.com" type="personal-access-token" access="pull" project="acme/app" links={false} canOpen={false} />);
+  expect((await until(pull.lastFrame, 'What you need')).replace(/\s+/g, ' ')).not.toContain('empty repository entry');
+  pull.unmount();
+});

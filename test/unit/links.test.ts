@@ -1,6 +1,7 @@
 /** Token-creation links that work on the real instance (sources in src/core/links.ts). */
 import { describe, expect, test } from 'vitest';
-import { tokenLinks, tokenPage, tokenPageNotes } from '../../src/core/links.js';
+import { probePatPage, tokenLinks, tokenPage, tokenPageNotes } from '../../src/core/links.js';
+import type { HttpClient, HttpResponse } from '../../src/core/http.js';
 
 describe('token links', () => {
   test('an image path links to the project GitLab resolved (JWT meta.project_path)', () => {
@@ -36,5 +37,29 @@ describe('token links', () => {
     expect(unknown.url).toContain('/-/user_settings/personal_access_tokens?');
     expect(unknown.alternates).toEqual(['https://h/-/profile/personal_access_tokens?name=container+registry&scopes=read_registry']);
     expect(unknown.notes).toEqual(['Before GitLab 16.7 this page is at the second link.']);
+  });
+});
+
+describe('probePatPage: which personal-access-token page the instance proves, asked anonymously', () => {
+  const client = (answer: (url: string, headers?: Record<string, string>) => Promise<HttpResponse>): HttpClient & { asked: Array<{ url: string; headers?: Record<string, string> }> } => {
+    const asked: Array<{ url: string; headers?: Record<string, string> }> = [];
+    return { asked, get: (url, headers) => (asked.push({ url, ...(headers ? { headers } : {}) }), answer(url, headers)), close: () => {} };
+  };
+  const answer = (status: number, location?: string) => async (url: string): Promise<HttpResponse> => ({ url, status, headers: location ? { location } : {}, wwwAuthenticate: [], body: '' });
+
+  test('a redirect of the old page to /-/user_settings/personal_access_tokens (GitLab 16.7+, relative URL root kept): current, one link', async () => {
+    const c = client(answer(301, 'https://h.example/gitlab/-/user_settings/personal_access_tokens'));
+    expect(await probePatPage(c, 'https://h.example/gitlab/')).toBe('current');
+    expect(c.asked).toEqual([{ url: 'https://h.example/gitlab/-/profile/personal_access_tokens' }]);
+    expect(tokenLinks('https://h.example/gitlab', 'personal-access-token', 'pull', undefined, { patPage: 'current' })!.alternates).toEqual([]);
+  });
+
+  test('a redirect to sign-in (before 16.7, or a GitLab without the redirect), a 404, a 200, a failure: inconclusive, both links', async () => {
+    expect(await probePatPage(client(answer(302, 'https://h.example/users/sign_in')), 'https://h.example')).toBeUndefined();
+    expect(await probePatPage(client(answer(404)), 'https://h.example')).toBeUndefined();
+    expect(await probePatPage(client(answer(200)), 'https://h.example')).toBeUndefined();
+    expect(await probePatPage(client(answer(301)), 'https://h.example')).toBeUndefined();
+    expect(await probePatPage(client(() => Promise.reject(new Error('timed out'))), 'https://h.example')).toBeUndefined();
+    expect(tokenLinks('https://h.example', 'personal-access-token', 'pull', undefined, { patPage: undefined })!.alternates).toHaveLength(1);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cacheDir, configDir, configFile, realmsFile } from '../../src/core/paths.js';
-import { openConfStore } from '../../src/core/store.js';
+import { openConfStore, remember } from '../../src/core/store.js';
 import { fileRealmCache } from '../../src/core/realmcache.js';
 
 describe('one place for paths, by OS convention (as gh)', () => {
@@ -61,6 +61,33 @@ describe('the files on disk', () => {
       const again = await openConfStore({ env: sb.env });
       await again.save({ gitlab: 'https://gitlab.example.com' });
       expect(JSON.parse(readFileSync(configFile(sb.env), 'utf8'))).toMatchObject({ last: 'https://gitlab.example.com' });
+    } finally {
+      sb.cleanup();
+    }
+  });
+
+  test('a config directory other users can write to, or that belongs to another user: its answers are neither read nor written', async () => {
+    const sb = sandbox();
+    try {
+      const dir = configDir(sb.env);
+      mkdirSync(dir, { recursive: true });
+      const planted = `${JSON.stringify({ last: 'https://evil.example', instances: { 'https://evil.example': { gitlab: 'https://evil.example', registry: 'evil.example' } } })}\n`;
+      writeFileSync(configFile(sb.env), planted);
+      const cases: Array<() => void> = [() => chmodSync(dir, 0o777)];
+      // Another user's directory (root may hand it to nobody).
+      if (process.getuid?.() === 0) cases.push(() => (chmodSync(dir, 0o700), chownSync(dir, 65534, 65534)));
+      for (const make of cases) {
+        make();
+        const store = await openConfStore({ env: sb.env });
+        expect(store.load()).toBeUndefined();
+        const problem = await remember(store, { gitlab: 'https://gitlab.example.com' });
+        expect(problem).toMatch(/writable by other users or belongs to another user/);
+        expect(readFileSync(configFile(sb.env), 'utf8')).toBe(planted);
+        chownSync(dir, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
+        chmodSync(dir, 0o700);
+      }
+      // Once it is the user's own again, the answers are read.
+      expect((await openConfStore({ env: sb.env })).load()?.gitlab).toBe('https://evil.example');
     } finally {
       sb.cleanup();
     }

@@ -222,8 +222,10 @@ describe('a remembered realm', () => {
     const { client, seen } = fakeHttp(registryWith({ status: 401, body: '{"message":"HTTP Basic: Access denied."}' }));
     const r = await verifyCredential(req({ knownRealm: known }), { http: client });
     expect(r.verdict).toBe('invalid-credentials');
-    expect(paths(seen)).toEqual(['gitlab.example.com/jwt/auth', 'registry.example.com/v2/']);
+    // Then, for the fix's link, the instance's personal-access-token page is asked for, without any credential.
+    expect(paths(seen)).toEqual(['gitlab.example.com/jwt/auth', 'registry.example.com/v2/', 'gitlab.example.com/-/profile/personal_access_tokens']);
     expect(seen.filter((s) => s.headers.authorization?.startsWith('Basic ')).length).toBe(1);
+    expect(seen.filter((s) => s.headers.authorization).length).toBe(1);
   });
 
   test('when the registry no longer answers like one either: its verdict is reported, not the stale realm’s', async () => {
