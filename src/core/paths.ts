@@ -48,7 +48,12 @@ export const realmsFile = (env: NodeJS.ProcessEnv = process.env, platform: Platf
  * what it holds may have been planted, so the tool neither reads nor writes its files there.
  */
 export function writableByOthers(p: string): boolean {
-  const st = statSync(p, { throwIfNoEntry: false });
+  let st;
+  try {
+    st = statSync(p, { throwIfNoEntry: false });
+  } catch {
+    return false; // not there (a file where a directory would be): nothing to read, and making it fails as it should
+  }
   if (!st || process.platform === 'win32') return false;
   const uid = process.getuid?.();
   return (st.mode & 0o022) !== 0 || (uid !== undefined && st.uid !== uid && st.uid !== 0);
