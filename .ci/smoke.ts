@@ -22,7 +22,9 @@ const TOKEN = 'glpat-Smoke0000secret0000';
 const nodes = (process.env.SMOKE_NODE || process.execPath).split(',').filter(Boolean);
 
 const pki = makeCert();
-const gl = await startGitlab(pki, { users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }] });
+const gl = await startGitlab(pki, {
+  users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }],
+});
 const reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
 const work = mkdtempSync(path.join(tmpdir(), 'grl-smoke-'));
 let failed = false;
@@ -33,7 +35,10 @@ function check(what: string, ok: boolean, detail: string) {
 }
 
 try {
-  const tarball = path.join(work, execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!);
+  const tarball = path.join(
+    work,
+    execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!,
+  );
   for (const node of nodes) {
     const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
     const home = mkdtempSync(path.join(work, `home-${version}-`));
@@ -63,7 +68,11 @@ try {
     } catch {
       // no config: reported below
     }
-    check(`${version} login --json (docker's config holds ${reg.registry})`, login.status === 0 && verdictOf(login.stdout) === 'ok' && auths.includes(reg.registry), login.stdout + login.stderr + auths);
+    check(
+      `${version} login --json (docker's config holds ${reg.registry})`,
+      login.status === 0 && verdictOf(login.stdout) === 'ok' && auths.includes(reg.registry),
+      login.stdout + login.stderr + auths,
+    );
 
     const term = startTerminal(`${node} ${bin} --registry ${reg.registry}`, { ...env, TERM: 'xterm-256color' }, { width: 120, height: 40 });
     try {
@@ -76,12 +85,23 @@ try {
     }
 
     const prefix = mkdtempSync(path.join(work, `prefix-${version}-`));
-    const install = spawnSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--offline', '--ignore-scripts', tarball], { env: { ...process.env, PATH: env.PATH }, encoding: 'utf8' });
+    const install = spawnSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--offline', '--ignore-scripts', tarball], {
+      env: { ...process.env, PATH: env.PATH },
+      encoding: 'utf8',
+    });
     const installed = path.join(prefix, 'node_modules', 'gitlab-registry-login', 'bin', 'gitlab-registry-login.js');
     const pkgVersion = spawnSync(path.join(prefix, 'node_modules', '.bin', 'gitlab-registry-login'), ['--version'], { env, encoding: 'utf8' });
-    check(`${version} packed tarball installs and runs --version (on this Node, via its #! line)`, install.status === 0 && pkgVersion.status === 0 && /^\d+\.\d+\.\d+/.test(pkgVersion.stdout), install.stderr + pkgVersion.stdout + pkgVersion.stderr);
+    check(
+      `${version} packed tarball installs and runs --version (on this Node, via its #! line)`,
+      install.status === 0 && pkgVersion.status === 0 && /^\d+\.\d+\.\d+/.test(pkgVersion.stdout),
+      install.stderr + pkgVersion.stdout + pkgVersion.stderr,
+    );
     const packedVerify = await cli(installed, ['verify', ...args]);
-    check(`${version} packed tarball verify --json`, packedVerify.status === 0 && verdictOf(packedVerify.stdout) === 'ok', packedVerify.stdout + packedVerify.stderr);
+    check(
+      `${version} packed tarball verify --json`,
+      packedVerify.status === 0 && verdictOf(packedVerify.stdout) === 'ok',
+      packedVerify.stdout + packedVerify.stderr,
+    );
   }
 } finally {
   await reg.stop();

@@ -26,7 +26,10 @@ const BIN = path.join(ROOT, 'bin', 'gitlab-registry-login.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const TOKEN = 'glpat-Bench0000secret0000';
 const DOCKER = ['/usr/local/bin/docker', '/usr/bin/docker'].find((f) => statSync(f, { throwIfNoEntry: false }));
-const NODES = (process.env.BENCH_NODE || process.execPath).split(',').map((p) => p.trim()).filter(Boolean);
+const NODES = (process.env.BENCH_NODE || process.execPath)
+  .split(',')
+  .map((p) => p.trim())
+  .filter(Boolean);
 
 interface Timed {
   ms: number;
@@ -129,10 +132,19 @@ const shuffle = <T>(xs: T[]): T[] => {
 async function main() {
   const versions = NODES.map((n) => execFileSync(n, ['--version'], { encoding: 'utf8' }).trim());
   const pki = makeCert();
-  const gl = await startGitlab(pki, { users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }] });
+  const gl = await startGitlab(pki, {
+    users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }],
+  });
   const reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
   const home = mkdtempSync(path.join(tmpdir(), 'grl-bench-'));
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_CACHE_HOME: path.join(home, 'cache'), DOCKER_CONFIG: path.join(home, 'docker'), CI: 'true' };
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, 'config'),
+    XDG_CACHE_HOME: path.join(home, 'cache'),
+    DOCKER_CONFIG: path.join(home, 'docker'),
+    CI: 'true',
+  };
   const common = ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--token-stdin', '--json'];
   // A pseudo-terminal for the wizard's first frame: util-linux `script`. The pty gets a size (script leaves it
   // at 0 columns, where every frame wraps per character).
@@ -149,12 +161,19 @@ async function main() {
     add('--help', () => timed(node, [BIN, '--help'], { env }));
     add('verify (realm remembered)', () => timed(node, [BIN, 'verify', ...common], { input: TOKEN, env }));
     // A cache directory of its own each time: no remembered realm, and no compiled code cached either.
-    add('verify (first run)', () => timed(node, [BIN, 'verify', ...common], { input: TOKEN, env: { ...env, XDG_CACHE_HOME: path.join(home, `cold-${cold++}`) } }));
+    add('verify (first run)', () =>
+      timed(node, [BIN, 'verify', ...common], { input: TOKEN, env: { ...env, XDG_CACHE_HOME: path.join(home, `cold-${cold++}`) } }),
+    );
     add('login', () => timed(node, [BIN, 'login', ...common], { input: TOKEN, env }));
     add('bare node first output (pty)', () => timed('script', inPty(`${node} -e "console.log('READY')"`), { env: tty, until: 'READY' }));
     add('wizard first frame (pty)', () => timed('script', inPty(`${node} ${BIN} --registry ${reg.registry}`), { env: tty, until: 'Which credential' }));
   });
-  if (DOCKER) tasks.push({ key: 'plain docker login', node: undefined, run: () => timed(DOCKER, ['login', reg.registry, '-u', 'alice', '--password-stdin'], { input: TOKEN, env }) });
+  if (DOCKER)
+    tasks.push({
+      key: 'plain docker login',
+      node: undefined,
+      run: () => timed(DOCKER, ['login', reg.registry, '-u', 'alice', '--password-stdin'], { input: TOKEN, env }),
+    });
 
   const samples = new Map<string, number[]>();
   const at = (key: string, node: number | undefined) => `${key}@${node ?? '-'}`;
@@ -184,7 +203,9 @@ async function main() {
   // hyperfine's figure for the same bare start, as a cross-check of this harness's own (spawned from Node).
   const hyper = NODES.map((node) => {
     const file = path.join(home, 'hyperfine.json');
-    const r = spawnSync('hyperfine', ['-N', '--warmup', '3', '--runs', String(Math.max(RUNS, 10)), '--export-json', file, '--style', 'none', `${node} -e 0`], { encoding: 'utf8' });
+    const r = spawnSync('hyperfine', ['-N', '--warmup', '3', '--runs', String(Math.max(RUNS, 10)), '--export-json', file, '--style', 'none', `${node} -e 0`], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) return undefined;
     const res = (JSON.parse(readFileSync(file, 'utf8')) as { results: Array<{ median: number; min: number; max: number }> }).results[0];
     return res && { median: res.median * 1000, min: res.min * 1000, max: res.max * 1000 };
@@ -202,37 +223,79 @@ async function main() {
   const line = (label: string, cells: string[], goal = '') => console.log(`${label.padEnd(W)}${cells.map((c) => c.padEnd(C)).join('')}${goal}`);
   console.log(`\nms as median [min–max] of ${RUNS} rounds (after a warm-up round), commands shuffled in each round; ratios of medians`);
   console.log(`${ROOT}, ${new Date().toISOString()}\n`);
-  line('', versions.map((v) => `Node ${v}`), 'goal');
-  line('bare node (node -e 0)', NODES.map((_, i) => cell(get('bare node', i))));
-  if (hyper.some(Boolean)) line('  hyperfine -N, same command', hyper.map((h) => (h ? `${h.median.toFixed(0)} [${h.min.toFixed(0)}–${h.max.toFixed(0)}]` : 'n/a')));
-  if (DOCKER) line('plain docker login', NODES.map(() => cell(get('plain docker login', undefined))));
-  line('bare node first output (pty)', NODES.map((_, i) => cell(get('bare node first output (pty)', i))));
+  line(
+    '',
+    versions.map((v) => `Node ${v}`),
+    'goal',
+  );
+  line(
+    'bare node (node -e 0)',
+    NODES.map((_, i) => cell(get('bare node', i))),
+  );
+  if (hyper.some(Boolean))
+    line(
+      '  hyperfine -N, same command',
+      hyper.map((h) => (h ? `${h.median.toFixed(0)} [${h.min.toFixed(0)}–${h.max.toFixed(0)}]` : 'n/a')),
+    );
+  if (DOCKER)
+    line(
+      'plain docker login',
+      NODES.map(() => cell(get('plain docker login', undefined))),
+    );
+  line(
+    'bare node first output (pty)',
+    NODES.map((_, i) => cell(get('bare node first output (pty)', i))),
+  );
   const ratioRows: Array<[string, string, (i: number) => number | undefined, number]> = [
     ['--version', '--version', (i) => median(get('bare node', i)), 1.3],
     ['--help', '--help', (i) => median(get('bare node', i)), 1.5],
     ['verify --json (realm remembered)', 'verify (realm remembered)', (i) => median(get('bare node', i)), 1.6],
     ['verify --json (first run)', 'verify (first run)', (i) => median(get('bare node', i)), 1.6],
-    ['login --json (÷ bare + docker login)', 'login', (i) => (DOCKER ? median(get('bare node', i)) + median(get('plain docker login', undefined)) : undefined), 1.6],
+    [
+      'login --json (÷ bare + docker login)',
+      'login',
+      (i) => (DOCKER ? median(get('bare node', i)) + median(get('plain docker login', undefined)) : undefined),
+      1.6,
+    ],
     ['wizard first frame (÷ bare, pty)', 'wizard first frame (pty)', (i) => median(get('bare node first output (pty)', i)), 2.5],
   ];
   for (const [label, key, base, goal] of ratioRows) {
-    line(label, NODES.map((_, i) => cell(get(key, i))));
+    line(
+      label,
+      NODES.map((_, i) => cell(get(key, i))),
+    );
     const ratios = NODES.map((_, i) => {
       const b = base(i);
       return b ? median(get(key, i)) / b : NaN;
     });
-    line('', ratios.map((r) => (Number.isFinite(r) ? `${r.toFixed(2)}× ${r <= goal ? '✔' : '✘'}` : '-')), `≤ ${goal}×`);
+    line(
+      '',
+      ratios.map((r) => (Number.isFinite(r) ? `${r.toFixed(2)}× ${r <= goal ? '✔' : '✘'}` : '-')),
+      `≤ ${goal}×`,
+    );
   }
-  line('wizard run, peak RSS (max of 3)', peak.map((p) => `${p.toFixed(1)} MiB ${p <= 80 ? '✔' : '✘'}`), '≤ 80 MiB');
-  const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{ size: number; unpackedSize: number; entryCount: number }>;
+  line(
+    'wizard run, peak RSS (max of 3)',
+    peak.map((p) => `${p.toFixed(1)} MiB ${p <= 80 ? '✔' : '✘'}`),
+    '≤ 80 MiB',
+  );
+  const pack = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+  ) as Array<{ size: number; unpackedSize: number; entryCount: number }>;
   const kib = pack[0]!.size / 1024;
-  console.log(`${'package tarball'.padEnd(W)}${`${kib.toFixed(0)} KiB ${kib <= 1024 ? '✔' : '✘'} (${pack[0]!.entryCount} files, ${(pack[0]!.unpackedSize / 1024).toFixed(0)} KiB unpacked)`.padEnd(C * NODES.length)}≤ 1024 KiB`);
+  console.log(
+    `${'package tarball'.padEnd(W)}${`${kib.toFixed(0)} KiB ${kib <= 1024 ? '✔' : '✘'} (${pack[0]!.entryCount} files, ${(pack[0]!.unpackedSize / 1024).toFixed(0)} KiB unpacked)`.padEnd(C * NODES.length)}≤ 1024 KiB`,
+  );
 }
 
 /** One whole wizard run in a pty (Enter on "What you need", the token at "Paste your"), under /usr/bin/time. */
 function wizardRun(node: string, inPty: (c: string) => string[], registry: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise<string>((resolve) => {
-    const child = spawn('script', inPty(`/usr/bin/time -f MAXRSS=%M ${node} ${BIN} --registry ${registry} --type personal-access-token --username alice --project group/app --access push`), { env });
+    const child = spawn(
+      'script',
+      inPty(`/usr/bin/time -f MAXRSS=%M ${node} ${BIN} --registry ${registry} --type personal-access-token --username alice --project group/app --access push`),
+      { env },
+    );
     let out = '';
     const keys = ['\r', `${TOKEN}\r`];
     child.stdout.on('data', (d: Buffer) => {
@@ -242,7 +305,10 @@ function wizardRun(node: string, inPty: (c: string) => string[], registry: strin
     const timer = setTimeout(() => void reap(child.pid!), 20_000);
     child.on('close', () => {
       clearTimeout(timer);
-      reap(child.pid!).then(() => resolve(out), () => resolve(out));
+      reap(child.pid!).then(
+        () => resolve(out),
+        () => resolve(out),
+      );
     });
   });
 }

@@ -8,7 +8,9 @@ import { startRegistry } from '../test/helpers/registry.js';
 
 const pki = makeCert();
 const token = process.env.GRL_TOKEN ?? 'glpat-Local0000secret0000';
-const gl = await startGitlab(pki, { users: [{ kind: 'personal', username: 'alice', token, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }] });
+const gl = await startGitlab(pki, {
+  users: [{ kind: 'personal', username: 'alice', token, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }],
+});
 const reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
 console.log(`registry ${reg.registry}\ngitlab ${gl.url}\nuser alice, token ${token}, project group/app (Developer)`);
 const stop = async () => {

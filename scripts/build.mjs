@@ -18,7 +18,9 @@ const ajvStub = new URL('./stubs/ajv.mjs', import.meta.url);
 const lazyChildProcess = {
   name: 'lazy-child-process-for-commander',
   setup(b) {
-    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/[\\/]commander[\\/]/.test(args.importer) ? { path: 'lazy-child-process', namespace: 'lazy' } : undefined));
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'lazy-child-process', namespace: 'lazy' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
       contents: "let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:child_process'))[k] });",
       loader: 'js',
@@ -40,7 +42,7 @@ const builtinsViaRequire = {
       const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
       if (name === 'node:module') return undefined; // the banner imports it anyway; its namespace costs nothing
       // One module per importer (the suffix), so it lands in its importer's chunk instead of a chunk of its own.
-      const n = (importers.get(args.importer) ?? importers.set(args.importer, importers.size).get(args.importer));
+      const n = importers.get(args.importer) ?? importers.set(args.importer, importers.size).get(args.importer);
       return { path: name, namespace: 'builtin', suffix: `?${n}` };
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
@@ -102,7 +104,9 @@ const widthUsers = [];
 const inkWithoutDevtools = {
   name: 'ink-without-devtools',
   setup(b) {
-    b.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) => (/[\\/]ink[\\/]build[\\/]/.test(args.importer) ? { path: 'ink-devtools', namespace: 'empty' } : undefined));
+    b.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
+      /[\\/]ink[\\/]build[\\/]/.test(args.importer) ? { path: 'ink-devtools', namespace: 'empty' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]utils\.js$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
@@ -146,7 +150,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export function bundleProblems(metafile) {
   const problems = loadProblems(metafile);
   // A dependency update that moves these out of reach would only make the wizard slower, silently: say so.
-  if (widthUsers.length === 0 || segmenterUsers.length === 0) problems.push(`fast-plain-text matched nothing (string-width: ${widthUsers.length}, Intl.Segmenter: ${segmenterUsers.length}): see scripts/build.mjs`);
+  if (widthUsers.length === 0 || segmenterUsers.length === 0)
+    problems.push(`fast-plain-text matched nothing (string-width: ${widthUsers.length}, Intl.Segmenter: ${segmenterUsers.length}): see scripts/build.mjs`);
   return problems;
 }
 
@@ -166,7 +171,8 @@ async function main() {
     console.log(`notices: ${noticed.map((p) => `${p.name}@${p.version} (${p.license})`).join(', ')}`);
     console.log(`narrowWidth before: ${widthUsers.join(', ')}`);
     console.log(`PlainSegmenter in: ${segmenterUsers.join(', ')}`);
-    for (const [command, imports] of Object.entries(COMMANDS)) console.log(`${command} loads at start: ${loadedAtStart(result.metafile, 'src/cli.ts', imports).join(', ')}`);
+    for (const [command, imports] of Object.entries(COMMANDS))
+      console.log(`${command} loads at start: ${loadedAtStart(result.metafile, 'src/cli.ts', imports).join(', ')}`);
     for (const [file, o] of Object.entries(result.metafile.outputs)) console.log(`${file}: ${(o.bytes / 1024).toFixed(0)} KiB`);
   }
 }

@@ -16,19 +16,50 @@ import { REGISTRY_BIN, startRegistry, type RealRegistry } from '../test/helpers/
 const BIN = path.resolve('bin', 'gitlab-registry-login.js');
 const PROJECT = 'my-group/my-app';
 const TOKENS = [
-  { name: 'alice', type: 'personal-access-token', username: 'alice', token: 'glpat-demoAlicePushPull00', can: `pull and push ${PROJECT} (read_registry + write_registry, Developer)` },
-  { name: 'rita', type: 'personal-access-token', username: 'rita', token: 'glpat-demoRitaPullOnly000', can: `pull ${PROJECT} only (read_registry, Reporter): push is refused, with the fix` },
-  { name: 'nora', type: 'personal-access-token', username: 'nora', token: 'glpat-demoNoraNoRegistry0', can: 'nothing on the registry (only read_user): no-registry-scope' },
-  { name: 'deploy', type: 'deploy-token', username: 'gitlab+deploy-token-1', token: 'gldt-demoDeployPull000000', can: `pull ${PROJECT} (a deploy token: its username is gitlab+deploy-token-1)` },
+  {
+    name: 'alice',
+    type: 'personal-access-token',
+    username: 'alice',
+    token: 'glpat-demoAlicePushPull00',
+    can: `pull and push ${PROJECT} (read_registry + write_registry, Developer)`,
+  },
+  {
+    name: 'rita',
+    type: 'personal-access-token',
+    username: 'rita',
+    token: 'glpat-demoRitaPullOnly000',
+    can: `pull ${PROJECT} only (read_registry, Reporter): push is refused, with the fix`,
+  },
+  {
+    name: 'nora',
+    type: 'personal-access-token',
+    username: 'nora',
+    token: 'glpat-demoNoraNoRegistry0',
+    can: 'nothing on the registry (only read_user): no-registry-scope',
+  },
+  {
+    name: 'deploy',
+    type: 'deploy-token',
+    username: 'gitlab+deploy-token-1',
+    token: 'gldt-demoDeployPull000000',
+    can: `pull ${PROJECT} (a deploy token: its username is gitlab+deploy-token-1)`,
+  },
 ];
 
 function ensureRegistry(): void {
   if (existsSync(REGISTRY_BIN)) return;
   console.log(`${REGISTRY_BIN} is missing: installing the Debian package docker-registry (apt-get, as .ci/run does)…`);
   const root = process.getuid?.() === 0;
-  const apt = (args: string[]) => spawnSync(root ? 'apt-get' : 'sudo', root ? args : ['apt-get', ...args], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (apt(['update', '-qq']).status !== 0 || apt(['install', '-y', '-qq', '--no-install-recommends', 'docker-registry']).status !== 0 || !existsSync(REGISTRY_BIN)) {
-    console.error('Could not install docker-registry. On Debian or Ubuntu: sudo apt-get install docker-registry (or set GRL_REGISTRY_BIN to a registry binary), then npm run demo again.');
+  const apt = (args: string[]) =>
+    spawnSync(root ? 'apt-get' : 'sudo', root ? args : ['apt-get', ...args], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (
+    apt(['update', '-qq']).status !== 0 ||
+    apt(['install', '-y', '-qq', '--no-install-recommends', 'docker-registry']).status !== 0 ||
+    !existsSync(REGISTRY_BIN)
+  ) {
+    console.error(
+      'Could not install docker-registry. On Debian or Ubuntu: sudo apt-get install docker-registry (or set GRL_REGISTRY_BIN to a registry binary), then npm run demo again.',
+    );
     process.exit(1);
   }
 }

@@ -23,7 +23,11 @@ export const COMMANDS = {
 /** The output files a command evaluates before it runs: the entry and `actionImports`, with their static imports. */
 export function loadedAtStart(metafile, entry, actionImports) {
   const outputs = metafile.outputs;
-  const byEntryPoint = new Map(Object.entries(outputs).filter(([, o]) => o.entryPoint).map(([file, o]) => [o.entryPoint, file]));
+  const byEntryPoint = new Map(
+    Object.entries(outputs)
+      .filter(([, o]) => o.entryPoint)
+      .map(([file, o]) => [o.entryPoint, file]),
+  );
   const roots = [entry, ...actionImports];
   const start = roots.map((source) => {
     const file = byEntryPoint.get(source);
@@ -54,7 +58,9 @@ export function loadProblems(metafile, entry = 'src/cli.ts', commands = COMMANDS
     for (const file of loadedAtStart(metafile, entry, actionImports)) {
       const output = metafile.outputs[file];
       const reached = [
-        ...Object.entries(output.inputs).filter(([, use]) => use.bytesInOutput > 0).map(([input]) => input),
+        ...Object.entries(output.inputs)
+          .filter(([, use]) => use.bytesInOutput > 0)
+          .map(([input]) => input),
         ...output.imports.filter((imp) => imp.external && imp.kind !== 'dynamic-import').map((imp) => imp.path),
       ];
       for (const [label, test] of FORBIDDEN_AT_LOAD) {

@@ -39,7 +39,9 @@ export function bundledPackages(metafile, root = process.cwd()) {
     const abs = path.resolve(root, dir);
     const pkg = JSON.parse(readFileSync(path.join(abs, 'package.json'), 'utf8'));
     const license = typeof pkg.license === 'string' ? pkg.license : pkg.license?.type;
-    const files = readdirSync(abs).filter((f) => LICENCE_FILE.test(f)).sort();
+    const files = readdirSync(abs)
+      .filter((f) => LICENCE_FILE.test(f))
+      .sort();
     let text = files.map((f) => readFileSync(path.join(abs, f), 'utf8').trim()).join('\n\n');
     if (!text && existsSync(new URL(`${pkg.name}.txt`, FALLBACK))) text = readFileSync(new URL(`${pkg.name}.txt`, FALLBACK), 'utf8').trim();
     if (!license) problems.push(`${pkg.name}: no "license" in its package.json`);
@@ -64,7 +66,9 @@ export function noticesText(packages, self) {
     '',
     ...packages.map((p) => `- ${p.name} ${p.version} (${p.license})`),
   ];
-  const bodies = packages.map((p) => [`${'-'.repeat(78)}`, `${p.name} ${p.version}`, `License: ${p.license}`, ...(p.homepage ? [`Source: ${p.homepage}`] : []), '', p.text].join('\n'));
+  const bodies = packages.map((p) =>
+    [`${'-'.repeat(78)}`, `${p.name} ${p.version}`, `License: ${p.license}`, ...(p.homepage ? [`Source: ${p.homepage}`] : []), '', p.text].join('\n'),
+  );
   return `${[...head, '', ...bodies].join('\n')}\n`;
 }
 

@@ -41,21 +41,30 @@ GitLab for push on a path that has no images yet creates an empty repository ent
 audit event on GitLab EE), as a first push would.`;
 
 function common(cmd: Command): Command {
-  return cmd
-    .option('--gitlab <url>', 'GitLab instance, e.g. https://gitlab.example.com (default: the realm\'s host)')
-    .option('--registry <host[:port]>', 'container registry, e.g. registry.gitlab.com (default: discovered from --gitlab)')
-    .addOption(new Option('--type <type>', `credential type: ${TYPES}`))
-    .addOption(new Option('--access <access>', 'pull, or push (push includes pull)').default(undefined, 'pull'))
-    .option('--project <path>', 'GROUP[/SUB]/PROJECT[/IMAGE] whose access is checked (without it only the credential is)')
-    .option('-u, --username <name>', 'username: optional for access tokens (GitLab ignores it); job-token: gitlab-ci-token; deploy-token: its own gitlab+deploy-token-N')
-    .option('--token-stdin', 'read the token from standard input (trailing newline trimmed)')
-    .option('--password-stdin', 'the same as --token-stdin (docker login\'s name for it)')
-    // Refused before anything runs (see the preAction hook): a secret in argv is visible to every process.
-    .addOption(new Option('-p, --password <value>').hideHelp())
-    .option('--json', 'print one JSON object')
-    .option('--timeout <seconds>', 'limit for the whole verification (every request and retry) and, separately, the engine login, in seconds (default 15)', undefined)
-    .option('--ca-file <path>', 'extra CA certificates (PEM) to trust, as NODE_EXTRA_CA_CERTS')
-    .option('--trust-realm', 'send the token to a realm on another host than --gitlab');
+  return (
+    cmd
+      .option('--gitlab <url>', "GitLab instance, e.g. https://gitlab.example.com (default: the realm's host)")
+      .option('--registry <host[:port]>', 'container registry, e.g. registry.gitlab.com (default: discovered from --gitlab)')
+      .addOption(new Option('--type <type>', `credential type: ${TYPES}`))
+      .addOption(new Option('--access <access>', 'pull, or push (push includes pull)').default(undefined, 'pull'))
+      .option('--project <path>', 'GROUP[/SUB]/PROJECT[/IMAGE] whose access is checked (without it only the credential is)')
+      .option(
+        '-u, --username <name>',
+        'username: optional for access tokens (GitLab ignores it); job-token: gitlab-ci-token; deploy-token: its own gitlab+deploy-token-N',
+      )
+      .option('--token-stdin', 'read the token from standard input (trailing newline trimmed)')
+      .option('--password-stdin', "the same as --token-stdin (docker login's name for it)")
+      // Refused before anything runs (see the preAction hook): a secret in argv is visible to every process.
+      .addOption(new Option('-p, --password <value>').hideHelp())
+      .option('--json', 'print one JSON object')
+      .option(
+        '--timeout <seconds>',
+        'limit for the whole verification (every request and retry) and, separately, the engine login, in seconds (default 15)',
+        undefined,
+      )
+      .option('--ca-file <path>', 'extra CA certificates (PEM) to trust, as NODE_EXTRA_CA_CERTS')
+      .option('--trust-realm', 'send the token to a realm on another host than --gitlab')
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -99,11 +108,14 @@ async function main(argv: string[]): Promise<number> {
     .addHelpText('after', AFTER)
     .action(check('verify'));
   common(program.command('login'))
-    .description('verify, then docker/podman login with the token on stdin (docker\'s own syntax works: login [REGISTRY] -u USER --password-stdin)')
+    .description("verify, then docker/podman login with the token on stdin (docker's own syntax works: login [REGISTRY] -u USER --password-stdin)")
     .argument('[registry]', 'the registry, as docker login takes it (the same as --registry)')
     .option('--ci', 'in a GitLab CI/CD job: take registry, user, token, project and instance from its variables')
     .option('--engine <engine>', 'docker, podman or auto (docker if present)', undefined)
-    .option('--insecure-storage', 'keep this registry\'s login in docker\'s config file (base64, not encrypted) instead of its credential helper: sets credHelpers["REGISTRY"] = "" after a backup; other logins and credsStore stay')
+    .option(
+      '--insecure-storage',
+      'keep this registry\'s login in docker\'s config file (base64, not encrypted) instead of its credential helper: sets credHelpers["REGISTRY"] = "" after a backup; other logins and credsStore stay',
+    )
     .addHelpText('after', AFTER)
     .action(check('login'));
 

@@ -38,7 +38,8 @@ export function printChecks(io: IO, checks: Check[]): void {
       io.stdout.write(`${section ? '\n' : ''}${c.bold(s)}\n`);
       section = s;
     }
-    const mark = k.status === 'pass' ? c.green(MARK.pass) : k.status === 'warn' ? c.yellow(MARK.warn) : k.status === 'fail' ? c.red(MARK.fail) : c.dim(MARK.skip);
+    const mark =
+      k.status === 'pass' ? c.green(MARK.pass) : k.status === 'warn' ? c.yellow(MARK.warn) : k.status === 'fail' ? c.red(MARK.fail) : c.dim(MARK.skip);
     io.stdout.write(`${fit(`  ${mark} ${k.title}: ${k.status === 'skip' ? c.dim(k.detail) : k.detail}`, io.stdout, 4)}\n`);
     if (k.fix && (k.status === 'fail' || k.status === 'warn')) io.stdout.write(`${fit(`      ${c.bold('Fix:')} ${k.fix}`, io.stdout, 11)}\n`);
   }
@@ -57,12 +58,20 @@ async function explain(opts: DoctorOptions, registry: string): Promise<number> {
   const host = registry || hostIn(text) || 'HOST';
   const json = flags.json === true;
   if (json) {
-    writeJson(io, { ok: e !== undefined, recognised: e !== undefined, ...(e ? { id: e.id, verdict: e.verdict ?? null, cause: e.cause, fix: e.fix } : { cause: null, fix: `Run \`gitlab-registry-login doctor --registry ${host}\` to check every link.` }) });
+    writeJson(io, {
+      ok: e !== undefined,
+      recognised: e !== undefined,
+      ...(e
+        ? { id: e.id, verdict: e.verdict ?? null, cause: e.cause, fix: e.fix }
+        : { cause: null, fix: `Run \`gitlab-registry-login doctor --registry ${host}\` to check every link.` }),
+    });
   } else if (e) {
     const c = paint(useColor(io));
     io.stdout.write(`${c.bold('Cause:')} ${e.cause}\n${c.bold('Fix:')}   ${e.fix}\n`);
   } else {
-    io.stdout.write(`Not recognised: this error text is not one this tool knows.\nRun \`gitlab-registry-login doctor --registry ${host} [--token-stdin ...]\` to check every link from docker to GitLab.\n`);
+    io.stdout.write(
+      `Not recognised: this error text is not one this tool knows.\nRun \`gitlab-registry-login doctor --registry ${host} [--token-stdin ...]\` to check every link from docker to GitLab.\n`,
+    );
   }
   return e ? 0 : 1;
 }

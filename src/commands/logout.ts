@@ -23,12 +23,24 @@ export async function runLogout(opts: { flags: CommonFlags; io: IO; runner?: Run
   }
   const store = await askStore({ engine: engine.engine, engineFile: engine.file, registry, env: io.env, op: 'list' }, run);
   // A store that cannot be asked (a failing helper) must not stop the logout: the engine's own logout still runs.
-  const had = store.state === 'logged-in' ? { username: store.username, source: store.source } : store.state === 'unreadable' ? ('unknown' as const) : undefined;
+  const had =
+    store.state === 'logged-in' ? { username: store.username, source: store.source } : store.state === 'unreadable' ? ('unknown' as const) : undefined;
   const couldNotCheck = store.state === 'unreadable' ? `Could not check for a login to ${registry}: ${store.message}.` : undefined;
   if (couldNotCheck && !a.json) io.stderr.write(`⚠ ${couldNotCheck}\n`);
-  const r = await engineLogout({ engine: engine.engine, file: engine.file, registry, hadLogin: had, env: io.env, timeoutMs: Math.max(a.timeoutMs, 30_000) }, run);
+  const r = await engineLogout(
+    { engine: engine.engine, file: engine.file, registry, hadLogin: had, env: io.env, timeoutMs: Math.max(a.timeoutMs, 30_000) },
+    run,
+  );
   if (a.json) {
-    writeJson(io, { ok: r.ok, removed: r.removed ?? null, checked: !couldNotCheck, registry, engine: engine.engine, message: couldNotCheck ? `${couldNotCheck} ${r.message}` : r.message, ...(r.engineSaid ? { engineSaid: r.engineSaid } : {}) });
+    writeJson(io, {
+      ok: r.ok,
+      removed: r.removed ?? null,
+      checked: !couldNotCheck,
+      registry,
+      engine: engine.engine,
+      message: couldNotCheck ? `${couldNotCheck} ${r.message}` : r.message,
+      ...(r.engineSaid ? { engineSaid: r.engineSaid } : {}),
+    });
   } else (r.ok ? io.stdout : io.stderr).write(`${r.ok ? '✔' : '✘'} ${r.message}\n`);
   return r.ok ? 0 : 1;
 }

@@ -38,7 +38,7 @@ export interface CommandResult extends Verdict {
 }
 
 export function toCommandResult(v: VerifyResult, login?: { engine: string | null; result?: EngineLoginResult | Verdict }): CommandResult {
-  const final = login?.result && login.result.verdict !== 'ok' ? login.result : login?.result ?? v;
+  const final = login?.result && login.result.verdict !== 'ok' ? login.result : (login?.result ?? v);
   const loggedIn = login?.result !== undefined && 'loggedIn' in login.result ? login.result.loggedIn : false;
   return {
     ok: final.verdict === 'ok',
@@ -58,7 +58,10 @@ export function toCommandResult(v: VerifyResult, login?: { engine: string | null
     engine: login?.engine ?? null,
     ...(login?.result && 'storage' in login.result && login.result.storage ? { storage: login.result.storage } : {}),
     token: v.token ?? null,
-    warnings: [...(v.remarks ?? []), ...(v.token ? [expiryWarning(v.token, v.gitlab, v.credentialType, v.project)].filter((w): w is string => w !== undefined) : [])],
+    warnings: [
+      ...(v.remarks ?? []),
+      ...(v.token ? [expiryWarning(v.token, v.gitlab, v.credentialType, v.project)].filter((w): w is string => w !== undefined) : []),
+    ],
     ...(login?.result && 'store' in login.result && login.result.store ? { store: login.result.store as StoreFailureInfo } : {}),
     steps: v.steps,
   };
@@ -108,7 +111,10 @@ export function printResult(io: IO, r: CommandResult, json: boolean): void {
           : `  Stored in ${r.storage.file} (base64, not encrypted; a credential helper keeps it in your keyring).\n`,
       );
     }
-    if (r.token && r.token.state !== 'unavailable') io.stdout.write(`${fit(`  Token${r.token.state === 'active' && r.token.name ? ` "${r.token.name}"` : ''}: ${r.token.state === 'active' ? `scopes ${r.token.scopes.join(', ') || 'none'}; ` : ''}${expiryLine(r.token)}`, io.stdout, 4)}\n`);
+    if (r.token && r.token.state !== 'unavailable')
+      io.stdout.write(
+        `${fit(`  Token${r.token.state === 'active' && r.token.name ? ` "${r.token.name}"` : ''}: ${r.token.state === 'active' ? `scopes ${r.token.scopes.join(', ') || 'none'}; ` : ''}${expiryLine(r.token)}`, io.stdout, 4)}\n`,
+      );
     for (const w of r.warnings) io.stdout.write(`${fit(`${c.yellow('⚠')} ${w}`, io.stdout, 2)}\n`);
   } else {
     io.stderr.write(`${fit(`${c.red('✘')} ${r.message}`, io.stderr, 2)}\n`);

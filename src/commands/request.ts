@@ -57,7 +57,10 @@ export interface RunOptions {
 }
 
 /** The HTTP client's options: one timeout and CA file for every request of a run. */
-export function httpOptions(o: Pick<RunOptions, 'timeoutMs' | 'caFile'>, env: NodeJS.ProcessEnv): { timeoutMs: number; caFile?: string; env: NodeJS.ProcessEnv } {
+export function httpOptions(
+  o: Pick<RunOptions, 'timeoutMs' | 'caFile'>,
+  env: NodeJS.ProcessEnv,
+): { timeoutMs: number; caFile?: string; env: NodeJS.ProcessEnv } {
   return { timeoutMs: o.timeoutMs, ...(o.caFile ? { caFile: o.caFile } : {}), env };
 }
 
@@ -121,7 +124,13 @@ export interface CommandRequest {
 /** "Using FILE: instance X, registry Y", said before the token is asked or sent, so a planted file cannot hide. */
 export function teamFileNotice(team: TeamFile | undefined): string | undefined {
   if (!team) return undefined;
-  const what = [team.instance ? `instance ${team.instance}` : '', team.registry ? `registry ${team.registry}` : '', team.project ? `project ${team.project}` : ''].filter(Boolean).join(', ');
+  const what = [
+    team.instance ? `instance ${team.instance}` : '',
+    team.registry ? `registry ${team.registry}` : '',
+    team.project ? `project ${team.project}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `using ${team.file}${what ? `: ${what}` : ''}`;
 }
 
@@ -140,7 +149,13 @@ export function commandRequest(rawFlags: CommonFlags, env: NodeJS.ProcessEnv, cw
     layers.ci = ci.answers;
     token = ci.token;
   }
-  return { request: withTypeFromUsername(resolveRequest(layers)), options, layers, ...(token !== undefined ? { token } : {}), ...(team ? { teamFile: team } : {}) };
+  return {
+    request: withTypeFromUsername(resolveRequest(layers)),
+    options,
+    layers,
+    ...(token !== undefined ? { token } : {}),
+    ...(team ? { teamFile: team } : {}),
+  };
 }
 
 /**
@@ -165,7 +180,10 @@ export function dockerSyntax(flags: CommonFlags): CommonFlags {
   if (flags.registryArgument !== undefined) {
     const positional = parseRegistry(flags.registryArgument.replace(/^https:\/\//i, '').replace(/\/+$/, ''), 'REGISTRY');
     if (flags.registry !== undefined && parseRegistry(flags.registry).registry !== positional.registry) {
-      throw new InputError(`the registry is given twice and differs: ${positional.registry} and --registry ${parseRegistry(flags.registry).registry}; give one`, 'REGISTRY');
+      throw new InputError(
+        `the registry is given twice and differs: ${positional.registry} and --registry ${parseRegistry(flags.registry).registry}; give one`,
+        'REGISTRY',
+      );
     }
     out.registry = positional.registry;
   }

@@ -37,7 +37,8 @@ const realPodmanHost: PodmanHost = { platform: process.platform, uid: process.ge
 export function podmanAuthFile(env: NodeJS.ProcessEnv = process.env, host: PodmanHost = realPodmanHost): string {
   if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE;
   if (env.DOCKER_CONFIG) return path.join(env.DOCKER_CONFIG, 'config.json');
-  if (host.platform !== 'linux') return (host.platform === 'win32' ? path.win32 : path.posix).join(env.HOME || env.USERPROFILE || homedir(), '.config', 'containers', 'auth.json');
+  if (host.platform !== 'linux')
+    return (host.platform === 'win32' ? path.win32 : path.posix).join(env.HOME || env.USERPROFILE || homedir(), '.config', 'containers', 'auth.json');
   if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json');
   const uid = host.uid ?? 0;
   if (uid !== 0 && host.exists(`/run/user/${uid}`)) return `/run/user/${uid}/containers/auth.json`;

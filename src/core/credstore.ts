@@ -56,7 +56,11 @@ export function whereDockerKeeps(config: EngineConfig | undefined, file: string,
 }
 
 /** Read docker's config and locate the store for `registry`; a config docker cannot read is a problem of its own. */
-export function locateDockerStore(registry: string, env: NodeJS.ProcessEnv, host?: LookupHost): { where: StoreWhere; config?: EngineConfig } | { problem: ConfigProblem } {
+export function locateDockerStore(
+  registry: string,
+  env: NodeJS.ProcessEnv,
+  host?: LookupHost,
+): { where: StoreWhere; config?: EngineConfig } | { problem: ConfigProblem } {
   const read = readEngineConfig('docker', env);
   if ('error' in read) return { problem: { file: read.file, detail: read.error } };
   return { where: whereDockerKeeps(read.config, read.file, registry, env, host), ...(read.config ? { config: read.config } : {}) };
@@ -76,7 +80,15 @@ const NOT_FOUND = /credentials not found|not found in native keychain|no credent
  * Ask a helper `list` or `get` (the server address on stdin; never a secret going in). The answer to `get` holds
  * the secret: callers keep it in memory only.
  */
-export async function askHelper(where: Extract<StoreWhere, { kind: 'helper' }>, op: 'list' | 'get', registry: string, env: NodeJS.ProcessEnv, run: Runner, limitMs = HELPER_LIMIT_MS, secret = ''): Promise<HelperAnswer> {
+export async function askHelper(
+  where: Extract<StoreWhere, { kind: 'helper' }>,
+  op: 'list' | 'get',
+  registry: string,
+  env: NodeJS.ProcessEnv,
+  run: Runner,
+  limitMs = HELPER_LIMIT_MS,
+  secret = '',
+): Promise<HelperAnswer> {
   if (!where.binary) return { state: 'missing' };
   // The helper's environment holds no variable carrying the token (CI_JOB_TOKEN, CI_REGISTRY_PASSWORD in a job).
   const r = await run(where.binary, [op], { input: op === 'get' ? registry : '', env: childEnv(env, secret), timeoutMs: limitMs });
@@ -128,7 +140,11 @@ export function describeHelper(where: Extract<StoreWhere, { kind: 'helper' }>): 
 }
 
 /** One line for what went wrong with a helper. */
-export function describeAnswer(where: Extract<StoreWhere, { kind: 'helper' }>, a: Exclude<HelperAnswer, { state: 'ok' } | { state: 'not-found' }>, op: 'list' | 'get' | 'store'): string {
+export function describeAnswer(
+  where: Extract<StoreWhere, { kind: 'helper' }>,
+  a: Exclude<HelperAnswer, { state: 'ok' } | { state: 'not-found' }>,
+  op: 'list' | 'get' | 'store',
+): string {
   const name = `docker-credential-${where.helper}`;
   switch (a.state) {
     case 'missing':
@@ -163,7 +179,16 @@ export function fromAuths(config: EngineConfig | undefined, registry: string): {
  * With `op: 'get'` a found login carries its secret, in memory only.
  */
 export async function askStore(
-  req: { engine: EngineName; engineFile?: string; registry: string; env: NodeJS.ProcessEnv; op?: 'list' | 'get'; limitMs?: number; host?: LookupHost; /** A token in memory: no child's environment may carry it. */ secret?: string },
+  req: {
+    engine: EngineName;
+    engineFile?: string;
+    registry: string;
+    env: NodeJS.ProcessEnv;
+    op?: 'list' | 'get';
+    limitMs?: number;
+    host?: LookupHost;
+    /** A token in memory: no child's environment may carry it. */ secret?: string;
+  },
   run: Runner,
 ): Promise<StoreAnswer> {
   const op = req.op ?? 'get';
@@ -200,13 +225,26 @@ export async function askStore(
 }
 
 /** podman: ask podman itself whether it holds a login (`podman login --get-login REG`); the file from its lookup order. */
-async function askPodman(registry: string, env: NodeJS.ProcessEnv, run: Runner, limitMs: number, engineFile: string | undefined, op: 'list' | 'get', hide: string): Promise<StoreAnswer> {
+async function askPodman(
+  registry: string,
+  env: NodeJS.ProcessEnv,
+  run: Runner,
+  limitMs: number,
+  engineFile: string | undefined,
+  op: 'list' | 'get',
+  hide: string,
+): Promise<StoreAnswer> {
   const file = podmanAuthFile(env);
   const where = { kind: 'podman' as const, file };
   const podman = engineFile ?? findOnPath('podman', env);
   if (!podman) return { state: 'unreadable', where, message: 'podman is not on PATH' };
   const r = await run(podman, ['login', '--get-login', registry], { input: '', env: childEnv(env, hide), timeoutMs: Math.max(limitMs, 10_000) });
-  if (r.timedOut) return { state: 'unreadable', where, message: `\`podman login --get-login ${registry}\` did not answer within ${Math.round(Math.max(limitMs, 10_000) / 1000)} s` };
+  if (r.timedOut)
+    return {
+      state: 'unreadable',
+      where,
+      message: `\`podman login --get-login ${registry}\` did not answer within ${Math.round(Math.max(limitMs, 10_000) / 1000)} s`,
+    };
   const said = helperText(`${r.stdout} ${r.stderr}`);
   if (r.exitCode !== 0) {
     if (/not logged in/i.test(said)) return { state: 'not-logged-in', where };

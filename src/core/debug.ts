@@ -111,7 +111,11 @@ function secretsInJson(text: string): void {
 }
 
 /** What traceRunner needs of the process runner (core/process.ts, which imports this module). */
-type Run = (file: string, args: readonly string[], options: { input: string; env: NodeJS.ProcessEnv; timeoutMs: number }) => Promise<{ exitCode: number | undefined; stdout: string; timedOut: boolean; notFound: boolean }>;
+type Run = (
+  file: string,
+  args: readonly string[],
+  options: { input: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+) => Promise<{ exitCode: number | undefined; stdout: string; timedOut: boolean; notFound: boolean }>;
 
 /** The process runner, with a debug line per command. */
 export function traceRunner<R extends Run>(run: R): R {

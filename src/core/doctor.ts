@@ -110,11 +110,21 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
   } else {
     const v = await deps.runner(engine.file, ['--version'], { input: '', env: childEnv(env, input.token ?? ''), timeoutMs: 5000 });
     const version = v.stdout.split('\n')[0]?.trim() || `${engine.engine} (version unknown)`;
-    add({ id: 'engine.found', title: `${engine.engine} found`, status: v.exitCode === 0 ? 'pass' : 'warn', detail: `${version} at ${engine.file}`, ...(v.exitCode === 0 ? {} : { fix: `\`${engine.engine} --version\` failed: reinstall it.` }) });
+    add({
+      id: 'engine.found',
+      title: `${engine.engine} found`,
+      status: v.exitCode === 0 ? 'pass' : 'warn',
+      detail: `${version} at ${engine.file}`,
+      ...(v.exitCode === 0 ? {} : { fix: `\`${engine.engine} --version\` failed: reinstall it.` }),
+    });
     if (engine.engine === 'podman') {
       add({ id: 'engine.daemon', title: 'Engine daemon', status: 'pass', detail: 'podman needs no daemon' });
     } else {
-      const info = await deps.runner(engine.file, ['info', '--format', '{{.ServerVersion}}'], { input: '', env: childEnv(env, input.token ?? ''), timeoutMs: 5000 });
+      const info = await deps.runner(engine.file, ['info', '--format', '{{.ServerVersion}}'], {
+        input: '',
+        env: childEnv(env, input.token ?? ''),
+        timeoutMs: 5000,
+      });
       add(
         info.exitCode === 0 && info.stdout.trim()
           ? { id: 'engine.daemon', title: 'Docker daemon', status: 'pass', detail: `running (${info.stdout.trim()})` }
@@ -141,16 +151,28 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
       title: 'Config file',
       status: 'fail',
       detail: `${configFile} ${read.error}`,
-      fix: read.code ? `Check the owner and permissions of ${configFile}.` : `Repair ${configFile} or move it aside; ${isPodman ? 'podman' : 'docker'} writes a new one at the next login.`,
+      fix: read.code
+        ? `Check the owner and permissions of ${configFile}.`
+        : `Repair ${configFile} or move it aside; ${isPodman ? 'podman' : 'docker'} writes a new one at the next login.`,
     });
-  } else if ('missing' in read) add({ id: 'docker.config', title: 'Config file', status: 'pass', detail: `${configFile} does not exist yet (written at the first login)` });
+  } else if ('missing' in read)
+    add({ id: 'docker.config', title: 'Config file', status: 'pass', detail: `${configFile} does not exist yet (written at the first login)` });
   else add({ id: 'docker.config', title: 'Config file', status: 'pass', detail: `${configFile} is valid` });
   let stored: StoredLogin | undefined;
   if (!configOk) {
     add({ id: 'docker.helpers', title: 'Credential helper', status: 'skip', detail: 'the config file could not be read' });
     add({ id: 'docker.stored', title: 'Stored login', status: 'skip', detail: 'the config file could not be read' });
   } else {
-    const found = await storeChecks({ isPodman, engineFile: 'verdict' in engine ? undefined : engine.file, config, configFile, registry: registry?.registry, env, runner: deps.runner, secret: input.token ?? '' });
+    const found = await storeChecks({
+      isPodman,
+      engineFile: 'verdict' in engine ? undefined : engine.file,
+      config,
+      configFile,
+      registry: registry?.registry,
+      env,
+      runner: deps.runner,
+      secret: input.token ?? '',
+    });
     for (const c of found.checks) add(c);
     stored = found.stored;
   }
@@ -158,7 +180,8 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
   // Network.
   let tcpOk = true;
   if (!registry) {
-    for (const id of ['network.proxy', 'network.dns', 'network.tcp', 'network.tls'] as const) add({ id, title: TITLES[id] ?? id, status: 'skip', detail: 'no registry given (--registry or --gitlab)' });
+    for (const id of ['network.proxy', 'network.dns', 'network.tcp', 'network.tls'] as const)
+      add({ id, title: TITLES[id] ?? id, status: 'skip', detail: 'no registry given (--registry or --gitlab)' });
   } else {
     const port = registry.port ?? 443;
     const proxy = proxyFor(new URL(`https://${registry.registry}/`), env);
@@ -166,17 +189,26 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
       id: 'network.proxy',
       title: 'Proxy',
       status: 'pass',
-      detail: proxy ? `${proxy.protocol}//${proxy.host} is used for ${registry.registry} (HTTPS_PROXY; docker uses it too, the daemon has its own)` : `no proxy for ${registry.registry}`,
+      detail: proxy
+        ? `${proxy.protocol}//${proxy.host} is used for ${registry.registry} (HTTPS_PROXY; docker uses it too, the daemon has its own)`
+        : `no proxy for ${registry.registry}`,
     });
     let resolves = true;
-    if (isIP(registry.hostname) || registry.hostname === 'localhost') add({ id: 'network.dns', title: 'DNS', status: 'skip', detail: `${registry.hostname} needs no lookup` });
+    if (isIP(registry.hostname) || registry.hostname === 'localhost')
+      add({ id: 'network.dns', title: 'DNS', status: 'skip', detail: `${registry.hostname} needs no lookup` });
     else {
       try {
         const addrs = await deps.probes.lookup(registry.hostname);
         add({ id: 'network.dns', title: 'DNS', status: 'pass', detail: `${registry.hostname} → ${addrs.slice(0, 3).join(', ')}` });
       } catch (e) {
         resolves = proxy !== undefined;
-        add({ id: 'network.dns', title: 'DNS', status: proxy ? 'warn' : 'fail', detail: `${registry.hostname} does not resolve (${(e as NodeJS.ErrnoException).code ?? 'error'})${proxy ? '; the proxy may resolve it' : ''}`, fix: 'Check the spelling; for an internal instance connect the VPN; check /etc/resolv.conf.' });
+        add({
+          id: 'network.dns',
+          title: 'DNS',
+          status: proxy ? 'warn' : 'fail',
+          detail: `${registry.hostname} does not resolve (${(e as NodeJS.ErrnoException).code ?? 'error'})${proxy ? '; the proxy may resolve it' : ''}`,
+          fix: 'Check the spelling; for an internal instance connect the VPN; check /etc/resolv.conf.',
+        });
       }
     }
     if (!resolves) {
@@ -188,7 +220,13 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
         add({ id: 'network.tcp', title: 'TCP connect', status: 'pass', detail: `${registry.hostname} port ${port} accepts connections` });
       } catch (e) {
         tcpOk = proxy !== undefined;
-        add({ id: 'network.tcp', title: 'TCP connect', status: proxy ? 'warn' : 'fail', detail: `cannot connect to ${registry.hostname} port ${port} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, fix: 'Check the port (self-managed registries are often on 5050 or a registry.HOST name), firewalls and the VPN.' });
+        add({
+          id: 'network.tcp',
+          title: 'TCP connect',
+          status: proxy ? 'warn' : 'fail',
+          detail: `cannot connect to ${registry.hostname} port ${port} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+          fix: 'Check the port (self-managed registries are often on 5050 or a registry.HOST name), firewalls and the VPN.',
+        });
       }
     }
   }
@@ -200,7 +238,12 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
     if ('verdict' in c) add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'fail', detail: c.message, fix: c.fix });
     else {
       challenge = c;
-      add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'pass', detail: `Bearer realm="${quote(c.realm)}"${c.service ? `, service="${quote(c.service)}"` : ''}` });
+      add({
+        id: 'registry.challenge',
+        title: '/v2/ challenge',
+        status: 'pass',
+        detail: `Bearer realm="${quote(c.realm)}"${c.service ? `, service="${quote(c.service)}"` : ''}`,
+      });
     }
   } else add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'skip', detail: 'no registry given' });
 
@@ -215,7 +258,11 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
         const days = t.validTo ? Math.floor((t.validTo.getTime() - now()) / 86_400_000) : undefined;
         const about = `${t.subject ? `certificate for ${quote(t.subject, 100)}` : 'certificate'}${t.issuer ? ` issued by ${quote(t.issuer, 100)}` : ''}${days !== undefined ? `, valid ${days} more days` : ''}`;
         if (t.authorized) {
-          add(days !== undefined && days < 14 ? { id: 'network.tls', title: 'TLS', status: 'warn', detail: about, fix: 'The certificate expires soon: tell the instance admin.' } : { id: 'network.tls', title: 'TLS', status: 'pass', detail: about });
+          add(
+            days !== undefined && days < 14
+              ? { id: 'network.tls', title: 'TLS', status: 'warn', detail: about, fix: 'The certificate expires soon: tell the instance admin.' }
+              : { id: 'network.tls', title: 'TLS', status: 'pass', detail: about },
+          );
         } else if (UNKNOWN_CA.test(t.error ?? '')) {
           add({
             id: 'network.tls',
@@ -224,12 +271,26 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
             detail: `${about}: not signed by a CA this machine trusts (${t.error})`,
             fix: `Get your organisation's CA certificate; for this tool set NODE_EXTRA_CA_CERTS=ca.pem or pass --ca-file ca.pem; for docker put it in /etc/docker/certs.d/${registry.registry}/ca.crt.`,
           });
-        } else if (t.error === 'CERT_HAS_EXPIRED') add({ id: 'network.tls', title: 'TLS', status: 'fail', detail: `${about}: expired`, fix: 'The certificate has expired: tell the instance admin.' });
-        else if (t.error === 'ERR_TLS_CERT_ALTNAME_INVALID') add({ id: 'network.tls', title: 'TLS', status: 'fail', detail: `${about}: not valid for ${registry.hostname}`, fix: 'Use the host name the certificate is for, or tell the instance admin.' });
+        } else if (t.error === 'CERT_HAS_EXPIRED')
+          add({ id: 'network.tls', title: 'TLS', status: 'fail', detail: `${about}: expired`, fix: 'The certificate has expired: tell the instance admin.' });
+        else if (t.error === 'ERR_TLS_CERT_ALTNAME_INVALID')
+          add({
+            id: 'network.tls',
+            title: 'TLS',
+            status: 'fail',
+            detail: `${about}: not valid for ${registry.hostname}`,
+            fix: 'Use the host name the certificate is for, or tell the instance admin.',
+          });
         else add({ id: 'network.tls', title: 'TLS', status: 'fail', detail: `${about}: ${t.error}`, fix: 'Tell the instance admin.' });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? '';
-        add({ id: 'network.tls', title: 'TLS', status: 'fail', detail: `no TLS handshake with ${registry.registry} (${code || (e as Error).message})`, fix: /WRONG_VERSION|EPROTO/.test(code) ? 'The port answers plain HTTP: the registry must use HTTPS off loopback.' : 'Check the host and port.' });
+        add({
+          id: 'network.tls',
+          title: 'TLS',
+          status: 'fail',
+          detail: `no TLS handshake with ${registry.registry} (${code || (e as Error).message})`,
+          fix: /WRONG_VERSION|EPROTO/.test(code) ? 'The port answers plain HTTP: the registry must use HTTPS off loopback.' : 'Check the host and port.',
+        });
       }
     }
   }
@@ -244,7 +305,12 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
       add(
         plain
           ? { id: 'registry.realm', title: 'Token realm', status: 'warn', detail: `${d.realm.origin} is plain HTTP (allowed on loopback only)` }
-          : { id: 'registry.realm', title: 'Token realm', status: 'pass', detail: `${d.realm.origin} over HTTPS${input.gitlab ? `, on the instance ${input.gitlab.host}` : ''}` },
+          : {
+              id: 'registry.realm',
+              title: 'Token realm',
+              status: 'pass',
+              detail: `${d.realm.origin} over HTTPS${input.gitlab ? `, on the instance ${input.gitlab.host}` : ''}`,
+            },
       );
       const url = new URL(d.realm.href);
       if (challenge.service) url.searchParams.set('service', challenge.service);
@@ -259,22 +325,41 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
         add(
           [200, 401, 403].includes(r.status) && json
             ? { id: 'registry.realm-answers', title: 'Token realm answers', status: 'pass', detail: `HTTP ${r.status} from ${d.realm.host}` }
-            : { id: 'registry.realm-answers', title: 'Token realm answers', status: 'fail', detail: `${d.realm.host} answered HTTP ${r.status}${json ? '' : ' without JSON'}, not like GitLab's token endpoint`, fix: "The registry's auth.token.realm is wrong, or something in front of GitLab answers instead: tell the instance admin." },
+            : {
+                id: 'registry.realm-answers',
+                title: 'Token realm answers',
+                status: 'fail',
+                detail: `${d.realm.host} answered HTTP ${r.status}${json ? '' : ' without JSON'}, not like GitLab's token endpoint`,
+                fix: "The registry's auth.token.realm is wrong, or something in front of GitLab answers instead: tell the instance admin.",
+              },
         );
       } catch (e) {
-        add({ id: 'registry.realm-answers', title: 'Token realm answers', status: 'fail', detail: `${d.realm.host} cannot be reached: ${(e as Error).message}`, fix: 'Check the network, VPN and HTTPS_PROXY.' });
+        add({
+          id: 'registry.realm-answers',
+          title: 'Token realm answers',
+          status: 'fail',
+          detail: `${d.realm.host} cannot be reached: ${(e as Error).message}`,
+          fix: 'Check the network, VPN and HTTPS_PROXY.',
+        });
       }
     }
     if (challenge.date) {
       const skew = Math.round((now() - Date.parse(challenge.date)) / 1000);
       add(
         Math.abs(skew) > 60
-          ? { id: 'registry.clock', title: 'Clock', status: 'fail', detail: `this machine's clock is ${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} the registry's`, fix: 'Registry tokens live minutes: set the clock right (NTP: `timedatectl set-ntp true`).' }
+          ? {
+              id: 'registry.clock',
+              title: 'Clock',
+              status: 'fail',
+              detail: `this machine's clock is ${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} the registry's`,
+              fix: 'Registry tokens live minutes: set the clock right (NTP: `timedatectl set-ntp true`).',
+            }
           : { id: 'registry.clock', title: 'Clock', status: 'pass', detail: `within ${Math.abs(skew)} s of the registry's` },
       );
     } else add({ id: 'registry.clock', title: 'Clock', status: 'skip', detail: 'the registry sent no Date header' });
   } else {
-    for (const id of ['registry.realm', 'registry.realm-answers', 'registry.clock'] as const) add({ id, title: TITLES[id] ?? id, status: 'skip', detail: 'no registry challenge' });
+    for (const id of ['registry.realm', 'registry.realm-answers', 'registry.clock'] as const)
+      add({ id, title: TITLES[id] ?? id, status: 'skip', detail: 'no registry challenge' });
   }
 
   // The stored login, and the given token: are they accepted by GitLab? Asked through the one session, with the
@@ -289,7 +374,10 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
       ...(input.project ? { project: { value: input.project, source: 'flag' } } : {}),
     };
     const known = { baseUrl: challenge!.baseUrl, realm: challenge!.realm, ...(challenge!.service ? { service: challenge!.service } : {}) };
-    const outcome = await verifySession({ request, token, trustRealm: input.trustRealm }, { http: deps.http, env, realmCache: { get: () => known, set: () => undefined } });
+    const outcome = await verifySession(
+      { request, token, trustRealm: input.trustRealm },
+      { http: deps.http, env, realmCache: { get: () => known, set: () => undefined } },
+    );
     // The registry is given, so there is always a verification.
     if (outcome.kind !== 'verified') throw new Error('doctor: no registry to verify against');
     return outcome.verify;
@@ -299,16 +387,38 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
     add(
       v.ok
         ? { id: 'docker.stored-accepted', title: 'Stored login accepted', status: 'pass', detail: scrub(v.message, stored.secret) }
-        : { id: 'docker.stored-accepted', title: 'Stored login accepted', status: 'fail', detail: `the stored login for ${stored.username} no longer works: ${scrub(v.message, stored.secret)}`, fix: scrub(v.fix, stored.secret) },
+        : {
+            id: 'docker.stored-accepted',
+            title: 'Stored login accepted',
+            status: 'fail',
+            detail: `the stored login for ${stored.username} no longer works: ${scrub(v.message, stored.secret)}`,
+            fix: scrub(v.fix, stored.secret),
+          },
     );
-  } else add({ id: 'docker.stored-accepted', title: 'Stored login accepted', status: 'skip', detail: stored ? 'the registry or its realm failed above' : 'no stored login' });
+  } else
+    add({
+      id: 'docker.stored-accepted',
+      title: 'Stored login accepted',
+      status: 'skip',
+      detail: stored ? 'the registry or its realm failed above' : 'no stored login',
+    });
 
   if (input.token && challenge && gitlab) {
     const type = input.credentialType ?? 'personal-access-token';
     const v = await verifyWith({ value: input.username ?? 'gitlab', source: 'flag' }, input.token, type);
-    add(v.ok ? { id: 'credential.verify', title: 'The given token', status: 'pass', detail: v.message } : { id: 'credential.verify', title: 'The given token', status: 'fail', detail: v.message, fix: v.fix });
+    add(
+      v.ok
+        ? { id: 'credential.verify', title: 'The given token', status: 'pass', detail: v.message }
+        : { id: 'credential.verify', title: 'The given token', status: 'fail', detail: v.message, fix: v.fix },
+    );
     if (type === 'personal-access-token') add(await tokenInfo(deps.http, gitlab, input.token, input.access, now()));
-    else add({ id: 'credential.token-info', title: 'Token scopes and expiry', status: 'skip', detail: `GitLab shows these only for personal access tokens (${CREDENTIALS[type].label.toLowerCase()} given)` });
+    else
+      add({
+        id: 'credential.token-info',
+        title: 'Token scopes and expiry',
+        status: 'skip',
+        detail: `GitLab shows these only for personal access tokens (${CREDENTIALS[type].label.toLowerCase()} given)`,
+      });
   } else {
     const why = input.token ? 'the registry or its realm failed above' : 'no token given (--token-stdin)';
     add({ id: 'credential.verify', title: 'The given token', status: 'skip', detail: why });
@@ -338,7 +448,14 @@ async function tokenInfo(http: HttpClient, gitlab: string, token: string, access
     const need = requiredScopes(access);
     const has = (s: string) => scopes.includes(s) || scopes.includes('api') || (s === 'read_registry' && scopes.includes('read_api'));
     const lacking = need.filter((s) => !has(s));
-    if (j.revoked === true || j.active === false) return { id, title, status: 'fail', detail: `${detail}; the token is ${j.revoked === true ? 'revoked' : 'inactive'}`, fix: 'Create a new personal access token.' };
+    if (j.revoked === true || j.active === false)
+      return {
+        id,
+        title,
+        status: 'fail',
+        detail: `${detail}; the token is ${j.revoked === true ? 'revoked' : 'inactive'}`,
+        fix: 'Create a new personal access token.',
+      };
     if (lacking.length) return { id, title, status: 'fail', detail, fix: `The token lacks ${lacking.join(' and ')}: create one with ${need.join(' and ')}.` };
     if (days !== undefined && days <= 7) return { id, title, status: 'warn', detail, fix: 'The token expires within a week: create its successor now.' };
     return { id, title, status: 'pass', detail };
@@ -358,11 +475,22 @@ interface StoredLogin {
  * The credential helper that applies to this registry (not every helper in the config: another registry's ECR
  * helper is not this login's business), and what it holds for the registry, each asked within 3 s.
  */
-async function storeChecks(o: { isPodman: boolean; engineFile: string | undefined; config: EngineConfig | undefined; configFile: string; registry: string | undefined; env: NodeJS.ProcessEnv; runner: Runner; secret: string }): Promise<{ checks: Check[]; stored?: StoredLogin }> {
+async function storeChecks(o: {
+  isPodman: boolean;
+  engineFile: string | undefined;
+  config: EngineConfig | undefined;
+  configFile: string;
+  registry: string | undefined;
+  env: NodeJS.ProcessEnv;
+  runner: Runner;
+  secret: string;
+}): Promise<{ checks: Check[]; stored?: StoredLogin }> {
   const checks: Check[] = [];
   const helperId = 'docker.helpers';
   const title = 'Credential helper';
-  const insecure = o.registry ? `, or keep just this registry's login in the file: \`gitlab-registry-login login --insecure-storage\` (credHelpers["${o.registry}"] = "")` : '';
+  const insecure = o.registry
+    ? `, or keep just this registry's login in the file: \`gitlab-registry-login login --insecure-storage\` (credHelpers["${o.registry}"] = "")`
+    : '';
   if (o.isPodman) checks.push({ id: helperId, title, status: 'skip', detail: `podman keeps logins in its auth file (${o.configFile})` });
   else {
     // Without a registry, the helper every registry falls back to: credsStore.
@@ -373,12 +501,20 @@ async function storeChecks(o: { isPodman: boolean; engineFile: string | undefine
         id: helperId,
         title,
         status: 'pass',
-        detail: where.optOut ? `credHelpers["${o.registry}"] is "": docker keeps this registry's login in ${where.file} (base64, not encrypted)` : `none ${forWhom}: logins are kept in ${where.file} (base64, not encrypted)`,
+        detail: where.optOut
+          ? `credHelpers["${o.registry}"] is "": docker keeps this registry's login in ${where.file} (base64, not encrypted)`
+          : `none ${forWhom}: logins are kept in ${where.file} (base64, not encrypted)`,
       });
     } else if (!where.binary) {
-      checks.push({ id: helperId, title, status: 'fail', detail: `${where.setBy} names docker-credential-${where.helper}, which is not on PATH`, fix: `Install docker-credential-${where.helper}${insecure}. Do not remove credsStore: your other logins are kept there.` });
+      checks.push({
+        id: helperId,
+        title,
+        status: 'fail',
+        detail: `${where.setBy} names docker-credential-${where.helper}, which is not on PATH`,
+        fix: `Install docker-credential-${where.helper}${insecure}. Do not remove credsStore: your other logins are kept there.`,
+      });
     } else {
-      const glab = isGlab(where.helper) ? ' (glab auth configure-docker: docker uses glab\'s own login, and `docker login` is refused)' : '';
+      const glab = isGlab(where.helper) ? " (glab auth configure-docker: docker uses glab's own login, and `docker login` is refused)" : '';
       checks.push({ id: helperId, title, status: 'pass', detail: `docker-credential-${where.helper} ${forWhom} (${where.setBy}) at ${where.binary}${glab}` });
     }
   }
@@ -386,7 +522,17 @@ async function storeChecks(o: { isPodman: boolean; engineFile: string | undefine
     checks.push({ id: 'docker.stored', title: 'Stored login', status: 'skip', detail: 'no registry given (--registry or --gitlab)' });
     return { checks };
   }
-  const a = await askStore({ engine: o.isPodman ? 'podman' : 'docker', ...(o.engineFile ? { engineFile: o.engineFile } : {}), registry: o.registry, env: o.env, op: 'get', secret: o.secret }, o.runner);
+  const a = await askStore(
+    {
+      engine: o.isPodman ? 'podman' : 'docker',
+      ...(o.engineFile ? { engineFile: o.engineFile } : {}),
+      registry: o.registry,
+      env: o.env,
+      op: 'get',
+      secret: o.secret,
+    },
+    o.runner,
+  );
   if (a.state === 'logged-in') {
     checks.push({ id: 'docker.stored', title: 'Stored login', status: 'pass', detail: `a login for ${o.registry} as ${a.username} (${a.source})` });
     return { checks, ...(a.secret ? { stored: { username: a.username, secret: a.secret, source: a.source } } : {}) };
@@ -398,7 +544,9 @@ async function storeChecks(o: { isPodman: boolean; engineFile: string | undefine
       title: 'Stored login',
       status: 'warn',
       detail: glab ? `glab has no login for ${o.registry}` : `not logged in to ${o.registry}`,
-      fix: glab ? 'Log in with glab (`glab auth login`) for the instance of this registry.' : 'Log in: `gitlab-registry-login login` (or run it without a command for the wizard).',
+      fix: glab
+        ? 'Log in with glab (`glab auth login`) for the instance of this registry.'
+        : 'Log in: `gitlab-registry-login login` (or run it without a command for the wizard).',
     });
     return { checks };
   }

@@ -25,7 +25,12 @@ export function resolveEngine(choice: EngineChoice, env: NodeJS.ProcessEnv = pro
 
 /** A docker/podman error text as a message and a fix (the same table `doctor --error` uses). */
 export function classifyEngineError(text: string, registry: string): { message: string; fix: string } {
-  const first = text.split('\n').map((l) => l.trim()).filter(Boolean).slice(-1)[0] ?? 'no output';
+  const first =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(-1)[0] ?? 'no output';
   const e = explainError(text, registry);
   if (e) return { message: `${e.cause} (${first.slice(0, 200)})`, fix: e.fix };
   return { message: `the engine said: ${first.slice(0, 300)}`, fix: 'Run `gitlab-registry-login doctor` to check each link.' };
@@ -75,12 +80,24 @@ export async function engineLogin(req: EngineLoginRequest, run: Runner = spawnRu
   const out = `${r.stdout}\n${r.stderr}`.split(req.token).join('[token]');
   if (r.notFound) return { ...verdict('engine-missing', `${req.engine} could not be started.`, `Install ${req.engine} or pass --engine.`), loggedIn: false };
   if (r.timedOut) {
-    return { ...verdict('login-failed', `${req.engine} login did not finish within ${Math.round(req.timeoutMs / 1000)} s and was stopped.`, 'Check that the engine is not waiting for a credential helper or a hung network; raise --timeout on a slow link.'), loggedIn: false, timedOut: true };
+    return {
+      ...verdict(
+        'login-failed',
+        `${req.engine} login did not finish within ${Math.round(req.timeoutMs / 1000)} s and was stopped.`,
+        'Check that the engine is not waiting for a credential helper or a hung network; raise --timeout on a slow link.',
+      ),
+      loggedIn: false,
+      timedOut: true,
+    };
   }
   if (r.exitCode !== 0) {
     const c = classifyEngineError(out, req.registry);
     const storeError = storeErrorText(out);
-    return { ...verdict('login-failed', `${req.engine} login failed: ${c.message}`, c.fix), loggedIn: false, ...(storeError !== undefined ? { storeError } : {}) };
+    return {
+      ...verdict('login-failed', `${req.engine} login failed: ${c.message}`, c.fix),
+      loggedIn: false,
+      ...(storeError !== undefined ? { storeError } : {}),
+    };
   }
   const warning = /WARNING!?\s*(Your password will be stored unencrypted[^\n]*)/i.exec(out)?.[1];
   return {
@@ -104,7 +121,14 @@ export interface EngineLogoutResult {
  * absent login nothing runs; when the store could not be asked (`had: 'unknown'`), the engine's logout runs anyway.
  */
 export async function engineLogout(
-  req: { engine: EngineName; file: string; registry: string; hadLogin: { username: string; source: string } | 'unknown' | undefined; env: NodeJS.ProcessEnv; timeoutMs: number },
+  req: {
+    engine: EngineName;
+    file: string;
+    registry: string;
+    hadLogin: { username: string; source: string } | 'unknown' | undefined;
+    env: NodeJS.ProcessEnv;
+    timeoutMs: number;
+  },
   run: Runner = spawnRunner,
 ): Promise<EngineLogoutResult> {
   if (!req.hadLogin) return { removed: false, ok: true, message: `There was no ${req.engine} login for ${req.registry}; nothing to remove.` };
@@ -112,11 +136,24 @@ export async function engineLogout(
   const r = await run(req.file, ['logout', req.registry], { input: '', env: childEnv(req.env, ''), timeoutMs: req.timeoutMs });
   const said = programText(`${r.stdout} ${r.stderr}`);
   if (r.exitCode !== 0) {
-    const c = r.timedOut ? { message: `it did not finish within ${Math.round(req.timeoutMs / 1000)} s` } : classifyEngineError(`${r.stdout}\n${r.stderr}`, req.registry);
+    const c = r.timedOut
+      ? { message: `it did not finish within ${Math.round(req.timeoutMs / 1000)} s` }
+      : classifyEngineError(`${r.stdout}\n${r.stderr}`, req.registry);
     return { removed: false, ok: false, message: `${req.engine} logout failed: ${c.message}`, ...(said ? { engineSaid: said } : {}) };
   }
-  if (req.hadLogin === 'unknown') return { removed: undefined, ok: true, message: `Ran \`${req.engine} logout ${req.registry}\`; ${req.engine} said: ${said || '(nothing)'}`, ...(said ? { engineSaid: said } : {}) };
-  return { removed: true, ok: true, message: `Removed the login for ${req.registry} (${req.hadLogin.username}) from ${req.hadLogin.source}.`, ...(said ? { engineSaid: said } : {}) };
+  if (req.hadLogin === 'unknown')
+    return {
+      removed: undefined,
+      ok: true,
+      message: `Ran \`${req.engine} logout ${req.registry}\`; ${req.engine} said: ${said || '(nothing)'}`,
+      ...(said ? { engineSaid: said } : {}),
+    };
+  return {
+    removed: true,
+    ok: true,
+    message: `Removed the login for ${req.registry} (${req.hadLogin.username}) from ${req.hadLogin.source}.`,
+    ...(said ? { engineSaid: said } : {}),
+  };
 }
 
 /** docker's own text when the helper failed on `store`: `error storing credentials - err: …, out: \`TEXT\``. */

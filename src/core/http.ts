@@ -109,7 +109,10 @@ export function parseProxy(raw: string, variable: string): Proxy {
     throw new InputError(`${variable} is not a proxy URL (expected http://HOST:PORT or https://HOST:PORT)`, variable);
   }
   if (/^socks/i.test(url.protocol)) {
-    throw new InputError(`${variable}: ${url.protocol}// proxies are not supported; use an HTTP CONNECT proxy (http://HOST:PORT or https://HOST:PORT)`, variable);
+    throw new InputError(
+      `${variable}: ${url.protocol}// proxies are not supported; use an HTTP CONNECT proxy (http://HOST:PORT or https://HOST:PORT)`,
+      variable,
+    );
   }
   if (!PROXY_SCHEMES.has(url.protocol) || url.hostname === '') {
     throw new InputError(`${variable}: ${url.protocol}// is not a proxy scheme this tool speaks; use http://HOST:PORT or https://HOST:PORT`, variable);
@@ -219,7 +222,8 @@ function readCa(caFile: string): string[] {
       return false;
     }
   });
-  if (good.length === 0) throw new HttpError('tls', `the CA file ${caFile} holds no certificate: its PEM block${blocks.length === 1 ? ' is' : 's are'} not a readable certificate`);
+  if (good.length === 0)
+    throw new HttpError('tls', `the CA file ${caFile} holds no certificate: its PEM block${blocks.length === 1 ? ' is' : 's are'} not a readable certificate`);
   extra.push(...good);
   // Setting `ca` replaces Node's default store, which includes NODE_EXTRA_CA_CERTS: keep both.
   const envExtra = process.env.NODE_EXTRA_CA_CERTS;
@@ -322,7 +326,13 @@ export function createHttpClient(options: HttpOptions): HttpClient {
         } else resolve(res!);
       };
       const total = setTimeout(() => finish(new HttpError('timeout', `${origin} did not answer within ${Math.round(timeoutMs / 100) / 10} s`)), timeoutMs);
-      const connectTimedOut = () => finish(new HttpError('timeout', `timed out connecting to ${origin}${proxy ? ` through the proxy ${proxy.url.host}` : ''} (${Math.round(connectTimeoutMs / 100) / 10} s)`));
+      const connectTimedOut = () =>
+        finish(
+          new HttpError(
+            'timeout',
+            `timed out connecting to ${origin}${proxy ? ` through the proxy ${proxy.url.host}` : ''} (${Math.round(connectTimeoutMs / 100) / 10} s)`,
+          ),
+        );
 
       /** HTTPS through a proxy: CONNECT (over TLS to an https:// proxy), then TLS to the target inside. */
       const openTunnel = (_o: unknown, cb: (err: Error | null, s?: Duplex) => void) => {
@@ -357,7 +367,14 @@ export function createHttpClient(options: HttpOptions): HttpClient {
         tunnelReq.once('error', (e) => {
           const code = (e as NodeJS.ErrnoException).code;
           const tlsFailed = code !== undefined && TLS_CODES.test(code);
-          cb(new HttpError(tlsFailed ? 'tls' : 'proxy', `cannot reach the proxy ${p.url.host}: ${code ?? e.message}`, code, tlsFailed ? options.caFile : undefined));
+          cb(
+            new HttpError(
+              tlsFailed ? 'tls' : 'proxy',
+              `cannot reach the proxy ${p.url.host}: ${code ?? e.message}`,
+              code,
+              tlsFailed ? options.caFile : undefined,
+            ),
+          );
         });
         tunnelReq.end();
         return undefined;
@@ -372,7 +389,9 @@ export function createHttpClient(options: HttpOptions): HttpClient {
         // Without an agent Node would take 80 as the default port and send `Host: name:80`.
         defaultPort: https ? 443 : 80,
         path: plainProxy ? url.href : `${url.pathname}${url.search}`,
-        ...(proxy && https ? { createConnection: openTunnel as unknown as http.RequestOptions['createConnection'] } : { agent: plainProxy ? (proxy!.url.protocol === 'https:' ? agentFor(new URL('https://x')) : agentFor(new URL('http://x'))) : agentFor(url) }),
+        ...(proxy && https
+          ? { createConnection: openTunnel as unknown as http.RequestOptions['createConnection'] }
+          : { agent: plainProxy ? (proxy!.url.protocol === 'https:' ? agentFor(new URL('https://x')) : agentFor(new URL('http://x'))) : agentFor(url) }),
         headers: {
           accept: 'application/json',
           'user-agent': options.userAgent ?? 'gitlab-registry-login',
@@ -442,7 +461,8 @@ export function budget(client: HttpClient, totalMs = client.timeoutMs): HttpClie
   return {
     get(url, headers, call = {}) {
       const left = remainingMs();
-      if (left <= 0) return Promise.reject(new HttpError('timeout', `${safeOrigin(url)} was not asked: --timeout (${Math.round(totalMs / 100) / 10} s) ran out`));
+      if (left <= 0)
+        return Promise.reject(new HttpError('timeout', `${safeOrigin(url)} was not asked: --timeout (${Math.round(totalMs / 100) / 10} s) ran out`));
       return client.get(url, headers, { timeoutMs: Math.min(call.timeoutMs ?? left, left) });
     },
     timeoutMs: totalMs,

@@ -105,9 +105,12 @@ export function readClaims(jwt: string): TokenClaims {
   }
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const aud = typeof p.aud === 'string' || (Array.isArray(p.aud) && p.aud.every((x) => typeof x === 'string')) ? (p.aud) : undefined;
+  const aud = typeof p.aud === 'string' || (Array.isArray(p.aud) && p.aud.every((x) => typeof x === 'string')) ? p.aud : undefined;
   const claims: TokenClaims = { access };
-  const iss = str(p.iss), sub = str(p.sub), exp = num(p.exp), iat = num(p.iat);
+  const iss = str(p.iss),
+    sub = str(p.sub),
+    exp = num(p.exp),
+    iat = num(p.iat);
   if (iss !== undefined) claims.iss = iss;
   if (sub !== undefined) claims.sub = sub;
   if (aud !== undefined) claims.aud = aud;

@@ -71,7 +71,11 @@ function storeFailure(registry: string, info: StoreFailureInfo, what: string): S
     'or use a throwaway docker config for this shell: export DOCKER_CONFIG="$(mktemp -d)", then log in again',
   ];
   return {
-    ...verdict('store-failed', `${what} docker login did not run; ${file} is unchanged.`, `Choose one: (1) ${choices[0]}; (2) ${choices[1]}; (3) ${choices[2]}.`),
+    ...verdict(
+      'store-failed',
+      `${what} docker login did not run; ${file} is unchanged.`,
+      `Choose one: (1) ${choices[0]}; (2) ${choices[1]}; (3) ${choices[2]}.`,
+    ),
     verdict: 'store-failed',
     loggedIn: false,
     store: info,
@@ -87,12 +91,17 @@ export async function checkStoreBeforeLogin(
   const located = locateDockerStore(registry, req.env);
   if ('problem' in located) {
     const { file, detail } = located.problem;
-    return storeFailure(registry, { state: 'config', file, advice: `repair ${file}` }, `docker's config ${file} ${detail}: docker would set it aside and start an empty one, losing credsStore and your other logins.`);
+    return storeFailure(
+      registry,
+      { state: 'config', file, advice: `repair ${file}` },
+      `docker's config ${file} ${detail}: docker would set it aside and start an empty one, losing credsStore and your other logins.`,
+    );
   }
   const { where } = located;
   if (where.kind === 'file') return { where };
   const base = { file: where.file, helper: where.helper, setBy: where.setBy, advice: helperAdvice(where.helper) };
-  if (!where.binary) return storeFailure(registry, { ...base, state: 'missing' }, `docker keeps logins for ${registry} with ${describeHelper(where)}, which is not on PATH.`);
+  if (!where.binary)
+    return storeFailure(registry, { ...base, state: 'missing' }, `docker keeps logins for ${registry} with ${describeHelper(where)}, which is not on PATH.`);
   if (isGlab(where.helper)) {
     // glab's helper answers `get` with glab's own login and refuses `store` (gitlab-org/cli internal/commands/auth/docker/helper.go).
     return storeFailure(
@@ -105,7 +114,11 @@ export async function checkStoreBeforeLogin(
   const waiting = req.interactive && req.onWait ? setTimeout(() => req.onWait!(waitLine(where.helper)), HELPER_LIMIT_MS) : undefined;
   const a = await askHelper(where, 'list', registry, req.env, run, limit, req.token ?? '').finally(() => clearTimeout(waiting));
   if (a.state === 'ok' || a.state === 'not-found') return { where };
-  return storeFailure(registry, { ...base, state: a.state, ...(a.state === 'failed' ? { said: a.message } : {}) }, `docker keeps logins for ${registry} with ${where.setBy === 'credsStore' ? 'its credsStore' : 'its credential helper'}, and ${describeAnswer(where, a, 'list')} (${where.setBy} in ${where.file}).`);
+  return storeFailure(
+    registry,
+    { ...base, state: a.state, ...(a.state === 'failed' ? { said: a.message } : {}) },
+    `docker keeps logins for ${registry} with ${where.setBy === 'credsStore' ? 'its credsStore' : 'its credential helper'}, and ${describeAnswer(where, a, 'list')} (${where.setBy} in ${where.file}).`,
+  );
 }
 
 export const waitLine = (helper: string) => `waiting for docker-credential-${helper} (it may be asking you to unlock your keyring)`;
@@ -133,7 +146,15 @@ export async function loginAfterVerify(
       }
       if (located.where.kind === 'helper') {
         const e = optOutOfHelper(located.where.file, registry);
-        if (!('before' in e)) return { engine: 'docker', result: storeFailure(registry, { state: 'config', file: e.file, advice: `check ${e.file}` }, `--insecure-storage could not change ${e.file}: it ${e.detail}.`) };
+        if (!('before' in e))
+          return {
+            engine: 'docker',
+            result: storeFailure(
+              registry,
+              { state: 'config', file: e.file, advice: `check ${e.file}` },
+              `--insecure-storage could not change ${e.file}: it ${e.detail}.`,
+            ),
+          };
         edit = e;
       }
     } else {
@@ -177,7 +198,12 @@ export async function loginAfterVerify(
 }
 
 /** docker ran and the helper failed or hung while storing: say so, naming the helper and the file. */
-function storeFailureAfterEngine(registry: string, helper: Extract<StoreWhere, { kind: 'helper' }>, result: EngineLoginResult, timeoutMs: number): EngineLoginResult | StoreFailure {
+function storeFailureAfterEngine(
+  registry: string,
+  helper: Extract<StoreWhere, { kind: 'helper' }>,
+  result: EngineLoginResult,
+  timeoutMs: number,
+): EngineLoginResult | StoreFailure {
   const base = { file: helper.file, helper: helper.helper, setBy: helper.setBy, advice: helperAdvice(helper.helper) };
   if (result.timedOut) {
     return storeFailure(
@@ -192,6 +218,10 @@ function storeFailureAfterEngine(registry: string, helper: Extract<StoreWhere, {
 }
 
 /** The login the wizard's "store this login in the file" choice runs: the same login, with `--insecure-storage`. */
-export function loginWithInsecureStorage(verified: { registry: string; registryUrl?: string | undefined }, req: Omit<LoginRequest, 'insecureStorage'>, run: Runner = spawnRunner) {
+export function loginWithInsecureStorage(
+  verified: { registry: string; registryUrl?: string | undefined },
+  req: Omit<LoginRequest, 'insecureStorage'>,
+  run: Runner = spawnRunner,
+) {
   return loginAfterVerify(verified, { ...req, insecureStorage: true }, run);
 }

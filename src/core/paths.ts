@@ -39,9 +39,11 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: Platfor
 }
 
 /** The remembered answers. */
-export const configFile = (env: NodeJS.ProcessEnv = process.env, platform: Platform = process.platform) => join(platform)(configDir(env, platform), 'config.json');
+export const configFile = (env: NodeJS.ProcessEnv = process.env, platform: Platform = process.platform) =>
+  join(platform)(configDir(env, platform), 'config.json');
 /** The remembered realms (a cache). */
-export const realmsFile = (env: NodeJS.ProcessEnv = process.env, platform: Platform = process.platform) => join(platform)(cacheDir(env, platform), 'realms.json');
+export const realmsFile = (env: NodeJS.ProcessEnv = process.env, platform: Platform = process.platform) =>
+  join(platform)(cacheDir(env, platform), 'realms.json');
 
 /**
  * A directory or file other users can write to (or that belongs to someone else but root) is no place for trust:

@@ -26,13 +26,22 @@ const running = new Set<number>();
  * (`detached`), and the group gets the signal. Windows has no process groups and no signals:
  * `taskkill /T /F /PID` ends the process and its children (there is no gentle step to take first).
  */
-export function stopPlan(pid: number, signal: NodeJS.Signals, platform: NodeJS.Platform = process.platform): { kill: [pid: number, signal: NodeJS.Signals] } | { run: [file: string, args: string[]] } {
+export function stopPlan(
+  pid: number,
+  signal: NodeJS.Signals,
+  platform: NodeJS.Platform = process.platform,
+): { kill: [pid: number, signal: NodeJS.Signals] } | { run: [file: string, args: string[]] } {
   if (platform === 'win32') return { run: ['taskkill', ['/T', '/F', '/PID', String(pid)]] };
   return { kill: [-pid, signal] };
 }
 
 /** How a program is started: on Windows a .cmd/.bat needs cmd.exe (Node refuses to spawn one directly). */
-export function launchPlan(file: string, args: readonly string[], env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): { file: string; args: string[]; detached: boolean; verbatim: boolean } {
+export function launchPlan(
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+): { file: string; args: string[]; detached: boolean; verbatim: boolean } {
   if (platform !== 'win32') return { file, args: [...args], detached: true, verbatim: false };
   if (!/\.(cmd|bat)$/i.test(file)) return { file, args: [...args], detached: false, verbatim: false };
   // cmd.exe re-parses its line: refuse what it would interpret rather than escape it.
@@ -68,68 +77,84 @@ const spawn = (file: string, args: readonly string[], options: SpawnOptionsWitho
  * more than `docker login` itself, and nothing here needs more than spawn.) The engine runs in its own
  * process group, so a timeout or an interruption stops it and any helper it started.
  */
-export const spawnRunner: Runner = traceRunner((file, args, options) => // --debug: a line per command (core/debug.ts)
-  new Promise((resolve) => {
-    if (!exitHook) {
-      exitHook = true;
-      process.once('exit', () => stopChildren('SIGKILL'));
-    }
-    let plan: ReturnType<typeof launchPlan>;
-    try {
-      plan = launchPlan(file, args, options.env);
-    } catch (e) {
-      resolve({ exitCode: undefined, stdout: '', stderr: (e as Error).message, timedOut: false, notFound: true });
-      return;
-    }
-    const child = spawn(plan.file, plan.args, { env: options.env, stdio: 'pipe', detached: plan.detached, windowsHide: true, windowsVerbatimArguments: plan.verbatim });
-    const pid = child.pid;
-    if (pid !== undefined) running.add(pid);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const cap = 1024 * 1024;
-    let size = 0;
-    const keep = (into: Buffer[]) => (d: Buffer) => {
-      size += d.length;
-      if (size <= cap) into.push(d);
-    };
-    child.stdout.on('data', keep(out));
-    child.stderr.on('data', keep(err));
-    let timedOut = false;
-    let hard: NodeJS.Timeout | undefined;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (pid === undefined) return;
-      killGroup(pid, 'SIGTERM');
-      hard = setTimeout(() => killGroup(pid, 'SIGKILL'), 2000);
-    }, options.timeoutMs);
-    let notFound = false;
-    child.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT' || e.code === 'EACCES') notFound = true;
-    });
-    child.stdin.on('error', () => {
-      /* the engine may exit without reading its stdin */
-    });
-    child.stdin.end(options.input);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      clearTimeout(hard);
-      if (pid !== undefined) {
-        // Whatever the engine left behind in its group goes with it (POSIX: the group outlives its leader;
-        // on Windows the tree cannot be found once its root is gone, and the pid may be reused).
-        if (process.platform !== 'win32') killGroup(pid, 'SIGKILL');
-        running.delete(pid);
+export const spawnRunner: Runner = traceRunner(
+  (file, args, options) =>
+    // --debug: a line per command (core/debug.ts)
+    new Promise((resolve) => {
+      if (!exitHook) {
+        exitHook = true;
+        process.once('exit', () => stopChildren('SIGKILL'));
       }
-      const text = (b: Buffer[]) => Buffer.concat(b).toString('utf8').replace(/\n$/, '');
-      resolve({ exitCode: code ?? undefined, stdout: text(out), stderr: text(err), timedOut, notFound });
-    });
-  }),
+      let plan: ReturnType<typeof launchPlan>;
+      try {
+        plan = launchPlan(file, args, options.env);
+      } catch (e) {
+        resolve({ exitCode: undefined, stdout: '', stderr: (e as Error).message, timedOut: false, notFound: true });
+        return;
+      }
+      const child = spawn(plan.file, plan.args, {
+        env: options.env,
+        stdio: 'pipe',
+        detached: plan.detached,
+        windowsHide: true,
+        windowsVerbatimArguments: plan.verbatim,
+      });
+      const pid = child.pid;
+      if (pid !== undefined) running.add(pid);
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      const cap = 1024 * 1024;
+      let size = 0;
+      const keep = (into: Buffer[]) => (d: Buffer) => {
+        size += d.length;
+        if (size <= cap) into.push(d);
+      };
+      child.stdout.on('data', keep(out));
+      child.stderr.on('data', keep(err));
+      let timedOut = false;
+      let hard: NodeJS.Timeout | undefined;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        if (pid === undefined) return;
+        killGroup(pid, 'SIGTERM');
+        hard = setTimeout(() => killGroup(pid, 'SIGKILL'), 2000);
+      }, options.timeoutMs);
+      let notFound = false;
+      child.once('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT' || e.code === 'EACCES') notFound = true;
+      });
+      child.stdin.on('error', () => {
+        /* the engine may exit without reading its stdin */
+      });
+      child.stdin.end(options.input);
+      child.once('close', (code) => {
+        clearTimeout(timer);
+        clearTimeout(hard);
+        if (pid !== undefined) {
+          // Whatever the engine left behind in its group goes with it (POSIX: the group outlives its leader;
+          // on Windows the tree cannot be found once its root is gone, and the pid may be reused).
+          if (process.platform !== 'win32') killGroup(pid, 'SIGKILL');
+          running.delete(pid);
+        }
+        const text = (b: Buffer[]) => Buffer.concat(b).toString('utf8').replace(/\n$/, '');
+        resolve({ exitCode: code ?? undefined, stdout: text(out), stderr: text(err), timedOut, notFound });
+      });
+    }),
 );
 
 /**
  * GitLab CI/CD's secret variables (docs.gitlab.com/ci/variables/predefined_variables/): no engine or credential
  * helper reads them, so no child gets them, whatever command runs it (login, logout, doctor, a helper's list/get).
  */
-const CI_SECRETS = new Set(['CI_JOB_TOKEN', 'CI_REGISTRY_PASSWORD', 'CI_DEPLOY_PASSWORD', 'CI_DEPENDENCY_PROXY_PASSWORD', 'CI_JOB_JWT', 'CI_JOB_JWT_V1', 'CI_JOB_JWT_V2']);
+const CI_SECRETS = new Set([
+  'CI_JOB_TOKEN',
+  'CI_REGISTRY_PASSWORD',
+  'CI_DEPLOY_PASSWORD',
+  'CI_DEPENDENCY_PROXY_PASSWORD',
+  'CI_JOB_JWT',
+  'CI_JOB_JWT_V1',
+  'CI_JOB_JWT_V2',
+]);
 
 /** The child's environment: ours, less every variable that holds the token and CI/CD's secret variables. */
 export function childEnv(env: NodeJS.ProcessEnv, token: string): NodeJS.ProcessEnv {
@@ -143,7 +168,10 @@ export function childEnv(env: NodeJS.ProcessEnv, token: string): NodeJS.ProcessE
 
 /** What a program (an engine, a credential helper) said, as one safe line: controls stripped, whitespace folded, length capped. */
 export function programText(text: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
-  const line = stripVTControlCharacters(text).replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const line = stripVTControlCharacters(text)
+    // eslint-disable-next-line no-control-regex -- control characters are what this removes
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

@@ -35,7 +35,8 @@ export function transportVerdict(err: unknown, what: string): Verdict {
               : 'If the instance uses a private CA, pass --ca-file PATH (or set NODE_EXTRA_CA_CERTS); for docker, put the CA in /etc/docker/certs.d/HOST/ca.crt.',
       );
     }
-    if (err.code === 'not-tls') return verdict('tls-error', `${what}: ${err.message}.`, 'The server answers plain HTTP where HTTPS was expected; check the host and port.');
+    if (err.code === 'not-tls')
+      return verdict('tls-error', `${what}: ${err.message}.`, 'The server answers plain HTTP where HTTPS was expected; check the host and port.');
     if (err.code === 'too-large') return verdict('not-a-registry', `${what}: ${err.message}; that is not a registry's answer.`, 'Check the host and port.');
     const fix =
       err.code === 'dns'
@@ -62,7 +63,12 @@ export interface RetryOptions {
  * GET with bounded retries on 429 and 5xx (Retry-After honoured up to 2 s, two retries).
  * Transport errors are not retried: they already waited for their timeout.
  */
-export async function getWithRetry(http: HttpClient, url: string, headers?: Record<string, string>, { retries = 2, sleep = realSleep }: RetryOptions = {}): Promise<HttpResponse> {
+export async function getWithRetry(
+  http: HttpClient,
+  url: string,
+  headers?: Record<string, string>,
+  { retries = 2, sleep = realSleep }: RetryOptions = {},
+): Promise<HttpResponse> {
   for (let attempt = 0; ; attempt++) {
     const res = await http.get(url, headers);
     if (attempt >= retries || !(res.status === 429 || (res.status >= 500 && res.status <= 599))) return res;
@@ -111,7 +117,11 @@ export async function fetchChallenge(http: HttpClient, address: RegistryAddress,
   if (!res) return transportVerdict(tooLarge ?? errors.https ?? errors.http, `the registry ${address.registry} cannot be reached`);
   const where = `${address.registry}`;
   if (res.status === 200) {
-    return verdict('not-a-registry', `${where} answers /v2/ without asking for credentials, so it is not a GitLab container registry.`, 'Check the registry host: GitLab registries always ask for a token.');
+    return verdict(
+      'not-a-registry',
+      `${where} answers /v2/ without asking for credentials, so it is not a GitLab container registry.`,
+      'Check the registry host: GitLab registries always ask for a token.',
+    );
   }
   if (res.status !== 401) {
     return verdict(
@@ -127,7 +137,11 @@ export async function fetchChallenge(http: HttpClient, address: RegistryAddress,
     challenges = parseChallenges(res.wwwAuthenticate);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
-    return verdict('not-a-registry', `${where} sent a malformed WWW-Authenticate header (${e.message}).`, 'Check the registry host, or any proxy in front of it.');
+    return verdict(
+      'not-a-registry',
+      `${where} sent a malformed WWW-Authenticate header (${e.message}).`,
+      'Check the registry host, or any proxy in front of it.',
+    );
   }
   const bearer = bearerChallenge(challenges);
   if (!bearer) {
@@ -158,7 +172,11 @@ export function decideRealm(realmText: string, gitlab: URL | undefined, trustRea
   try {
     realm = new URL(realmText);
   } catch {
-    return verdict('not-a-registry', `the registry's realm "${quote(realmText, 100)}" is not a URL.`, 'The registry is misconfigured; tell the instance admin.');
+    return verdict(
+      'not-a-registry',
+      `the registry's realm "${quote(realmText, 100)}" is not a URL.`,
+      'The registry is misconfigured; tell the instance admin.',
+    );
   }
   if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
     return verdict('not-a-registry', `the registry's realm uses ${realm.protocol}, not https.`, 'The registry is misconfigured; tell the instance admin.');
@@ -170,7 +188,7 @@ export function decideRealm(realmText: string, gitlab: URL | undefined, trustRea
     return verdict(
       'untrusted-realm',
       `the registry sends logins to ${realm.origin} over plain HTTP; the token is never sent unencrypted.`,
-      'Ask the instance admin to serve GitLab over HTTPS (the registry\'s auth.token.realm).',
+      "Ask the instance admin to serve GitLab over HTTPS (the registry's auth.token.realm).",
     );
   }
   // GitLab's realm is always GITLAB_URL/jwt/auth (doc/administration/packages/container_registry.md, `auth: token:
@@ -223,4 +241,3 @@ export async function discoverRegistry(http: HttpClient, gitlab: URL): Promise<{
   for (const r of results) if (r.status === 'rejected' && r.reason instanceof InputError) throw r.reason;
   return undefined;
 }
-

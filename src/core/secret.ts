@@ -11,7 +11,8 @@ export const MAX_SECRET_BYTES = 4096;
 export function cleanToken(raw: string, source = '--token-stdin'): string {
   const token = raw.replace(/^\uFEFF/, '').trim();
   if (token === '') throw new InputError(`no token was given on ${source === '--token-stdin' ? 'standard input' : source}`, source);
-  if (Buffer.byteLength(token) > MAX_SECRET_BYTES) throw new InputError(`the token is longer than ${MAX_SECRET_BYTES} bytes; did you paste the wrong thing?`, source);
+  if (Buffer.byteLength(token) > MAX_SECRET_BYTES)
+    throw new InputError(`the token is longer than ${MAX_SECRET_BYTES} bytes; did you paste the wrong thing?`, source);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(token)) throw new InputError('the token contains control characters (a line break inside it?); paste it again', source);
   if (/\s/.test(token)) throw new InputError('the token contains spaces; GitLab tokens have none', source);
@@ -55,7 +56,13 @@ export function readStdin(stream: NodeJS.ReadableStream = process.stdin, cap = 6
     const onEnd = () => done();
     const onError = (e: Error) => done(new InputError(`cannot read standard input: ${e.message}`, '--token-stdin'));
     const timer = setTimeout(
-      () => done(new InputError(`standard input did not end within ${Math.round(waitMs / 1000)} s; pipe the token in (printf %s "$TOKEN" | ...) and close it`, '--token-stdin')),
+      () =>
+        done(
+          new InputError(
+            `standard input did not end within ${Math.round(waitMs / 1000)} s; pipe the token in (printf %s "$TOKEN" | ...) and close it`,
+            '--token-stdin',
+          ),
+        ),
       waitMs,
     );
     stream.on('data', onData);

@@ -70,7 +70,8 @@ function verifyRequest(input: SessionInput, registry: RegistryAddress, knownReal
   const r = input.request;
   const type = r.credentialType?.value;
   const username = usernameOf(r)?.value;
-  if (!type || (username === undefined && !usernameOptional(type))) throw new Error('session: the request has no credential type or username (the caller checks completeness)');
+  if (!type || (username === undefined && !usernameOptional(type)))
+    throw new Error('session: the request has no credential type or username (the caller checks completeness)');
   // An access token needs no username (GitLab ignores it): verify sends any login and reports the real account.
   const req: VerifyRequest = { registry, credentialType: type, username, token: input.token, access: accessOf(r), trustRealm: input.trustRealm };
   if (r.gitlab && r.gitlab.source !== 'realm') req.gitlab = parseGitlabUrl(r.gitlab.value);
@@ -100,7 +101,11 @@ export async function verifySession(input: SessionInput, sessionDeps: SessionDep
   if (!input.request.registry) deps.onProgress?.({ kind: 'discovered', registry: registry.registry });
   const known = deps.realmCache?.get(registry.registry);
   const onStep = deps.onProgress ? (step: Step) => deps.onProgress?.({ kind: 'step', step }) : undefined;
-  const v = await verifyCredential(verifyRequest(input, registry, known), { http: deps.http, ...(onStep ? { onStep } : {}), ...(deps.now ? { now: deps.now } : {}) });
+  const v = await verifyCredential(verifyRequest(input, registry, known), {
+    http: deps.http,
+    ...(onStep ? { onStep } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   if (v.ok && v.registryUrl && v.realm && (known?.realm !== v.realm || known.baseUrl !== v.registryUrl || (known.service ?? '') !== (v.service ?? ''))) {
     deps.realmCache?.set(registry.registry, { baseUrl: v.registryUrl, realm: v.realm, ...(v.service ? { service: v.service } : {}) });
   }
@@ -108,7 +113,11 @@ export async function verifySession(input: SessionInput, sessionDeps: SessionDep
 }
 
 /** The engine login after a verification that passed, as verified, with the token on stdin. */
-export async function loginVerified(input: SessionInput, v: VerifyResult, deps: Pick<SessionDeps, 'env'> & LoginDeps): Promise<SessionOutcome & { kind: 'logged-in' }> {
+export async function loginVerified(
+  input: SessionInput,
+  v: VerifyResult,
+  deps: Pick<SessionDeps, 'env'> & LoginDeps,
+): Promise<SessionOutcome & { kind: 'logged-in' }> {
   // The real account for an access token (GitLab ignores the login), else the login verified.
   const username = v.engineUsername ?? v.username;
   const { engine, result } = await loginAfterVerify(

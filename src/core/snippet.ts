@@ -19,7 +19,9 @@ export function ciSnippet(type: CiType, access: Access): string {
   const push = access === 'push';
   const note =
     type === 'deploy-token'
-      ? '# Needs a deploy token named "gitlab-deploy-token" (Settings > Repository > Deploy tokens)\n# with read_registry' + (push ? ' and write_registry' : '') + ': GitLab then sets CI_DEPLOY_USER and CI_DEPLOY_PASSWORD.\n'
+      ? '# Needs a deploy token named "gitlab-deploy-token" (Settings > Repository > Deploy tokens)\n# with read_registry' +
+        (push ? ' and write_registry' : '') +
+        ': GitLab then sets CI_DEPLOY_USER and CI_DEPLOY_PASSWORD.\n'
       : type === 'job-token'
         ? '# CI_JOB_TOKEN pushes only to this project; it pulls from projects that allow this one.\n'
         : '# CI_REGISTRY_USER / CI_REGISTRY_PASSWORD are set by GitLab in every job while it runs.\n';

@@ -16,7 +16,6 @@ export interface Remembered {
   project?: string;
 }
 
-
 export interface AnswerStore {
   /** The answers of the last instance used, or of `gitlab` when given. */
   load(gitlab?: string): Remembered | undefined;
@@ -65,7 +64,8 @@ export function sanitize(r: Partial<Record<string, unknown>>): Remembered | unde
   if (typeof r.gitlab !== 'string' || r.gitlab === '') return undefined;
   const out: Remembered = { gitlab: r.gitlab };
   if (typeof r.registry === 'string' && r.registry) out.registry = r.registry;
-  if (typeof r.credentialType === 'string' && (CREDENTIAL_TYPES as readonly string[]).includes(r.credentialType)) out.credentialType = r.credentialType as CredentialType;
+  if (typeof r.credentialType === 'string' && (CREDENTIAL_TYPES as readonly string[]).includes(r.credentialType))
+    out.credentialType = r.credentialType as CredentialType;
   if (typeof r.access === 'string' && (ACCESS_LEVELS as readonly string[]).includes(r.access)) out.access = r.access as Access;
   if (typeof r.username === 'string' && r.username) out.username = r.username;
   if (typeof r.project === 'string') out.project = r.project;
@@ -94,7 +94,7 @@ export async function openConfStore(options: { cwd?: string; env?: NodeJS.Proces
     if (unsafe()) return (cached = {});
     try {
       const j = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-      cached = typeof j === 'object' && j !== null && !Array.isArray(j) ? (j) : {};
+      cached = typeof j === 'object' && j !== null && !Array.isArray(j) ? j : {};
     } catch {
       cached = {};
     }
@@ -122,7 +122,9 @@ export async function openConfStore(options: { cwd?: string; env?: NodeJS.Proces
     },
     all() {
       const data = read();
-      const list = Object.values(data.instances ?? {}).map((r) => sanitize(r as unknown as Record<string, unknown>)).filter((r): r is Remembered => r !== undefined);
+      const list = Object.values(data.instances ?? {})
+        .map((r) => sanitize(r as unknown as Record<string, unknown>))
+        .filter((r): r is Remembered => r !== undefined);
       return list.sort((a, b) => Number(b.gitlab === data.last) - Number(a.gitlab === data.last));
     },
     async save(r) {

@@ -47,7 +47,10 @@ export function findTeamFile(cwd: string): string | undefined {
   if (!st?.isFile()) return undefined;
   const rootSt = statSync(root);
   const uid = process.getuid?.();
-  for (const [what, s] of [['the file', st], [`its directory ${root}`, rootSt]] as const) {
+  for (const [what, s] of [
+    ['the file', st],
+    [`its directory ${root}`, rootSt],
+  ] as const) {
     if ((s.mode & 0o002) !== 0 || (uid !== undefined && s.uid !== uid && s.uid !== 0)) {
       throw new InputError(
         `refusing ${file}: ${what} ${(s.mode & 0o002) !== 0 ? 'is writable by every user' : 'belongs to another user'}, so anyone could choose where your token goes. Fix the ownership or permissions (chmod o-w), or run outside this directory.`,
@@ -89,7 +92,8 @@ export function parseTeamFile(file: string, text: string): TeamFile {
     throw e;
   }
   if (str('type') !== undefined) {
-    if (!(CREDENTIAL_TYPES as readonly string[]).includes(str('type')!)) throw new InputError(`${where}: "type" must be one of ${CREDENTIAL_TYPES.join(', ')}`, where);
+    if (!(CREDENTIAL_TYPES as readonly string[]).includes(str('type')!))
+      throw new InputError(`${where}: "type" must be one of ${CREDENTIAL_TYPES.join(', ')}`, where);
     out.type = str('type') as CredentialType;
   }
   if (str('access') !== undefined) {

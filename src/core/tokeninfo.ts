@@ -76,13 +76,19 @@ export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: st
   if (status === 404) return { state: 'unavailable', reason: 'this GitLab has no personal_access_tokens/self API (before 15.5)' };
   if (status === 400) return { state: 'unavailable', reason: `GitLab did not take it as an access token${text ? ` ("${text}")` : ''}` };
   if (status !== 200) return { state: 'unavailable', reason: `GitLab answered HTTP ${status}${text ? ` ("${text}")` : ''}` };
-  const scopes = Array.isArray(j.scopes) ? j.scopes.filter((s): s is string => typeof s === 'string').map((s) => clean(s, 40)).slice(0, 50) : [];
+  const scopes = Array.isArray(j.scopes)
+    ? j.scopes
+        .filter((s): s is string => typeof s === 'string')
+        .map((s) => clean(s, 40))
+        .slice(0, 50)
+    : [];
   const raw = typeof j.expires_at === 'string' ? j.expires_at.slice(0, 10) : null;
   const expiresAt = raw && /^\d{4}-\d{2}-\d{2}$/.test(raw) && !Number.isNaN(Date.parse(`${raw}T00:00:00Z`)) ? raw : null;
   if (j.revoked === true) return { state: 'revoked', gitlabSays: 'revoked: true' };
   const daysLeft = expiresAt ? daysUntil(expiresAt, nowMs) : null;
   // A token whose expiry date is today already fails (GitLab: PersonalAccessToken.active excludes it).
-  if (j.expired === true || j.active === false || (daysLeft !== null && daysLeft <= 0)) return { state: 'expired', gitlabSays: expiresAt ? `expired on ${expiresAt}` : 'expired' };
+  if (j.expired === true || j.active === false || (daysLeft !== null && daysLeft <= 0))
+    return { state: 'expired', gitlabSays: expiresAt ? `expired on ${expiresAt}` : 'expired' };
   return { state: 'active', name: clean(typeof j.name === 'string' ? j.name : '', 100), scopes, expiresAt, daysLeft };
 }
 

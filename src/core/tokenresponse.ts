@@ -70,7 +70,12 @@ export function shown(text: string, max = QUOTE_MAX): string {
 /** GitLab's error text: `CODE message` for each JSON error, else the body as it is (shown()). */
 export function errorText(body: string): string {
   const errs = gitlabErrors(body);
-  return shown(errs.map((e) => `${e.code ?? ''} ${e.message ?? ''}`).join(' ').trim() || body);
+  return shown(
+    errs
+      .map((e) => `${e.code ?? ''} ${e.message ?? ''}`)
+      .join(' ')
+      .trim() || body,
+  );
 }
 
 // app/controllers/application_controller.rb `rescue_from Gitlab::Auth::IpBlocked … render plain: e.message`
@@ -95,7 +100,11 @@ export function invalidCredentials(type: CredentialType, username: string): Verd
     case 'job-token':
     case 'ci-registry-password':
       // lib/gitlab/auth.rb `build_access_token_check`: login must be gitlab-ci-token, the job must be running.
-      return verdict('invalid-credentials', msg, 'Job tokens are valid only while their job runs, with the username gitlab-ci-token: use $CI_REGISTRY_USER / $CI_REGISTRY_PASSWORD or $CI_JOB_TOKEN of the running job.');
+      return verdict(
+        'invalid-credentials',
+        msg,
+        'Job tokens are valid only while their job runs, with the username gitlab-ci-token: use $CI_REGISTRY_USER / $CI_REGISTRY_PASSWORD or $CI_JOB_TOKEN of the running job.',
+      );
     case 'personal-access-token':
       // lib/gitlab/auth.rb `personal_access_token_check`: an active token whose owner
       // `can_log_in_with_non_expired_password?` (not blocked, not locked, no expired password to change).
@@ -105,13 +114,18 @@ export function invalidCredentials(type: CredentialType, username: string): Verd
         'The token is wrong, expired or revoked: create a new personal access token. An account password does not work when two-factor authentication is on: use a token. If the token is new and right, the account itself cannot sign in (blocked, locked after failed sign-ins, or its password expired and must be changed): sign in to GitLab in a browser to see which; a new token will not help until that is fixed.',
       );
     default:
-      return verdict('invalid-credentials', msg, `The ${CREDENTIALS[type].label.toLowerCase()} is wrong, expired or revoked: create a new one in the project or group's Settings › Access tokens.`);
+      return verdict(
+        'invalid-credentials',
+        msg,
+        `The ${CREDENTIALS[type].label.toLowerCase()} is wrong, expired or revoked: create a new one in the project or group's Settings › Access tokens.`,
+      );
   }
 }
 
 /** The fix for a credential without any registry ability (403 DENIED "access forbidden"). */
 export function scopeFix(type: CredentialType, access: Access): string {
-  if (!CREDENTIALS[type].hasScopes) return 'A job token always has registry access while its job runs: check that the container registry is enabled for the project.';
+  if (!CREDENTIALS[type].hasScopes)
+    return 'A job token always has registry access while its job runs: check that the container registry is enabled for the project.';
   const scopes = requiredScopes(access).join(' and ');
   // Deploy tokens have no api/read_api scope (app/models/deploy_token.rb AVAILABLE_SCOPES).
   // A proxy that drops Authorization makes the request anonymous, which GitLab answers the same way
@@ -161,7 +175,10 @@ export function classifyTokenResponse(res: TokenAnswer, ctx: TokenContext): Toke
         'credential',
         verdict(
           'storage-limit',
-          `The credential is valid, but GitLab refuses pushes to ${ctx.project ?? 'this namespace'}: the namespace storage limit has been reached (403 "${shown(messages.find((m) => STORAGE_LIMIT.test(m))!, 200)}"). Pulling still works.`,
+          `The credential is valid, but GitLab refuses pushes to ${ctx.project ?? 'this namespace'}: the namespace storage limit has been reached (403 "${shown(
+            messages.find((m) => STORAGE_LIMIT.test(m))!,
+            200,
+          )}"). Pulling still works.`,
           "Free storage in the namespace (delete unused images and tags, packages, artifacts) or buy more: the namespace's Usage quotas page (a group's Settings › Usage quotas, or your user settings for a personal namespace) shows what uses it. A new token or role will not help.",
         ),
       );
@@ -179,7 +196,11 @@ export function classifyTokenResponse(res: TokenAnswer, ctx: TokenContext): Toke
     if (errs.length === 1 && errs[0]!.code === 'DENIED' && errs[0]!.message === 'access forbidden') {
       return fail(
         'credential',
-        verdict('no-registry-scope', 'GitLab accepted the credential but it has no registry access (403 DENIED access forbidden).', scopeFix(ctx.credentialType, ctx.access)),
+        verdict(
+          'no-registry-scope',
+          'GitLab accepted the credential but it has no registry access (403 DENIED access forbidden).',
+          scopeFix(ctx.credentialType, ctx.access),
+        ),
       );
     }
     return fail(
@@ -187,7 +208,9 @@ export function classifyTokenResponse(res: TokenAnswer, ctx: TokenContext): Toke
       verdict(
         'gitlab-refused',
         `GitLab's token endpoint refused the request (HTTP 403${text ? `: "${text}"` : ', with an empty body'}). This tool does not know this answer, so the cause is not guessed.`,
-        text ? "Read GitLab's text above; if it does not say what to do, ask the instance admin (GitLab's auth.log has the reason)." : 'An empty 403 often comes from a proxy or firewall in front of GitLab, or from the too-many-IPs limit; ask the instance admin.',
+        text
+          ? "Read GitLab's text above; if it does not say what to do, ask the instance admin (GitLab's auth.log has the reason)."
+          : 'An empty 403 often comes from a proxy or firewall in front of GitLab, or from the too-many-IPs limit; ask the instance admin.',
       ),
     );
   }
@@ -207,7 +230,9 @@ export function classifyTokenResponse(res: TokenAnswer, ctx: TokenContext): Toke
       verdict(
         'unreachable',
         `GitLab's token endpoint answered HTTP ${res.status} several times.`,
-        res.status === 429 ? 'GitLab is rate-limiting you: wait a minute and try again.' : "GitLab is having trouble: try again in a minute, or check the instance's status page.",
+        res.status === 429
+          ? 'GitLab is rate-limiting you: wait a minute and try again.'
+          : "GitLab is having trouble: try again in a minute, or check the instance's status page.",
       ),
     );
   }
@@ -278,7 +303,15 @@ function tagNotes(meta: AccessMeta | undefined, pushGranted: boolean): string[] 
 export function judgeGrant(claims: TokenClaims | undefined, ctx: TokenContext & { project: string }): GrantJudgement {
   const project = ctx.project;
   if (!claims) {
-    return { granted: [], notes: [], verdict: verdict('insufficient-access', `GitLab's token for ${project} could not be read, so access is unknown.`, missingFix(ctx.credentialType, 'pull', project)) };
+    return {
+      granted: [],
+      notes: [],
+      verdict: verdict(
+        'insufficient-access',
+        `GitLab's token for ${project} could not be read, so access is unknown.`,
+        missingFix(ctx.credentialType, 'pull', project),
+      ),
+    };
   }
   const granted = grantedActions(claims, project);
   const meta = accessMeta(claims, project);
@@ -315,7 +348,11 @@ export function judgeGrant(claims: TokenClaims | undefined, ctx: TokenContext & 
     return {
       ...base,
       notes: [],
-      verdict: verdict('insufficient-access', `The credential is valid and can pull ${project}, but GitLab did not grant push.`, missingFix(ctx.credentialType, 'push', project)),
+      verdict: verdict(
+        'insufficient-access',
+        `The credential is valid and can pull ${project}, but GitLab did not grant push.`,
+        missingFix(ctx.credentialType, 'push', project),
+      ),
     };
   }
   return { ...base, notes: tagNotes(meta, canPush) };

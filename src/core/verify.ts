@@ -92,7 +92,10 @@ function withTokenLink(v: Verdict, gitlab: string, req: VerifyRequest, projectPa
   const l = tokenLinks(gitlab, req.credentialType, req.access, req.project, { projectPath, ...(req.username !== undefined ? { username: req.username } : {}) });
   if (!l) return v;
   const before = l.alternates.length ? ` (before GitLab 16.7: ${l.alternates.join(' ')})` : '';
-  const notes = l.notes.filter((n) => !n.startsWith('Before GitLab')).map((n) => ` ${n}`).join('');
+  const notes = l.notes
+    .filter((n) => !n.startsWith('Before GitLab'))
+    .map((n) => ` ${n}`)
+    .join('');
   return { ...v, fix: `${v.fix} Create one at ${l.url}${before}.${notes}` };
 }
 
@@ -242,7 +245,9 @@ function noteAccount(ctx: VerifyCtx): void {
   ctx.found.account = account;
   ctx.found.engineUsername = ignoresLogin ? account : ctx.login;
   if (ignoresLogin && req.username !== undefined && req.username !== account) {
-    ctx.found.remarks = [`GitLab ignores the username for a ${CREDENTIALS[req.credentialType].label.toLowerCase()}: this one belongs to ${account}, not "${req.username}"; ${account} is the name stored.`];
+    ctx.found.remarks = [
+      `GitLab ignores the username for a ${CREDENTIALS[req.credentialType].label.toLowerCase()}: this one belongs to ${account}, not "${req.username}"; ${account} is the name stored.`,
+    ];
   }
 }
 
@@ -320,7 +325,11 @@ function registryRefusal(check: HttpResponse, req: VerifyRequest): Verdict | und
       'This is a server-side fault: tell the instance admin (registry auth.token settings, the GitLab registry key, NTP).',
     );
   }
-  return verdict('insufficient-access', `The registry refused the token for ${path} (HTTP ${check.status}: ${errorText(check.body).slice(0, 120)}).`, missingFix(req.credentialType, 'pull', req.project ?? 'the project'));
+  return verdict(
+    'insufficient-access',
+    `The registry refused the token for ${path} (HTTP ${check.status}: ${errorText(check.body).slice(0, 120)}).`,
+    missingFix(req.credentialType, 'pull', req.project ?? 'the project'),
+  );
 }
 
 /** What passed, said once every phase has. */
@@ -328,7 +337,10 @@ function okVerdict(ctx: VerifyCtx): Verdict {
   const { req } = ctx;
   // No image at the path yet, and push granted: GitLab has just recorded an (empty) repository there, as a
   // first push would (container_registry_authentication_service.rb `ensure_container_repository!`).
-  const created = req.project && req.access === 'push' && ctx.accepted?.status === 404 ? ` ${req.project} has no images yet: GitLab records an empty repository entry there when it grants push, so the project's Container registry page may now list it.` : '';
+  const created =
+    req.project && req.access === 'push' && ctx.accepted?.status === 404
+      ? ` ${req.project} has no images yet: GitLab records an empty repository entry there when it grants push, so the project's Container registry page may now list it.`
+      : '';
   const who = `${ctx.found.account ?? ctx.login} (${kindName(req.credentialType)})`;
   const message = req.project
     ? `${who} can ${req.access === 'push' ? 'pull and push' : 'pull'} ${req.project} on ${req.registry.registry}${ctx.notes.length ? ` (${ctx.notes.join('; ')})` : ''}.${created}`
@@ -411,4 +423,3 @@ function withTokenInfo(r: VerifyResult, req: VerifyRequest, token: TokenInfo): V
   }
   return out;
 }
-

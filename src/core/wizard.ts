@@ -231,7 +231,12 @@ export function reducer(s: WizardState, action: WizardAction): WizardState {
     case 'check':
       return { ...s, checks: [...s.checks, action.step] };
     case 'verified':
-      return { ...s, verify: action.result, step: action.result.ok ? 'logging-in' : 'result', ...(action.rememberProblem ? { rememberProblem: action.rememberProblem } : {}) };
+      return {
+        ...s,
+        verify: action.result,
+        step: action.result.ok ? 'logging-in' : 'result',
+        ...(action.rememberProblem ? { rememberProblem: action.rememberProblem } : {}),
+      };
     case 'logged-in':
       return { ...s, login: action.result, step: action.result.verdict === 'ok' ? 'done' : 'result' };
     case 'retry': {
@@ -301,7 +306,12 @@ export function failureChoices(s: WizardState): FailureChoice[] {
     const looks = s.tokenLooksLike;
     const other = looks && looks !== a.credentialType && (!CREDENTIALS[looks].ciOnly || s.inCi) ? looks : undefined;
     if (other && (v === 'invalid-credentials' || v === 'no-registry-scope' || v === 'insufficient-access')) {
-      named.push({ id: 'switch', label: `Switch to ${CREDENTIALS[other].label}`, hint: 'the same token, checked again', action: { type: 'amend', key: 'credentialType', value: other } });
+      named.push({
+        id: 'switch',
+        label: `Switch to ${CREDENTIALS[other].label}`,
+        hint: 'the same token, checked again',
+        action: { type: 'amend', key: 'credentialType', value: other },
+      });
     }
     if (v === 'invalid-credentials' && a.credentialType === 'deploy-token') {
       named.push({ id: 'username', label: 'Change the username', hint: `now ${a.username ?? ''}`, action: { type: 'retry', to: 'username' } });
@@ -321,7 +331,9 @@ export function failureChoices(s: WizardState): FailureChoice[] {
   return [
     ...named,
     ...(verified ? [] : [{ id: 'token', label: 'Enter the token again', action: { type: 'retry', to: 'token' } } satisfies FailureChoice]),
-    ...(failure?.verdict === 'store-failed' ? [] : [{ id: 'type', label: 'Change the credential type or access', action: { type: 'retry', to: 'type' } } satisfies FailureChoice]),
+    ...(failure?.verdict === 'store-failed'
+      ? []
+      : [{ id: 'type', label: 'Change the credential type or access', action: { type: 'retry', to: 'type' } } satisfies FailureChoice]),
     { id: 'troubleshoot', label: 'Troubleshoot', hint: 'check every link from docker to GitLab', action: 'troubleshoot' },
     { id: 'quit', label: 'Quit', action: 'quit' },
   ];
@@ -364,7 +376,13 @@ export function splitRegistryInput(input: string): { registry: string; project?:
   const value = input.trim().replace(/^https?:\/\//i, '');
   const slash = value.indexOf('/');
   const host = slash >= 0 ? value.slice(0, slash) : value;
-  const rest = slash >= 0 ? value.slice(slash + 1).replace(/\/+$/, '').replace(/:[\w][\w.-]{0,127}$/, '') : '';
+  const rest =
+    slash >= 0
+      ? value
+          .slice(slash + 1)
+          .replace(/\/+$/, '')
+          .replace(/:[\w][\w.-]{0,127}$/, '')
+      : '';
   const registry = parseRegistry(host).registry;
   return rest ? { registry, project: parseProject(rest) } : { registry };
 }

@@ -3,7 +3,18 @@
 import React, { useEffect, useReducer, useRef, useState } from 'react';
 import { Box, Static, Text, render, useApp, useStdout, type RenderOptions } from 'ink';
 import { KeysProvider, useKeys } from './keys.js';
-import { effective, failureChoices, initialState, reducer, typeOfPrefix, type AnswerKey, type FailureChoice, type WizardAnswers, type WizardInit, type WizardState } from '../core/wizard.js';
+import {
+  effective,
+  failureChoices,
+  initialState,
+  reducer,
+  typeOfPrefix,
+  type AnswerKey,
+  type FailureChoice,
+  type WizardAnswers,
+  type WizardInit,
+  type WizardState,
+} from '../core/wizard.js';
 import { prefixWarning, type CredentialType } from '../core/credentials.js';
 import { cleanToken } from '../core/secret.js';
 import { InputError } from '../core/errors.js';
@@ -137,7 +148,10 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
         const tried = `registry.${host}`;
         const why = await fetchChallenge(deps.http, parseRegistry(tried)).catch(() => undefined);
         const reason = why && 'verdict' in why ? why.message.replace(/\.$/, '') : `${tried} does not send logins to ${gitlab.host}`;
-        if (live) setDiscoveryProblem(`No registry found for ${gitlab.host} (tried registry.${host} and ${host}:5050): ${reason}. Type it as shown on a project's Deploy > Container registry page.`);
+        if (live)
+          setDiscoveryProblem(
+            `No registry found for ${gitlab.host} (tried registry.${host} and ${host}:5050): ${reason}. Type it as shown on a project's Deploy > Container registry page.`,
+          );
       })
       .catch(() => undefined)
       .finally(() => live && setDiscovering(false));
@@ -154,14 +168,28 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
     setDoctor(undefined);
     verifySession(
       { request: requestFrom(a, deps.sources), token: token.current, trustRealm: deps.trustRealm },
-      { http: deps.http, env: deps.env, ...(deps.realmCache ? { realmCache: deps.realmCache } : {}), onProgress: (p) => live && p.kind === 'step' && dispatch({ type: 'check', step: p.step }) },
+      {
+        http: deps.http,
+        env: deps.env,
+        ...(deps.realmCache ? { realmCache: deps.realmCache } : {}),
+        onProgress: (p) => live && p.kind === 'step' && dispatch({ type: 'check', step: p.step }),
+      },
     )
       .then(async (outcome) => {
         if (!live) return;
         // The wizard always has a registry (asked, or given), so there is always a verification.
         if (outcome.kind !== 'verified') throw new Error('wizard: no registry to verify against');
         const result = outcome.verify;
-        const problem = result.ok ? await remember(deps.store, { gitlab: a.gitlab!, registry: a.registry!, credentialType: a.credentialType!, access: a.access!, username: a.username!, project: a.project ?? '' }) : undefined;
+        const problem = result.ok
+          ? await remember(deps.store, {
+              gitlab: a.gitlab!,
+              registry: a.registry!,
+              credentialType: a.credentialType!,
+              access: a.access!,
+              username: a.username!,
+              project: a.project ?? '',
+            })
+          : undefined;
         dispatch({ type: 'verified', result, ...(problem ? { rememberProblem: problem } : {}) });
       })
       .catch(crash);
@@ -229,7 +257,9 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
   let body: React.ReactNode = null;
   switch (state.step) {
     case 'confirm':
-      body = <S.ConfirmStep answers={{ ...state.defaults, ...a }} onContinue={() => dispatch({ type: 'continue' })} onEdit={() => dispatch({ type: 'edit' })} />;
+      body = (
+        <S.ConfirmStep answers={{ ...state.defaults, ...a }} onContinue={() => dispatch({ type: 'continue' })} onEdit={() => dispatch({ type: 'edit' })} />
+      );
       break;
     case 'gitlab':
       body = (
@@ -251,7 +281,11 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
           discovering={discovering}
           discoveryProblem={discoveryProblem}
           probe={async (registry) => {
-            const c = await fetchChallenge(deps.http, parseRegistry(registry)).catch((e: unknown) => ({ verdict: 'unreachable', message: e instanceof Error ? e.message : String(e), fix: '' }));
+            const c = await fetchChallenge(deps.http, parseRegistry(registry)).catch((e: unknown) => ({
+              verdict: 'unreachable',
+              message: e instanceof Error ? e.message : String(e),
+              fix: '',
+            }));
             return 'verdict' in c ? `${c.message}${c.fix ? ` ${c.fix}` : ''}` : undefined;
           }}
           onAnswer={(v, project) => {
@@ -271,7 +305,13 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
       body = <S.AccessStep defaultValue={state.defaults.access} onAnswer={(v) => dispatch({ type: 'answer', key: 'access', value: v })} />;
       break;
     case 'username':
-      body = <S.UsernameStep type={a.credentialType!} defaultValue={state.defaults.username} onAnswer={(v) => dispatch({ type: 'answer', key: 'username', value: v })} />;
+      body = (
+        <S.UsernameStep
+          type={a.credentialType!}
+          defaultValue={state.defaults.username}
+          onAnswer={(v) => dispatch({ type: 'answer', key: 'username', value: v })}
+        />
+      );
       break;
     case 'project':
       body = <S.ProjectStep defaultValue={state.defaults.project} onAnswer={(v) => dispatch({ type: 'answer', key: 'project', value: v })} />;
@@ -316,7 +356,15 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
               onChoose={choose}
             />
           ) : null}
-          {state.step === 'done' && state.verify && state.login ? <S.DoneStep verify={state.verify} login={state.login as EngineLoginResult} registry={a.registry!} project={a.project} rememberProblem={state.rememberProblem} /> : null}
+          {state.step === 'done' && state.verify && state.login ? (
+            <S.DoneStep
+              verify={state.verify}
+              login={state.login as EngineLoginResult}
+              registry={a.registry!}
+              project={a.project}
+              rememberProblem={state.rememberProblem}
+            />
+          ) : null}
         </>
       );
       break;
@@ -356,5 +404,10 @@ function helperFixText(login: WizardState['login']): string {
   if (!isStoreFailure(login)) return '';
   const st = login.store;
   const who = st.helper ? `docker-credential-${st.helper} (${st.setBy} in ${st.file})` : st.file;
-  return [`How to fix ${who}:`, ...(st.said ? [`  It said: ${st.said}`] : []), `  ${st.advice}`, `  Check it with: ${st.helper ? `docker-credential-${st.helper} list` : `cat ${st.file}`}`].join('\n');
+  return [
+    `How to fix ${who}:`,
+    ...(st.said ? [`  It said: ${st.said}`] : []),
+    `  ${st.advice}`,
+    `  Check it with: ${st.helper ? `docker-credential-${st.helper} list` : `cat ${st.file}`}`,
+  ].join('\n');
 }

@@ -43,8 +43,25 @@ export function choiceWindow(heights: number[], focus: number, previousFirst: nu
  * rest of the screen takes (question, footer), so that in a short terminal the list keeps the question and
  * the selection on screen.
  */
-export function Choice<T extends string>({ options, defaultValue, onSelect, isActive = true, reserve = 4, question = '' }: { options: ChoiceOption<T>[]; defaultValue?: T | undefined; onSelect: (value: T) => void; isActive?: boolean; reserve?: number; question?: string }) {
-  const start = Math.max(0, options.findIndex((o) => o.value === defaultValue));
+export function Choice<T extends string>({
+  options,
+  defaultValue,
+  onSelect,
+  isActive = true,
+  reserve = 4,
+  question = '',
+}: {
+  options: ChoiceOption<T>[];
+  defaultValue?: T | undefined;
+  onSelect: (value: T) => void;
+  isActive?: boolean;
+  reserve?: number;
+  question?: string;
+}) {
+  const start = Math.max(
+    0,
+    options.findIndex((o) => o.value === defaultValue),
+  );
   // Focus lives in a ref: Down and Enter arriving in one burst must not see a stale value.
   const focusRef = useRef(start);
   const firstRef = useRef(0);
@@ -56,19 +73,18 @@ export function Choice<T extends string>({ options, defaultValue, onSelect, isAc
     focusRef.current = (focusRef.current + by + options.length) % options.length;
     setFocus(focusRef.current);
   };
-  useKeys(
-    (input, key) => {
-      if (key.upArrow || input === 'k') move(-1);
-      else if (key.downArrow || input === 'j' || key.tab) move(1);
-      else if (key.return) onSelect(options[focusRef.current]!.value);
-      else if (/^[1-9]$/.test(input) && Number(input) <= options.length) onSelect(options[Number(input) - 1]!.value);
-    },
-    isActive,
-  );
+  useKeys((input, key) => {
+    if (key.upArrow || input === 'k') move(-1);
+    else if (key.downArrow || input === 'j' || key.tab) move(1);
+    else if (key.return) onSelect(options[focusRef.current]!.value);
+    else if (/^[1-9]$/.test(input) && Number(input) <= options.length) onSelect(options[Number(input) - 1]!.value);
+  }, isActive);
   const rowsOf = (text: number, width: number) => Math.max(1, Math.ceil(text / Math.max(1, width)));
   // Each option's height on screen: its label (and description) as the terminal wraps them.
   const heights = options.map((o, i) =>
-    narrow ? rowsOf(2 + o.label.length, columns) + (i === focus && o.hint ? rowsOf(o.hint.length, columns - 4) : 0) : rowsOf(2 + o.label.length + (o.hint ? 2 + o.hint.length : 0), columns),
+    narrow
+      ? rowsOf(2 + o.label.length, columns) + (i === focus && o.hint ? rowsOf(o.hint.length, columns - 4) : 0)
+      : rowsOf(2 + o.label.length + (o.hint ? 2 + o.hint.length : 0), columns),
   );
   // The rows left for the list: the question above it, the footer and the cursor's line below it.
   const rows = stdout.rows ? Math.max(3, stdout.rows - reserve - (question ? rowsOf(question.length, columns) : 0)) : Infinity;
@@ -78,7 +94,7 @@ export function Choice<T extends string>({ options, defaultValue, onSelect, isAc
   const below = options.length - win.first - win.size;
   return (
     <Box flexDirection="column">
-      {above > 0 ? <Text dimColor>  ↑ {above} more</Text> : null}
+      {above > 0 ? <Text dimColor> ↑ {above} more</Text> : null}
       {options.slice(win.first, win.first + win.size).map((o, k) => {
         const i = win.first + k;
         const on = i === focus;
@@ -106,7 +122,7 @@ export function Choice<T extends string>({ options, defaultValue, onSelect, isAc
           </Box>
         );
       })}
-      {below > 0 ? <Text dimColor>  ↓ {below} more</Text> : null}
+      {below > 0 ? <Text dimColor> ↓ {below} more</Text> : null}
     </Box>
   );
 }

@@ -18,7 +18,6 @@ export interface LineInputProps {
   isActive?: boolean;
 }
 
-
 /**
  * A one-line input that loses nothing when keys arrive fast (password managers, paste, tmux send-keys):
  * the value lives in a ref, every chunk is applied in order, and a chunk may carry its own Enter.
@@ -45,34 +44,31 @@ export function LineInput({ mask = false, defaultValue = '', placeholder, valida
     return true;
   };
 
-  useKeys(
-    (input, key) => {
-      if (submitted.current) return;
-      if (key.escape || key.upArrow || key.downArrow || key.tab || (key.ctrl && input === 'c')) return;
-      if (key.return) {
-        submit();
+  useKeys((input, key) => {
+    if (submitted.current) return;
+    if (key.escape || key.upArrow || key.downArrow || key.tab || (key.ctrl && input === 'c')) return;
+    if (key.return) {
+      submit();
+      return;
+    }
+    if (key.backspace || key.delete) {
+      value.current = value.current.slice(0, -1);
+    } else if (key.ctrl && input === 'u') {
+      value.current = '';
+    } else {
+      const text = input.replace(PASTE_MARKERS, '');
+      const lines = text.split(/\r\n|\r|\n/);
+      // eslint-disable-next-line no-control-regex
+      value.current += lines[0]!.replace(/[\u0000-\u001f\u007f]/g, '');
+      if (lines.length > 1) {
+        // The chunk carried its own Enter: submit (a refusal keeps its message on screen).
+        if (!submit()) render((n) => n + 1);
         return;
       }
-      if (key.backspace || key.delete) {
-        value.current = value.current.slice(0, -1);
-      } else if (key.ctrl && input === 'u') {
-        value.current = '';
-      } else {
-        const text = input.replace(PASTE_MARKERS, '');
-        const lines = text.split(/\r\n|\r|\n/);
-        // eslint-disable-next-line no-control-regex
-        value.current += lines[0]!.replace(/[\u0000-\u001f\u007f]/g, '');
-        if (lines.length > 1) {
-          // The chunk carried its own Enter: submit (a refusal keeps its message on screen).
-          if (!submit()) render((n) => n + 1);
-          return;
-        }
-      }
-      setError(undefined);
-      render((n) => n + 1);
-    },
-    isActive,
-  );
+    }
+    setError(undefined);
+    render((n) => n + 1);
+  }, isActive);
 
   const v = value.current;
   const shown = mask ? (v.length ? `${'•'.repeat(Math.min(v.length, 12))}${v.length > 12 ? '…' : ''}  (${v.length} characters)` : '') : v;

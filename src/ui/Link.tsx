@@ -10,5 +10,11 @@ export function Link({ url, supported }: { url: string; supported: boolean }) {
 
 export function linksSupported(env: NodeJS.ProcessEnv): boolean {
   if (!colourWanted(env, true)) return false; // no colour, no escape sequences for links either
-  return Boolean(env.WT_SESSION || env.VTE_VERSION || env.KITTY_WINDOW_ID || env.WEZTERM_PANE || ['iTerm.app', 'vscode', 'WezTerm', 'ghostty'].includes(env.TERM_PROGRAM ?? ''));
+  return Boolean(
+    env.WT_SESSION ||
+    env.VTE_VERSION ||
+    env.KITTY_WINDOW_ID ||
+    env.WEZTERM_PANE ||
+    ['iTerm.app', 'vscode', 'WezTerm', 'ghostty'].includes(env.TERM_PROGRAM ?? ''),
+  );
 }

@@ -10,7 +10,17 @@ import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { originRemote } from '../core/gitremote.js';
 import { parseRegistry } from '../core/hosts.js';
 import { InputError } from '../core/errors.js';
-import { ANSWER_KEYS, fromSources, instanceHint, requestFrom, resolveRequest, sourcesOf, type Layers, type LoginRequest, type Source } from '../core/request.js';
+import {
+  ANSWER_KEYS,
+  fromSources,
+  instanceHint,
+  requestFrom,
+  resolveRequest,
+  sourcesOf,
+  type Layers,
+  type LoginRequest,
+  type Source,
+} from '../core/request.js';
 import type { Verdict } from '../core/verdict.js';
 import type { WizardAnswers, WizardInit } from '../core/wizard.js';
 import { EXIT } from '../core/verdict.js';
@@ -47,7 +57,16 @@ export interface WizardContext {
 }
 
 export function processWizardContext(): WizardContext {
-  return { stdin: process.stdin, stdout: process.stdout, env: process.env, cwd: process.cwd(), store: () => openConfStore(), http: createHttpClient, runner: spawnRunner, realmCache: fileRealmCache(process.env) };
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    env: process.env,
+    cwd: process.cwd(),
+    store: () => openConfStore(),
+    http: createHttpClient,
+    runner: spawnRunner,
+    realmCache: fileRealmCache(process.env),
+  };
 }
 
 /**
@@ -110,7 +129,9 @@ export async function wizardSetup(flags: WizardFlags, ctx: Pick<WizardContext, '
   const defaults: WizardAnswers = fromSources(request, ['remembered', 'git-remote']);
   const remembered = fromSources(request, ['remembered']);
   // "One Enter": every answer remembered or given, and at least one of them not given (else there is nothing to confirm).
-  const offerConfirm = ANSWER_KEYS.every((k) => remembered[k] !== undefined || fixed[k] !== undefined) && ANSWER_KEYS.some((k) => remembered[k] !== undefined && fixed[k] === undefined);
+  const offerConfirm =
+    ANSWER_KEYS.every((k) => remembered[k] !== undefined || fixed[k] !== undefined) &&
+    ANSWER_KEYS.some((k) => remembered[k] !== undefined && fixed[k] === undefined);
   return { request, options, http, store, firstRun, init: { fixed, defaults, inCi: ctx.env.GITLAB_CI === 'true', offerConfirm } };
 }
 
@@ -123,7 +144,9 @@ export async function runWizardCommand(flags: WizardFlags, ctx: WizardContext = 
   flagAnswers(flags);
   runOptions(flags);
   if (!canPrompt(ctx.stdin, ctx.stdout)) {
-    throw new InputError('no terminal for the wizard: run `gitlab-registry-login login --registry HOST --type TYPE [--username NAME] [--project PATH] --token-stdin` (see --help)');
+    throw new InputError(
+      'no terminal for the wizard: run `gitlab-registry-login login --registry HOST --type TYPE [--username NAME] [--project PATH] --token-stdin` (see --help)',
+    );
   }
   // The team file is named (with the instance and registry it sets) before anything is asked, as the commands do,
   // so a planted file cannot send the token elsewhere unseen.

@@ -20,7 +20,8 @@ import stripAnsi from 'strip-ansi';
 // letters and signs (not the soft hyphen U+00AD, which is zero-width), dashes, quotes, bullets and ellipsis,
 // arrows, box drawing, Braille (the spinner) and the marks the wizard prints. None of them is an emoji without
 // a variation selector, and none combines with its neighbours, so the width is the length.
-const NARROW_CLASS = '\\u0020-\\u007E\\u00A0-\\u00AC\\u00AE-\\u00FF\\u2010-\\u2027\\u2030-\\u203E\\u2190-\\u2199\\u2500-\\u257F\\u26A0\\u2713-\\u2718\\u276F\\u2800-\\u28FF';
+const NARROW_CLASS =
+  '\\u0020-\\u007E\\u00A0-\\u00AC\\u00AE-\\u00FF\\u2010-\\u2027\\u2030-\\u203E\\u2190-\\u2199\\u2500-\\u257F\\u26A0\\u2713-\\u2718\\u276F\\u2800-\\u28FF';
 const NARROW = new RegExp(`^[${NARROW_CLASS}]*$`);
 // string-width before 8 (wrap-ansi's copy) counts these text-style emoji as two columns (emoji-regex matches them
 // without a variation selector); string-width 8 as one, as terminals print them.

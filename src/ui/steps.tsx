@@ -5,7 +5,16 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { useKeys } from './keys.js';
 import { Spinner } from './Spinner.js';
-import { CREDENTIAL_TYPES, CREDENTIALS, needsSentence, requiredScopes, requiredRole, scopesAside, type Access, type CredentialType } from '../core/credentials.js';
+import {
+  CREDENTIAL_TYPES,
+  CREDENTIALS,
+  needsSentence,
+  requiredScopes,
+  requiredRole,
+  scopesAside,
+  type Access,
+  type CredentialType,
+} from '../core/credentials.js';
 import { parseProject } from '../core/hosts.js';
 import { splitGitlabInput, splitRegistryInput } from '../core/wizard.js';
 import { checkUsername } from '../core/secret.js';
@@ -58,7 +67,9 @@ function Marked({ mark, color, children }: { mark: string; color: string; childr
 export function Welcome() {
   return (
     <Box flexDirection="column">
-      <Para>Welcome! This logs docker in to a GitLab container registry: a few questions, then your token is checked against the registry before docker sees it.</Para>
+      <Para>
+        Welcome! This logs docker in to a GitLab container registry: a few questions, then your token is checked against the registry before docker sees it.
+      </Para>
       <Para dimColor>The token is never stored by this tool; only your non-secret answers are remembered for next time.</Para>
     </Box>
   );
@@ -84,7 +95,17 @@ export function ConfirmStep({ answers, onContinue, onEdit }: { answers: WizardAn
 /** Where the offered instance comes from, said plainly. */
 export type InstanceSource = 'git remote' | 'last time' | 'flag';
 
-export function GitlabStep({ defaultValue, source, remembered = [], onAnswer }: { defaultValue?: string | undefined; source?: InstanceSource | undefined; remembered?: string[]; onAnswer: (url: string, project?: string) => void }) {
+export function GitlabStep({
+  defaultValue,
+  source,
+  remembered = [],
+  onAnswer,
+}: {
+  defaultValue?: string | undefined;
+  source?: InstanceSource | undefined;
+  remembered?: string[];
+  onAnswer: (url: string, project?: string) => void;
+}) {
   const [custom, setCustom] = React.useState(false);
   const fromDefault = defaultValue && defaultValue !== 'https://gitlab.com' ? defaultValue : undefined;
   if (custom) {
@@ -105,7 +126,11 @@ export function GitlabStep({ defaultValue, source, remembered = [], onAnswer }: 
   const options: Array<{ value: string; label: string; hint?: string }> = [];
   if (fromDefault) {
     seen.add(fromDefault);
-    options.push({ value: fromDefault, label: fromDefault, hint: source === 'git remote' ? "from this checkout's git remote" : source === 'last time' ? 'from last time' : '' });
+    options.push({
+      value: fromDefault,
+      label: fromDefault,
+      hint: source === 'git remote' ? "from this checkout's git remote" : source === 'last time' ? 'from last time' : '',
+    });
   }
   for (const r of remembered) {
     if (seen.has(r)) continue;
@@ -115,12 +140,30 @@ export function GitlabStep({ defaultValue, source, remembered = [], onAnswer }: 
   options.push({ value: 'https://gitlab.com', label: 'gitlab.com' }, { value: 'custom', label: 'Self-managed GitLab…', hint: 'type its URL' });
   return (
     <Question title="Which GitLab?">
-      <Choice options={options} defaultValue={defaultValue} reserve={4} question="Which GitLab?" onSelect={(v) => (v === 'custom' ? setCustom(true) : onAnswer(v))} />
+      <Choice
+        options={options}
+        defaultValue={defaultValue}
+        reserve={4}
+        question="Which GitLab?"
+        onSelect={(v) => (v === 'custom' ? setCustom(true) : onAnswer(v))}
+      />
     </Question>
   );
 }
 
-export function RegistryStep({ defaultValue, discovering, discoveryProblem, probe, onAnswer }: { defaultValue?: string | undefined; discovering: boolean; discoveryProblem?: string | undefined; probe: (registry: string) => Promise<string | undefined>; onAnswer: (registry: string, project?: string) => void }) {
+export function RegistryStep({
+  defaultValue,
+  discovering,
+  discoveryProblem,
+  probe,
+  onAnswer,
+}: {
+  defaultValue?: string | undefined;
+  discovering: boolean;
+  discoveryProblem?: string | undefined;
+  probe: (registry: string) => Promise<string | undefined>;
+  onAnswer: (registry: string, project?: string) => void;
+}) {
   const [checking, setChecking] = React.useState(false);
   const [trouble, setTrouble] = React.useState<{ value: string; message: string } | undefined>();
   const [attempt, setAttempt] = React.useState(0);
@@ -145,7 +188,11 @@ export function RegistryStep({ defaultValue, discovering, discoveryProblem, prob
       : "As shown on a project's Deploy > Container registry page, e.g. registry.example.com";
   return (
     <Question title="Container registry" hint={hint}>
-      {discoveryProblem && !defaultValue && !trouble ? <Marked mark="⚠" color="yellow">{discoveryProblem}</Marked> : null}
+      {discoveryProblem && !defaultValue && !trouble ? (
+        <Marked mark="⚠" color="yellow">
+          {discoveryProblem}
+        </Marked>
+      ) : null}
       {/* Keyed by the default: a registry discovered after the first render must reach the input. */}
       <LineInput
         key={`${defaultValue ?? ''}#${attempt}`}
@@ -168,7 +215,9 @@ export function RegistryStep({ defaultValue, discovering, discoveryProblem, prob
       />
       {trouble ? (
         <Box flexDirection="column">
-          <Marked mark="✘" color="red">{trouble.message}</Marked>
+          <Marked mark="✘" color="red">
+            {trouble.message}
+          </Marked>
           <Para dimColor>Edit it, or Enter to keep it anyway.</Para>
         </Box>
       ) : null}
@@ -179,7 +228,13 @@ export function RegistryStep({ defaultValue, discovering, discoveryProblem, prob
 export function TypeStep({ defaultValue, onAnswer }: { defaultValue?: CredentialType | undefined; onAnswer: (t: CredentialType) => void }) {
   return (
     <Question title="Which credential do you have, or will you create?">
-      <Choice options={CREDENTIAL_TYPES.map((t) => ({ value: t, label: CREDENTIALS[t].label, hint: CREDENTIALS[t].when }))} defaultValue={defaultValue} reserve={4} question="Which credential do you have, or will you create?" onSelect={onAnswer} />
+      <Choice
+        options={CREDENTIAL_TYPES.map((t) => ({ value: t, label: CREDENTIALS[t].label, hint: CREDENTIALS[t].when }))}
+        defaultValue={defaultValue}
+        reserve={4}
+        question="Which credential do you have, or will you create?"
+        onSelect={onAnswer}
+      />
     </Question>
   );
 }
@@ -221,7 +276,21 @@ export function AccessStep({ defaultValue, onAnswer }: { defaultValue?: Access |
 }
 
 /** What the credential needs and where to create it: shown above the token prompt. */
-export function Needs({ gitlab, type, access, project, links, canOpen }: { gitlab: string; type: CredentialType; access: Access; project?: string | undefined; links: boolean; canOpen: boolean }) {
+export function Needs({
+  gitlab,
+  type,
+  access,
+  project,
+  links,
+  canOpen,
+}: {
+  gitlab: string;
+  type: CredentialType;
+  access: Access;
+  project?: string | undefined;
+  links: boolean;
+  canOpen: boolean;
+}) {
   const info = CREDENTIALS[type];
   const page = tokenPage(gitlab, type, access, project || undefined);
   return (
@@ -245,7 +314,9 @@ export function Needs({ gitlab, type, access, project, links, canOpen }: { gitla
       <Para>• Username: {info.usernameHint}</Para>
       {access === 'push' && project ? <Para dimColor>• {pushCheckNote(project)}</Para> : null}
       {/* Admin Mode concerns administrators' personal access tokens only. */}
-      {type === 'personal-access-token' ? <Para dimColor>• Administrators: Admin Mode does not apply to registry logins; no admin_mode scope is needed.</Para> : null}
+      {type === 'personal-access-token' ? (
+        <Para dimColor>• Administrators: Admin Mode does not apply to registry logins; no admin_mode scope is needed.</Para>
+      ) : null}
       {page ? (
         <>
           <Para>• Create it here{canOpen ? ' (Enter opens it in your browser)' : ''}:</Para>
@@ -269,13 +340,28 @@ export function Needs({ gitlab, type, access, project, links, canOpen }: { gitla
 }
 
 /** The token prompt, under what the credential needs: paste as soon as the token exists. */
-export function TokenStep({ type, page, open, onToken, children }: { type: CredentialType; page?: string | undefined; open?: ((url: string) => void) | undefined; onToken: (token: string) => void; children?: React.ReactNode }) {
+export function TokenStep({
+  type,
+  page,
+  open,
+  onToken,
+  children,
+}: {
+  type: CredentialType;
+  page?: string | undefined;
+  open?: ((url: string) => void) | undefined;
+  onToken: (token: string) => void;
+  children?: React.ReactNode;
+}) {
   const [opened, setOpened] = React.useState(false);
   const canOpen = Boolean(page && open);
   return (
     <>
       {children}
-      <Question title={`Paste your ${CREDENTIALS[type].label.toLowerCase()}`} hint="Hidden as you type; it is sent only to your GitLab and to docker, never stored by this tool.">
+      <Question
+        title={`Paste your ${CREDENTIALS[type].label.toLowerCase()}`}
+        hint="Hidden as you type; it is sent only to your GitLab and to docker, never stored by this tool."
+      >
         <LineInput
           mask
           validate={(v) => (v.trim() === '' ? (canOpen ? undefined : 'the token is empty') : undefined)}
@@ -298,7 +384,12 @@ export function TokenStep({ type, page, open, onToken, children }: { type: Crede
 export function UsernameStep({ type, defaultValue, onAnswer }: { type: CredentialType; defaultValue?: string | undefined; onAnswer: (u: string) => void }) {
   return (
     <Question title="Username" hint={CREDENTIALS[type].usernameHint}>
-      <LineInput defaultValue={defaultValue ?? ''} placeholder={type === 'deploy-token' ? 'gitlab+deploy-token-42' : undefined} validate={(v) => problem(() => checkUsername(v))} onSubmit={(v) => onAnswer(checkUsername(v))} />
+      <LineInput
+        defaultValue={defaultValue ?? ''}
+        placeholder={type === 'deploy-token' ? 'gitlab+deploy-token-42' : undefined}
+        validate={(v) => problem(() => checkUsername(v))}
+        onSubmit={(v) => onAnswer(checkUsername(v))}
+      />
     </Question>
   );
 }
@@ -306,7 +397,11 @@ export function UsernameStep({ type, defaultValue, onAnswer }: { type: Credentia
 export function ProjectStep({ defaultValue, onAnswer }: { defaultValue?: string | undefined; onAnswer: (p: string) => void }) {
   return (
     <Question title="Project to check (optional)" hint="group/project whose pull/push access is checked; empty: check only the credential, as docker does">
-      <LineInput defaultValue={defaultValue ?? ''} validate={(v) => (v.trim() === '' ? undefined : problem(() => parseProject(v)))} onSubmit={(v) => onAnswer(v.trim() === '' ? '' : parseProject(v))} />
+      <LineInput
+        defaultValue={defaultValue ?? ''}
+        validate={(v) => (v.trim() === '' ? undefined : problem(() => parseProject(v)))}
+        onSubmit={(v) => onAnswer(v.trim() === '' ? '' : parseProject(v))}
+      />
     </Question>
   );
 }
@@ -314,11 +409,16 @@ export function ProjectStep({ defaultValue, onAnswer }: { defaultValue?: string 
 export function Checklist({ checks, running, warning }: { checks: CheckStep[]; running: boolean; warning?: string | undefined }) {
   return (
     <Box flexDirection="column" marginTop={1}>
-      {warning ? <Marked mark="⚠" color="yellow">{warning}</Marked> : null}
+      {warning ? (
+        <Marked mark="⚠" color="yellow">
+          {warning}
+        </Marked>
+      ) : null}
       <Para bold>Verifying</Para>
       {checks.map((c) => (
         <Para key={c.id}>
-          {c.status === 'pass' ? <Text color="green">✔</Text> : c.status === 'fail' ? <Text color="red">✘</Text> : <Text dimColor>-</Text>} {c.title} <Text dimColor>{c.ms} ms</Text>
+          {c.status === 'pass' ? <Text color="green">✔</Text> : c.status === 'fail' ? <Text color="red">✘</Text> : <Text dimColor>-</Text>} {c.title}{' '}
+          <Text dimColor>{c.ms} ms</Text>
         </Para>
       ))}
       {running ? <Spinner label="Asking the registry and GitLab…" /> : null}
@@ -326,10 +426,26 @@ export function Checklist({ checks, running, warning }: { checks: CheckStep[]; r
   );
 }
 
-export function FailureStep({ failure, choices, page, links, doctor, onChoose }: { failure: Verdict; choices: FailureChoice[]; page?: string | undefined; links: boolean; doctor?: string | undefined; onChoose: (c: FailureChoice) => void }) {
+export function FailureStep({
+  failure,
+  choices,
+  page,
+  links,
+  doctor,
+  onChoose,
+}: {
+  failure: Verdict;
+  choices: FailureChoice[];
+  page?: string | undefined;
+  links: boolean;
+  doctor?: string | undefined;
+  onChoose: (c: FailureChoice) => void;
+}) {
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Marked mark="✘" color="red">{failure.message}</Marked>
+      <Marked mark="✘" color="red">
+        {failure.message}
+      </Marked>
       {failure.fix ? (
         <Box marginLeft={2}>
           <Para>
@@ -346,7 +462,11 @@ export function FailureStep({ failure, choices, page, links, doctor, onChoose }:
       ) : null}
       {doctor === '' ? <Spinner label="Checking every link from docker to GitLab…" /> : null}
       <Box marginTop={1}>
-        <Choice options={choices.map((c) => ({ value: c.id, label: c.label, ...(c.hint ? { hint: c.hint } : {}) }))} reserve={3} onSelect={(id) => onChoose(choices.find((c) => c.id === id)!)} />
+        <Choice
+          options={choices.map((c) => ({ value: c.id, label: c.label, ...(c.hint ? { hint: c.hint } : {}) }))}
+          reserve={3}
+          onSelect={(id) => onChoose(choices.find((c) => c.id === id)!)}
+        />
       </Box>
     </Box>
   );
@@ -380,23 +500,43 @@ export function LoggingIn({ engine, waiting }: { engine: string; waiting?: strin
   );
 }
 
-export function DoneStep({ verify, login, registry, project, rememberProblem }: { verify: VerifyResult; login: EngineLoginResult; registry: string; project?: string | undefined; rememberProblem?: string | undefined }) {
+export function DoneStep({
+  verify,
+  login,
+  registry,
+  project,
+  rememberProblem,
+}: {
+  verify: VerifyResult;
+  login: EngineLoginResult;
+  registry: string;
+  project?: string | undefined;
+  rememberProblem?: string | undefined;
+}) {
   const image = `${registry}/${project || 'GROUP/PROJECT'}`;
   const s = login.storage;
   const push = verify.granted?.includes('push') || (!project && verify.ok);
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Marked mark="✔" color="green">{verify.message}</Marked>
-      <Marked mark="✔" color="green">{login.message}</Marked>
+      <Marked mark="✔" color="green">
+        {verify.message}
+      </Marked>
+      <Marked mark="✔" color="green">
+        {login.message}
+      </Marked>
       {/* Indented by a margin, not spaces: a line that wraps keeps its indent. */}
       {s?.kind === 'helper' ? (
         <Box marginLeft={2}>
-          <Para>Stored by the credential helper docker-credential-{s.helper} (config: {s.file}).</Para>
+          <Para>
+            Stored by the credential helper docker-credential-{s.helper} (config: {s.file}).
+          </Para>
         </Box>
       ) : s?.insecure ? (
         <Box marginLeft={2}>
           <Text>
-            The token is now stored base64 (not encrypted) in {s.file}, for {registry} only (credHelpers["{registry}"] = ""); credsStore and your other logins are unchanged. The config as it was: {s.insecure.backup}. To undo: `docker logout {registry}`, then delete "{registry}" from credHelpers in {s.file}.
+            The token is now stored base64 (not encrypted) in {s.file}, for {registry} only (credHelpers["{registry}"] = ""); credsStore and your other logins
+            are unchanged. The config as it was: {s.insecure.backup}. To undo: `docker logout {registry}`, then delete "{registry}" from credHelpers in {s.file}
+            .
           </Text>
         </Box>
       ) : s ? (
@@ -408,14 +548,25 @@ export function DoneStep({ verify, login, registry, project, rememberProblem }: 
       {s && s.kind !== 'helper' && login.warning ? (
         <>
           <Box marginLeft={2}>
-            <Para dimColor>docker's "stored unencrypted" warning means the file holds the token in base64, readable by anyone who can read the file. A credential helper keeps it in your keyring instead:</Para>
+            <Para dimColor>
+              docker's "stored unencrypted" warning means the file holds the token in base64, readable by anyone who can read the file. A credential helper
+              keeps it in your keyring instead:
+            </Para>
           </Box>
           <Link url="https://docs.docker.com/reference/cli/docker/login/#credential-stores" supported={false} />
         </>
       ) : null}
-      {rememberProblem ? <Marked mark="⚠" color="yellow">{rememberProblem}</Marked> : null}
+      {rememberProblem ? (
+        <Marked mark="⚠" color="yellow">
+          {rememberProblem}
+        </Marked>
+      ) : null}
       <Box flexDirection="column" marginTop={1}>
-        {project ? <Para>Image path: <Text bold>{image}</Text></Para> : null}
+        {project ? (
+          <Para>
+            Image path: <Text bold>{image}</Text>
+          </Para>
+        ) : null}
         <Para bold>Next:</Para>
         {/* One command per line, each whole on its own lines: copied, it runs. */}
         <Verbatim text={`docker pull ${image}:latest`} />

@@ -43,7 +43,9 @@ function ciEnv(b: Sandbox, vars: Record<string, string>): NodeJS.ProcessEnv {
   return { ...b.env, GITLAB_CI: 'true', CI_REGISTRY: reg.registry, CI_SERVER_URL: gl.url, CI_PROJECT_PATH: 'Group/App', ...vars };
 }
 function childLogs(b: Sandbox): string {
-  return readdirSync(b.log).map((f) => readFileSync(path.join(b.log, f), 'utf8')).join('\n');
+  return readdirSync(b.log)
+    .map((f) => readFileSync(path.join(b.log, f), 'utf8'))
+    .join('\n');
 }
 
 describe('login --ci', () => {
@@ -73,12 +75,16 @@ describe('login --ci', () => {
 
   test('deploy token pulling', async () => {
     const b = box();
-    const r = await run(['login', '--ci', '--type', 'deploy-token', '--json'], { env: ciEnv(b, { CI_DEPLOY_USER: 'gitlab+deploy-token-7', CI_DEPLOY_PASSWORD: DEPLOY }) });
+    const r = await run(['login', '--ci', '--type', 'deploy-token', '--json'], {
+      env: ciEnv(b, { CI_DEPLOY_USER: 'gitlab+deploy-token-7', CI_DEPLOY_PASSWORD: DEPLOY }),
+    });
     expect(json(r)).toMatchObject({ ok: true, username: 'gitlab+deploy-token-7', credentialType: 'deploy-token', granted: ['pull'], loggedIn: true });
   });
 
   test('verify --ci: a deploy token cannot push, and says so', async () => {
-    const r = await run(['verify', '--ci', '--type', 'deploy-token', '--access', 'push', '--json'], { env: ciEnv(box(), { CI_DEPLOY_USER: 'gitlab+deploy-token-7', CI_DEPLOY_PASSWORD: DEPLOY }) });
+    const r = await run(['verify', '--ci', '--type', 'deploy-token', '--access', 'push', '--json'], {
+      env: ciEnv(box(), { CI_DEPLOY_USER: 'gitlab+deploy-token-7', CI_DEPLOY_PASSWORD: DEPLOY }),
+    });
     expect(json(r)).toMatchObject({ verdict: 'insufficient-access', granted: ['pull'] });
     expect(r.code).toBe(1);
   });
@@ -117,7 +123,11 @@ describe('without a terminal nothing waits for input that cannot come', () => {
     expect(r.stderr).toMatch(re);
   });
   test('--token-stdin on a pipe that never closes gives up after --timeout', async () => {
-    const r = await run(['verify', '--registry', reg.registry, '--type', 'job-token', '--token-stdin', '--timeout', '1'], { keepStdinOpen: true, input: 'glcbt-partial', timeoutMs: 10_000 });
+    const r = await run(['verify', '--registry', reg.registry, '--type', 'job-token', '--token-stdin', '--timeout', '1'], {
+      keepStdinOpen: true,
+      input: 'glcbt-partial',
+      timeoutMs: 10_000,
+    });
     expect(r.signal).toBeNull();
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/standard input did not end within 1 s/);
@@ -159,18 +169,43 @@ describe('the team file', () => {
   test('answers instance, registry, project, type and access anywhere in the repository', async () => {
     const dir = repo(JSON.stringify({ instance: gl.url, registry: reg.registry, project: 'team/service', type: 'personal-access-token', access: 'push' }));
     const r = await run(['verify', '--username', 'newbie', '--token-stdin', '--json'], { input: PAT, cwd: path.join(dir, 'src', 'deep') });
-    expect(json(r)).toMatchObject({ ok: true, registry: reg.registry, project: 'team/service', credentialType: 'personal-access-token', requested: ['pull', 'push'], gitlab: gl.url });
+    expect(json(r)).toMatchObject({
+      ok: true,
+      registry: reg.registry,
+      project: 'team/service',
+      credentialType: 'personal-access-token',
+      requested: ['pull', 'push'],
+      gitlab: gl.url,
+    });
   });
   test("login --ci in a checkout whose team file names another registry logs in to the job's CI_REGISTRY", async () => {
-    const dir = repo(JSON.stringify({ instance: 'https://gitlab.team.example', registry: 'registry.team.example', project: 'team/service', type: 'personal-access-token', access: 'pull' }));
+    const dir = repo(
+      JSON.stringify({
+        instance: 'https://gitlab.team.example',
+        registry: 'registry.team.example',
+        project: 'team/service',
+        type: 'personal-access-token',
+        access: 'pull',
+      }),
+    );
     const b = box();
     const r = await run(['login', '--ci', '--json'], { env: ciEnv(b, { CI_REGISTRY_USER: 'gitlab-ci-token', CI_REGISTRY_PASSWORD: CIREG }), cwd: dir });
-    expect(json(r)).toMatchObject({ ok: true, registry: reg.registry, gitlab: gl.url, credentialType: 'ci-registry-password', project: 'group/app', loggedIn: true });
+    expect(json(r)).toMatchObject({
+      ok: true,
+      registry: reg.registry,
+      gitlab: gl.url,
+      credentialType: 'ci-registry-password',
+      project: 'group/app',
+      loggedIn: true,
+    });
     expect(r.code).toBe(0);
   });
   test('flags win over the file', async () => {
     const dir = repo(JSON.stringify({ registry: reg.registry, project: 'team/service', type: 'personal-access-token', access: 'push' }));
-    const r = await run(['verify', '--username', 'newbie', '--access', 'pull', '--project', 'team/service/worker', '--token-stdin', '--json'], { input: PAT, cwd: dir });
+    const r = await run(['verify', '--username', 'newbie', '--access', 'pull', '--project', 'team/service/worker', '--token-stdin', '--json'], {
+      input: PAT,
+      cwd: dir,
+    });
     expect(json(r)).toMatchObject({ ok: true, project: 'team/service/worker', requested: ['pull'] });
   });
   test.each([
@@ -192,7 +227,10 @@ describe('the team file', () => {
 describe('logout and podman', () => {
   test('docker: logout says what was removed, and that there is nothing the second time', async () => {
     const b = box();
-    const login = await run(['login', '--registry', reg.registry, '--type', 'deploy-token', '--username', 'gitlab+deploy-token-7', '--token-stdin'], { input: DEPLOY, env: b.env });
+    const login = await run(['login', '--registry', reg.registry, '--type', 'deploy-token', '--username', 'gitlab+deploy-token-7', '--token-stdin'], {
+      input: DEPLOY,
+      env: b.env,
+    });
     expect(login.code).toBe(0);
     const out = await run(['logout', '--registry', reg.registry], { env: b.env });
     expect(out.code).toBe(0);
@@ -207,7 +245,24 @@ describe('logout and podman', () => {
     const b = box();
     const authFile = path.join(b.dir, 'podman-auth.json');
     const env = { ...b.env, PATH: `${b.env.PATH}:/usr/bin`, REGISTRY_AUTH_FILE: authFile };
-    const r = await run(['login', '--engine', 'podman', '--registry', reg.registry, '--type', 'deploy-token', '--username', 'gitlab+deploy-token-7', '--project', 'group/app', '--token-stdin', '--json'], { input: DEPLOY, env });
+    const r = await run(
+      [
+        'login',
+        '--engine',
+        'podman',
+        '--registry',
+        reg.registry,
+        '--type',
+        'deploy-token',
+        '--username',
+        'gitlab+deploy-token-7',
+        '--project',
+        'group/app',
+        '--token-stdin',
+        '--json',
+      ],
+      { input: DEPLOY, env },
+    );
     expect(json(r)).toMatchObject({ ok: true, loggedIn: true, engine: 'podman', storage: { kind: 'file', file: authFile } });
     const auth = JSON.parse(readFileSync(authFile, 'utf8')) as { auths: Record<string, { auth: string }> };
     expect(Buffer.from(auth.auths[reg.registry]!.auth, 'base64').toString()).toBe(`gitlab+deploy-token-7:${DEPLOY}`);

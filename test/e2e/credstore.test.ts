@@ -17,7 +17,9 @@ const boxes: Sandbox[] = [];
 
 beforeAll(async () => {
   pki = makeCert();
-  gl = await startGitlab(pki, { users: [{ kind: 'personal', username: 'alice', token: PAT, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }] });
+  gl = await startGitlab(pki, {
+    users: [{ kind: 'personal', username: 'alice', token: PAT, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }],
+  });
   reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
 });
 afterAll(async () => {
@@ -51,7 +53,25 @@ function box(config: string | undefined, helpers: Record<string, string> = {}): 
 }
 const configFile = (sb: Sandbox) => path.join(sb.dockerConfig, 'config.json');
 const login = (sb: Sandbox, extra: string[] = [], timeoutMs = 20_000) =>
-  run(['login', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--token-stdin', '--json', '--timeout', '5', ...extra], { input: PAT, env: sb.env, timeoutMs });
+  run(
+    [
+      'login',
+      '--registry',
+      reg.registry,
+      '--type',
+      'personal-access-token',
+      '--username',
+      'alice',
+      '--project',
+      'group/app',
+      '--token-stdin',
+      '--json',
+      '--timeout',
+      '5',
+      ...extra,
+    ],
+    { input: PAT, env: sb.env, timeoutMs },
+  );
 function json(r: RunResult): Record<string, unknown> & { store?: Record<string, unknown> } {
   try {
     return JSON.parse(r.stdout) as Record<string, unknown>;
@@ -124,7 +144,10 @@ describe('login checks the store before docker runs', () => {
   test('a helper hanging on store: docker is stopped at --timeout with its helper, the helper is named, config byte-for-byte', async () => {
     const sb = box(lived('hangstore'), { hangstore: HELPERS.hangOnStore });
     const before = readFileSync(configFile(sb));
-    const r = await run(['login', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json', '--timeout', '3'], { input: PAT, env: sb.env, timeoutMs: 20_000 });
+    const r = await run(
+      ['login', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json', '--timeout', '3'],
+      { input: PAT, env: sb.env, timeoutMs: 20_000 },
+    );
     const j = json(r);
     expect(j).toMatchObject({ verdict: 'store-failed', store: { state: 'timeout', helper: 'hangstore' } });
     expect(String(j.message)).toMatch(/docker login did not finish within 3 s.*docker-credential-hangstore/);
@@ -142,7 +165,7 @@ describe('login checks the store before docker runs', () => {
     expect(readFileSync(configFile(sb)).equals(before)).toBe(true);
   });
 
-  test('glab\'s helper for this registry: said plainly that glab refuses docker login, before docker runs', async () => {
+  test("glab's helper for this registry: said plainly that glab refuses docker login, before docker runs", async () => {
     const sb = box(`{"credHelpers":{"${reg.registry}":"glab"}}`, { glab: HELPERS.glab });
     const j = json(await login(sb));
     expect(j).toMatchObject({ verdict: 'store-failed', store: { state: 'refuses', helper: 'glab', setBy: `credHelpers["${reg.registry}"]` } });
@@ -150,7 +173,7 @@ describe('login checks the store before docker runs', () => {
     expect(dockerRan(sb)).toBe(false);
   });
 
-  test('docker\'s config that is not JSON stops the login before docker could replace it', async () => {
+  test("docker's config that is not JSON stops the login before docker could replace it", async () => {
     const sb = box('{"credsStore": "desktop",');
     const j = json(await login(sb));
     expect(j).toMatchObject({ verdict: 'store-failed', store: { state: 'config' } });
@@ -168,7 +191,17 @@ describe('a helper waiting for the person, in a terminal', () => {
     const tokenFile = path.join(sb.dir, 'token');
     writeFileSync(tokenFile, PAT, { mode: 0o600 });
     const env = { ...sb.env, TERM: 'xterm-256color', NO_COLOR: '1' };
-    const cmd = cliCommand(`${process.execPath} ${BIN}`, env, ['login', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', `< ${tokenFile}`]);
+    const cmd = cliCommand(`${process.execPath} ${BIN}`, env, [
+      'login',
+      '--registry',
+      reg.registry,
+      '--type',
+      'personal-access-token',
+      '--username',
+      'alice',
+      '--token-stdin',
+      `< ${tokenFile}`,
+    ]);
     const t = startTerminal(cmd, env, { width: 120, height: 40 });
     try {
       await t.waitFor('waiting for docker-credential-slowkeychain (it may be asking you to unlock your keyring)', 10_000);
@@ -189,7 +222,10 @@ describe('--insecure-storage', () => {
     const r = await login(sb, ['--insecure-storage']);
     const j = json(r);
     expect(j).toMatchObject({ ok: true, loggedIn: true, storage: { kind: 'file', file: configFile(sb) } });
-    const cfg = JSON.parse(readFileSync(configFile(sb), 'utf8')) as Record<string, unknown> & { auths: Record<string, { auth: string }>; credHelpers: Record<string, string> };
+    const cfg = JSON.parse(readFileSync(configFile(sb), 'utf8')) as Record<string, unknown> & {
+      auths: Record<string, { auth: string }>;
+      credHelpers: Record<string, string>;
+    };
     const old = JSON.parse(before.toString()) as typeof cfg;
     expect(cfg.credsStore).toBe('secretservice');
     expect(cfg.detachKeys).toBe('ctrl-z');
@@ -201,14 +237,20 @@ describe('--insecure-storage', () => {
     expect(readFileSync(backup).equals(before)).toBe(true);
     // And in words, without --json.
     const sb2 = box(lived('secretservice'), { secretservice: HELPERS.dbus });
-    const text = await run(['login', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--insecure-storage'], { input: PAT, env: sb2.env });
+    const text = await run(
+      ['login', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--insecure-storage'],
+      { input: PAT, env: sb2.env },
+    );
     expect(text.code).toBe(0);
-    expect(text.stdout.replace(/\s+/g, ' ')).toMatch(/stored base64 \(not encrypted\) in .*config\.json.*credsStore and your other logins are unchanged.*To undo: `docker logout 127\.0\.0\.1:\d+`, then delete/);
+    expect(text.stdout.replace(/\s+/g, ' ')).toMatch(
+      /stored base64 \(not encrypted\) in .*config\.json.*credsStore and your other logins are unchanged.*To undo: `docker logout 127\.0\.0\.1:\d+`, then delete/,
+    );
     expect(text.stdout + text.stderr).not.toContain(PAT);
   });
 
   test('when docker login then fails, the config is put back byte for byte and the backup removed', async () => {
-    const failing = "#!/bin/sh\ncat >/dev/null\necho 'Error response from daemon: login attempt to https://x/v2/ failed with status: 401 Unauthorized' >&2\nexit 1\n";
+    const failing =
+      "#!/bin/sh\ncat >/dev/null\necho 'Error response from daemon: login attempt to https://x/v2/ failed with status: 401 Unauthorized' >&2\nexit 1\n";
     const sb = sandbox({ docker: failing });
     boxes.push(sb);
     writeFileSync(configFile(sb), lived('secretservice'));
@@ -230,12 +272,14 @@ describe('--insecure-storage', () => {
 });
 
 describe('logout with a store that cannot be read', () => {
-  test('says it could not check, still runs the engine\'s logout, and reports what the engine said', async () => {
+  test("says it could not check, still runs the engine's logout, and reports what the engine said", async () => {
     const sb = box(`{"credsStore":"secretservice","auths":{"${'x'}":{}}}`, { secretservice: HELPERS.dbus });
     const r = await run(['logout', '--registry', reg.registry, '--json'], { env: sb.env });
     const j = json(r);
     expect(j).toMatchObject({ checked: false, removed: null, engine: 'docker', registry: reg.registry });
-    expect(String(j.message)).toMatch(new RegExp(`Could not check for a login to ${reg.registry.replace(/\./g, '\\.')}: docker-credential-secretservice failed: Cannot autolaunch D-Bus`));
+    expect(String(j.message)).toMatch(
+      new RegExp(`Could not check for a login to ${reg.registry.replace(/\./g, '\\.')}: docker-credential-secretservice failed: Cannot autolaunch D-Bus`),
+    );
     expect(String(j.message)).toMatch(/Ran `docker logout 127\.0\.0\.1:\d+`; docker said: /);
     expect(readdirSync(sb.log).some((f) => f.startsWith('argv'))).toBe(true);
     const text = await run(['logout', '--registry', reg.registry], { env: sb.env });
@@ -250,13 +294,20 @@ describe('podman: the auth file podman really uses, asked of podman itself', () 
     return env;
   };
   const podmanLogin = (env: NodeJS.ProcessEnv) =>
-    run(['login', '--engine', 'podman', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json'], { input: PAT, env });
+    run(['login', '--engine', 'podman', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json'], {
+      input: PAT,
+      env,
+    });
   const logins = (file: string) => Object.keys((JSON.parse(readFileSync(file, 'utf8')) as { auths: Record<string, unknown> }).auths);
 
   test.each([
     ['REGISTRY_AUTH_FILE', (sb: Sandbox) => ({ REGISTRY_AUTH_FILE: path.join(sb.dir, 'ra.json') }), (sb: Sandbox) => path.join(sb.dir, 'ra.json')],
-    ['DOCKER_CONFIG/config.json (podman writes docker\'s file)', () => ({}), (sb: Sandbox) => path.join(sb.dockerConfig, 'config.json')],
-    ['$XDG_RUNTIME_DIR/containers/auth.json', (sb: Sandbox) => ({ DOCKER_CONFIG: undefined, XDG_RUNTIME_DIR: sb.home }), (sb: Sandbox) => path.join(sb.home, 'containers', 'auth.json')],
+    ["DOCKER_CONFIG/config.json (podman writes docker's file)", () => ({}), (sb: Sandbox) => path.join(sb.dockerConfig, 'config.json')],
+    [
+      '$XDG_RUNTIME_DIR/containers/auth.json',
+      (sb: Sandbox) => ({ DOCKER_CONFIG: undefined, XDG_RUNTIME_DIR: sb.home }),
+      (sb: Sandbox) => path.join(sb.home, 'containers', 'auth.json'),
+    ],
   ])('%s: login reports the file podman wrote, doctor and logout find it there', async (_n, extra, expected) => {
     const sb = box(undefined);
     const env = podmanEnv(sb, extra(sb));
@@ -264,7 +315,9 @@ describe('podman: the auth file podman really uses, asked of podman itself', () 
     const j = json(await podmanLogin(env));
     expect(j).toMatchObject({ ok: true, loggedIn: true, engine: 'podman', storage: { kind: 'file', file } });
     expect(logins(file)).toContain(reg.registry);
-    const doc = JSON.parse((await run(['doctor', '--engine', 'podman', '--registry', reg.registry, '--json'], { env })).stdout) as { checks: Array<{ id: string; status: string; detail: string }> };
+    const doc = JSON.parse((await run(['doctor', '--engine', 'podman', '--registry', reg.registry, '--json'], { env })).stdout) as {
+      checks: Array<{ id: string; status: string; detail: string }>;
+    };
     expect(doc.checks.find((c) => c.id === 'docker.stored')).toMatchObject({ status: 'pass', detail: `a login for ${reg.registry} as alice (${file})` });
     const out = json(await run(['logout', '--engine', 'podman', '--registry', reg.registry, '--json'], { env }));
     expect(out).toMatchObject({ ok: true, removed: true, message: `Removed the login for ${reg.registry} (alice) from ${file}.` });
@@ -287,12 +340,18 @@ describe('podman: the auth file podman really uses, asked of podman itself', () 
     // Asynchronous: the test GitLab answers from this process while the CLI runs.
     const { execFile } = await import('node:child_process');
     const r = await new Promise<{ stdout: string; stderr: string }>((resolve) =>
-      execFile('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { env: { ...env, TOKEN: PAT }, timeout: 20_000 }, (_e, stdout, stderr) => resolve({ stdout, stderr })),
+      execFile('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { env: { ...env, TOKEN: PAT }, timeout: 20_000 }, (_e, stdout, stderr) =>
+        resolve({ stdout, stderr }),
+      ),
     );
-    if (!r.stdout.includes("===")) throw new Error(r.stdout + r.stderr);
+    if (!r.stdout.includes('===')) throw new Error(r.stdout + r.stderr);
     const [loginOut, authFile, logoutOut] = r.stdout.split('===\n');
     expect(JSON.parse(loginOut!), loginOut).toMatchObject({ ok: true, storage: { kind: 'file', file: '/run/containers/0/auth.json' } });
     expect(Object.keys((JSON.parse(authFile!) as { auths: object }).auths)).toContain(reg.registry);
-    expect(JSON.parse(logoutOut!)).toMatchObject({ ok: true, removed: true, message: `Removed the login for ${reg.registry} (alice) from /run/containers/0/auth.json.` });
+    expect(JSON.parse(logoutOut!)).toMatchObject({
+      ok: true,
+      removed: true,
+      message: `Removed the login for ${reg.registry} (alice) from /run/containers/0/auth.json.`,
+    });
   });
 });

@@ -17,7 +17,9 @@ let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry, sb: Sandbox;
 
 beforeAll(async () => {
   pki = makeCert();
-  gl = await startGitlab(pki, { users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }] });
+  gl = await startGitlab(pki, {
+    users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }],
+  });
   reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
   sb = sandbox();
 });
@@ -28,7 +30,19 @@ afterAll(async () => {
   sb?.cleanup();
 });
 
-const args = () => ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'push', '--token-stdin'];
+const args = () => [
+  '--registry',
+  reg.registry,
+  '--type',
+  'personal-access-token',
+  '--username',
+  'alice',
+  '--project',
+  'group/app',
+  '--access',
+  'push',
+  '--token-stdin',
+];
 const noSecrets = (text: string) => {
   expect(text).not.toContain(TOKEN);
   expect(text).not.toContain(Buffer.from(`alice:${TOKEN}`).toString('base64'));
@@ -40,9 +54,17 @@ test('login --debug: each request with method, host, path, status and time; the 
   expect(r.code).toBe(0);
   const lines = r.stderr.split('\n').filter((l) => l.startsWith('debug '));
   expect(lines[0]).toMatch(/^debug \+\d+ ms gitlab-registry-login \d+\.\d+\.\d+, Node v\d+/);
-  expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^debug \\+\\d+ ms http GET http://${reg.registry.replace(/\./g, '\\.')} /v2/ -> 401 in \\d+ ms$`)));
-  expect(lines).toContainEqual(expect.stringMatching(/^debug \+\d+ ms http GET (http:\/\/)?127\.0\.0\.1:\d+ \/jwt\/auth\?\S*scope=repository%3Agroup%2Fapp%3A\S* \(Authorization: \[redacted\]\) -> 200 in \d+ ms$/));
-  expect(lines).toContainEqual(expect.stringMatching(/^debug \+\d+ ms run \S*docker login --username alice --password-stdin \S+ \(stdin: \[redacted\]\) -> exit 0 in \d+ ms$/));
+  expect(lines).toContainEqual(
+    expect.stringMatching(new RegExp(`^debug \\+\\d+ ms http GET http://${reg.registry.replace(/\./g, '\\.')} /v2/ -> 401 in \\d+ ms$`)),
+  );
+  expect(lines).toContainEqual(
+    expect.stringMatching(
+      /^debug \+\d+ ms http GET (http:\/\/)?127\.0\.0\.1:\d+ \/jwt\/auth\?\S*scope=repository%3Agroup%2Fapp%3A\S* \(Authorization: \[redacted\]\) -> 200 in \d+ ms$/,
+    ),
+  );
+  expect(lines).toContainEqual(
+    expect.stringMatching(/^debug \+\d+ ms run \S*docker login --username alice --password-stdin \S+ \(stdin: \[redacted\]\) -> exit 0 in \d+ ms$/),
+  );
   expect(lines.at(-1)).toMatch(/^debug \+\d+ ms exit 0$/);
   // stdout is untouched: the same result as without --debug.
   expect(r.stdout).toContain('Logged in');
@@ -63,7 +85,10 @@ test('an internal error shows its stack with --debug, redacted, and not without'
   // A fault injected from outside the product: JSON.stringify of the --json result throws, its message carrying a token.
   const dir = mkdtempSync(path.join(tmpdir(), 'grl-fault-'));
   const preload = path.join(dir, 'fault.cjs');
-  writeFileSync(preload, `const s = JSON.stringify; JSON.stringify = function (v, ...r) { if (v && v.schemaVersion) throw new Error('boom with ${TOKEN} inside'); return s.call(this, v, ...r); };\n`);
+  writeFileSync(
+    preload,
+    `const s = JSON.stringify; JSON.stringify = function (v, ...r) { if (v && v.schemaVersion) throw new Error('boom with ${TOKEN} inside'); return s.call(this, v, ...r); };\n`,
+  );
   try {
     const env = { ...sb.env, NODE_OPTIONS: `--require ${preload}` };
     const plain = await run(['doctor', '--error', 'denied: access forbidden', '--json'], { env });

@@ -24,8 +24,13 @@ const listening = (port: number) =>
 
 function startDemo(): Terminal {
   const env = { PATH: process.env.PATH!, HOME: process.env.HOME!, TERM: 'xterm-256color', LANG: 'C.UTF-8', NO_COLOR: '1' };
-  const vars = Object.entries(env).map(([k, v]) => `${k}='${v}'`).join(' ');
-  const t = startTerminal(`cd ${ROOT} && env -i ${vars} ${process.execPath} scripts/run-ts.mjs scripts/demo.ts; echo "EXIT=$?"; sleep 10`, env, { width: 200, height: 80 });
+  const vars = Object.entries(env)
+    .map(([k, v]) => `${k}='${v}'`)
+    .join(' ');
+  const t = startTerminal(`cd ${ROOT} && env -i ${vars} ${process.execPath} scripts/run-ts.mjs scripts/demo.ts; echo "EXIT=$?"; sleep 10`, env, {
+    width: 200,
+    height: 80,
+  });
   terms.push(t);
   return t;
 }
@@ -34,16 +39,41 @@ function demoValues(screen: string) {
   const m = /export GITLAB=(\S+) REGISTRY=(\S+) TOKEN=(\S+) DOCKER_CONFIG=(\S+)/.exec(screen.replace(/\n(?=\S)/g, ' '));
   expect(m, screen).not.toBeNull();
   const [, gitlab, registry, token, dockerConfig] = m!;
-  return { gitlab: gitlab!, registry: registry!, token: token!, dockerConfig: dockerConfig!, port: Number(registry!.split(':')[1]), dir: path.dirname(dockerConfig!) };
+  return {
+    gitlab: gitlab!,
+    registry: registry!,
+    token: token!,
+    dockerConfig: dockerConfig!,
+    port: Number(registry!.split(':')[1]),
+    dir: path.dirname(dockerConfig!),
+  };
 }
 
 test('starts, works from another terminal, and Ctrl-C stops everything', async () => {
   const t = startDemo();
   const screen = await t.waitFor('Which credential do you have', 30_000);
-  for (const s of ['glpat-demoAlicePushPull00', 'glpat-demoRitaPullOnly000', 'gldt-demoDeployPull000000', 'pull and push my-group/my-app']) expect(screen).toContain(s);
+  for (const s of ['glpat-demoAlicePushPull00', 'glpat-demoRitaPullOnly000', 'gldt-demoDeployPull000000', 'pull and push my-group/my-app'])
+    expect(screen).toContain(s);
   const demo = demoValues(screen);
   expect(await listening(demo.port)).toBe(true);
-  const r = await run(['verify', '--registry', demo.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'my-group/my-app', '--access', 'push', '--token-stdin', '--json'], { input: demo.token });
+  const r = await run(
+    [
+      'verify',
+      '--registry',
+      demo.registry,
+      '--type',
+      'personal-access-token',
+      '--username',
+      'alice',
+      '--project',
+      'my-group/my-app',
+      '--access',
+      'push',
+      '--token-stdin',
+      '--json',
+    ],
+    { input: demo.token },
+  );
   expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, granted: ['pull', 'push'] });
   t.keys('C-c');
   const end = await t.waitFor('EXIT=', 15_000);

@@ -23,8 +23,22 @@ beforeAll(async () => {
   tlsCert = makeCert('127.0.0.1', ['IP:127.0.0.1']);
   gl = await startGitlab(pki, {
     users: [
-      { kind: 'personal', username: 'alice', token: GOOD, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' }, expiresAt: inDays(90) },
-      { kind: 'personal', username: 'sam', token: SOON, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' }, expiresAt: inDays(3) },
+      {
+        kind: 'personal',
+        username: 'alice',
+        token: GOOD,
+        scopes: ['read_registry', 'write_registry'],
+        projects: { 'group/app': 'developer' },
+        expiresAt: inDays(90),
+      },
+      {
+        kind: 'personal',
+        username: 'sam',
+        token: SOON,
+        scopes: ['read_registry', 'write_registry'],
+        projects: { 'group/app': 'developer' },
+        expiresAt: inDays(3),
+      },
       { kind: 'personal', username: 'pat', token: PULLONLY, scopes: ['read_registry'], projects: { 'group/app': 'developer' } },
     ],
   });
@@ -67,7 +81,24 @@ const check = (r: Report, id: string) => {
 describe('doctor against the real registry', () => {
   test('a healthy setup with a stored login that works, and a token on stdin', async () => {
     const sb = box(JSON.stringify({ auths: { [reg.registry]: { auth: authFor('alice', GOOD) } } }));
-    const r = await run(['doctor', '--registry', reg.registry, '--project', 'group/app', '--access', 'push', '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json'], { input: GOOD, env: sb.env });
+    const r = await run(
+      [
+        'doctor',
+        '--registry',
+        reg.registry,
+        '--project',
+        'group/app',
+        '--access',
+        'push',
+        '--type',
+        'personal-access-token',
+        '--username',
+        'alice',
+        '--token-stdin',
+        '--json',
+      ],
+      { input: GOOD, env: sb.env },
+    );
     const rep = report(r);
     const status = Object.fromEntries(rep.checks.map((c) => [c.id, c.status]));
     expect(status).toEqual({
@@ -115,7 +146,10 @@ describe('doctor against the real registry', () => {
       // Section titles and the summary start at the left edge; everything else is indented: a line the
       // terminal itself had to wrap would start at column 0 in mid-word.
       const edge = lines.filter((l) => !l.startsWith(' '));
-      expect(edge.every((l) => /^(Engine|Docker config|Network|Registry|Credential)$|^\d+ failed|^nothing failed/.test(l)), edge.join('\n')).toBe(true);
+      expect(
+        edge.every((l) => /^(Engine|Docker config|Network|Registry|Credential)$|^\d+ failed|^nothing failed/.test(l)),
+        edge.join('\n'),
+      ).toBe(true);
       expect(screen).toMatch(/\n {6}Fix: Repair .*\n {11}\S/);
     } finally {
       t.kill();
@@ -142,7 +176,10 @@ describe('doctor against the real registry', () => {
   test('a stored credential read through a credential helper, and accepted', async () => {
     const sb = box(JSON.stringify({ credsStore: 'testhelper' }));
     const helper = path.join(sb.dir, 'bin', 'docker-credential-testhelper');
-    writeFileSync(helper, `#!/bin/sh\nread host\n[ "$1" = get ] && [ "$host" = "${reg.registry}" ] && printf '{"ServerURL":"%s","Username":"alice","Secret":"${GOOD}"}' "$host" && exit 0\necho "credentials not found" >&2\nexit 1\n`);
+    writeFileSync(
+      helper,
+      `#!/bin/sh\nread host\n[ "$1" = get ] && [ "$host" = "${reg.registry}" ] && printf '{"ServerURL":"%s","Username":"alice","Secret":"${GOOD}"}' "$host" && exit 0\necho "credentials not found" >&2\nexit 1\n`,
+    );
     chmodSync(helper, 0o755);
     const r = await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env });
     const rep = report(r);
@@ -156,14 +193,25 @@ describe('doctor against the real registry', () => {
     const sb = box(JSON.stringify({ credsStore: 'desktop' }));
     const rep = report(await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env }));
     expect(check(rep, 'docker.helpers')).toMatchObject({ status: 'fail', detail: 'credsStore names docker-credential-desktop, which is not on PATH' });
-    expect(check(rep, 'docker.helpers').fix).toMatch(/Install docker-credential-desktop, or keep just this registry's login in the file: `gitlab-registry-login login --insecure-storage`/);
+    expect(check(rep, 'docker.helpers').fix).toMatch(
+      /Install docker-credential-desktop, or keep just this registry's login in the file: `gitlab-registry-login login --insecure-storage`/,
+    );
     expect(check(rep, 'docker.helpers').fix).not.toMatch(/remove the entry|(?<!not )remove .?credsStore/i);
   });
 
-  test("only this registry's helper is checked; credHelpers[REG] = \"\" is the file, not a missing program", async () => {
-    const sb = box(JSON.stringify({ credsStore: 'desktop', credHelpers: { [reg.registry]: '', '123.dkr.ecr.us-east-1.amazonaws.com': 'ecr-login' }, auths: { [reg.registry]: { auth: authFor('alice', GOOD) } } }));
+  test('only this registry\'s helper is checked; credHelpers[REG] = "" is the file, not a missing program', async () => {
+    const sb = box(
+      JSON.stringify({
+        credsStore: 'desktop',
+        credHelpers: { [reg.registry]: '', '123.dkr.ecr.us-east-1.amazonaws.com': 'ecr-login' },
+        auths: { [reg.registry]: { auth: authFor('alice', GOOD) } },
+      }),
+    );
     const rep = report(await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env }));
-    expect(check(rep, 'docker.helpers')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/credHelpers\[".*"\] is "": docker keeps this registry's login in .*config\.json/) });
+    expect(check(rep, 'docker.helpers')).toMatchObject({
+      status: 'pass',
+      detail: expect.stringMatching(/credHelpers\[".*"\] is "": docker keeps this registry's login in .*config\.json/),
+    });
     expect(check(rep, 'docker.stored')).toMatchObject({ status: 'pass', detail: expect.stringContaining('as alice') });
     expect(JSON.stringify(rep)).not.toMatch(/ecr-login|docker-credential-desktop/);
   });
@@ -175,7 +223,10 @@ describe('doctor against the real registry', () => {
     chmodSync(helper, 0o755);
     const r = await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env });
     const stored = check(report(r), 'docker.stored');
-    expect(stored).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^docker-credential-secretservice failed: Cannot autolaunch D-Bus without X11 \$DISPLAY \(credsStore in .*config\.json\)/) });
+    expect(stored).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/^docker-credential-secretservice failed: Cannot autolaunch D-Bus without X11 \$DISPLAY \(credsStore in .*config\.json\)/),
+    });
     expect(stored.fix).toMatch(/desktop keyring.*--insecure-storage/);
     expect(r.code).toBe(1);
   });
@@ -186,17 +237,26 @@ describe('doctor against the real registry', () => {
     writeFileSync(helper, '#!/bin/sh\nexec sleep 60\n');
     chmodSync(helper, 0o755);
     const rep = report(await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env }));
-    expect(check(rep, 'docker.stored')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^docker-credential-slow did not answer `get` within 3 s/) });
+    expect(check(rep, 'docker.stored')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/^docker-credential-slow did not answer `get` within 3 s/),
+    });
   });
 
   test("glab's helper is recognised and asked for glab's login", async () => {
     const sb = box(JSON.stringify({ credHelpers: { [reg.registry]: 'glab' } }));
     const helper = path.join(sb.dir, 'bin', 'docker-credential-glab');
-    writeFileSync(helper, `#!/bin/sh\nread host\n[ "$1" = get ] && printf '{"ServerURL":"%s","Username":"alice","Secret":"${GOOD}"}' "$host" && exit 0\nexit 1\n`);
+    writeFileSync(
+      helper,
+      `#!/bin/sh\nread host\n[ "$1" = get ] && printf '{"ServerURL":"%s","Username":"alice","Secret":"${GOOD}"}' "$host" && exit 0\nexit 1\n`,
+    );
     chmodSync(helper, 0o755);
     const r = await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env });
     const rep = report(r);
-    expect(check(rep, 'docker.helpers')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/docker-credential-glab .*glab auth configure-docker/) });
+    expect(check(rep, 'docker.helpers')).toMatchObject({
+      status: 'pass',
+      detail: expect.stringMatching(/docker-credential-glab .*glab auth configure-docker/),
+    });
     expect(check(rep, 'docker.stored')).toMatchObject({ status: 'pass', detail: `a login for ${reg.registry} as alice (docker-credential-glab)` });
     expect(check(rep, 'docker.stored-accepted').status).toBe('pass');
     expect(r.stdout).not.toContain(GOOD);
@@ -225,7 +285,22 @@ describe('doctor against the real registry', () => {
   test('a realm on another host than the instance: nothing is sent there, not even the stored login', async () => {
     const sb = box(JSON.stringify({ auths: { [reg.registry]: { auth: authFor('alice', GOOD) } } }));
     const before = gl.authorizations.length;
-    const r = await run(['doctor', '--registry', reg.registry, '--gitlab', 'https://gitlab.example.com', '--token-stdin', '--type', 'personal-access-token', '--username', 'alice', '--json'], { input: GOOD, env: sb.env });
+    const r = await run(
+      [
+        'doctor',
+        '--registry',
+        reg.registry,
+        '--gitlab',
+        'https://gitlab.example.com',
+        '--token-stdin',
+        '--type',
+        'personal-access-token',
+        '--username',
+        'alice',
+        '--json',
+      ],
+      { input: GOOD, env: sb.env },
+    );
     const rep = report(r);
     expect(check(rep, 'registry.realm')).toMatchObject({ status: 'fail' });
     expect(check(rep, 'registry.realm').detail).toMatch(/not the GitLab instance gitlab\.example\.com/);
@@ -264,10 +339,34 @@ describe('doctor against the real registry', () => {
   });
 
   test('a personal access token that expires within a week is a warning; one without write_registry fails for push', async () => {
-    const soon = report(await run(['doctor', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'sam', '--token-stdin', '--json'], { input: SOON, env: box().env }));
+    const soon = report(
+      await run(['doctor', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'sam', '--token-stdin', '--json'], {
+        input: SOON,
+        env: box().env,
+      }),
+    );
     expect(check(soon, 'credential.token-info')).toMatchObject({ status: 'warn' });
     expect(check(soon, 'credential.token-info').fix).toMatch(/expires within a week/);
-    const pull = report(await run(['doctor', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'pat', '--access', 'push', '--project', 'group/app', '--token-stdin', '--json'], { input: PULLONLY, env: box().env }));
+    const pull = report(
+      await run(
+        [
+          'doctor',
+          '--registry',
+          reg.registry,
+          '--type',
+          'personal-access-token',
+          '--username',
+          'pat',
+          '--access',
+          'push',
+          '--project',
+          'group/app',
+          '--token-stdin',
+          '--json',
+        ],
+        { input: PULLONLY, env: box().env },
+      ),
+    );
     expect(check(pull, 'credential.token-info')).toMatchObject({ status: 'fail' });
     expect(check(pull, 'credential.token-info').fix).toMatch(/lacks write_registry/);
     expect(check(pull, 'credential.verify')).toMatchObject({ status: 'fail' });
@@ -276,21 +375,53 @@ describe('doctor against the real registry', () => {
 
 describe('doctor --error', () => {
   const samples: Array<[string, string, RegExp]> = [
-    ['remote: HTTP Basic: Access denied. The provided password or token is incorrect or your account has 2FA enabled and you must use a personal access token instead of a password.', 'http-basic-access-denied', /two-factor/],
+    [
+      'remote: HTTP Basic: Access denied. The provided password or token is incorrect or your account has 2FA enabled and you must use a personal access token instead of a password.',
+      'http-basic-access-denied',
+      /two-factor/,
+    ],
     ['denied: access forbidden', 'access-forbidden', /read_registry/],
     ['denied: requested access to the resource is denied', 'requested-access-denied', /Docker Hub/],
     ['unauthorized: authentication required', 'authentication-required', /Log in again/],
-    ['Error response from daemon: Head "https://registry.example.com/v2/g/p/manifests/latest": no basic auth credentials', 'no-basic-auth-credentials', /registry\.example\.com/],
-    ['Error response from daemon: Get "https://registry.example.com/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority', 'unknown-authority', /certs\.d\/registry\.example\.com\/ca\.crt/],
-    ['Error response from daemon: Get "https://registry.example.com:5050/v2/": http: server gave HTTP response to HTTPS client', 'http-response-to-https', /HTTPS/],
+    [
+      'Error response from daemon: Head "https://registry.example.com/v2/g/p/manifests/latest": no basic auth credentials',
+      'no-basic-auth-credentials',
+      /registry\.example\.com/,
+    ],
+    [
+      'Error response from daemon: Get "https://registry.example.com/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority',
+      'unknown-authority',
+      /certs\.d\/registry\.example\.com\/ca\.crt/,
+    ],
+    [
+      'Error response from daemon: Get "https://registry.example.com:5050/v2/": http: server gave HTTP response to HTTPS client',
+      'http-response-to-https',
+      /HTTPS/,
+    ],
     ['Error saving credentials: error storing credentials - err: exit status 1, out: `pass not initialized`', 'error-storing-credentials', /credsStore/],
-    ['Error saving credentials: error storing credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`', 'dbus-secret-service', /keyring/],
-    ['Error response from daemon: Get "https://registry.example.com/v2/": dial tcp: lookup registry.example.com on 127.0.0.53:53: no such host', 'no-such-host', /registry\.example\.com/],
+    [
+      'Error saving credentials: error storing credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`',
+      'dbus-secret-service',
+      /keyring/,
+    ],
+    [
+      'Error response from daemon: Get "https://registry.example.com/v2/": dial tcp: lookup registry.example.com on 127.0.0.53:53: no such host',
+      'no-such-host',
+      /registry\.example\.com/,
+    ],
     ['Error response from daemon: Get "https://registry.example.com/v2/": dial tcp 203.0.113.7:443: i/o timeout', 'io-timeout', /HTTPS_PROXY/],
     ['toomanyrequests: You have reached your pull rate limit.', 'too-many-requests', /Wait/],
     ['denied: Pushing to protected repository path forbidden', 'protected-path', /Maintainer/],
-    ['Error response from daemon: Get "https://registry.example.com/v2/": {"errors":[{"code":"NOT_FOUND","message":"registry not enabled"}]}', 'registry-not-enabled', /registry_enabled/],
-    ['Error response from daemon: login attempt to https://registry.example.com/v2/ failed with status: 401 Unauthorized', 'registry-rejects-gitlab-token', /instance admin/],
+    [
+      'Error response from daemon: Get "https://registry.example.com/v2/": {"errors":[{"code":"NOT_FOUND","message":"registry not enabled"}]}',
+      'registry-not-enabled',
+      /registry_enabled/,
+    ],
+    [
+      'Error response from daemon: login attempt to https://registry.example.com/v2/ failed with status: 401 Unauthorized',
+      'registry-rejects-gitlab-token',
+      /instance admin/,
+    ],
   ];
   test.each(samples)('%s', async (line, id, fix) => {
     const r = await run(['doctor', '--error', line, '--json']);
@@ -300,7 +431,10 @@ describe('doctor --error', () => {
     expect(r.code).toBe(0);
   });
   test('from stdin, as a person pastes it', async () => {
-    const r = await run(['doctor', '--error', '-'], { input: 'Login did not succeed, error: Error response from daemon: login attempt to https://registry.example.com/v2/ failed with status: 401 Unauthorized\n' });
+    const r = await run(['doctor', '--error', '-'], {
+      input:
+        'Login did not succeed, error: Error response from daemon: login attempt to https://registry.example.com/v2/ failed with status: 401 Unauthorized\n',
+    });
     expect(r.stdout).toMatch(/^Cause: The registry rejected the login \(401\) although GitLab issued a token/);
     expect(r.stdout).toMatch(/Fix: +A server-side fault/);
   });

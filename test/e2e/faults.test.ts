@@ -18,7 +18,9 @@ const boxes: Sandbox[] = [];
 
 beforeAll(async () => {
   pki = makeCert();
-  gl = await startGitlab(pki, { users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry'], projects: { 'group/app': 'reporter' } }] });
+  gl = await startGitlab(pki, {
+    users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry'], projects: { 'group/app': 'reporter' } }],
+  });
   reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
 });
 afterAll(async () => {
@@ -42,7 +44,22 @@ function fakeRegistry(header: string | undefined) {
     res.end();
   });
 }
-const verifyArgs = (registry: string, extra: string[] = []) => ['verify', '--registry', registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--token-stdin', '--json', '--timeout', '1', ...extra];
+const verifyArgs = (registry: string, extra: string[] = []) => [
+  'verify',
+  '--registry',
+  registry,
+  '--type',
+  'personal-access-token',
+  '--username',
+  'alice',
+  '--project',
+  'group/app',
+  '--token-stdin',
+  '--json',
+  '--timeout',
+  '1',
+  ...extra,
+];
 function verdictOf(r: RunResult): { verdict: string; message: string; fix: string } {
   expect(r.signal, 'killed: it hung').toBeNull();
   expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -89,7 +106,20 @@ describe('slow servers: a timeout verdict within --timeout, no hang', () => {
 
 describe('proxies: every socket owned, bounded by --timeout, closed when done', () => {
   // The registry's name is never resolved: the proxy is asked for it (and never answers, or refuses).
-  const proxied = (cmd: 'verify' | 'login', extra: string[] = []) => [cmd, '--registry', 'registry.example.test', '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json', '--timeout', '2', ...extra];
+  const proxied = (cmd: 'verify' | 'login', extra: string[] = []) => [
+    cmd,
+    '--registry',
+    'registry.example.test',
+    '--type',
+    'personal-access-token',
+    '--username',
+    'alice',
+    '--token-stdin',
+    '--json',
+    '--timeout',
+    '2',
+    ...extra,
+  ];
   test.each(['verify', 'login'] as const)('%s through a proxy that accepts CONNECT and never answers: exits within --timeout + 1 s', async (cmd) => {
     const proxy = await connectProxy('silent');
     closers.push(proxy);
@@ -199,7 +229,12 @@ describe('the team file: only from a git checkout, and named before the token go
     writeFileSync(path.join(b.dir, '.gitlab-registry-login.json'), JSON.stringify({ registry: 'registry.evil.example', instance: 'https://evil.example' }));
     const below = path.join(b.dir, 'work');
     mkdirSync(below);
-    const r = await run(['verify', '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json'], { input: TOKEN, env: b.env, cwd: below, timeoutMs: 15_000 });
+    const r = await run(['verify', '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json'], {
+      input: TOKEN,
+      env: b.env,
+      cwd: below,
+      timeoutMs: 15_000,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/missing --registry/);
     expect(r.stderr).not.toContain('evil');
@@ -288,14 +323,20 @@ describe('server text is data, not display: sanitised where the verdict is built
       res.writeHead(401, { 'www-authenticate': `Bearer realm="${gl.realm}",service="container_registry"` });
       res.end();
     });
-    const r = await run(verifyArgs(`127.0.0.1:${regi.port}`).filter((a) => a !== '--json'), { input: TOKEN, timeoutMs: 15_000 });
+    const r = await run(
+      verifyArgs(`127.0.0.1:${regi.port}`).filter((a) => a !== '--json'),
+      { input: TOKEN, timeoutMs: 15_000 },
+    );
     expect(r.code).not.toBe(0);
     expect(r.stdout + r.stderr).not.toMatch(CONTROL);
     expect(r.stderr).toContain('DENIED');
   });
   test('8-bit controls (U+009B) in the challenge text', async () => {
     const regi = await fakeRegistry('Bearer realm="not a url \u009b2J\u009b31mRED"');
-    const r = await run(verifyArgs(`127.0.0.1:${regi.port}`).filter((a) => a !== '--json'), { input: TOKEN, timeoutMs: 15_000 });
+    const r = await run(
+      verifyArgs(`127.0.0.1:${regi.port}`).filter((a) => a !== '--json'),
+      { input: TOKEN, timeoutMs: 15_000 },
+    );
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('not a URL');
     expect(r.stdout + r.stderr).not.toMatch(CONTROL);
@@ -335,7 +376,10 @@ const loginArgs = ['login', '--registry', '', '--type', 'personal-access-token',
 
 describe('engine faults and interruptions', () => {
   test.each([
-    ['verify --json', ['verify', '--registry', '127.0.0.1:1', '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json', '--timeout', '1']],
+    [
+      'verify --json',
+      ['verify', '--registry', '127.0.0.1:1', '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json', '--timeout', '1'],
+    ],
     ['snippet', ['snippet', '--type', 'job-token']],
     ['--version', ['--version']],
   ])('%s writing to a full disk (/dev/full): one line, exit 70, no stack trace', async (_n, args) => {

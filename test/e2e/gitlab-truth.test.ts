@@ -23,7 +23,13 @@ beforeAll(async () => {
   pki = makeCert();
   gl = await startGitlab(pki, {
     users: [
-      { kind: 'personal', username: 'dana', token: T.dev, scopes: ['read_registry', 'write_registry'], projects: { acme: 'developer', 'full/app': 'developer' } },
+      {
+        kind: 'personal',
+        username: 'dana',
+        token: T.dev,
+        scopes: ['read_registry', 'write_registry'],
+        projects: { acme: 'developer', 'full/app': 'developer' },
+      },
       { kind: 'personal', username: 'walt', token: T.writeOnly, scopes: ['write_registry'], projects: { 'acme/app': 'developer' } },
       { kind: 'personal', username: 'bill', token: T.blocked, scopes: ['read_registry'], projects: { 'acme/app': 'developer' }, blocked: true },
     ],
@@ -49,7 +55,26 @@ afterAll(async () => {
 });
 
 function verify(type: string, username: string, token: string, project: string, access: 'pull' | 'push', registry = reg.registry): Promise<RunResult> {
-  return run(['verify', '--registry', registry, '--type', type, '--username', username, '--project', project, '--access', access, '--token-stdin', '--json', '--timeout', '5'], { input: token });
+  return run(
+    [
+      'verify',
+      '--registry',
+      registry,
+      '--type',
+      type,
+      '--username',
+      username,
+      '--project',
+      project,
+      '--access',
+      access,
+      '--token-stdin',
+      '--json',
+      '--timeout',
+      '5',
+    ],
+    { input: token },
+  );
 }
 const json = (r: RunResult) => JSON.parse(r.stdout) as { verdict: string; message: string; fix: string; granted: string[] | null };
 
@@ -136,10 +161,16 @@ describe('verdicts GitLab really gives', () => {
 
 describe('the failed-authentication IP ban (GitLab text/plain 403)', () => {
   test('after the failures, every login is refused unchecked: ip-blocked, exit 3, wait, never a new token', async () => {
-    const banning = await startGitlab(pki, { users: [{ kind: 'personal', username: 'dana', token: T.dev, scopes: ['read_registry'], projects: { 'acme/app': 'developer' } }], banAfterFailures: 2 });
+    const banning = await startGitlab(pki, {
+      users: [{ kind: 'personal', username: 'dana', token: T.dev, scopes: ['read_registry'], projects: { 'acme/app': 'developer' } }],
+      banAfterFailures: 2,
+    });
     const banReg = await startRegistry({ realm: banning.realm, certFile: pki.certFile });
     try {
-      for (let i = 0; i < 2; i++) expect(json(await verify('personal-access-token', 'dana', 'glpat-wrong-token-000000', 'acme/app', 'pull', banReg.registry)).verdict).toBe('invalid-credentials');
+      for (let i = 0; i < 2; i++)
+        expect(json(await verify('personal-access-token', 'dana', 'glpat-wrong-token-000000', 'acme/app', 'pull', banReg.registry)).verdict).toBe(
+          'invalid-credentials',
+        );
       const r = await verify('personal-access-token', 'dana', T.dev, 'acme/app', 'pull', banReg.registry);
       const j = json(r);
       expect(j.verdict).toBe('ip-blocked');
@@ -172,20 +203,53 @@ describe('every verdict is documented with its exit code', () => {
   });
 });
 
-describe('a loopback registry that speaks TLS (the distribution registry\'s own TLS listener)', () => {
+describe("a loopback registry that speaks TLS (the distribution registry's own TLS listener)", () => {
   test('verify --ca-file finds it over HTTPS (its 400 to plain HTTP means "speak TLS"), as docker does', async () => {
     const tls = makeCert('127.0.0.1', ['IP:127.0.0.1']);
     const tlsReg = await startRegistry({ realm: gl.realm, certFile: pki.certFile, tls: { certFile: tls.certFile, keyFile: tls.keyFile } });
     try {
       const r = await run(
-        ['verify', '--registry', tlsReg.registry, '--type', 'personal-access-token', '--username', 'dana', '--project', 'acme/app', '--token-stdin', '--json', '--timeout', '5', '--ca-file', tls.certFile],
+        [
+          'verify',
+          '--registry',
+          tlsReg.registry,
+          '--type',
+          'personal-access-token',
+          '--username',
+          'dana',
+          '--project',
+          'acme/app',
+          '--token-stdin',
+          '--json',
+          '--timeout',
+          '5',
+          '--ca-file',
+          tls.certFile,
+        ],
         { input: T.dev },
       );
       const j = JSON.parse(r.stdout) as { verdict: string; registryUrl?: string; message: string };
       expect(j.verdict, j.message).toBe('ok');
       expect(r.code).toBe(0);
       // Without the CA it is a TLS problem, named as such: not "not a registry".
-      const untrusted = await run(['verify', '--registry', tlsReg.registry, '--type', 'personal-access-token', '--username', 'dana', '--project', 'acme/app', '--token-stdin', '--json', '--timeout', '5'], { input: T.dev });
+      const untrusted = await run(
+        [
+          'verify',
+          '--registry',
+          tlsReg.registry,
+          '--type',
+          'personal-access-token',
+          '--username',
+          'dana',
+          '--project',
+          'acme/app',
+          '--token-stdin',
+          '--json',
+          '--timeout',
+          '5',
+        ],
+        { input: T.dev },
+      );
       expect(json(untrusted).verdict).toBe('tls-error');
     } finally {
       await tlsReg.stop();
@@ -228,7 +292,9 @@ describe('a fix that needs a new credential links to where it is made on this in
   test('write-only personal token on a GitLab that proves 16.7+ (the old page redirects to the new): the one prefilled page', async () => {
     const before = gl.requests.length;
     const j = json(await verify('personal-access-token', 'walt', T.writeOnly, 'acme/app', 'push'));
-    expect(j.fix).toContain(`Create one at ${gl.url}/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry&description=`);
+    expect(j.fix).toContain(
+      `Create one at ${gl.url}/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry&description=`,
+    );
     expect(j.fix).not.toContain('/-/profile/personal_access_tokens');
     expect(j.fix).not.toContain('before GitLab 16.7');
     // The probe was anonymous: the token went to the token endpoint only.
@@ -241,7 +307,9 @@ describe('a fix that needs a new credential links to where it is made on this in
     gl.config.webRoutes = 'old';
     try {
       const j = json(await verify('personal-access-token', 'walt', T.writeOnly, 'acme/app', 'push'));
-      expect(j.fix).toContain(`Create one at ${gl.url}/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry&description=`);
+      expect(j.fix).toContain(
+        `Create one at ${gl.url}/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry&description=`,
+      );
       expect(j.fix).toContain(`before GitLab 16.7: ${gl.url}/-/profile/personal_access_tokens?`);
     } finally {
       delete gl.config.webRoutes;
@@ -249,7 +317,11 @@ describe('a fix that needs a new credential links to where it is made on this in
   });
 
   test('a project access token on an image path: the link is the project GitLab resolved (meta.project_path)', async () => {
-    const bot = await startGitlab(pki, { users: [{ kind: 'project', username: 'project_9_bot', token: 'glpat-Bot0000000secretBOT9', scopes: ['read_registry'], projects: { 'acme/app': 'developer' } }] });
+    const bot = await startGitlab(pki, {
+      users: [
+        { kind: 'project', username: 'project_9_bot', token: 'glpat-Bot0000000secretBOT9', scopes: ['read_registry'], projects: { 'acme/app': 'developer' } },
+      ],
+    });
     const botReg = await startRegistry({ realm: bot.realm, certFile: pki.certFile });
     try {
       const j = json(await verify('project-access-token', 'project_9_bot', 'glpat-Bot0000000secretBOT9', 'acme/app/web', 'push', botReg.registry));

@@ -20,7 +20,9 @@ const seen = new Set<string>();
 
 beforeAll(async () => {
   pki = makeCert();
-  gl = await startGitlab(pki, { users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }] });
+  gl = await startGitlab(pki, {
+    users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }],
+  });
   reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
   sb = sandbox();
 });
@@ -30,7 +32,11 @@ afterAll(async () => {
   pki?.cleanup();
   sb?.cleanup();
   // Every schema kept in the repository was used by some case above.
-  expect([...seen].sort()).toEqual(readdirSync(SCHEMAS).filter((f) => f.endsWith('.schema.json')).sort());
+  expect([...seen].sort()).toEqual(
+    readdirSync(SCHEMAS)
+      .filter((f) => f.endsWith('.schema.json'))
+      .sort(),
+  );
 });
 
 /** The schema with `additionalProperties: false` on every object that lists its properties. */
@@ -38,7 +44,8 @@ function strict(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(strict);
   if (typeof schema !== 'object' || schema === null) return schema;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(schema)) out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, strict(s)])) : strict(v);
+  for (const [k, v] of Object.entries(schema))
+    out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, strict(s)])) : strict(v);
   if ('properties' in out && !('additionalProperties' in out)) out.additionalProperties = false;
   return out;
 }
@@ -56,7 +63,20 @@ function validate(file: string, stdout: string): Record<string, unknown> {
 }
 
 const verifyArgs = (token = TOKEN) => ({
-  args: ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'push', '--token-stdin', '--json'],
+  args: [
+    '--registry',
+    reg.registry,
+    '--type',
+    'personal-access-token',
+    '--username',
+    'alice',
+    '--project',
+    'group/app',
+    '--access',
+    'push',
+    '--token-stdin',
+    '--json',
+  ],
   input: token,
 });
 
@@ -64,8 +84,13 @@ test('verify: ok, rejected and unreachable', async () => {
   const { args, input } = verifyArgs();
   expect(validate('verify.schema.json', (await run(['verify', ...args], { input, env: sb.env })).stdout)).toMatchObject({ ok: true, verdict: 'ok' });
   const bad = verifyArgs('glpat-Wrong0000000000000');
-  expect(validate('verify.schema.json', (await run(['verify', ...bad.args], { input: bad.input, env: sb.env })).stdout)).toMatchObject({ verdict: 'invalid-credentials' });
-  const down = await run(['verify', '--registry', '127.0.0.1:1', '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json', '--timeout', '2'], { input: TOKEN, env: sb.env });
+  expect(validate('verify.schema.json', (await run(['verify', ...bad.args], { input: bad.input, env: sb.env })).stdout)).toMatchObject({
+    verdict: 'invalid-credentials',
+  });
+  const down = await run(
+    ['verify', '--registry', '127.0.0.1:1', '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json', '--timeout', '2'],
+    { input: TOKEN, env: sb.env },
+  );
   expect(validate('verify.schema.json', down.stdout)).toMatchObject({ verdict: 'unreachable' });
 });
 
@@ -73,8 +98,14 @@ test('login (with storage), logout (removed, then nothing to remove), logout wit
   const { args, input } = verifyArgs();
   const login = validate('verify.schema.json', (await run(['login', ...args], { input, env: sb.env })).stdout);
   expect(login).toMatchObject({ ok: true, loggedIn: true, engine: 'docker', storage: { kind: 'file' } });
-  expect(validate('logout.schema.json', (await run(['logout', '--registry', reg.registry, '--json'], { env: sb.env })).stdout)).toMatchObject({ ok: true, removed: true });
-  expect(validate('logout.schema.json', (await run(['logout', '--registry', reg.registry, '--json'], { env: sb.env })).stdout)).toMatchObject({ ok: true, removed: false });
+  expect(validate('logout.schema.json', (await run(['logout', '--registry', reg.registry, '--json'], { env: sb.env })).stdout)).toMatchObject({
+    ok: true,
+    removed: true,
+  });
+  expect(validate('logout.schema.json', (await run(['logout', '--registry', reg.registry, '--json'], { env: sb.env })).stdout)).toMatchObject({
+    ok: true,
+    removed: false,
+  });
   const none = sandbox({ docker: 'none' });
   try {
     const r = await run(['logout', '--engine', 'docker', '--registry', reg.registry, '--json'], { env: none.env });
@@ -90,10 +121,23 @@ test('credential helpers: store-failed, --insecure-storage, logout that could no
   const broken = sandbox();
   try {
     writeFileSync(path.join(broken.dockerConfig, 'config.json'), '{"credsStore":"dbus"}');
-    writeFileSync(path.join(broken.dir, 'bin', 'docker-credential-dbus'), "#!/bin/sh\ncat >/dev/null\necho 'Cannot autolaunch D-Bus without X11 $DISPLAY'\nexit 1\n", { mode: 0o755 });
-    expect(validate('verify.schema.json', (await run(['login', ...args], { input, env: broken.env })).stdout)).toMatchObject({ verdict: 'store-failed', store: { state: 'failed', helper: 'dbus' } });
-    expect(validate('logout.schema.json', (await run(['logout', '--registry', reg.registry, '--json'], { env: broken.env })).stdout)).toMatchObject({ checked: false, removed: null });
-    expect(validate('verify.schema.json', (await run(['login', ...args, '--insecure-storage'], { input, env: broken.env })).stdout)).toMatchObject({ ok: true, storage: { kind: 'file', insecure: {} } });
+    writeFileSync(
+      path.join(broken.dir, 'bin', 'docker-credential-dbus'),
+      "#!/bin/sh\ncat >/dev/null\necho 'Cannot autolaunch D-Bus without X11 $DISPLAY'\nexit 1\n",
+      { mode: 0o755 },
+    );
+    expect(validate('verify.schema.json', (await run(['login', ...args], { input, env: broken.env })).stdout)).toMatchObject({
+      verdict: 'store-failed',
+      store: { state: 'failed', helper: 'dbus' },
+    });
+    expect(validate('logout.schema.json', (await run(['logout', '--registry', reg.registry, '--json'], { env: broken.env })).stdout)).toMatchObject({
+      checked: false,
+      removed: null,
+    });
+    expect(validate('verify.schema.json', (await run(['login', ...args, '--insecure-storage'], { input, env: broken.env })).stdout)).toMatchObject({
+      ok: true,
+      storage: { kind: 'file', insecure: {} },
+    });
   } finally {
     broken.cleanup();
   }
@@ -104,6 +148,11 @@ test('doctor, with and without a token; doctor --error recognised and not', asyn
   const { args, input } = verifyArgs();
   const withToken = validate('doctor.schema.json', (await run(['doctor', ...args], { input, env: sb.env })).stdout);
   expect((withToken.checks as Array<{ id: string }>).map((c) => c.id)).toContain('credential.verify');
-  expect(validate('doctor-error.schema.json', (await run(['doctor', '--error', 'denied: access forbidden', '--json'], { env: sb.env })).stdout)).toMatchObject({ recognised: true });
-  expect(validate('doctor-error.schema.json', (await run(['doctor', '--error', 'something else entirely', '--json'], { env: sb.env })).stdout)).toMatchObject({ recognised: false, cause: null });
+  expect(validate('doctor-error.schema.json', (await run(['doctor', '--error', 'denied: access forbidden', '--json'], { env: sb.env })).stdout)).toMatchObject({
+    recognised: true,
+  });
+  expect(validate('doctor-error.schema.json', (await run(['doctor', '--error', 'something else entirely', '--json'], { env: sb.env })).stdout)).toMatchObject({
+    recognised: false,
+    cause: null,
+  });
 });

@@ -27,8 +27,24 @@ beforeAll(async () => {
   pki = makeCert();
   gl = await startGitlab(pki, {
     users: [
-      { kind: 'personal', username: 'alice', token: T.alice, name: 'laptop', scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' }, expiresInDays: 200 },
-      { kind: 'personal', username: 'alice', token: T.soon, name: 'old laptop', scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' }, expiresInDays: 5 },
+      {
+        kind: 'personal',
+        username: 'alice',
+        token: T.alice,
+        name: 'laptop',
+        scopes: ['read_registry', 'write_registry'],
+        projects: { 'group/app': 'developer' },
+        expiresInDays: 200,
+      },
+      {
+        kind: 'personal',
+        username: 'alice',
+        token: T.soon,
+        name: 'old laptop',
+        scopes: ['read_registry', 'write_registry'],
+        projects: { 'group/app': 'developer' },
+        expiresInDays: 5,
+      },
       { kind: 'personal', username: 'alice', token: T.expired, scopes: ['read_registry'], projects: { 'group/app': 'developer' }, expiresInDays: -1 },
       { kind: 'personal', username: 'alice', token: T.revoked, scopes: ['read_registry'], projects: { 'group/app': 'developer' }, revoked: true },
       { kind: 'personal', username: 'rita', token: T.reader, scopes: ['read_registry'], projects: { 'group/app': 'developer' } },
@@ -119,7 +135,10 @@ describe('the real account and the expiry', () => {
   test('a wrong username with a personal access token: GitLab names alice; one line says so; docker stores alice', async () => {
     const sb = sandbox();
     try {
-      const r = await run(['login', reg.registry, '-u', 'nobody', '--project', 'group/app', '--access', 'push', '--password-stdin'], { input: T.alice, env: sb.env });
+      const r = await run(['login', reg.registry, '-u', 'nobody', '--project', 'group/app', '--access', 'push', '--password-stdin'], {
+        input: T.alice,
+        env: sb.env,
+      });
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('alice (personal access token) can pull and push group/app');
       expect(r.stdout).toContain('GitLab ignores the username for a personal access token: this one belongs to alice, not "nobody"');
@@ -133,20 +152,29 @@ describe('the real account and the expiry', () => {
   test('--json: account and token {name, scopes, expiresAt, daysLeft}; no username needed', async () => {
     const r = await run(['verify', '--registry', reg.registry, '--type', 'personal-access-token', '--token-stdin', '--json'], { input: T.alice });
     expect(r.code).toBe(0);
-    expect(json(r)).toMatchObject({ account: 'alice', token: { state: 'active', name: 'laptop', scopes: ['read_registry', 'write_registry'], expiresAt: dateInDays(200), daysLeft: 200 }, warnings: [] });
+    expect(json(r)).toMatchObject({
+      account: 'alice',
+      token: { state: 'active', name: 'laptop', scopes: ['read_registry', 'write_registry'], expiresAt: dateInDays(200), daysLeft: 200 },
+      warnings: [],
+    });
   });
 
   test('a token that expires in 5 days: a warning with the link that creates its successor', async () => {
     const r = await run(['verify', reg.registry, '-u', 'alice', '--password-stdin'], { input: T.soon });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`expires ${dateInDays(5)} (5 days)`);
-    expect(r.stdout).toContain(`⚠ The personal access token "old laptop" expires in 5 days (${dateInDays(5)}): create its successor at ${gl.url}/-/user_settings/personal_access_tokens?name=old+laptop&scopes=read_registry,write_registry`);
+    expect(r.stdout).toContain(
+      `⚠ The personal access token "old laptop" expires in 5 days (${dateInDays(5)}): create its successor at ${gl.url}/-/user_settings/personal_access_tokens?name=old+laptop&scopes=read_registry,write_registry`,
+    );
   });
 
   test("expired and revoked tokens: invalid-credentials in GitLab's words", async () => {
     const expired = await run(['verify', reg.registry, '-u', 'alice', '--password-stdin', '--json'], { input: T.expired });
     expect(expired.code).toBe(1);
-    expect(json(expired)).toMatchObject({ verdict: 'invalid-credentials', token: { state: 'expired', gitlabSays: 'Token is expired. You can either do re-authorization or token refresh.' } });
+    expect(json(expired)).toMatchObject({
+      verdict: 'invalid-credentials',
+      token: { state: 'expired', gitlabSays: 'Token is expired. You can either do re-authorization or token refresh.' },
+    });
     expect(json(expired).message).toContain('it has expired');
     const revoked = await run(['verify', reg.registry, '-u', 'alice', '--password-stdin'], { input: T.revoked });
     expect(revoked.code).toBe(1);

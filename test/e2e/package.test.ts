@@ -20,13 +20,22 @@ const terms: Terminal[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'grl-pack-'));
-  const out = execFileSync('npm', ['pack', '--pack-destination', dir, '--ignore-scripts', '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('npm', ['pack', '--pack-destination', dir, '--ignore-scripts', '--json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   tarball = path.join(dir, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
   const prefix = path.join(dir, 'prefix');
-  execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--omit=dev', tarball], { stdio: 'ignore', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--omit=dev', tarball], {
+    stdio: 'ignore',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   bin = path.join(prefix, 'node_modules', '.bin', 'gitlab-registry-login');
   pki = makeCert();
-  gl = await startGitlab(pki, { users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry'], projects: { 'group/app': 'reporter' } }] });
+  gl = await startGitlab(pki, {
+    users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry'], projects: { 'group/app': 'reporter' } }],
+  });
   reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
 }, 120_000);
 afterAll(async () => {
@@ -50,7 +59,11 @@ test('the tarball is small, holds only what runs, and installs nothing else', ()
 test('--version and verify from the installed package', async () => {
   expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toMatch(/^\d+\.\d+\.\d+/);
   const out = await new Promise<string>((resolve) => {
-    const c = spawn(bin, ['verify', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--token-stdin', '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const c = spawn(
+      bin,
+      ['verify', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--token-stdin', '--json'],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     let s = '';
     c.stdout.on('data', (d: Buffer) => (s += d.toString()));
     c.on('close', () => resolve(s));
@@ -59,7 +72,7 @@ test('--version and verify from the installed package', async () => {
   expect(JSON.parse(out)).toMatchObject({ ok: true, verdict: 'ok', granted: ['pull'] });
 });
 
-test("the installed wizard draws its first frame", async () => {
+test('the installed wizard draws its first frame', async () => {
   const sb = sandbox();
   try {
     const env = { ...sb.env, TERM: 'xterm-256color' };

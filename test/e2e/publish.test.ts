@@ -26,11 +26,16 @@ test('publint (strict) has nothing to say about the packed package', async () =>
 }, 60_000);
 
 test('npm pack --dry-run: no warnings; LICENSE, README, CHANGELOG and the notices are in the tarball', () => {
-  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   expect(r.status).toBe(0);
   expect(r.stderr).not.toMatch(/npm (warn|WARN|ERR)/);
   const files = (JSON.parse(r.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
-  for (const f of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'bin/gitlab-registry-login.js', 'dist/cli.js', 'dist/THIRD-PARTY-NOTICES.txt']) expect(files).toContain(f);
+  for (const f of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'bin/gitlab-registry-login.js', 'dist/cli.js', 'dist/THIRD-PARTY-NOTICES.txt'])
+    expect(files).toContain(f);
 });
 
 test('the notices name every bundled package with its licence text, those the bundle is known to carry among them', () => {
@@ -47,7 +52,9 @@ test('the notices name every bundled package with its licence text, those the bu
 });
 
 test('the package page leads back to the source; the changelog links resolve to the same repository', () => {
-  const repo = String(pkg.repository?.url ?? '').replace(/^git\+/, '').replace(/\.git$/, '');
+  const repo = String(pkg.repository?.url ?? '')
+    .replace(/^git\+/, '')
+    .replace(/\.git$/, '');
   expect(repo).toMatch(/^https:\/\/github\.com\/[^/]+\/gitlab-registry-login$/);
   expect(pkg.homepage).toBe(`${repo}#readme`);
   expect(pkg.bugs?.url).toBe(`${repo}/issues`);

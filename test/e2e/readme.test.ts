@@ -32,12 +32,17 @@ export function runnableBlocks(markdown: string): Block[] {
 
 beforeAll(async () => {
   pki = makeCert();
-  gl = await startGitlab(pki, { users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'my-group/my-app': 'developer' } }] });
+  gl = await startGitlab(pki, {
+    users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'my-group/my-app': 'developer' } }],
+  });
   reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
   sb = sandbox();
   // `npx gitlab-registry-login ARGS`: the built CLI; anything else npx is asked is refused (no network in tests).
   writeFileSync(path.join(sb.dir, 'bin', 'gitlab-registry-login'), `#!/bin/sh\nexec ${process.execPath} ${BIN} "$@"\n`);
-  writeFileSync(path.join(sb.dir, 'bin', 'npx'), `#!/bin/sh\n[ "$1" = gitlab-registry-login ] || { echo "npx $1: not in this test" >&2; exit 127; }\nshift\nexec gitlab-registry-login "$@"\n`);
+  writeFileSync(
+    path.join(sb.dir, 'bin', 'npx'),
+    `#!/bin/sh\n[ "$1" = gitlab-registry-login ] || { echo "npx $1: not in this test" >&2; exit 127; }\nshift\nexec gitlab-registry-login "$@"\n`,
+  );
   for (const f of ['gitlab-registry-login', 'npx']) chmodSync(path.join(sb.dir, 'bin', f), 0o755);
 }, 60_000);
 afterAll(async () => {

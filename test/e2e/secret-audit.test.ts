@@ -61,7 +61,11 @@ function watch(exclude: () => number[]) {
   // Between fork and exec a child is still the CLI itself (its argv and its memory, environment included): that
   // is the CLI's own environment, not a leak; once it has exec'd, its environment is the one it was given.
   const forkOfExcluded = (pid: string, cmdline: string) => {
-    const ppid = Number(read(`/proc/${pid}/stat`)?.replace(/^.*\) /s, '').split(' ')[1]);
+    const ppid = Number(
+      read(`/proc/${pid}/stat`)
+        ?.replace(/^.*\) /s, '')
+        .split(' ')[1],
+    );
     return exclude().includes(ppid) && read(`/proc/${ppid}/cmdline`) === cmdline;
   };
   const scan = () => {
@@ -70,7 +74,8 @@ function watch(exclude: () => number[]) {
       try {
         const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
         if (cmdline.includes(CANARY)) found.push(`argv of ${pid}`);
-        if (!exclude().includes(Number(pid)) && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(CANARY) && !forkOfExcluded(pid, cmdline)) found.push(`environment of ${pid}: ${cmdline.replace(/\0/g, ' ')}`);
+        if (!exclude().includes(Number(pid)) && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(CANARY) && !forkOfExcluded(pid, cmdline))
+          found.push(`environment of ${pid}: ${cmdline.replace(/\0/g, ' ')}`);
       } catch {
         /* gone, or not ours to read */
       }
@@ -96,7 +101,7 @@ function runCli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv 
   });
 }
 
-test('the watcher sees a token in a running process\'s argv or environment (it can fail)', async () => {
+test("the watcher sees a token in a running process's argv or environment (it can fail)", async () => {
   const w = watch(() => []);
   const leak = (args: string[], env: NodeJS.ProcessEnv) => new Promise<void>((res) => spawn('/bin/sh', args, { env }).on('close', () => res()));
   await leak(['-c', `sleep 0.2 # ${CANARY}`], {});
@@ -128,11 +133,20 @@ test('every command and wizard path keeps the token to itself', async () => {
   const runs: Array<[string, Promise<{ code: number | null; out: string }> | (() => Promise<{ code: number | null; out: string }>)]> = [
     ['verify', () => runCli(['verify', ...common, ...pat], { input: CANARY })],
     ['verify --json', () => runCli(['verify', ...common, ...pat, '--json'], { input: CANARY })],
-    ['verify, rejected', () => runCli(['verify', ...common, ...pat.slice(0, 2), '--username', 'bob', '--type', 'deploy-token', '--token-stdin'], { input: CANARY })],
+    [
+      'verify, rejected',
+      () => runCli(['verify', ...common, ...pat.slice(0, 2), '--username', 'bob', '--type', 'deploy-token', '--token-stdin'], { input: CANARY }),
+    ],
     ['verify, untrusted realm', () => runCli(['verify', ...common, ...pat, '--gitlab', 'https://gitlab.example.com'], { input: CANARY })],
     ['verify, token refused as input', () => runCli(['verify', ...common, ...pat], { input: `${CANARY}\r\nX-Injected: 1` })],
     ['login', () => runCli(['login', ...common, ...pat, '--access', 'push'], { input: CANARY })],
-    ['login --ci', () => runCli(['login', '--ci', '--type', 'job-token'], { env: { ...sb.env, CI_REGISTRY: reg.registry, CI_JOB_TOKEN: CANARY, CI_PROJECT_PATH: 'group/app', CI_SERVER_URL: gl.url } })],
+    [
+      'login --ci',
+      () =>
+        runCli(['login', '--ci', '--type', 'job-token'], {
+          env: { ...sb.env, CI_REGISTRY: reg.registry, CI_JOB_TOKEN: CANARY, CI_PROJECT_PATH: 'group/app', CI_SERVER_URL: gl.url },
+        }),
+    ],
     ['doctor with the token and the stored login', () => runCli(['doctor', ...common, ...pat], { input: CANARY })],
     ['doctor --json', () => runCli(['doctor', ...common, '--json'])],
     ['doctor --error with the token pasted in', () => runCli(['doctor', '--error', '-'], { input: `Error: unauthorized: authentication required` })],
@@ -145,18 +159,43 @@ test('every command and wizard path keeps the token to itself', async () => {
     ['doctor, the login read from a helper', () => runCli(['doctor', ...common, '--json'], { env: helperEnv('keeps') })],
     ['logout, the login in a helper', () => runCli(['logout', '--registry', reg.registry, '--json'], { env: helperEnv('keeps') })],
     // In a CI job the token is in the CLI's own environment: the helper asked before docker must not inherit it.
-    ['login --ci, helper asked first', () => runCli(['login', '--ci', '--type', 'job-token'], { env: { ...helperEnv('keeps'), CI_REGISTRY: reg.registry, CI_JOB_TOKEN: CANARY, CI_PROJECT_PATH: 'group/app', CI_SERVER_URL: gl.url } })],
+    [
+      'login --ci, helper asked first',
+      () =>
+        runCli(['login', '--ci', '--type', 'job-token'], {
+          env: { ...helperEnv('keeps'), CI_REGISTRY: reg.registry, CI_JOB_TOKEN: CANARY, CI_PROJECT_PATH: 'group/app', CI_SERVER_URL: gl.url },
+        }),
+    ],
     // --debug: every request and engine command on stderr, with the secrets on their way redacted.
     ['verify --debug', () => runCli(['verify', ...common, ...pat, '--debug'], { input: CANARY })],
-    ['verify --debug, rejected', () => runCli(['verify', ...common, '--type', 'deploy-token', '--username', 'bob', '--token-stdin', '--debug'], { input: CANARY })],
+    [
+      'verify --debug, rejected',
+      () => runCli(['verify', ...common, '--type', 'deploy-token', '--username', 'bob', '--token-stdin', '--debug'], { input: CANARY }),
+    ],
     ['login --debug', () => runCli(['login', ...common, ...pat, '--access', 'push', '--debug'], { input: CANARY })],
-    ['login --ci with GITLAB_REGISTRY_LOGIN_DEBUG=1', () => runCli(['login', '--ci', '--type', 'job-token'], { env: { ...sb.env, GITLAB_REGISTRY_LOGIN_DEBUG: '1', CI_REGISTRY: reg.registry, CI_JOB_TOKEN: CANARY, CI_PROJECT_PATH: 'group/app', CI_SERVER_URL: gl.url } })],
+    [
+      'login --ci with GITLAB_REGISTRY_LOGIN_DEBUG=1',
+      () =>
+        runCli(['login', '--ci', '--type', 'job-token'], {
+          env: {
+            ...sb.env,
+            GITLAB_REGISTRY_LOGIN_DEBUG: '1',
+            CI_REGISTRY: reg.registry,
+            CI_JOB_TOKEN: CANARY,
+            CI_PROJECT_PATH: 'group/app',
+            CI_SERVER_URL: gl.url,
+          },
+        }),
+    ],
     ['doctor --debug with the token and the stored login', () => runCli(['doctor', ...common, ...pat, '--debug'], { input: CANARY })],
     ['logout --debug', () => runCli(['logout', '--registry', reg.registry, '--debug'])],
     ['login through a helper --debug', () => runCli(['login', ...common, ...pat, '--debug'], { input: CANARY, env: helperEnv('keeps') })],
     ['doctor --debug, the login read from a helper', () => runCli(['doctor', ...common, '--debug'], { env: helperEnv('keeps') })],
     ['login, docker syntax', () => runCli(['login', reg.registry, '-u', 'nobody', '--password-stdin'], { input: `${CANARY}\n` })],
-    ['verify, push without a project (scopes from the token API)', () => runCli(['verify', reg.registry, '--access', 'push', '-u', 'alice', '--password-stdin', '--json'], { input: CANARY })],
+    [
+      'verify, push without a project (scopes from the token API)',
+      () => runCli(['verify', reg.registry, '--access', 'push', '-u', 'alice', '--password-stdin', '--json'], { input: CANARY }),
+    ],
     ['verify --debug, the token record asked too', () => runCli(['verify', reg.registry, '-u', 'alice', '--password-stdin', '--debug'], { input: CANARY })],
   ];
   for (const [name, go] of runs) {
@@ -165,7 +204,8 @@ test('every command and wizard path keeps the token to itself', async () => {
     expect(r.out, name).not.toContain(CANARY_B64);
     expect(r.out, name).not.toMatch(/eyJ[\w-]+\.eyJ/); // no JWT GitLab issued
     expect(r.out, name).not.toMatch(/\n\s+at .*\(/);
-    if (name.includes('--debug') || name.includes('DEBUG=1')) expect(r.out, name).toMatch(name.startsWith('logout') ? /^debug \+\d+ ms gitlab-registry-login / : /^debug \+\d+ ms http GET /m);
+    if (name.includes('--debug') || name.includes('DEBUG=1'))
+      expect(r.out, name).toMatch(name.startsWith('logout') ? /^debug \+\d+ ms gitlab-registry-login / : /^debug \+\d+ ms http GET /m);
     expect(r.out, name).not.toContain('LEAK');
   }
 
@@ -196,7 +236,10 @@ test('every command and wizard path keeps the token to itself', async () => {
     } finally {
       p.kill();
     }
-    const t = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project group/app --access push`), env, { width: 160, height: 60 });
+    const t = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project group/app --access push`), env, {
+      width: 160,
+      height: 60,
+    });
     try {
       await t.waitFor('Paste your');
       t.type(`${CANARY}\r`);
@@ -206,7 +249,10 @@ test('every command and wizard path keeps the token to itself', async () => {
     } finally {
       t.kill();
     }
-    const f = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project other/secret --access pull`), env, { width: 160, height: 60 });
+    const f = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project other/secret --access pull`), env, {
+      width: 160,
+      height: 60,
+    });
     try {
       await f.waitFor('Paste your');
       f.type(`${CANARY}\r`);
@@ -229,14 +275,21 @@ test('every command and wizard path keeps the token to itself', async () => {
 
   // Files: the token is only in docker's own credential store.
   // docker's own stores: the config files it writes, and the fake helper that plays the keyring.
-  const dockerStores = [path.join(sb.dockerConfig, 'config.json'), path.join(sb.dir, 'docker-insecure', 'config.json'), path.join(sb.dir, 'bin', 'docker-credential-auditkeeps')];
+  const dockerStores = [
+    path.join(sb.dockerConfig, 'config.json'),
+    path.join(sb.dir, 'docker-insecure', 'config.json'),
+    path.join(sb.dir, 'bin', 'docker-credential-auditkeeps'),
+  ];
   for (const [file, content] of sb.files()) {
     if (dockerStores.includes(file)) continue;
     expect(content, file).not.toContain(CANARY);
     expect(content, file).not.toContain(CANARY_B64);
   }
   // The remembered answers: documented keys only.
-  const conf = JSON.parse(readFileSync(path.join(sb.home, '.config', 'gitlab-registry-login', 'config.json'), 'utf8')) as { last: string; instances: Record<string, object> };
+  const conf = JSON.parse(readFileSync(path.join(sb.home, '.config', 'gitlab-registry-login', 'config.json'), 'utf8')) as {
+    last: string;
+    instances: Record<string, object>;
+  };
   expect(Object.keys(conf).sort()).toEqual(['instances', 'last']);
   for (const r of Object.values(conf.instances)) {
     for (const k of Object.keys(r)) expect(['gitlab', 'registry', 'credentialType', 'access', 'username', 'project']).toContain(k);

@@ -26,10 +26,22 @@ beforeAll(async () => {
   tlsCert = makeCert('127.0.0.1', ['IP:127.0.0.1']);
   gl = await startGitlab(pki, {
     users: [
-      { kind: 'personal', username: 'alice', token: T.pat, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer', 'group/guest-only': 'guest' } },
+      {
+        kind: 'personal',
+        username: 'alice',
+        token: T.pat,
+        scopes: ['read_registry', 'write_registry'],
+        projects: { 'group/app': 'developer', 'group/guest-only': 'guest' },
+      },
       { kind: 'personal', username: 'rita', token: T.patReadOnly, scopes: ['read_registry'], projects: { 'group/app': 'developer' } },
       { kind: 'personal', username: 'nora', token: T.patNoRegistry, scopes: ['read_user'], projects: { 'group/app': 'developer' } },
-      { kind: 'project', username: 'project_7_bot_abc', token: T.projectToken, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'maintainer' } },
+      {
+        kind: 'project',
+        username: 'project_7_bot_abc',
+        token: T.projectToken,
+        scopes: ['read_registry', 'write_registry'],
+        projects: { 'group/app': 'maintainer' },
+      },
       { kind: 'group', username: 'group_3_bot_def', token: T.groupToken, scopes: ['read_registry'], projects: { group: 'reporter' } },
     ],
     deployTokens: [{ username: 'gitlab+deploy-token-42', token: T.deploy, scopes: ['read_registry'], project: 'group/app' }],
@@ -66,14 +78,17 @@ interface Case {
 function args(cmd: 'verify' | 'login', c: Case): string[] {
   return [
     cmd,
-    '--registry', c.registry ?? reg.registry,
-    '--type', c.type,
+    '--registry',
+    c.registry ?? reg.registry,
+    '--type',
+    c.type,
     ...(c.username ? ['--username', c.username] : []),
     ...(c.project ? ['--project', c.project] : []),
     ...(c.access ? ['--access', c.access] : []),
     '--token-stdin',
     '--json',
-    '--timeout', '5',
+    '--timeout',
+    '5',
     ...(c.extra ?? []),
   ];
 }
@@ -95,9 +110,15 @@ function noLeak(r: RunResult, token: string) {
 describe('verify: every credential type that should pass', () => {
   const ok: Array<[string, Case]> = [
     ['personal access token, push', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', access: 'push' }],
-    ['personal access token, image below the project', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app/worker', access: 'push' }],
+    [
+      'personal access token, image below the project',
+      { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app/worker', access: 'push' },
+    ],
     ['deploy token, pull', { type: 'deploy-token', username: 'gitlab+deploy-token-42', token: T.deploy, project: 'group/app' }],
-    ['project access token, push', { type: 'project-access-token', username: 'project_7_bot_abc', token: T.projectToken, project: 'group/app', access: 'push' }],
+    [
+      'project access token, push',
+      { type: 'project-access-token', username: 'project_7_bot_abc', token: T.projectToken, project: 'group/app', access: 'push' },
+    ],
     ['group access token, pull in a subgroup project', { type: 'group-access-token', username: 'group_3_bot_def', token: T.groupToken, project: 'group/app' }],
     ['job token, push its own project (username defaulted)', { type: 'job-token', token: T.job, project: 'group/app', access: 'push' }],
     ['job token, pull a project that allows it', { type: 'job-token', token: T.job, project: 'group/lib' }],
@@ -120,7 +141,10 @@ describe('verify: every credential type that should pass', () => {
   });
 
   test('human output names every step and the result', async () => {
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', access: 'push' }).filter((a) => a !== '--json'), { input: T.pat });
+    const r = await run(
+      args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', access: 'push' }).filter((a) => a !== '--json'),
+      { input: T.pat },
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/✔ Registry 127\.0\.0\.1:\d+/);
     expect(r.stdout).toContain('✔ Push group/app');
@@ -131,7 +155,9 @@ describe('verify: every credential type that should pass', () => {
 
 describe('verify: each failure verdict, with its exit code and fix', () => {
   test('invalid-credentials: wrong personal access token (exit 1)', async () => {
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: 'glpat-wrong', project: 'group/app' }), { input: 'glpat-wrong' });
+    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: 'glpat-wrong', project: 'group/app' }), {
+      input: 'glpat-wrong',
+    });
     expect(json(r)).toMatchObject({ ok: false, verdict: 'invalid-credentials' });
     expect(String(json(r).fix)).toMatch(/two-factor/);
     expect(r.code).toBe(1);
@@ -145,7 +171,9 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
   });
 
   test('no-registry-scope: a token with only read_user names the scope to add', async () => {
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'nora', token: T.patNoRegistry, project: 'group/app' }), { input: T.patNoRegistry });
+    const r = await run(args('verify', { type: 'personal-access-token', username: 'nora', token: T.patNoRegistry, project: 'group/app' }), {
+      input: T.patNoRegistry,
+    });
     expect(json(r)).toMatchObject({ verdict: 'no-registry-scope' });
     expect(String(json(r).fix)).toContain('read_registry');
     expect(r.code).toBe(1);
@@ -157,7 +185,9 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
   });
 
   test('insufficient-access: read_registry token asking for push is granted pull only', async () => {
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'rita', token: T.patReadOnly, project: 'group/app', access: 'push' }), { input: T.patReadOnly });
+    const r = await run(args('verify', { type: 'personal-access-token', username: 'rita', token: T.patReadOnly, project: 'group/app', access: 'push' }), {
+      input: T.patReadOnly,
+    });
     const j = json(r);
     expect(j).toMatchObject({ verdict: 'insufficient-access', requested: ['pull', 'push'], granted: ['pull'] });
     expect(String(j.fix)).toContain('write_registry');
@@ -172,7 +202,9 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
   });
 
   test('insufficient-access: a project the credential cannot see', async () => {
-    const r = await run(args('verify', { type: 'deploy-token', username: 'gitlab+deploy-token-42', token: T.deploy, project: 'other/secret' }), { input: T.deploy });
+    const r = await run(args('verify', { type: 'deploy-token', username: 'gitlab+deploy-token-42', token: T.deploy, project: 'other/secret' }), {
+      input: T.deploy,
+    });
     expect(json(r)).toMatchObject({ verdict: 'insufficient-access', granted: [] });
   });
 
@@ -184,7 +216,9 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
   });
 
   test('insufficient-access: pushing to a protected repository path', async () => {
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app/release', access: 'push' }), { input: T.pat });
+    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app/release', access: 'push' }), {
+      input: T.pat,
+    });
     expect(json(r)).toMatchObject({ verdict: 'insufficient-access' });
     expect(String(json(r).message)).toMatch(/protected repository path/);
   });
@@ -202,7 +236,16 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
 
   test('untrusted-realm: realm not on the --gitlab instance; the token is never sent', async () => {
     const before = gl.authorizations.length;
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', extra: ['--gitlab', 'https://gitlab.example.com'] }), { input: T.pat });
+    const r = await run(
+      args('verify', {
+        type: 'personal-access-token',
+        username: 'alice',
+        token: T.pat,
+        project: 'group/app',
+        extra: ['--gitlab', 'https://gitlab.example.com'],
+      }),
+      { input: T.pat },
+    );
     expect(json(r)).toMatchObject({ verdict: 'untrusted-realm', realm: gl.realm });
     expect(String(json(r).fix)).toMatch(/--trust-realm/);
     expect(r.code).toBe(1);
@@ -210,12 +253,23 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
   });
 
   test('--trust-realm lets a realm on another host through', async () => {
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', extra: ['--gitlab', 'https://gitlab.example.com', '--trust-realm'] }), { input: T.pat });
+    const r = await run(
+      args('verify', {
+        type: 'personal-access-token',
+        username: 'alice',
+        token: T.pat,
+        project: 'group/app',
+        extra: ['--gitlab', 'https://gitlab.example.com', '--trust-realm'],
+      }),
+      { input: T.pat },
+    );
     expect(json(r)).toMatchObject({ verdict: 'ok' });
   });
 
   test('--gitlab naming the realm host is accepted', async () => {
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', extra: ['--gitlab', gl.url] }), { input: T.pat });
+    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', extra: ['--gitlab', gl.url] }), {
+      input: T.pat,
+    });
     expect(json(r)).toMatchObject({ verdict: 'ok', gitlab: gl.url });
   });
 
@@ -246,7 +300,9 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
       res.end('<html>hello</html>');
     });
     closers.push(web);
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, registry: `127.0.0.1:${web.port}` }), { input: T.pat });
+    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, registry: `127.0.0.1:${web.port}` }), {
+      input: T.pat,
+    });
     expect(json(r)).toMatchObject({ verdict: 'not-a-registry' });
     expect(r.code).toBe(3);
     expect(web.hits.every((h) => h.authorization === undefined)).toBe(true);
@@ -258,14 +314,19 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
       res.end();
     });
     closers.push(basic);
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, registry: `127.0.0.1:${basic.port}` }), { input: T.pat });
+    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, registry: `127.0.0.1:${basic.port}` }), {
+      input: T.pat,
+    });
     expect(json(r)).toMatchObject({ verdict: 'not-a-registry' });
     expect(String(json(r).message)).toMatch(/basic/i);
     expect(basic.hits.every((h) => h.authorization === undefined)).toBe(true);
   });
 
   test('registry-rejected-token: the registry refuses what GitLab issued', async () => {
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', registry: strangerReg.registry }), { input: T.pat });
+    const r = await run(
+      args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', registry: strangerReg.registry }),
+      { input: T.pat },
+    );
     expect(json(r)).toMatchObject({ verdict: 'registry-rejected-token' });
     expect(String(json(r).fix)).toMatch(/admin/);
     expect(r.code).toBe(1);
@@ -275,24 +336,74 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
 describe('usage and bad input: exit 2, one line naming the flag, nothing sent', () => {
   const cases: Array<[string, string[], string, RegExp]> = [
     ['bad --type', ['verify', '--registry', '127.0.0.1:5000', '--type', 'password', '--token-stdin'], 'x', /--type must be one of/],
-    ['registry with a scheme', ['verify', '--registry', 'https://registry.example.com', '--type', 'job-token', '--token-stdin'], 'x', /--registry: .*without a scheme.*HOST\[:PORT\]/],
+    [
+      'registry with a scheme',
+      ['verify', '--registry', 'https://registry.example.com', '--type', 'job-token', '--token-stdin'],
+      'x',
+      /--registry: .*without a scheme.*HOST\[:PORT\]/,
+    ],
     ['registry with a bad port', ['verify', '--registry', 'example.com:99999', '--type', 'job-token', '--token-stdin'], 'x', /bad port/],
     ['no --token-stdin', ['verify', '--registry', '127.0.0.1:5000', '--type', 'job-token'], '', /missing --token-stdin/],
     ['no --type', ['verify', '--registry', '127.0.0.1:5000', '--token-stdin'], 'x', /missing --type/],
-    ['no username for a deploy token', ['verify', '--registry', '127.0.0.1:5000', '--type', 'deploy-token', '--token-stdin'], 'x', /missing --username .*gitlab\+deploy-token/],
+    [
+      'no username for a deploy token',
+      ['verify', '--registry', '127.0.0.1:5000', '--type', 'deploy-token', '--token-stdin'],
+      'x',
+      /missing --username .*gitlab\+deploy-token/,
+    ],
     ['empty token', ['verify', '--registry', '127.0.0.1:5000', '--type', 'job-token', '--token-stdin'], '\n', /no token/],
-    ['token with a line break inside', ['verify', '--registry', '127.0.0.1:5000', '--type', 'job-token', '--token-stdin'], 'abc\r\nAuthorization: x', /control characters/],
-    ['username with CR/LF', ['verify', '--registry', '127.0.0.1:5000', '--type', 'personal-access-token', '--username', 'a\r\nb', '--token-stdin'], 'x', /--username: .*control/],
+    [
+      'token with a line break inside',
+      ['verify', '--registry', '127.0.0.1:5000', '--type', 'job-token', '--token-stdin'],
+      'abc\r\nAuthorization: x',
+      /control characters/,
+    ],
+    [
+      'username with CR/LF',
+      ['verify', '--registry', '127.0.0.1:5000', '--type', 'personal-access-token', '--username', 'a\r\nb', '--token-stdin'],
+      'x',
+      /--username: .*control/,
+    ],
     ['token with NUL', ['verify', '--registry', '127.0.0.1:5000', '--type', 'job-token', '--token-stdin'], 'glpat-a\u0000b', /control characters/],
     ['token with a space', ['verify', '--registry', '127.0.0.1:5000', '--type', 'job-token', '--token-stdin'], 'glpat-a b', /spaces/],
     ['token with non-ASCII', ['verify', '--registry', '127.0.0.1:5000', '--type', 'job-token', '--token-stdin'], 'glpat-ä', /non-ASCII/],
     ['token over 4 KiB', ['verify', '--registry', '127.0.0.1:5000', '--type', 'job-token', '--token-stdin'], 'x'.repeat(5000), /longer than 4096 bytes/],
-    ['username with a space', ['verify', '--registry', '127.0.0.1:5000', '--type', 'personal-access-token', '--username', 'a b', '--token-stdin'], 'x', /--username: .*space/],
-    ['username non-ASCII', ['verify', '--registry', '127.0.0.1:5000', '--type', 'personal-access-token', '--username', 'jürgen', '--token-stdin'], 'x', /--username: .*non-ASCII/],
-    ['registry with user info', ['verify', '--registry', 'u@registry.example.com', '--type', 'job-token', '--token-stdin'], 'x', /user info; expected HOST\[:PORT\]/],
-    ['GitLab URL with a path of spaces', ['verify', '--gitlab', 'https://gitlab.example.com/a b', '--type', 'job-token', '--token-stdin'], 'x', /--gitlab: .*spaces; expected https:\/\/HOST/],
-    ['bad --access', ['verify', '--registry', '127.0.0.1:5000', '--type', 'job-token', '--access', 'write', '--token-stdin'], 'x', /--access must be one of pull, push/],
-    ['bad --project', ['verify', '--registry', '127.0.0.1:5000', '--type', 'job-token', '--project', 'app', '--token-stdin'], 'x', /--project: .*names no group/],
+    [
+      'username with a space',
+      ['verify', '--registry', '127.0.0.1:5000', '--type', 'personal-access-token', '--username', 'a b', '--token-stdin'],
+      'x',
+      /--username: .*space/,
+    ],
+    [
+      'username non-ASCII',
+      ['verify', '--registry', '127.0.0.1:5000', '--type', 'personal-access-token', '--username', 'jürgen', '--token-stdin'],
+      'x',
+      /--username: .*non-ASCII/,
+    ],
+    [
+      'registry with user info',
+      ['verify', '--registry', 'u@registry.example.com', '--type', 'job-token', '--token-stdin'],
+      'x',
+      /user info; expected HOST\[:PORT\]/,
+    ],
+    [
+      'GitLab URL with a path of spaces',
+      ['verify', '--gitlab', 'https://gitlab.example.com/a b', '--type', 'job-token', '--token-stdin'],
+      'x',
+      /--gitlab: .*spaces; expected https:\/\/HOST/,
+    ],
+    [
+      'bad --access',
+      ['verify', '--registry', '127.0.0.1:5000', '--type', 'job-token', '--access', 'write', '--token-stdin'],
+      'x',
+      /--access must be one of pull, push/,
+    ],
+    [
+      'bad --project',
+      ['verify', '--registry', '127.0.0.1:5000', '--type', 'job-token', '--project', 'app', '--token-stdin'],
+      'x',
+      /--project: .*names no group/,
+    ],
     ['unknown flag', ['verify', '--registyr', 'x'], '', /Did you mean --registry/],
     ['unknown command', ['verfy'], '', /Did you mean verify/],
   ];
@@ -311,7 +422,22 @@ describe('usage and bad input: exit 2, one line naming the flag, nothing sent', 
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const h = await run(['verify', '--help']);
     expect(h.code).toBe(0);
-    for (const f of ['--gitlab', '--registry', '--type', '--access', '--project', '--username', '--token-stdin', '--json', '--timeout', '--ca-file', '--trust-realm', 'registry-rejected-token', 'Exit codes']) expect(h.stdout).toContain(f);
+    for (const f of [
+      '--gitlab',
+      '--registry',
+      '--type',
+      '--access',
+      '--project',
+      '--username',
+      '--token-stdin',
+      '--json',
+      '--timeout',
+      '--ca-file',
+      '--trust-realm',
+      'registry-rejected-token',
+      'Exit codes',
+    ])
+      expect(h.stdout).toContain(f);
     expect(h.stdout).toMatch(/creates an empty repository/);
   });
 });
@@ -321,7 +447,10 @@ describe('login: the real docker CLI, and the secret stays secret', () => {
     const sb = sandbox();
     try {
       const env = { ...sb.env, SOME_VARIABLE_HOLDING_IT: T.pat };
-      const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', access: 'push' }), { input: `${T.pat}\n`, env });
+      const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', access: 'push' }), {
+        input: `${T.pat}\n`,
+        env,
+      });
       const j = json(r);
       expect(j).toMatchObject({ ok: true, verdict: 'ok', loggedIn: true, engine: 'docker', storage: { kind: 'file' } });
       expect(r.code).toBe(0);
@@ -331,8 +460,20 @@ describe('login: the real docker CLI, and the secret stays secret', () => {
       expect(Buffer.from(cfg.auths[reg.registry]!.auth, 'base64').toString()).toBe(`alice:${T.pat}`);
       // What docker really got: argv and environment, recorded by the wrapper as it ran.
       const logs = readdirSync(sb.log);
-      const argv = readFileSync(path.join(sb.log, logs.find((f) => f.startsWith('argv'))!), 'utf8');
-      const childEnv = readFileSync(path.join(sb.log, logs.find((f) => f.startsWith('env'))!), 'utf8');
+      const argv = readFileSync(
+        path.join(
+          sb.log,
+          logs.find((f) => f.startsWith('argv'))!,
+        ),
+        'utf8',
+      );
+      const childEnv = readFileSync(
+        path.join(
+          sb.log,
+          logs.find((f) => f.startsWith('env'))!,
+        ),
+        'utf8',
+      );
       expect(argv.split('\n')).toEqual(['login', '--username', 'alice', '--password-stdin', reg.registry, '']);
       expect(argv).not.toContain(T.pat);
       expect(childEnv).not.toContain(T.pat);
@@ -353,7 +494,10 @@ describe('login: the real docker CLI, and the secret stays secret', () => {
     const sb = sandbox();
     try {
       writeFileSync(path.join(sb.dockerConfig, 'config.json'), '{"auths":{}}');
-      const r = await run(args('login', { type: 'personal-access-token', username: 'rita', token: T.patReadOnly, project: 'group/app', access: 'push' }), { input: T.patReadOnly, env: sb.env });
+      const r = await run(args('login', { type: 'personal-access-token', username: 'rita', token: T.patReadOnly, project: 'group/app', access: 'push' }), {
+        input: T.patReadOnly,
+        env: sb.env,
+      });
       expect(json(r)).toMatchObject({ verdict: 'insufficient-access', loggedIn: false, engine: null });
       expect(r.code).toBe(1);
       expect(readFileSync(path.join(sb.dockerConfig, 'config.json'), 'utf8')).toBe('{"auths":{}}');
@@ -367,7 +511,10 @@ describe('login: the real docker CLI, and the secret stays secret', () => {
     const sb = sandbox();
     try {
       writeFileSync(path.join(sb.dockerConfig, 'config.json'), '{"credsStore":"nonexistent-helper"}');
-      const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app' }), { input: T.pat, env: sb.env });
+      const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app' }), {
+        input: T.pat,
+        env: sb.env,
+      });
       const j = json(r);
       expect(j).toMatchObject({ verdict: 'store-failed', loggedIn: false, engine: 'docker' });
       expect(String(j.message)).toMatch(/docker-credential-nonexistent-helper \(credsStore in .*config\.json\), which is not on PATH/);
@@ -381,7 +528,8 @@ describe('login: the real docker CLI, and the secret stays secret', () => {
   });
 
   test('login-failed: D-Bus secret service missing is explained', async () => {
-    const fake = "#!/bin/sh\ncat >/dev/null\necho 'Error saving credentials: error storing credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`' >&2\nexit 1\n";
+    const fake =
+      "#!/bin/sh\ncat >/dev/null\necho 'Error saving credentials: error storing credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`' >&2\nexit 1\n";
     const sb = sandbox({ docker: fake });
     try {
       const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat }), { input: T.pat, env: sb.env });
@@ -396,7 +544,10 @@ describe('login: the real docker CLI, and the secret stays secret', () => {
   test('engine-missing: no docker or podman on PATH', async () => {
     const sb = sandbox({ docker: 'none' });
     try {
-      const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat }), { input: T.pat, env: { ...sb.env, PATH: path.join(sb.dir, 'bin') } });
+      const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat }), {
+        input: T.pat,
+        env: { ...sb.env, PATH: path.join(sb.dir, 'bin') },
+      });
       expect(json(r)).toMatchObject({ verdict: 'engine-missing', loggedIn: false });
       expect(r.code).toBe(1);
       expect(existsSync(path.join(sb.dockerConfig, 'config.json'))).toBe(false);
@@ -414,7 +565,14 @@ describe('login: the real docker CLI, and the secret stays secret', () => {
 });
 
 describe('remembered realms: a repeat verify skips the challenge, a failing one falls back to it', () => {
-  const alice = (registry: string): Case => ({ type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', access: 'push', registry });
+  const alice = (registry: string): Case => ({
+    type: 'personal-access-token',
+    username: 'alice',
+    token: T.pat,
+    project: 'group/app',
+    access: 'push',
+    registry,
+  });
   const cacheFile = (home: string) => path.join(home, '.cache', 'gitlab-registry-login', 'realms.json');
   const remember = (home: string, registry: string, realm: string) => {
     mkdirSync(path.dirname(cacheFile(home)), { recursive: true });
@@ -495,7 +653,12 @@ describe('remembered realms: a repeat verify skips the challenge, a failing one 
       expect(r.code).toBe(1);
       expect(json(r).verdict).toBe('invalid-credentials');
       // The token endpoint once, with the token (the token's own record is asked alongside, at /api/v4); then, for the fix's link, the personal-access-token page, anonymously.
-      expect(gl.requests.slice(asked).filter((q) => !q.path.startsWith('/api/v4/')).map((q) => [q.path, q.hadAuthorization])).toEqual([
+      expect(
+        gl.requests
+          .slice(asked)
+          .filter((q) => !q.path.startsWith('/api/v4/'))
+          .map((q) => [q.path, q.hadAuthorization]),
+      ).toEqual([
         ['/jwt/auth', true],
         ['/-/profile/personal_access_tokens', false],
       ]);

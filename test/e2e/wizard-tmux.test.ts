@@ -15,7 +15,9 @@ const terms: Terminal[] = [];
 
 beforeAll(async () => {
   pki = makeCert();
-  gl = await startGitlab(pki, { users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }] });
+  gl = await startGitlab(pki, {
+    users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }],
+  });
   reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
 });
 afterAll(async () => {
@@ -31,7 +33,10 @@ const shellCommand = (env: NodeJS.ProcessEnv, args: string[]) => cliCommand(`${p
 function teamRepo(dir: string): string {
   const repo = path.join(dir, 'repo');
   mkdirSync(path.join(repo, '.git'), { recursive: true });
-  writeFileSync(path.join(repo, '.gitlab-registry-login.json'), JSON.stringify({ instance: gl.url, registry: reg.registry, project: 'group/app', type: 'personal-access-token', access: 'push' }));
+  writeFileSync(
+    path.join(repo, '.gitlab-registry-login.json'),
+    JSON.stringify({ instance: gl.url, registry: reg.registry, project: 'group/app', type: 'personal-access-token', access: 'push' }),
+  );
   return repo;
 }
 
@@ -89,7 +94,9 @@ test('a whole wizard run in a real terminal: the token never shows, the login la
     expect(text).not.toContain(TOKEN);
     expect(JSON.parse(text)).toEqual({
       last: gl.url,
-      instances: { [gl.url]: { gitlab: gl.url, registry: reg.registry, credentialType: 'personal-access-token', access: 'push', username: 'alice', project: 'group/app' } },
+      instances: {
+        [gl.url]: { gitlab: gl.url, registry: reg.registry, credentialType: 'personal-access-token', access: 'push', username: 'alice', project: 'group/app' },
+      },
     });
     t.kill();
 
@@ -122,7 +129,10 @@ test('a failed verification offers choices, touches no docker config, and Ctrl-C
   const sb = sandbox();
   const env = { ...sb.env, TERM: 'xterm-256color' };
   try {
-    const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app']), env);
+    const t = startTerminal(
+      shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app']),
+      env,
+    );
     terms.push(t);
     await t.waitFor('What do you need to do?');
     t.keys('Enter');
@@ -149,7 +159,10 @@ test('Ctrl-C while docker login runs: exit 130, and docker and what it started a
   chmodSync(path.join(sb.dir, 'bin', 'docker'), 0o755);
   const env = { ...sb.env, TERM: 'xterm-256color' };
   try {
-    const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']), env);
+    const t = startTerminal(
+      shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']),
+      env,
+    );
     terms.push(t);
     await t.waitFor('Paste your');
     t.type(`${TOKEN}\r`);
@@ -174,7 +187,11 @@ test('Troubleshoot after a failure runs doctor with the answers and the token al
   const env = { ...sb.env, TERM: 'xterm-256color' };
   const wrong = 'glpat-wrongwrongwrong999';
   try {
-    const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']), env, { width: 160, height: 60 });
+    const t = startTerminal(
+      shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']),
+      env,
+      { width: 160, height: 60 },
+    );
     terms.push(t);
     await t.waitFor('Paste your');
     t.type(`${wrong}\r`);
@@ -226,7 +243,7 @@ test('onboarding: in a repository with the team file, a newcomer is asked only w
   }
 });
 
-test("in a checkout whose origin is a GitLab remote, the instance and project are offered", async () => {
+test('in a checkout whose origin is a GitLab remote, the instance and project are offered', async () => {
   const sb = sandbox();
   const repo = path.join(sb.dir, 'checkout');
   mkdirSync(path.join(repo, '.git'), { recursive: true });
@@ -311,7 +328,11 @@ function unwritableConfig() {
 test('a config directory that cannot be written: the login still lands, and the done screen says why nothing was remembered', async () => {
   const { sb, blocker, env } = unwritableConfig();
   try {
-    const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']), env, { width: 160, height: 50 });
+    const t = startTerminal(
+      shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'pull']),
+      env,
+      { width: 160, height: 50 },
+    );
     terms.push(t);
     await t.waitFor('Paste your personal access token');
     t.type(`${TOKEN}\r`);
@@ -330,7 +351,9 @@ test('--forget where the config cannot be cleared: one line saying so, exit 2', 
     const t = startTerminal(shellCommand(env, ['--forget']), env, { width: 300, height: 20 });
     terms.push(t);
     const done = await t.waitFor('EXIT=');
-    expect(done).toContain(`gitlab-registry-login: --forget: the remembered answers in ${blocker}/gitlab-registry-login/config.json cannot be cleared (ENOTDIR)`);
+    expect(done).toContain(
+      `gitlab-registry-login: --forget: the remembered answers in ${blocker}/gitlab-registry-login/config.json cannot be cleared (ENOTDIR)`,
+    );
     expect(done).toContain('EXIT=2');
     expect(done).not.toContain('internal error');
   } finally {
@@ -339,7 +362,11 @@ test('--forget where the config cannot be cleared: one line saying so, exit 2', 
 });
 
 /** The lines of `capture-pane -J` (soft-wrapped lines joined), trailing blanks trimmed: what a copy gives. */
-const copied = (t: Terminal) => t.joined().split('\n').map((l) => l.trimEnd());
+const copied = (t: Terminal) =>
+  t
+    .joined()
+    .split('\n')
+    .map((l) => l.trimEnd());
 
 describe.each([
   [80, 40],
@@ -357,10 +384,16 @@ describe.each([
       await t.waitFor('Paste your personal access token');
       const page = tokenPage(gl.url, 'personal-access-token', 'push', 'group/app')!;
       expect(page.length).toBeGreaterThan(width); // the terminal does wrap it
-      await waitUntil(() => copied(t).includes(page), () => t.joined());
+      await waitUntil(
+        () => copied(t).includes(page),
+        () => t.joined(),
+      );
       t.keys('Enter');
       await t.waitFor('Opened in your browser');
-      await waitUntil(() => existsSync(opened), () => t.screen());
+      await waitUntil(
+        () => existsSync(opened),
+        () => t.screen(),
+      );
       expect(readFileSync(opened, 'utf8')).toBe(`${page}\n`);
       t.type(`${TOKEN}\r`);
       await t.waitFor(/^Username\s*$/m);
@@ -381,11 +414,18 @@ describe.each([
     const sb = sandbox();
     const env = { ...sb.env, TERM: 'xterm-256color' };
     try {
-      const t = startTerminal(shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'push']), env, { width, height });
+      const t = startTerminal(
+        shellCommand(env, ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--access', 'push']),
+        env,
+        { width, height },
+      );
       terms.push(t);
       await t.waitFor('Paste your');
       t.type('glpat-wrong-token-000\r');
-      await waitUntil(() => /❯ Enter the token again/.test(t.visible()) && t.visible().includes('Quit'), () => t.visible());
+      await waitUntil(
+        () => /❯ Enter the token again/.test(t.visible()) && t.visible().includes('Quit'),
+        () => t.visible(),
+      );
       t.keys('Up', 'Enter'); // Quit (the list wraps around)
       const end = await t.waitFor('EXIT=');
       const lines = copied(t);
@@ -403,7 +443,15 @@ describe.each([
     const sb = sandbox();
     const conf = path.join(sb.home, '.config', 'gitlab-registry-login');
     mkdirSync(conf, { recursive: true });
-    writeFileSync(path.join(conf, 'config.json'), JSON.stringify({ last: gl.url, instances: { [gl.url]: { gitlab: gl.url, registry: reg.registry, credentialType: 'job-token', access: 'pull', username: 'gitlab-ci-token', project: 'group/app' } } }));
+    writeFileSync(
+      path.join(conf, 'config.json'),
+      JSON.stringify({
+        last: gl.url,
+        instances: {
+          [gl.url]: { gitlab: gl.url, registry: reg.registry, credentialType: 'job-token', access: 'pull', username: 'gitlab-ci-token', project: 'group/app' },
+        },
+      }),
+    );
     const env = { ...sb.env, TERM: 'xterm-256color', GITLAB_CI: 'true' };
     try {
       const t = startTerminal(shellCommand(env, []), env, { width, height });
@@ -412,31 +460,61 @@ describe.each([
       t.keys('Enter');
       await t.waitFor('Paste your ci/cd job token');
       t.keys('Escape');
-      await waitUntil(() => t.visible().includes('Log in again') && !t.visible().includes('Paste your'), () => t.visible());
+      await waitUntil(
+        () => t.visible().includes('Log in again') && !t.visible().includes('Paste your'),
+        () => t.visible(),
+      );
       t.type('e');
-      await waitUntil(() => t.visible().includes('Which GitLab?'), () => t.visible());
+      await waitUntil(
+        () => t.visible().includes('Which GitLab?'),
+        () => t.visible(),
+      );
       t.keys('Escape');
-      await waitUntil(() => t.visible().includes('Log in again'), () => t.visible());
+      await waitUntil(
+        () => t.visible().includes('Log in again'),
+        () => t.visible(),
+      );
       // And the whole walk from there: the job token, Esc, a deploy token asks for its username.
       t.type('e');
       await t.waitFor('Which GitLab?');
       t.keys('Enter');
-      await waitUntil(() => t.visible().includes('Found it'), () => t.visible());
+      await waitUntil(
+        () => t.visible().includes('Found it'),
+        () => t.visible(),
+      );
       t.keys('Enter');
-      await waitUntil(() => /❯ CI\/CD job token/.test(t.visible()), () => t.visible());
+      await waitUntil(
+        () => /❯ CI\/CD job token/.test(t.visible()),
+        () => t.visible(),
+      );
       t.keys('Escape');
-      await waitUntil(() => t.visible().includes('Found it'), () => t.visible());
+      await waitUntil(
+        () => t.visible().includes('Found it'),
+        () => t.visible(),
+      );
       t.keys('Enter');
-      await waitUntil(() => /❯ CI\/CD job token/.test(t.visible()), () => t.visible());
+      await waitUntil(
+        () => /❯ CI\/CD job token/.test(t.visible()),
+        () => t.visible(),
+      );
       t.keys('Up', 'Up', 'Up', 'Enter'); // Deploy token
-      await waitUntil(() => t.visible().includes('What do you need to do?'), () => t.visible());
+      await waitUntil(
+        () => t.visible().includes('What do you need to do?'),
+        () => t.visible(),
+      );
       t.keys('Enter');
-      await waitUntil(() => t.visible().includes('Project to check'), () => t.visible());
+      await waitUntil(
+        () => t.visible().includes('Project to check'),
+        () => t.visible(),
+      );
       t.keys('Enter');
       await t.waitFor('Paste your deploy token');
       t.type('gldt-some-deploy-token\r');
       // Asked: gitlab-ci-token, which the job token implied, was not kept.
-      await waitUntil(() => /^Username\s*$/m.test(t.visible()), () => t.visible());
+      await waitUntil(
+        () => /^Username\s*$/m.test(t.visible()),
+        () => t.visible(),
+      );
       await quit(t);
     } finally {
       sb.cleanup();
@@ -450,11 +528,17 @@ test('at 40×12 the credential list shows a window that keeps the question and t
   try {
     const t = startTerminal(shellCommand(env, ['--registry', reg.registry]), env, { width: 40, height: 12 });
     terms.push(t);
-    await waitUntil(() => t.visible().includes('Which credential'), () => t.visible());
+    await waitUntil(
+      () => t.visible().includes('Which credential'),
+      () => t.visible(),
+    );
     expect(t.visible()).toMatch(/❯ Personal access token/);
     expect(t.visible()).toMatch(/↓ \d+ more/);
     t.keys('Down', 'Down', 'Down', 'Down', 'Down');
-    await waitUntil(() => /❯ CI_REGISTRY_USER/.test(t.visible()), () => t.visible());
+    await waitUntil(
+      () => /❯ CI_REGISTRY_USER/.test(t.visible()),
+      () => t.visible(),
+    );
     const s = t.visible();
     expect(s).toContain('Which credential');
     expect(s).toMatch(/↑ \d+ more/);
@@ -481,7 +565,10 @@ test('at 60 columns wrapped lines start at their paragraph’s edge, not with a 
   try {
     const t = startTerminal(shellCommand(env, ['--registry', reg.registry]), env, { width: 60, height: 30 });
     terms.push(t);
-    await waitUntil(() => t.visible().includes('Enter: choose'), () => t.visible());
+    await waitUntil(
+      () => t.visible().includes('Enter: choose'),
+      () => t.visible(),
+    );
     const lines = t.visible().split('\n');
     expect(lines).toContain('Welcome! This logs docker in to a GitLab container registry:');
     for (const line of lines) expect(line, JSON.stringify(lines)).not.toMatch(/^ \S/);

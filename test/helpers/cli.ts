@@ -16,7 +16,10 @@ export interface RunResult {
   ms: number;
 }
 
-export function run(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; keepStdinOpen?: boolean } = {}): Promise<RunResult> {
+export function run(
+  args: string[],
+  opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; keepStdinOpen?: boolean } = {},
+): Promise<RunResult> {
   const started = Date.now();
   // Without an env of its own, each run gets empty config and cache directories: no test sees what another
   // remembered (a realm for a port the OS has since handed to another test's server).
@@ -72,10 +75,7 @@ export function sandbox(options: { docker?: string } = {}): Sandbox {
   const mode = options.docker ?? 'real';
   if (mode === 'real' && realDocker) {
     // Records what the child really got (argv, environment, whether stdin had data) and runs the real docker.
-    writeFileSync(
-      path.join(bin, 'docker'),
-      `#!/bin/sh\nprintf '%s\\n' "$@" > "${log}/argv.$$"\nenv > "${log}/env.$$"\nexec ${realDocker} "$@"\n`,
-    );
+    writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${log}/argv.$$"\nenv > "${log}/env.$$"\nexec ${realDocker} "$@"\n`);
     chmodSync(path.join(bin, 'docker'), 0o755);
   } else if (mode !== 'none' && mode !== 'real') {
     writeFileSync(path.join(bin, 'docker'), mode);

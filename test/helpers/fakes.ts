@@ -22,7 +22,10 @@ export function fakeHttp(route: Route) {
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 export const fakeJwt = (access: unknown[]) => `${b64({ alg: 'RS256' })}.${b64({ access })}.sig`;
-export const challenge = (realm = 'https://gitlab.example.com/jwt/auth') => ({ status: 401, wwwAuthenticate: [`Bearer realm="${realm}",service="container_registry"`] });
+export const challenge = (realm = 'https://gitlab.example.com/jwt/auth') => ({
+  status: 401,
+  wwwAuthenticate: [`Bearer realm="${realm}",service="container_registry"`],
+});
 
 /**
  * A GitLab at https://gitlab.example.com with its registry at registry.gitlab.example.com, where `tokens`

@@ -329,7 +329,10 @@ export async function startGitlab(signer: KeyPair, config: GitlabConfig, options
     if (config.registryEnabled === false) return deny(res, 404, 'UNAVAILABLE', 'registry not enabled');
     if (!hasRegistryAbility(who)) return deny(res, 403, 'DENIED', 'access forbidden');
     // jwt_controller.rb `scopes_param`: repeated scope= parameters and space-separated scopes.
-    const scopes = url.searchParams.getAll('scope').flatMap((x) => x.split(/\s+/)).filter(Boolean);
+    const scopes = url.searchParams
+      .getAll('scope')
+      .flatMap((x) => x.split(/\s+/))
+      .filter(Boolean);
     const access: Array<{ type: string; name: string; actions: string[]; meta: Record<string, unknown> }> = [];
     for (const scope of scopes) {
       const m = /^repository:([^:]+):(.+)$/.exec(scope);
@@ -343,7 +346,10 @@ export async function startGitlab(signer: KeyPair, config: GitlabConfig, options
     if (who.kind === 'anonymous' && access.length === 0) return deny(res, 403, 'DENIED', 'access forbidden');
     // `repository_path_push_protected?` (this fake: Maintainers and above may push protected paths).
     const pushed = access.filter((a) => a.actions.includes('push'));
-    if (who.kind === 'user' && pushed.some((a) => (config.protectedPaths ?? []).includes(a.name) && roleOn(who.user, String(a.meta.project_path)) < RANK.maintainer)) {
+    if (
+      who.kind === 'user' &&
+      pushed.some((a) => (config.protectedPaths ?? []).includes(a.name) && roleOn(who.user, String(a.meta.project_path)) < RANK.maintainer)
+    ) {
       return deny(res, 403, 'DENIED', 'Pushing to protected repository path forbidden');
     }
     const now = Math.floor(Date.now() / 1000);
@@ -432,7 +438,8 @@ function tokenApi(config: GitlabConfig, req: http.IncomingMessage, res: http.Ser
     return other || !t ? send(401, { message: '401 Unauthorized' }) : send(401, { error: 'invalid_token', error_description: 'Bad Access Token.' });
   }
   const state = tokenState(user);
-  if (state === 'expired') return send(401, { error: 'invalid_token', error_description: 'Token is expired. You can either do re-authorization or token refresh.' });
+  if (state === 'expired')
+    return send(401, { error: 'invalid_token', error_description: 'Token is expired. You can either do re-authorization or token refresh.' });
   if (state === 'revoked') return send(401, { error: 'invalid_token', error_description: 'Token was revoked. You have to re-authorize from the user.' });
   send(200, {
     id: 1,

@@ -36,7 +36,13 @@ function get(url: string): Promise<number> {
 }
 
 /** `tls`: serve HTTPS with this certificate (the registry's own TLS listener, http.tls in its config). */
-export async function startRegistry(opts: { realm: string; certFile: string; issuer?: string; service?: string; tls?: { certFile: string; keyFile: string } }): Promise<RealRegistry> {
+export async function startRegistry(opts: {
+  realm: string;
+  certFile: string;
+  issuer?: string;
+  service?: string;
+  tls?: { certFile: string; keyFile: string };
+}): Promise<RealRegistry> {
   const dir = mkdtempSync(path.join(tmpdir(), 'grl-registry-'));
   const port = await freePort();
   const config = `version: 0.1

@@ -94,7 +94,10 @@ export interface ConnectProxy extends Closable {
  * mode `tunnel`: every CONNECT is tunnelled to 127.0.0.1:`targetPort` (the test's host names map to loopback);
  * `silent`: CONNECT is read and never answered; `refuse`: 403. With `tls`, clients must speak TLS to the proxy.
  */
-export async function connectProxy(mode: 'tunnel' | 'silent' | 'refuse', opts: { targetPort?: number; tls?: { cert: string; key: string } } = {}): Promise<ConnectProxy> {
+export async function connectProxy(
+  mode: 'tunnel' | 'silent' | 'refuse',
+  opts: { targetPort?: number; tls?: { cert: string; key: string } } = {},
+): Promise<ConnectProxy> {
   const net = await import('node:net');
   const connects: string[] = [];
   const sockets = new Set<import('node:net').Socket>();

@@ -51,6 +51,8 @@ export function startTerminal(command: string, env: NodeJS.ProcessEnv, size = { 
 
 /** A shell line that runs the CLI with exactly `env` and then prints its exit code as EXIT=N. */
 export function cliCommand(bin: string, env: NodeJS.ProcessEnv, args: string[], after = ''): string {
-  const vars = Object.entries(env).map(([k, v]) => `${k}='${v}'`).join(' ');
+  const vars = Object.entries(env)
+    .map(([k, v]) => `${k}='${v}'`)
+    .join(' ');
   return `env -i ${vars} ${bin} ${args.join(' ')}; echo "EXIT=$?"${after ? `; ${after}` : ''}`;
 }

@@ -5,7 +5,9 @@ import { Needs } from '../../src/ui/steps.js';
 import { until } from './helpers.js';
 
 test('a deploy token is never told "api works too" (deploy tokens have no api scope)', async () => {
-  const { lastFrame, unmount } = render(<Needs gitlab="https://gitlab.example.com" type="deploy-token" access="push" project="acme/app" links={false} canOpen={false} />);
+  const { lastFrame, unmount } = render(
+    <Needs gitlab="https://gitlab.example.com" type="deploy-token" access="push" project="acme/app" links={false} canOpen={false} />,
+  );
   const f = await until(lastFrame, 'What you need');
   expect(f).toContain('read_registry + write_registry');
   expect(f).not.toMatch(/api works/);
@@ -23,11 +25,15 @@ test('a personal access token may use api, and an unknown version gets both toke
 });
 
 test('before a push check, the screen says GitLab records an empty repository entry on a path without images; not for pull', async () => {
-  const push = render(<Needs gitlab="https://gitlab.example.com" type="personal-access-token" access="push" project="acme/app" links={false} canOpen={false} />);
+  const push = render(
+    <Needs gitlab="https://gitlab.example.com" type="personal-access-token" access="push" project="acme/app" links={false} canOpen={false} />,
+  );
   const f = (await until(push.lastFrame, 'What you need')).replace(/\s+/g, ' ');
   expect(f).toContain('Checking push on acme/app: if it has no images yet, GitLab records an empty repository entry there');
   push.unmount();
-  const pull = render(<Needs gitlab="https://gitlab.example.com" type="personal-access-token" access="pull" project="acme/app" links={false} canOpen={false} />);
+  const pull = render(
+    <Needs gitlab="https://gitlab.example.com" type="personal-access-token" access="pull" project="acme/app" links={false} canOpen={false} />,
+  );
   expect((await until(pull.lastFrame, 'What you need')).replace(/\s+/g, ' ')).not.toContain('empty repository entry');
   pull.unmount();
 });

@@ -23,7 +23,19 @@ beforeAll(() => {
 afterAll(() => rmSync(binDir, { recursive: true, force: true }));
 afterEach(() => cleanup());
 
-function start(opts: { init?: WizardInit; http?: HttpClient; runner?: ReturnType<typeof fakeRunner>; remembered?: Remembered[]; env?: NodeJS.ProcessEnv; firstRun?: boolean; saveFails?: boolean; open?: boolean; instanceSource?: 'git remote' | 'last time' } = {}) {
+function start(
+  opts: {
+    init?: WizardInit;
+    http?: HttpClient;
+    runner?: ReturnType<typeof fakeRunner>;
+    remembered?: Remembered[];
+    env?: NodeJS.ProcessEnv;
+    firstRun?: boolean;
+    saveFails?: boolean;
+    open?: boolean;
+    instanceSource?: 'git remote' | 'last time';
+  } = {},
+) {
   const http = opts.http ?? fakeGitlabHttp({ [GOOD]: ['pull', 'push'], [PULL_ONLY]: ['pull'], [NO_SCOPE]: 403 }).client;
   const runner = opts.runner ?? fakeRunner();
   const store = memoryStore(opts.remembered);
@@ -93,7 +105,9 @@ async function toToken(w: ReturnType<typeof start>, access: 'pull' | 'push' = 'p
   expect(needs).toContain('Admin Mode does not apply');
   // The URL is whole once the terminal gets it (see Verbatim.tsx).
   expect(joined(w).split('\n')).toContain(tokenPage('https://gitlab.example.com', 'personal-access-token', access));
-  expect(tokenPage('https://gitlab.example.com', 'personal-access-token', access)).toContain(`/-/user_settings/personal_access_tokens?name=container+registry&scopes=${access === 'push' ? 'read_registry,write_registry' : 'read_registry'}`);
+  expect(tokenPage('https://gitlab.example.com', 'personal-access-token', access)).toContain(
+    `/-/user_settings/personal_access_tokens?name=container+registry&scopes=${access === 'push' ? 'read_registry,write_registry' : 'read_registry'}`,
+  );
 }
 
 /** The last frame as the terminal receives it (pieces of long lines joined), escape sequences removed. */
@@ -108,7 +122,14 @@ async function paste(w: ReturnType<typeof start>, token: string, username = 'ali
   await w.press(username, KEY.enter);
 }
 
-const FIXED = { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', username: 'alice', project: 'group/app', access: 'pull' } as const;
+const FIXED = {
+  gitlab: 'https://gitlab.example.com',
+  registry: 'registry.gitlab.example.com',
+  credentialType: 'personal-access-token',
+  username: 'alice',
+  project: 'group/app',
+  access: 'pull',
+} as const;
 
 describe('whole wizard runs', () => {
   test('success: every step, then verification, engine login, done screen and exit 0', async () => {
@@ -135,7 +156,16 @@ describe('whole wizard runs', () => {
     expect(w.runner.calls).toHaveLength(1);
     expect(w.runner.calls[0]!.args).toEqual(['login', '--username', 'alice', '--password-stdin', 'registry.gitlab.example.com']);
     expect(w.runner.calls[0]!.input).toBe(`${GOOD}\n`);
-    expect(w.store.saved).toEqual([{ gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', access: 'push', username: 'alice', project: 'group/app' }]);
+    expect(w.store.saved).toEqual([
+      {
+        gitlab: 'https://gitlab.example.com',
+        registry: 'registry.gitlab.example.com',
+        credentialType: 'personal-access-token',
+        access: 'push',
+        username: 'alice',
+        project: 'group/app',
+      },
+    ]);
   });
 
   test("docker's stored-unencrypted warning is explained when docker printed it", async () => {
@@ -213,7 +243,11 @@ describe('whole wizard runs', () => {
   });
 
   test('login-failed: the engine error is explained', async () => {
-    const runner = fakeRunner({ exitCode: 1, stdout: '', stderr: 'Error saving credentials: error storing credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`' });
+    const runner = fakeRunner({
+      exitCode: 1,
+      stdout: '',
+      stderr: 'Error saving credentials: error storing credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`',
+    });
     const w = start({ runner });
     await toToken(w);
     await paste(w, GOOD);
@@ -248,7 +282,11 @@ describe('whole wizard runs', () => {
       expect(runner.calls.map((c) => c.args[0])).toEqual(['login']);
       expect(runner.calls[0]!.input).toBe(`${GOOD}\n`);
       const now = JSON.parse(readFileSync(config, 'utf8')) as { credsStore: string; credHelpers: Record<string, string>; auths: object };
-      expect(now).toMatchObject({ credsStore: 'broken', credHelpers: { 'registry.gitlab.example.com': '' }, auths: { 'other.example.com': { auth: 'Ym9iOmtlcHQ=' } } });
+      expect(now).toMatchObject({
+        credsStore: 'broken',
+        credHelpers: { 'registry.gitlab.example.com': '' },
+        auths: { 'other.example.com': { auth: 'Ym9iOmtlcHQ=' } },
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -264,7 +302,9 @@ describe('whole wizard runs', () => {
   });
 
   test('untrusted-realm: the token is not sent', async () => {
-    const { client: http, seen } = fakeHttp((url) => (url.host === 'registry.other.example' ? { status: 401, wwwAuthenticate: ['Bearer realm="https://collector.example.net/jwt/auth"'] } : { status: 404 }));
+    const { client: http, seen } = fakeHttp((url) =>
+      url.host === 'registry.other.example' ? { status: 401, wwwAuthenticate: ['Bearer realm="https://collector.example.net/jwt/auth"'] } : { status: 404 },
+    );
     const w = start({ http, init: { fixed: { ...FIXED, registry: 'registry.other.example' } } });
     await w.wait('Paste your');
     await w.press(GOOD, KEY.enter);
@@ -284,7 +324,12 @@ describe('whole wizard runs', () => {
   });
 
   test('prefilled flags are not asked again', async () => {
-    const w = start({ init: { fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'job-token', project: 'group/app' }, inCi: true } });
+    const w = start({
+      init: {
+        fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'job-token', project: 'group/app' },
+        inCi: true,
+      },
+    });
     await w.wait('What do you need to do?');
     await w.press(KEY.enter);
     await w.wait('Paste your ci/cd job token');
@@ -314,7 +359,14 @@ describe('whole wizard runs', () => {
   });
 
   test('remembered answers: one Enter to the token prompt', async () => {
-    const remembered: Remembered = { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', access: 'push', username: 'alice', project: 'group/app' };
+    const remembered: Remembered = {
+      gitlab: 'https://gitlab.example.com',
+      registry: 'registry.gitlab.example.com',
+      credentialType: 'personal-access-token',
+      access: 'push',
+      username: 'alice',
+      project: 'group/app',
+    };
     const w = start({ remembered: [remembered], init: { defaults: remembered, offerConfirm: true } });
     await w.wait('Log in again with your last answers?');
     expect(w.frame()).toContain('alice · Personal access token · pull and push · registry.gitlab.example.com · group/app');
@@ -327,7 +379,14 @@ describe('whole wizard runs', () => {
   });
 
   test('remembered answers can be edited: e walks the steps with them as defaults', async () => {
-    const remembered: Remembered = { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'deploy-token', access: 'pull', username: 'gitlab+deploy-token-1', project: 'group/app' };
+    const remembered: Remembered = {
+      gitlab: 'https://gitlab.example.com',
+      registry: 'registry.gitlab.example.com',
+      credentialType: 'deploy-token',
+      access: 'pull',
+      username: 'gitlab+deploy-token-1',
+      project: 'group/app',
+    };
     const w = start({ remembered: [remembered], init: { defaults: remembered, offerConfirm: true } });
     await w.wait('Log in again');
     await w.press('e');
@@ -346,7 +405,11 @@ describe('whole wizard runs', () => {
   });
 
   test('answers typed ahead in one chunk reach the questions after the one they end', async () => {
-    const w = start({ init: { fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', access: 'push' } } });
+    const w = start({
+      init: {
+        fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', access: 'push' },
+      },
+    });
     await w.wait('Project to check');
     // The project, the token and the username with their Enters: one read.
     w.stdin.write(`group/app\r${GOOD}\ralice\r`);
@@ -416,11 +479,20 @@ describe('the failure menu offers the action its fix names', () => {
   test('a deploy token with the wrong username: "Change the username", then the same token again', async () => {
     const http = fakeHttp((url, headers) => {
       const basic = Buffer.from((headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
-      if (url.pathname === '/jwt/auth') return basic.startsWith('gitlab+deploy-token-7:') ? { status: 200, body: JSON.stringify({ token: 'x.eyJhY2Nlc3MiOltdfQ.s' }) } : { status: 401, body: '{"errors":[{"code":"UNAUTHORIZED","message":"HTTP Basic: Access denied."}]}' };
-      if (url.pathname === '/v2/' && !headers.authorization) return { status: 401, wwwAuthenticate: ['Bearer realm="https://gitlab.example.com/jwt/auth",service="container_registry"'] };
+      if (url.pathname === '/jwt/auth')
+        return basic.startsWith('gitlab+deploy-token-7:')
+          ? { status: 200, body: JSON.stringify({ token: 'x.eyJhY2Nlc3MiOltdfQ.s' }) }
+          : { status: 401, body: '{"errors":[{"code":"UNAUTHORIZED","message":"HTTP Basic: Access denied."}]}' };
+      if (url.pathname === '/v2/' && !headers.authorization)
+        return { status: 401, wwwAuthenticate: ['Bearer realm="https://gitlab.example.com/jwt/auth",service="container_registry"'] };
       return { status: 200, body: '{}' };
     }).client;
-    const w = start({ http, init: { fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'deploy-token', access: 'pull', project: '' } } });
+    const w = start({
+      http,
+      init: {
+        fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'deploy-token', access: 'pull', project: '' },
+      },
+    });
     await w.wait('Paste your deploy token');
     await paste(w, DEPLOY, 'alice');
     await w.wait('Enter the token again');
@@ -435,7 +507,10 @@ describe('the failure menu offers the action its fix names', () => {
   });
 
   test('a gldt- token pasted as a personal access token: one key switches to Deploy token', async () => {
-    const w = start({ http: fakeGitlabHttp({ [GOOD]: ['pull', 'push'] }).client, init: { fixed: { ...FIXED, credentialType: 'personal-access-token', username: undefined as never } } });
+    const w = start({
+      http: fakeGitlabHttp({ [GOOD]: ['pull', 'push'] }).client,
+      init: { fixed: { ...FIXED, credentialType: 'personal-access-token', username: undefined as never } },
+    });
     await w.wait('Paste your personal access token');
     await paste(w, DEPLOY, 'alice');
     await w.wait('Enter the token again');
@@ -520,7 +595,13 @@ describe('the token page', () => {
 
 describe('checked early', () => {
   test('a typed registry is probed (anonymous /v2/) when entered; Enter again keeps it anyway', async () => {
-    const { client: http, seen } = fakeHttp((url, headers) => (url.host === 'registry.gitlab.example.com' && !headers.authorization ? { status: 401, wwwAuthenticate: ['Bearer realm="https://gitlab.example.com/jwt/auth"'] } : url.host === 'registry.typo.example' ? new HttpError('dns', 'registry.typo.example: no such host') : { status: 404 }));
+    const { client: http, seen } = fakeHttp((url, headers) =>
+      url.host === 'registry.gitlab.example.com' && !headers.authorization
+        ? { status: 401, wwwAuthenticate: ['Bearer realm="https://gitlab.example.com/jwt/auth"'] }
+        : url.host === 'registry.typo.example'
+          ? new HttpError('dns', 'registry.typo.example: no such host')
+          : { status: 404 },
+    );
     const w = start({ http, init: { fixed: { gitlab: 'https://gitlab.example.com' }, defaults: { registry: 'registry.gitlab.example.com' } } });
     await w.wait('Container registry');
     await w.press('\u0015', 'registry.typo.example', KEY.enter);

@@ -17,7 +17,11 @@ describe('whereDockerKeeps: the store docker uses for one registry (docker/cli G
   test.each([
     ['no config', undefined, { kind: 'file', optOut: false }],
     ['credsStore', { credsStore: 'desktop' }, { kind: 'helper', helper: 'desktop', setBy: 'credsStore', binary: '/bin/docker-credential-desktop' }],
-    ['its own credHelpers entry wins', { credsStore: 'desktop', credHelpers: { 'r.example.com': 'pass' } }, { kind: 'helper', helper: 'pass', setBy: 'credHelpers["r.example.com"]' }],
+    [
+      'its own credHelpers entry wins',
+      { credsStore: 'desktop', credHelpers: { 'r.example.com': 'pass' } },
+      { kind: 'helper', helper: 'pass', setBy: 'credHelpers["r.example.com"]' },
+    ],
     ['"" is the file (the per-registry opt-out)', { credsStore: 'desktop', credHelpers: { 'r.example.com': '' } }, { kind: 'file', optOut: true }],
     ["another registry's helper does not apply", { credHelpers: { 'x.dkr.ecr.us-east-1.amazonaws.com': 'ecr-login' } }, { kind: 'file', optOut: false }],
     ['empty credsStore is the file', { credsStore: '' }, { kind: 'file', optOut: false }],
@@ -53,7 +57,11 @@ describe('askHelper', () => {
     expect(calls[0]![2]).toMatchObject({ input: '', timeoutMs: 3000 });
   });
   test.each([
-    ['failing with the D-Bus text', ok({ exitCode: 1, stdout: 'Cannot autolaunch D-Bus without X11 $DISPLAY\n' }), { state: 'failed', message: 'Cannot autolaunch D-Bus without X11 $DISPLAY' }],
+    [
+      'failing with the D-Bus text',
+      ok({ exitCode: 1, stdout: 'Cannot autolaunch D-Bus without X11 $DISPLAY\n' }),
+      { state: 'failed', message: 'Cannot autolaunch D-Bus without X11 $DISPLAY' },
+    ],
     ['hanging', ok({ exitCode: undefined, timedOut: true }), { state: 'timeout', limitMs: 3000 }],
     ['gone', ok({ exitCode: undefined, notFound: true }), { state: 'missing' }],
     ['answering list with something else', ok({ stdout: 'hello' }), { state: 'failed' }],
@@ -62,7 +70,9 @@ describe('askHelper', () => {
     expect(await askHelper(where, 'list', 'r', {}, async () => result)).toMatchObject(want);
   });
   test('get: "credentials not found" is not-found, not a failure', async () => {
-    expect(await askHelper(where, 'get', 'r', {}, async () => ok({ exitCode: 1, stdout: 'credentials not found in native keychain' }))).toEqual({ state: 'not-found' });
+    expect(await askHelper(where, 'get', 'r', {}, async () => ok({ exitCode: 1, stdout: 'credentials not found in native keychain' }))).toEqual({
+      state: 'not-found',
+    });
   });
 });
 
@@ -77,7 +87,11 @@ describe('askStore (for status, doctor, logout, renew)', () => {
       const listed = await askStore({ engine: 'docker', registry: 'r.example.com', env: { DOCKER_CONFIG: dir }, op: 'list' }, never);
       expect(listed).toMatchObject({ state: 'logged-in', username: 'alice' });
       expect('secret' in listed).toBe(false);
-      expect(await askStore({ engine: 'docker', registry: 'r.example.com', env: { DOCKER_CONFIG: dir } }, never)).toMatchObject({ state: 'logged-in', username: 'alice', secret: 's3cret' });
+      expect(await askStore({ engine: 'docker', registry: 'r.example.com', env: { DOCKER_CONFIG: dir } }, never)).toMatchObject({
+        state: 'logged-in',
+        username: 'alice',
+        secret: 's3cret',
+      });
       expect(await askStore({ engine: 'docker', registry: 'other', env: { DOCKER_CONFIG: dir } }, never)).toMatchObject({ state: 'not-logged-in' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -88,9 +102,13 @@ describe('askStore (for status, doctor, logout, renew)', () => {
     try {
       writeFileSync(path.join(dir, 'config.json'), '{"credsStore":"x"}');
       writeFileSync(path.join(dir, 'docker-credential-x'), '', { mode: 0o755 });
-      const r = await askStore({ engine: 'docker', registry: 'r', env: { DOCKER_CONFIG: dir, PATH: dir } }, async () => ok({ exitCode: 1, stdout: 'The name org.freedesktop.secrets was not provided' }));
+      const r = await askStore({ engine: 'docker', registry: 'r', env: { DOCKER_CONFIG: dir, PATH: dir } }, async () =>
+        ok({ exitCode: 1, stdout: 'The name org.freedesktop.secrets was not provided' }),
+      );
       expect(r).toMatchObject({ state: 'unreadable', message: 'docker-credential-x failed: The name org.freedesktop.secrets was not provided' });
-      const t = await askStore({ engine: 'docker', registry: 'r', env: { DOCKER_CONFIG: dir, PATH: dir } }, async () => ok({ exitCode: undefined, timedOut: true }));
+      const t = await askStore({ engine: 'docker', registry: 'r', env: { DOCKER_CONFIG: dir, PATH: dir } }, async () =>
+        ok({ exitCode: undefined, timedOut: true }),
+      );
       expect(t).toMatchObject({ state: 'unreadable', message: 'docker-credential-x did not answer `get` within 3 s and was stopped' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -99,9 +117,18 @@ describe('askStore (for status, doctor, logout, renew)', () => {
   test('podman: asks `podman login --get-login REG`', async () => {
     const calls: Array<readonly string[]> = [];
     const run: Runner = async (_f, a) => (calls.push(a), ok({ stdout: 'alice\n' }));
-    expect(await askStore({ engine: 'podman', engineFile: '/usr/bin/podman', registry: 'r:5000', env: { REGISTRY_AUTH_FILE: '/nonexistent/a.json' }, op: 'list' }, run)).toMatchObject({ state: 'logged-in', username: 'alice', where: { kind: 'podman', file: '/nonexistent/a.json' } });
+    expect(
+      await askStore(
+        { engine: 'podman', engineFile: '/usr/bin/podman', registry: 'r:5000', env: { REGISTRY_AUTH_FILE: '/nonexistent/a.json' }, op: 'list' },
+        run,
+      ),
+    ).toMatchObject({ state: 'logged-in', username: 'alice', where: { kind: 'podman', file: '/nonexistent/a.json' } });
     expect(calls[0]).toEqual(['login', '--get-login', 'r:5000']);
-    expect(await askStore({ engine: 'podman', engineFile: '/usr/bin/podman', registry: 'r', env: {} }, async () => ok({ exitCode: 125, stderr: 'Error: not logged into r' }))).toMatchObject({ state: 'not-logged-in' });
+    expect(
+      await askStore({ engine: 'podman', engineFile: '/usr/bin/podman', registry: 'r', env: {} }, async () =>
+        ok({ exitCode: 125, stderr: 'Error: not logged into r' }),
+      ),
+    ).toMatchObject({ state: 'not-logged-in' });
   });
 });
 

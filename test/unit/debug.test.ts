@@ -10,18 +10,26 @@ test('redact: JWTs, GitLab tokens, Authorization values, URL credentials and sec
   expect(redact('{"authorization":"Bearer abc.def"}')).toBe('{"authorization":"[redacted]"}');
   expect(redact('(Authorization: [redacted]) -> 200')).toBe('(Authorization: [redacted]) -> 200');
   expect(redact('https://user:pa55@proxy.example.com:3128/')).toBe('https://[redacted]@proxy.example.com:3128/');
-  expect(redact('/x?private_token=abc&job_token=def&password=ghi&scope=pull')).toBe('/x?private_token=[redacted]&job_token=[redacted]&password=[redacted]&scope=pull');
+  expect(redact('/x?private_token=abc&job_token=def&password=ghi&scope=pull')).toBe(
+    '/x?private_token=[redacted]&job_token=[redacted]&password=[redacted]&scope=pull',
+  );
   expect(redact('gitlab-registry-login global-settings')).toBe('gitlab-registry-login global-settings');
 });
 
-test('secrets seen in an Authorization header or on an engine\'s stdin are redacted from every later line', async () => {
+test("secrets seen in an Authorization header or on an engine's stdin are redacted from every later line", async () => {
   const lines: string[] = [];
   enableDebug((l) => void lines.push(l));
   const get = traceGet(async (url: string) => ({ status: 200, url }));
-  await get('https://gitlab.example.com/jwt/auth?scope=repository:g/p:pull', { authorization: `Basic ${Buffer.from('alice:s3cr3t-token-value').toString('base64')}` });
+  await get('https://gitlab.example.com/jwt/auth?scope=repository:g/p:pull', {
+    authorization: `Basic ${Buffer.from('alice:s3cr3t-token-value').toString('base64')}`,
+  });
   const fake: Runner = async () => ({ exitCode: 0, stdout: '{"Username":"bob","Secret":"helper-secret-123"}', stderr: '', timedOut: false, notFound: false });
   const runner = traceRunner(fake);
-  await runner('docker', ['login', '--username', 'alice', '--password-stdin', 'registry.example.com'], { input: 'engine-stdin-secret', env: {}, timeoutMs: 1000 });
+  await runner('docker', ['login', '--username', 'alice', '--password-stdin', 'registry.example.com'], {
+    input: 'engine-stdin-secret',
+    env: {},
+    timeoutMs: 1000,
+  });
   await runner('docker-credential-pass', ['get'], { input: 'registry.example.com', env: {}, timeoutMs: 1000 });
   debug('later: s3cr3t-token-value engine-stdin-secret helper-secret-123 registry.example.com');
   addSecret('x'); // too short to be a secret worth replacing everywhere

@@ -5,7 +5,7 @@ import { discoverRegistry } from '../../src/core/registry.js';
 import { HttpError } from '../../src/core/http.js';
 import { challenge, fakeHttp } from '../helpers/fakes.js';
 
-test('candidates: registry.HOST, the Helm chart\'s registry.DOMAIN beside gitlab.DOMAIN, then HOST:5050', () => {
+test("candidates: registry.HOST, the Helm chart's registry.DOMAIN beside gitlab.DOMAIN, then HOST:5050", () => {
   expect(registryCandidates('gitlab.example.com')).toEqual(['registry.gitlab.example.com', 'registry.example.com', 'gitlab.example.com:5050']);
   expect(registryCandidates('code.example.com')).toEqual(['registry.code.example.com', 'code.example.com:5050']);
   expect(registryCandidates('gitlab.com.example')).toEqual(['registry.gitlab.com.example', 'registry.com.example', 'gitlab.com.example:5050']);
@@ -18,7 +18,10 @@ test('the Helm layout is found: registry.example.com, whose realm is gitlab.exam
     if (url.host === 'registry.example.com' && url.pathname === '/v2/') return challenge('https://gitlab.example.com/jwt/auth');
     return new HttpError('dns', 'getaddrinfo ENOTFOUND');
   });
-  expect(await discoverRegistry(client, new URL('https://gitlab.example.com'))).toEqual({ registry: 'registry.example.com', realm: 'https://gitlab.example.com/jwt/auth' });
+  expect(await discoverRegistry(client, new URL('https://gitlab.example.com'))).toEqual({
+    registry: 'registry.example.com',
+    realm: 'https://gitlab.example.com/jwt/auth',
+  });
 });
 
 test('registry.DOMAIN whose realm is another instance is not taken', async () => {
@@ -30,6 +33,10 @@ test('registry.DOMAIN whose realm is another instance is not taken', async () =>
 });
 
 test('registry.HOST wins over registry.DOMAIN when both answer for the instance', async () => {
-  const { client } = fakeHttp((url) => (url.pathname === '/v2/' && url.host.startsWith('registry.') ? challenge('https://gitlab.example.com/jwt/auth') : new HttpError('refused', 'connection refused')));
+  const { client } = fakeHttp((url) =>
+    url.pathname === '/v2/' && url.host.startsWith('registry.')
+      ? challenge('https://gitlab.example.com/jwt/auth')
+      : new HttpError('refused', 'connection refused'),
+  );
   expect((await discoverRegistry(client, new URL('https://gitlab.example.com')))?.registry).toBe('registry.gitlab.example.com');
 });

@@ -19,7 +19,10 @@ test('DNS: a name that does not resolve fails, and TCP and TLS are skipped rathe
       throw new Error('must not be called');
     },
   };
-  const checks = await runDoctor({ ...base, registry: parseRegistry('registry.example.test') }, { http: fakeHttp(() => new HttpError('dns', 'no such host')).client, runner: fakeRunner().runner, env: { PATH: '/nonexistent' }, probes });
+  const checks = await runDoctor(
+    { ...base, registry: parseRegistry('registry.example.test') },
+    { http: fakeHttp(() => new HttpError('dns', 'no such host')).client, runner: fakeRunner().runner, env: { PATH: '/nonexistent' }, probes },
+  );
   const by = Object.fromEntries(checks.map((c) => [c.id, c]));
   expect(by['network.dns']).toMatchObject({ status: 'fail', detail: 'registry.example.test does not resolve (ENOTFOUND)' });
   expect(by['network.tcp']!.status).toBe('skip');
@@ -33,7 +36,10 @@ test('DNS resolving, TLS valid for a long time: pass with the addresses and the 
     connect: async () => undefined,
     tls: async () => ({ authorized: true, subject: 'registry.example.test', issuer: 'Example CA', validTo: new Date(Date.now() + 90 * 86_400_000) }),
   };
-  const checks = await runDoctor({ ...base, registry: parseRegistry('registry.example.test') }, { http: fakeHttp(() => new HttpError('refused', 'refused')).client, runner: fakeRunner().runner, env: { PATH: '/nonexistent' }, probes });
+  const checks = await runDoctor(
+    { ...base, registry: parseRegistry('registry.example.test') },
+    { http: fakeHttp(() => new HttpError('refused', 'refused')).client, runner: fakeRunner().runner, env: { PATH: '/nonexistent' }, probes },
+  );
   const by = Object.fromEntries(checks.map((c) => [c.id, c]));
   expect(by['network.dns']).toMatchObject({ status: 'pass', detail: 'registry.example.test → 192.0.2.10' });
   expect(by['network.tcp']).toMatchObject({ status: 'pass', detail: 'registry.example.test port 443 accepts connections' });
@@ -46,9 +52,18 @@ test("a certificate's subject and issuer (read from an unverified certificate) a
   const probes: NetProbes = {
     lookup: async () => ['192.0.2.10'],
     connect: async () => undefined,
-    tls: async () => ({ authorized: false, error: 'SELF_SIGNED_CERT_IN_CHAIN', subject: evil, issuer: `${evil}${'I'.repeat(5000)}`, validTo: new Date(Date.now() + 90 * 86_400_000) }),
+    tls: async () => ({
+      authorized: false,
+      error: 'SELF_SIGNED_CERT_IN_CHAIN',
+      subject: evil,
+      issuer: `${evil}${'I'.repeat(5000)}`,
+      validTo: new Date(Date.now() + 90 * 86_400_000),
+    }),
   };
-  const checks = await runDoctor({ ...base, registry: parseRegistry('registry.example.test') }, { http: fakeHttp(() => new HttpError('refused', 'refused')).client, runner: fakeRunner().runner, env: { PATH: '/nonexistent' }, probes });
+  const checks = await runDoctor(
+    { ...base, registry: parseRegistry('registry.example.test') },
+    { http: fakeHttp(() => new HttpError('refused', 'refused')).client, runner: fakeRunner().runner, env: { PATH: '/nonexistent' }, probes },
+  );
   for (const c of checks) {
     expect(`${c.detail} ${c.fix ?? ''}`).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     expect(c.detail.length).toBeLessThanOrEqual(600);
@@ -59,7 +74,14 @@ test("a certificate's subject and issuer (read from an unverified certificate) a
 });
 
 test('TCP connect names the host and the port once (registry.example.test:5050 port 5050 repeated the port)', async () => {
-  const probes: NetProbes = { lookup: async () => ['192.0.2.10'], connect: async () => undefined, tls: async () => ({ authorized: true, subject: 'x', issuer: 'y', validTo: new Date(Date.now() + 90 * 86_400_000) }) };
-  const checks = await runDoctor({ ...base, registry: parseRegistry('registry.example.test:5050') }, { http: fakeHttp(() => new HttpError('refused', 'refused')).client, runner: fakeRunner().runner, env: { PATH: '/nonexistent' }, probes });
+  const probes: NetProbes = {
+    lookup: async () => ['192.0.2.10'],
+    connect: async () => undefined,
+    tls: async () => ({ authorized: true, subject: 'x', issuer: 'y', validTo: new Date(Date.now() + 90 * 86_400_000) }),
+  };
+  const checks = await runDoctor(
+    { ...base, registry: parseRegistry('registry.example.test:5050') },
+    { http: fakeHttp(() => new HttpError('refused', 'refused')).client, runner: fakeRunner().runner, env: { PATH: '/nonexistent' }, probes },
+  );
   expect(checks.find((c) => c.id === 'network.tcp')!.detail).toBe('registry.example.test port 5050 accepts connections');
 });

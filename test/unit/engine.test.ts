@@ -12,9 +12,17 @@ const TOKEN = 'glpat-ENGINE-unit-secret';
 describe('classifyEngineError', () => {
   test.each([
     ['Error saving credentials: error storing credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`', /keyring/, /credsStore/],
-    ['Error saving credentials: error storing credentials - err: exec: "docker-credential-desktop": executable file not found in $PATH, out: ``', /credential helper/, /docker-credential-NAME/],
+    [
+      'Error saving credentials: error storing credentials - err: exec: "docker-credential-desktop": executable file not found in $PATH, out: ``',
+      /credential helper/,
+      /docker-credential-NAME/,
+    ],
     ['Error response from daemon: Get "https://r.example.com/v2/": dial tcp: lookup r.example.com on 127.0.0.53:53: no such host', /cannot resolve/, /DNS/],
-    ['Get "https://r.example.com/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority', /does not trust/, /certs\.d\/r\.example\.com\/ca\.crt/],
+    [
+      'Get "https://r.example.com/v2/": tls: failed to verify certificate: x509: certificate signed by unknown authority',
+      /does not trust/,
+      /certs\.d\/r\.example\.com\/ca\.crt/,
+    ],
     ['Get "https://r.example.com/v2/": http: server gave HTTP response to HTTPS client', /plain HTTP/, /insecure-registries/],
     ['login attempt to https://r.example.com/v2/ failed with status: 401 Unauthorized', /rejected the login/, /server-side/],
     ['Get "https://r.example.com/v2/": dial tcp 10.0.0.1:443: i/o timeout', /timed out/, /network/],
@@ -25,7 +33,10 @@ describe('classifyEngineError', () => {
     expect(c.fix).toMatch(fix);
   });
   test('unknown text is quoted and points to doctor', () => {
-    expect(classifyEngineError('something odd', 'r')).toEqual({ message: 'the engine said: something odd', fix: 'Run `gitlab-registry-login doctor` to check each link.' });
+    expect(classifyEngineError('something odd', 'r')).toEqual({
+      message: 'the engine said: something odd',
+      fix: 'Run `gitlab-registry-login doctor` to check each link.',
+    });
   });
 });
 
@@ -35,12 +46,26 @@ test('childEnv drops every variable holding the token', () => {
 });
 
 describe('engineLogin with a fake runner', () => {
-  const base = { engine: 'docker' as const, file: '/usr/bin/docker', registry: 'r.example.com', username: 'alice', token: TOKEN, timeoutMs: 1000, env: { PATH: '/bin', LEAK: TOKEN } };
+  const base = {
+    engine: 'docker' as const,
+    file: '/usr/bin/docker',
+    registry: 'r.example.com',
+    username: 'alice',
+    token: TOKEN,
+    timeoutMs: 1000,
+    env: { PATH: '/bin', LEAK: TOKEN },
+  };
   test('token on stdin only, exact argv, scrubbed env', async () => {
     let got: Parameters<Runner> | undefined;
     const runner: Runner = async (...a) => {
       got = a;
-      return { exitCode: 0, stdout: 'Login Succeeded', stderr: 'WARNING! Your password will be stored unencrypted in /h/.docker/config.json.', timedOut: false, notFound: false };
+      return {
+        exitCode: 0,
+        stdout: 'Login Succeeded',
+        stderr: 'WARNING! Your password will be stored unencrypted in /h/.docker/config.json.',
+        timedOut: false,
+        notFound: false,
+      };
     };
     const r = await engineLogin(base, runner);
     expect(r).toMatchObject({ verdict: 'ok', loggedIn: true, warning: 'Your password will be stored unencrypted in /h/.docker/config.json.' });
@@ -89,7 +114,11 @@ test('resolveEngine and storageFor', () => {
 
 describe('spawnRunner', () => {
   test('stdin, exact environment, exit code and output', async () => {
-    const r = await spawnRunner('/bin/sh', ['-c', 'read line; echo "got $line"; echo "env ${ONLY:-none} ${HOME:-nohome}"; echo oops >&2; exit 3'], { input: 'secret-line\n', env: { ONLY: 'this' }, timeoutMs: 5000 });
+    const r = await spawnRunner('/bin/sh', ['-c', 'read line; echo "got $line"; echo "env ${ONLY:-none} ${HOME:-nohome}"; echo oops >&2; exit 3'], {
+      input: 'secret-line\n',
+      env: { ONLY: 'this' },
+      timeoutMs: 5000,
+    });
     expect(r).toEqual({ exitCode: 3, stdout: 'got secret-line\nenv this nohome', stderr: 'oops', timedOut: false, notFound: false });
   });
   test('a missing program is notFound', async () => {
@@ -125,7 +154,10 @@ describe('the engine exiting non-zero with each known error text', () => {
     'open /home/u/.docker/config.json: permission denied',
   ];
   test.each(samples)('%s', async (text) => {
-    const r = await engineLogin({ engine: 'docker', file: '/x/docker', registry: 'r.example.com', username: 'u', token: 'glpat-x', timeoutMs: 1000, env: {} }, async () => ({ exitCode: 1, stdout: '', stderr: text, timedOut: false, notFound: false }));
+    const r = await engineLogin(
+      { engine: 'docker', file: '/x/docker', registry: 'r.example.com', username: 'u', token: 'glpat-x', timeoutMs: 1000, env: {} },
+      async () => ({ exitCode: 1, stdout: '', stderr: text, timedOut: false, notFound: false }),
+    );
     expect(r.verdict).toBe('login-failed');
     expect(r.loggedIn).toBe(false);
     expect(r.message).not.toMatch(/the engine said/); // recognised, not just quoted

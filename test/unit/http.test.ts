@@ -158,7 +158,10 @@ describe('createHttpClient', () => {
   test('a proxy refusing the tunnel is named', async () => {
     const proxy = await proxyServer('refuse');
     const c = createHttpClient({ timeoutMs: 2000, env: { HTTPS_PROXY: `127.0.0.1:${proxy.port}` } });
-    await expect(c.get('https://registry.example.test/v2/')).rejects.toMatchObject({ code: 'proxy', message: expect.stringMatching(/refused the tunnel.*HTTP 403/) });
+    await expect(c.get('https://registry.example.test/v2/')).rejects.toMatchObject({
+      code: 'proxy',
+      message: expect.stringMatching(/refused the tunnel.*HTTP 403/),
+    });
     c.close();
   });
 
@@ -243,7 +246,9 @@ describe('proxy settings, as docker reads them', () => {
     expect(proxyFor(u('https://r.example.com'), env('10.0.0.0/8'))).toBeDefined();
   });
   test('socks5:// is refused with what to use instead; an unknown scheme too', () => {
-    expect(() => proxyFor(u('https://r.example.com'), { HTTPS_PROXY: 'socks5://p:1080' })).toThrow(/socks5:\/\/ proxies are not supported; use an HTTP CONNECT proxy/);
+    expect(() => proxyFor(u('https://r.example.com'), { HTTPS_PROXY: 'socks5://p:1080' })).toThrow(
+      /socks5:\/\/ proxies are not supported; use an HTTP CONNECT proxy/,
+    );
     expect(() => proxyFor(u('https://r.example.com'), { HTTPS_PROXY: 'socks5://p:1080' })).toThrow(expect.objectContaining({ name: 'InputError' }));
     expect(() => proxyFor(u('https://r.example.com'), { https_proxy: 'ftp://p:21' })).toThrow(/https_proxy: ftp:/);
   });
@@ -254,7 +259,9 @@ describe('proxy settings, as docker reads them', () => {
     expect(proxyPort(parseProxy('https://p.example.com:8443', 'HTTPS_PROXY').url)).toBe(8443);
   });
   test('a bad %-escape in the credentials is an input error naming the variable', () => {
-    expect(() => parseProxy('http://us%zzer:pw@p:3128', 'HTTPS_PROXY')).toThrow(expect.objectContaining({ name: 'InputError', message: expect.stringMatching(/HTTPS_PROXY: .*bad %-escape/) }));
+    expect(() => parseProxy('http://us%zzer:pw@p:3128', 'HTTPS_PROXY')).toThrow(
+      expect.objectContaining({ name: 'InputError', message: expect.stringMatching(/HTTPS_PROXY: .*bad %-escape/) }),
+    );
     expect(parseProxy('http://a%40b:p%3Aw@p:3128', 'HTTPS_PROXY').authorization).toBe(`Basic ${Buffer.from('a@b:p:w').toString('base64')}`);
   });
 });

@@ -50,6 +50,21 @@ test('src/ has no import cycle', () => {
 });
 
 test('the cycle finder finds a cycle (a test that can fail)', () => {
-  expect(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual(['a', 'b', 'c', 'a']);
-  expect(findCycle(new Map([['a', ['b']], ['b', []]]))).toBeUndefined();
+  expect(
+    findCycle(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+      ]),
+    ),
+  ).toEqual(['a', 'b', 'c', 'a']);
+  expect(
+    findCycle(
+      new Map([
+        ['a', ['b']],
+        ['b', []],
+      ]),
+    ),
+  ).toBeUndefined();
 });

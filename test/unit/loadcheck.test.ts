@@ -44,7 +44,8 @@ test('a forbidden import in what verify and login load fails the build, naming t
   });
   const problems = bundleProblems(meta).join('\n');
   for (const command of ['verify', 'login']) {
-    for (const what of ['ink', 'react', 'yoga', 'conf', 'node:https']) expect(problems).toMatch(new RegExp(`\`${command}\` loads ${what} at start: dist/\\S+ holds`));
+    for (const what of ['ink', 'react', 'yoga', 'conf', 'node:https'])
+      expect(problems).toMatch(new RegExp(`\`${command}\` loads ${what} at start: dist/\\S+ holds`));
   }
 }, 60_000);
 
@@ -57,8 +58,24 @@ test('a built-in imported as an ES namespace, undici, and a command whose chunk 
   const meta: Metafile = {
     inputs: {},
     outputs: {
-      'dist/cli.js': { bytes: 1, inputs: { 'src/cli.ts': { bytesInOutput: 1 } }, imports: [{ path: 'node:http', kind: 'import-statement', external: true }, { path: 'node:module', kind: 'import-statement', external: true }, { path: 'dist/chunks/check.js', kind: 'dynamic-import' }], exports: [], entryPoint: 'src/cli.ts' },
-      'dist/chunks/check.js': { bytes: 1, inputs: { 'src/commands/check.ts': { bytesInOutput: 1 } }, imports: [{ path: 'dist/chunks/shared.js', kind: 'import-statement' }], exports: [], entryPoint: 'src/commands/check.ts' },
+      'dist/cli.js': {
+        bytes: 1,
+        inputs: { 'src/cli.ts': { bytesInOutput: 1 } },
+        imports: [
+          { path: 'node:http', kind: 'import-statement', external: true },
+          { path: 'node:module', kind: 'import-statement', external: true },
+          { path: 'dist/chunks/check.js', kind: 'dynamic-import' },
+        ],
+        exports: [],
+        entryPoint: 'src/cli.ts',
+      },
+      'dist/chunks/check.js': {
+        bytes: 1,
+        inputs: { 'src/commands/check.ts': { bytesInOutput: 1 } },
+        imports: [{ path: 'dist/chunks/shared.js', kind: 'import-statement' }],
+        exports: [],
+        entryPoint: 'src/commands/check.ts',
+      },
       'dist/chunks/shared.js': { bytes: 1, inputs: { 'node_modules/undici/index.js': { bytesInOutput: 1 } }, imports: [], exports: [] },
     },
   };

@@ -25,8 +25,20 @@ test('every package with code in an output, once, scoped and nested and plugin n
   try {
     const meta = {
       outputs: {
-        'dist/cli.js': { inputs: { 'src/cli.ts': { bytesInOutput: 10 }, 'node_modules/a/index.js': { bytesInOutput: 5 }, 'node_modules/unused/index.js': { bytesInOutput: 0 } } },
-        'dist/chunks/x.js': { inputs: { 'node_modules/a/lib.js': { bytesInOutput: 5 }, 'node_modules/@s/b/dist/index.js': { bytesInOutput: 5 }, 'fast-width:node_modules/a/node_modules/c/index.js': { bytesInOutput: 5 } } },
+        'dist/cli.js': {
+          inputs: {
+            'src/cli.ts': { bytesInOutput: 10 },
+            'node_modules/a/index.js': { bytesInOutput: 5 },
+            'node_modules/unused/index.js': { bytesInOutput: 0 },
+          },
+        },
+        'dist/chunks/x.js': {
+          inputs: {
+            'node_modules/a/lib.js': { bytesInOutput: 5 },
+            'node_modules/@s/b/dist/index.js': { bytesInOutput: 5 },
+            'fast-width:node_modules/a/node_modules/c/index.js': { bytesInOutput: 5 },
+          },
+        },
       },
     };
     const packages = bundledPackages(meta, t.root);
@@ -45,7 +57,9 @@ test('a bundled package without a licence or its text stops the build, naming it
     'node_modules/notext': { pkg: { name: 'notext', version: '1.0.0', license: 'MIT' } },
   });
   try {
-    const meta = { outputs: { 'dist/cli.js': { inputs: { 'node_modules/nolicence/i.js': { bytesInOutput: 1 }, 'node_modules/notext/i.js': { bytesInOutput: 1 } } } } };
+    const meta = {
+      outputs: { 'dist/cli.js': { inputs: { 'node_modules/nolicence/i.js': { bytesInOutput: 1 }, 'node_modules/notext/i.js': { bytesInOutput: 1 } } } },
+    };
     expect(() => bundledPackages(meta, t.root)).toThrow(/nolicence: no "license".*notext: no licence file/);
   } finally {
     t.cleanup();

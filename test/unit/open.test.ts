@@ -8,7 +8,8 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'grl-open-'));
   // A fake opener that takes its time: the wizard must not wait for it.
-  for (const name of ['xdg-open', 'open']) writeFileSync(path.join(dir, name), `#!/bin/sh\nsleep 2\nprintf '%s\\n' "$@" > "${dir}/opened-by-${name}"\n`, { mode: 0o755 });
+  for (const name of ['xdg-open', 'open'])
+    writeFileSync(path.join(dir, name), `#!/bin/sh\nsleep 2\nprintf '%s\\n' "$@" > "${dir}/opened-by-${name}"\n`, { mode: 0o755 });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

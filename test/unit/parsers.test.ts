@@ -90,7 +90,13 @@ describe('hosts', () => {
 
 describe('JWT claims', () => {
   test('reads access and maps * to pull and push', () => {
-    const jwt = `${b64({ alg: 'RS256' })}.${b64({ iss: 'gitlab', access: [{ type: 'repository', name: 'g/p', actions: ['pull'] }, { type: 'repository', name: 'g/q', actions: ['*'] }] })}.sig`;
+    const jwt = `${b64({ alg: 'RS256' })}.${b64({
+      iss: 'gitlab',
+      access: [
+        { type: 'repository', name: 'g/p', actions: ['pull'] },
+        { type: 'repository', name: 'g/q', actions: ['*'] },
+      ],
+    })}.sig`;
     const c = readClaims(jwt);
     expect(c.iss).toBe('gitlab');
     expect(grantedActions(c, 'g/p')).toEqual(['pull']);
@@ -103,9 +109,12 @@ describe('JWT claims', () => {
     expect(c.exp).toBeUndefined();
     expect(grantedActions(c, 'g/p')).toEqual(['pull']);
   });
-  test.each(['a.b', 'a.b.c.d', '', '!!!.e30.x', `${b64({})}.bm90IGpzb24.x`, `${b64({})}.${b64([1])}.x`, `${b64({})}.${b64('str')}.x`])('garbage %j throws InputError', (j) => {
-    expect(() => readClaims(j)).toThrow(InputError);
-  });
+  test.each(['a.b', 'a.b.c.d', '', '!!!.e30.x', `${b64({})}.bm90IGpzb24.x`, `${b64({})}.${b64([1])}.x`, `${b64({})}.${b64('str')}.x`])(
+    'garbage %j throws InputError',
+    (j) => {
+      expect(() => readClaims(j)).toThrow(InputError);
+    },
+  );
 });
 
 describe('token and username checks', () => {
@@ -145,7 +154,9 @@ describe('credential knowledge', () => {
     expect(prefixWarning('ci-registry-password', 'anything')).toBeUndefined();
   });
   test('scopes and roles', () => {
-    expect(needsSentence('personal-access-token', 'push')).toBe('Needs the scope read_registry and write_registry and the Developer role (or higher) on the project.');
+    expect(needsSentence('personal-access-token', 'push')).toBe(
+      'Needs the scope read_registry and write_registry and the Developer role (or higher) on the project.',
+    );
     expect(needsSentence('deploy-token', 'pull')).toBe('Needs the scope read_registry.');
     expect(needsSentence('job-token', 'push')).toMatch(/push only to its own project/);
   });

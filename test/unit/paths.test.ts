@@ -12,7 +12,12 @@ describe('one place for paths, by OS convention (as gh)', () => {
     ['linux', { HOME: '/home/a', XDG_CONFIG_HOME: '/x/conf', XDG_CACHE_HOME: '/x/cache' }, '/x/conf/gitlab-registry-login', '/x/cache/gitlab-registry-login'],
     ['darwin', { HOME: '/Users/a' }, '/Users/a/.config/gitlab-registry-login', '/Users/a/.cache/gitlab-registry-login'],
     ['darwin', { HOME: '/Users/a', XDG_CONFIG_HOME: '/Users/a/xdg' }, '/Users/a/xdg/gitlab-registry-login', '/Users/a/.cache/gitlab-registry-login'],
-    ['win32', { USERPROFILE: 'C:\\Users\\a', APPDATA: 'C:\\Users\\a\\AppData\\Roaming', LOCALAPPDATA: 'C:\\Users\\a\\AppData\\Local' }, 'C:\\Users\\a\\AppData\\Roaming\\gitlab-registry-login', 'C:\\Users\\a\\AppData\\Local\\gitlab-registry-login'],
+    [
+      'win32',
+      { USERPROFILE: 'C:\\Users\\a', APPDATA: 'C:\\Users\\a\\AppData\\Roaming', LOCALAPPDATA: 'C:\\Users\\a\\AppData\\Local' },
+      'C:\\Users\\a\\AppData\\Roaming\\gitlab-registry-login',
+      'C:\\Users\\a\\AppData\\Local\\gitlab-registry-login',
+    ],
     ['win32', { USERPROFILE: 'C:\\Users\\a' }, 'C:\\Users\\a\\.config\\gitlab-registry-login', 'C:\\Users\\a\\.cache\\gitlab-registry-login'],
   ] as Array<[NodeJS.Platform, NodeJS.ProcessEnv, string, string]>)('%s %o', (platform, env, config, cache) => {
     expect(configDir(env, platform)).toBe(config);
@@ -25,7 +30,11 @@ describe('one place for paths, by OS convention (as gh)', () => {
 describe('the files on disk', () => {
   const sandbox = () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'grl-paths-'));
-    return { dir, env: { HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'conf'), XDG_CACHE_HOME: path.join(dir, 'cache') }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      dir,
+      env: { HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'conf'), XDG_CACHE_HOME: path.join(dir, 'cache') },
+      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    };
   };
   const mode = (p: string) => statSync(p).mode & 0o777;
 

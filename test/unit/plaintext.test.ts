@@ -7,14 +7,25 @@ import { narrowWidth, onePerGrapheme, PlainSegmenter } from '../../src/ui/plaint
 
 // wrap-ansi brings its own, older string-width: the build puts narrowWidth in front of that one too.
 const wrapAnsiDir = createRequire(import.meta.url).resolve('wrap-ansi');
-const { default: stringWidth7 } = (await import(new URL('./node_modules/string-width/index.js', `file://${wrapAnsiDir}`).href)) as { default: (s: string) => number };
+const { default: stringWidth7 } = (await import(new URL('./node_modules/string-width/index.js', `file://${wrapAnsiDir}`).href)) as {
+  default: (s: string) => number;
+};
 
 const answered: string[] = [];
 for (let cp = 0; cp <= 0xffff; cp++) {
   const c = String.fromCodePoint(cp);
   if (narrowWidth(c) !== undefined) answered.push(c);
 }
-const COLOURS = ['\u001B[1m', '\u001B[22m', '\u001B[36m', '\u001B[39m', '\u001B[2m', '\u001B]8;;https://gitlab.com/-/user_settings/personal_access_tokens\u0007', '\u001B]8;;\u0007', '\u009B31m'];
+const COLOURS = [
+  '\u001B[1m',
+  '\u001B[22m',
+  '\u001B[36m',
+  '\u001B[39m',
+  '\u001B[2m',
+  '\u001B]8;;https://gitlab.com/-/user_settings/personal_access_tokens\u0007',
+  '\u001B]8;;\u0007',
+  '\u009B31m',
+];
 
 describe('narrowWidth', () => {
   test('answers for the wizard’s own characters and printable ASCII', () => {
@@ -42,11 +53,14 @@ describe('narrowWidth', () => {
   test('random coloured strings of its alphabet measure as string-width measures them', () => {
     const piece = fc.oneof(fc.constantFrom(...answered), fc.constantFrom(...COLOURS), fc.constantFrom('👍', 'e\u0301', '漢', '\u001B', '\u001B['));
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 40 }).map((a) => a.join('')), (s) => {
-        const w = narrowWidth(s);
-        const w7 = narrowWidth(s, {}, true);
-        return (w === undefined || w === stringWidth(s)) && (w7 === undefined || w7 === stringWidth7(s));
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 40 }).map((a) => a.join('')),
+        (s) => {
+          const w = narrowWidth(s);
+          const w7 = narrowWidth(s, {}, true);
+          return (w === undefined || w === stringWidth(s)) && (w7 === undefined || w7 === stringWidth7(s));
+        },
+      ),
       { numRuns: 5000 },
     );
   });
@@ -80,12 +94,18 @@ describe('PlainSegmenter', () => {
     const mine = new PlainSegmenter(undefined, { granularity: 'grapheme' });
     const piece = fc.oneof(fc.constantFrom(...single), fc.constantFrom('\r\n', 'e\u0301', '👍🏽', '🇩🇪', '👨\u200D👩', '漢'));
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 30 }).map((a) => a.join('')), fc.integer({ min: -2, max: 70 }), (s, at) => {
-        expect(segmentsOf(mine.segment(s))).toEqual(segmentsOf(graphemes.segment(s)));
-        const want = graphemes.segment(s).containing(at);
-        const got = mine.segment(s).containing(at);
-        expect(got && { segment: got.segment, index: got.index, input: got.input }).toEqual(want && { segment: want.segment, index: want.index, input: want.input });
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 30 }).map((a) => a.join('')),
+        fc.integer({ min: -2, max: 70 }),
+        (s, at) => {
+          expect(segmentsOf(mine.segment(s))).toEqual(segmentsOf(graphemes.segment(s)));
+          const want = graphemes.segment(s).containing(at);
+          const got = mine.segment(s).containing(at);
+          expect(got && { segment: got.segment, index: got.index, input: got.input }).toEqual(
+            want && { segment: want.segment, index: want.index, input: want.input },
+          );
+        },
+      ),
       { numRuns: 3000 },
     );
     expect(mine.resolvedOptions().granularity).toBe('grapheme');

@@ -24,23 +24,66 @@ function onlyInputError(f: () => unknown): boolean {
 const challengeish = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary' }),
-  fc.array(fc.oneof(fc.constantFrom('Bearer', 'Basic', 'realm', 'service', 'scope', '=', '"', '\\', ',', ' ', '\t', 'https://g/jwt/auth', 'token68=='), fc.string({ maxLength: 4 })), { maxLength: 20 }).map((a) => a.join('')),
+  fc
+    .array(
+      fc.oneof(
+        fc.constantFrom('Bearer', 'Basic', 'realm', 'service', 'scope', '=', '"', '\\', ',', ' ', '\t', 'https://g/jwt/auth', 'token68=='),
+        fc.string({ maxLength: 4 }),
+      ),
+      { maxLength: 20 },
+    )
+    .map((a) => a.join('')),
 );
 const hostish = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary' }),
-  fc.array(fc.oneof(fc.constantFrom('https://', 'http://', 'registry', '.', ':', '5050', '[', ']', '::1', '@', '/', ' ', '-', '99999', 'ümlaut'), fc.string({ maxLength: 3 })), { maxLength: 12 }).map((a) => a.join('')),
+  fc
+    .array(
+      fc.oneof(
+        fc.constantFrom('https://', 'http://', 'registry', '.', ':', '5050', '[', ']', '::1', '@', '/', ' ', '-', '99999', 'ümlaut'),
+        fc.string({ maxLength: 3 }),
+      ),
+      { maxLength: 12 },
+    )
+    .map((a) => a.join('')),
 );
 
 describe('no input makes a parser throw anything but InputError', () => {
-  test('WWW-Authenticate', () => fc.assert(fc.property(challengeish, (h) => onlyInputError(() => parseChallenges(h))), RUNS));
-  test('registry host', () => fc.assert(fc.property(hostish, (h) => onlyInputError(() => parseRegistry(h))), RUNS));
-  test('GitLab URL', () => fc.assert(fc.property(hostish, (h) => onlyInputError(() => parseGitlabUrl(h))), RUNS));
+  test('WWW-Authenticate', () =>
+    fc.assert(
+      fc.property(challengeish, (h) => onlyInputError(() => parseChallenges(h))),
+      RUNS,
+    ));
+  test('registry host', () =>
+    fc.assert(
+      fc.property(hostish, (h) => onlyInputError(() => parseRegistry(h))),
+      RUNS,
+    ));
+  test('GitLab URL', () =>
+    fc.assert(
+      fc.property(hostish, (h) => onlyInputError(() => parseGitlabUrl(h))),
+      RUNS,
+    ));
   test('project path', () =>
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.array(fc.constantFrom('a', 'B', '/', '-', '_', '.', '..', ' ', ':'), { maxLength: 30 }).map((a) => a.join(''))), (p) => onlyInputError(() => parseProject(p))), RUNS));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(fc.constantFrom('a', 'B', '/', '-', '_', '.', '..', ' ', ':'), { maxLength: 30 }).map((a) => a.join('')),
+        ),
+        (p) => onlyInputError(() => parseProject(p)),
+      ),
+      RUNS,
+    ));
   test('JWT', () =>
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(fc.oneof(fc.base64String(), fc.string()), { maxLength: 5 }).map((a) => a.join('.'))), (j) => onlyInputError(() => readClaims(j))),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(fc.oneof(fc.base64String(), fc.string()), { maxLength: 5 }).map((a) => a.join('.')),
+        ),
+        (j) => onlyInputError(() => readClaims(j)),
+      ),
       RUNS,
     ));
   test('token and username', () =>
@@ -49,12 +92,27 @@ describe('no input makes a parser throw anything but InputError', () => {
       RUNS,
     ));
   test('team file', () =>
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), fc.dictionary(fc.constantFrom('instance', 'registry', 'project', 'type', 'access', 'x'), fc.oneof(fc.string(), fc.integer())).map((d) => JSON.stringify(d))), (t) => onlyInputError(() => parseTeamFile('/r/.gitlab-registry-login.json', t))), RUNS));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc
+            .dictionary(fc.constantFrom('instance', 'registry', 'project', 'type', 'access', 'x'), fc.oneof(fc.string(), fc.integer()))
+            .map((d) => JSON.stringify(d)),
+        ),
+        (t) => onlyInputError(() => parseTeamFile('/r/.gitlab-registry-login.json', t)),
+      ),
+      RUNS,
+    ));
   test('realm decisions never throw', () =>
-    fc.assert(fc.property(hostish, fc.boolean(), (r, trust) => {
-      decideRealm(r, undefined, trust);
-      return true;
-    }), RUNS));
+    fc.assert(
+      fc.property(hostish, fc.boolean(), (r, trust) => {
+        decideRealm(r, undefined, trust);
+        return true;
+      }),
+      RUNS,
+    ));
 });
 
 /** The value, or undefined when the input was refused with an InputError; any other error is thrown on. */

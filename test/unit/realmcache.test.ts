@@ -49,7 +49,12 @@ describe('realm safety: only /jwt/auth-shaped paths on the instance', () => {
   test.each(['https://gitlab.example.com/jwt/auth', 'https://gitlab.example.com/gitlab/jwt/auth'])('%s is accepted', (realm) => {
     expect('verdict' in decideRealm(realm, gl, false)).toBe(false);
   });
-  test.each(['https://gitlab.example.com/../../api/v4/user', 'https://gitlab.example.com/api/v4/user', 'https://gitlab.example.com/', 'https://gitlab.example.com/jwt/auth/../../oauth/token'])('%s is refused: untrusted-realm', (realm) => {
+  test.each([
+    'https://gitlab.example.com/../../api/v4/user',
+    'https://gitlab.example.com/api/v4/user',
+    'https://gitlab.example.com/',
+    'https://gitlab.example.com/jwt/auth/../../oauth/token',
+  ])('%s is refused: untrusted-realm', (realm) => {
     const d = decideRealm(realm, gl, false);
     expect(d).toMatchObject({ verdict: 'untrusted-realm' });
   });

@@ -2,26 +2,74 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { accessOf, fromSources, instanceHint, resolveRequest, usernameOf, type AnswerValues, type Layers, type LoginRequest, type Source } from '../../src/core/request.js';
+import {
+  accessOf,
+  fromSources,
+  instanceHint,
+  resolveRequest,
+  usernameOf,
+  type AnswerValues,
+  type Layers,
+  type LoginRequest,
+  type Source,
+} from '../../src/core/request.js';
 import { commandRequest, requireComplete } from '../../src/commands/request.js';
 import { InputError } from '../../src/core/errors.js';
 
-const G = { flag: 'https://flag.example', ci: 'https://ci.example', team: 'https://team.example', mem: 'https://mem.example', remote: 'https://remote.example' };
+const G = {
+  flag: 'https://flag.example',
+  ci: 'https://ci.example',
+  team: 'https://team.example',
+  mem: 'https://mem.example',
+  remote: 'https://remote.example',
+};
 
 /** value@source per key, for compact table rows. */
 const show = (r: LoginRequest) => Object.fromEntries(Object.entries(r).map(([k, a]) => [k, `${String(a.value)}@${a.source}`]));
 
 describe('the one precedence rule: flags, CI variables, team file, remembered, git remote', () => {
   test.each<[string, Layers, Record<string, string>]>([
-    ['flags win over everything', { flag: { registry: 'r.flag' }, ci: { registry: 'r.ci' }, 'team-file': { registry: 'r.team' }, remembered: { gitlab: G.mem, registry: 'r.mem' } }, { registry: 'r.flag@flag', gitlab: `${G.mem}@remembered` }],
+    [
+      'flags win over everything',
+      { flag: { registry: 'r.flag' }, ci: { registry: 'r.ci' }, 'team-file': { registry: 'r.team' }, remembered: { gitlab: G.mem, registry: 'r.mem' } },
+      { registry: 'r.flag@flag', gitlab: `${G.mem}@remembered` },
+    ],
     // The bug in #15: `login --ci` in a checkout whose team file names another registry logged in there, not to CI_REGISTRY.
-    ['the CI job wins over the team file', { ci: { registry: 'r.ci', gitlab: G.ci }, 'team-file': { registry: 'r.team', gitlab: G.team, project: 'team/app' } }, { registry: 'r.ci@ci', gitlab: `${G.ci}@ci`, project: 'team/app@team-file' }],
-    ['the team file wins over remembered answers', { 'team-file': { access: 'push' }, remembered: { gitlab: G.mem, access: 'pull', username: 'alice' } }, { access: 'push@team-file', gitlab: `${G.mem}@remembered`, username: 'alice@remembered' }],
-    ['remembered answers win over the git remote', { remembered: { gitlab: G.remote, project: 'mem/proj' }, 'git-remote': { gitlab: G.remote, project: 'remote/proj' } }, { gitlab: `${G.remote}@remembered`, project: 'mem/proj@remembered' }],
-    ['the git remote fills what nothing else said', { flag: { credentialType: 'deploy-token' }, 'git-remote': { gitlab: G.remote, project: 'remote/proj' } }, { credentialType: 'deploy-token@flag', gitlab: `${G.remote}@git-remote`, project: 'remote/proj@git-remote' }],
-    ["a git remote's project only on its own instance", { flag: { gitlab: G.flag }, 'git-remote': { gitlab: G.remote, project: 'remote/proj' } }, { gitlab: `${G.flag}@flag` }],
-    ["the realm's instance: after the team file, before remembered answers", { flag: { registry: 'r.flag' }, realm: { gitlab: 'https://realm.example' }, remembered: { gitlab: G.mem }, 'git-remote': { gitlab: G.remote } }, { registry: 'r.flag@flag', gitlab: 'https://realm.example@realm' }],
-    ['an instance named by the team file wins over the realm', { flag: { registry: 'r.flag' }, 'team-file': { gitlab: G.team }, realm: { gitlab: 'https://realm.example' } }, { registry: 'r.flag@flag', gitlab: `${G.team}@team-file` }],
+    [
+      'the CI job wins over the team file',
+      { ci: { registry: 'r.ci', gitlab: G.ci }, 'team-file': { registry: 'r.team', gitlab: G.team, project: 'team/app' } },
+      { registry: 'r.ci@ci', gitlab: `${G.ci}@ci`, project: 'team/app@team-file' },
+    ],
+    [
+      'the team file wins over remembered answers',
+      { 'team-file': { access: 'push' }, remembered: { gitlab: G.mem, access: 'pull', username: 'alice' } },
+      { access: 'push@team-file', gitlab: `${G.mem}@remembered`, username: 'alice@remembered' },
+    ],
+    [
+      'remembered answers win over the git remote',
+      { remembered: { gitlab: G.remote, project: 'mem/proj' }, 'git-remote': { gitlab: G.remote, project: 'remote/proj' } },
+      { gitlab: `${G.remote}@remembered`, project: 'mem/proj@remembered' },
+    ],
+    [
+      'the git remote fills what nothing else said',
+      { flag: { credentialType: 'deploy-token' }, 'git-remote': { gitlab: G.remote, project: 'remote/proj' } },
+      { credentialType: 'deploy-token@flag', gitlab: `${G.remote}@git-remote`, project: 'remote/proj@git-remote' },
+    ],
+    [
+      "a git remote's project only on its own instance",
+      { flag: { gitlab: G.flag }, 'git-remote': { gitlab: G.remote, project: 'remote/proj' } },
+      { gitlab: `${G.flag}@flag` },
+    ],
+    [
+      "the realm's instance: after the team file, before remembered answers",
+      { flag: { registry: 'r.flag' }, realm: { gitlab: 'https://realm.example' }, remembered: { gitlab: G.mem }, 'git-remote': { gitlab: G.remote } },
+      { registry: 'r.flag@flag', gitlab: 'https://realm.example@realm' },
+    ],
+    [
+      'an instance named by the team file wins over the realm',
+      { flag: { registry: 'r.flag' }, 'team-file': { gitlab: G.team }, realm: { gitlab: 'https://realm.example' } },
+      { registry: 'r.flag@flag', gitlab: `${G.team}@team-file` },
+    ],
     ['no sources, no answers', {}, {}],
   ])('%s', (_name, layers, expected) => {
     expect(show(resolveRequest(layers))).toEqual(expected);
@@ -39,10 +87,20 @@ describe('derived values are computed when read', () => {
   const req = (layers: Layers) => resolveRequest(layers);
   test.each<[string, Layers, string | undefined, Source | undefined]>([
     ["a job token's username is gitlab-ci-token", { flag: { credentialType: 'job-token' } }, 'gitlab-ci-token', 'flag'],
-    ['a username remembered for another type does not stick to a job token', { flag: { credentialType: 'job-token' }, remembered: { gitlab: G.mem, username: 'alice' } }, 'gitlab-ci-token', 'flag'],
+    [
+      'a username remembered for another type does not stick to a job token',
+      { flag: { credentialType: 'job-token' }, remembered: { gitlab: G.mem, username: 'alice' } },
+      'gitlab-ci-token',
+      'flag',
+    ],
     ['a username given as a flag is taken as said', { flag: { credentialType: 'job-token', username: 'x' } }, 'x', 'flag'],
     ['a personal token has no username of its own', { flag: { credentialType: 'personal-access-token' } }, undefined, undefined],
-    ['a personal token keeps a remembered username', { flag: { credentialType: 'personal-access-token' }, remembered: { gitlab: G.mem, username: 'alice' } }, 'alice', 'remembered'],
+    [
+      'a personal token keeps a remembered username',
+      { flag: { credentialType: 'personal-access-token' }, remembered: { gitlab: G.mem, username: 'alice' } },
+      'alice',
+      'remembered',
+    ],
   ])('%s', (_name, layers, value, source) => {
     const u = usernameOf(req(layers));
     expect(u?.value).toBe(value);
@@ -69,10 +127,22 @@ describe('commandRequest: argv, CI variables and the team file into one request'
     if (team) writeFileSync(path.join(dir, '.gitlab-registry-login.json'), JSON.stringify(team));
     return dir;
   };
-  const CI = { CI_REGISTRY: 'registry.ci.example', CI_REGISTRY_USER: 'gitlab-ci-token', CI_REGISTRY_PASSWORD: 'ci-secret', CI_SERVER_URL: 'https://ci.example', CI_PROJECT_PATH: 'ci/app' };
+  const CI = {
+    CI_REGISTRY: 'registry.ci.example',
+    CI_REGISTRY_USER: 'gitlab-ci-token',
+    CI_REGISTRY_PASSWORD: 'ci-secret',
+    CI_SERVER_URL: 'https://ci.example',
+    CI_PROJECT_PATH: 'ci/app',
+  };
 
   test('login --ci in a checkout whose team file names another registry uses CI_REGISTRY', () => {
-    const dir = checkout({ instance: 'https://team.example', registry: 'registry.team.example', project: 'team/app', type: 'personal-access-token', access: 'push' });
+    const dir = checkout({
+      instance: 'https://team.example',
+      registry: 'registry.team.example',
+      project: 'team/app',
+      type: 'personal-access-token',
+      access: 'push',
+    });
     const { request, token } = commandRequest({ ci: true }, CI, dir);
     expect(show(request)).toEqual({
       registry: 'registry.ci.example@ci',
@@ -93,11 +163,17 @@ describe('commandRequest: argv, CI variables and the team file into one request'
   test('without --ci the job variables are not read; the team file answers under the flags', () => {
     const dir = checkout({ registry: 'registry.team.example', type: 'deploy-token' });
     const { request, token } = commandRequest({ username: 'gitlab+deploy-token-1' }, CI, dir);
-    expect(show(request)).toEqual({ registry: 'registry.team.example@team-file', credentialType: 'deploy-token@team-file', username: 'gitlab+deploy-token-1@flag' });
+    expect(show(request)).toEqual({
+      registry: 'registry.team.example@team-file',
+      credentialType: 'deploy-token@team-file',
+      username: 'gitlab+deploy-token-1@flag',
+    });
     expect(token).toBeUndefined();
   });
   test('a bad CI variable is named', () => {
-    expect(() => commandRequest({ ci: true }, { ...CI, CI_REGISTRY: 'https://x' }, checkout())).toThrow(expect.objectContaining({ flag: 'CI_REGISTRY' }) as Error);
+    expect(() => commandRequest({ ci: true }, { ...CI, CI_REGISTRY: 'https://x' }, checkout())).toThrow(
+      expect.objectContaining({ flag: 'CI_REGISTRY' }) as Error,
+    );
   });
   test('requireComplete names what is missing; a job token needs no --username', () => {
     const dir = checkout();

@@ -32,19 +32,39 @@ describe('the verify-and-login session', () => {
     const { client, seen } = fakeGitlabHttp(GOOD);
     const cache = memoryCache();
     const progress: Progress[] = [];
-    const o = await verifySession(input({ flag: { ...pat, gitlab: 'https://gitlab.example.com' } }), { http: client, env: {}, realmCache: cache, onProgress: (p) => progress.push(p) });
+    const o = await verifySession(input({ flag: { ...pat, gitlab: 'https://gitlab.example.com' } }), {
+      http: client,
+      env: {},
+      realmCache: cache,
+      onProgress: (p) => progress.push(p),
+    });
     expect(o.kind).toBe('verified');
     if (o.kind !== 'verified') return;
     expect(o.verify).toMatchObject({ ok: true, registry: 'registry.gitlab.example.com', gitlab: 'https://gitlab.example.com' });
     expect(progress[0]).toEqual({ kind: 'discovered', registry: 'registry.gitlab.example.com' });
-    expect(progress.filter((p) => p.kind === 'step').map((p) => p.kind === 'step' && p.step.id)).toEqual(['registry', 'realm', 'credential', 'pull', 'registry-accepts']);
+    expect(progress.filter((p) => p.kind === 'step').map((p) => p.kind === 'step' && p.step.id)).toEqual([
+      'registry',
+      'realm',
+      'credential',
+      'pull',
+      'registry-accepts',
+    ]);
     expect(cache.writes).toEqual(['registry.gitlab.example.com']);
-    expect(cache.get('registry.gitlab.example.com')).toEqual({ baseUrl: 'https://registry.gitlab.example.com', realm: 'https://gitlab.example.com/jwt/auth', service: 'container_registry' });
+    expect(cache.get('registry.gitlab.example.com')).toEqual({
+      baseUrl: 'https://registry.gitlab.example.com',
+      realm: 'https://gitlab.example.com/jwt/auth',
+      service: 'container_registry',
+    });
     // A second run starts at GitLab's token endpoint: the registry's challenge is not asked again.
     const before = seen.length;
     await verifySession(input({ flag: { ...pat, registry: 'registry.gitlab.example.com' } }), { http: client, env: {}, realmCache: cache });
     // (The token's own record, /api/v4/personal_access_tokens/self, is asked alongside: not a registry round trip.)
-    expect(seen.slice(before).filter((s) => !s.url.includes('/api/v4/')).map((s) => new URL(s.url).host)).toEqual(['gitlab.example.com', 'registry.gitlab.example.com']);
+    expect(
+      seen
+        .slice(before)
+        .filter((s) => !s.url.includes('/api/v4/'))
+        .map((s) => new URL(s.url).host),
+    ).toEqual(['gitlab.example.com', 'registry.gitlab.example.com']);
     expect(cache.writes).toHaveLength(1);
   });
 
@@ -58,7 +78,14 @@ describe('the verify-and-login session', () => {
     const { client } = fakeGitlabHttp(GOOD);
     const cache = memoryCache();
     const { runner, calls } = fakeRunner();
-    const o = await loginSession(input({ flag: { ...pat, registry: 'registry.gitlab.example.com' } }, 'glpat-wrong'), { http: client, env: {}, realmCache: cache, runner, engine: 'docker', timeoutMs: 1000 });
+    const o = await loginSession(input({ flag: { ...pat, registry: 'registry.gitlab.example.com' } }, 'glpat-wrong'), {
+      http: client,
+      env: {},
+      realmCache: cache,
+      runner,
+      engine: 'docker',
+      timeoutMs: 1000,
+    });
     expect(o).toMatchObject({ kind: 'verified', verify: { ok: false, verdict: 'invalid-credentials' } });
     expect(cache.writes).toEqual([]);
     expect(calls).toEqual([]);
@@ -93,9 +120,15 @@ describe('the verify-and-login session', () => {
   test("an instance known only from the registry's realm is no trust anchor; a named one is", async () => {
     // The fake registry's realm is on gitlab.example.com; an instance named elsewhere makes the realm untrusted.
     const { client } = fakeGitlabHttp(GOOD);
-    const named = await verifySession(input({ flag: { ...pat, registry: 'registry.gitlab.example.com', gitlab: 'https://other.example.com' } }), { http: client, env: {} });
+    const named = await verifySession(input({ flag: { ...pat, registry: 'registry.gitlab.example.com', gitlab: 'https://other.example.com' } }), {
+      http: client,
+      env: {},
+    });
     expect(named.kind === 'verified' && named.verify.verdict).toBe('untrusted-realm');
-    const fromRealm = await verifySession(input({ flag: { ...pat, registry: 'registry.gitlab.example.com' }, realm: { gitlab: 'https://other.example.com' } }), { http: client, env: {} });
+    const fromRealm = await verifySession(
+      input({ flag: { ...pat, registry: 'registry.gitlab.example.com' }, realm: { gitlab: 'https://other.example.com' } }),
+      { http: client, env: {} },
+    );
     expect(fromRealm.kind === 'verified' && fromRealm.verify.verdict).toBe('ok');
   });
 });

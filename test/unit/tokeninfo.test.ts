@@ -13,7 +13,10 @@ const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url')
 const jwtWith = (claims: Record<string, unknown>) => `${b64({ alg: 'RS256' })}.${b64({ access: [], ...claims })}.sig`;
 
 const api = (res: Partial<HttpResponse> | Error) => fakeHttp((url) => (url.pathname === '/api/v4/personal_access_tokens/self' ? res : { status: 404 }));
-const self = (o: Record<string, unknown>) => ({ status: 200, body: JSON.stringify({ id: 1, name: 'laptop', revoked: false, active: true, scopes: ['read_registry'], expires_at: '2026-12-31', ...o }) });
+const self = (o: Record<string, unknown>) => ({
+  status: 200,
+  body: JSON.stringify({ id: 1, name: 'laptop', revoked: false, active: true, scopes: ['read_registry'], expires_at: '2026-12-31', ...o }),
+});
 
 describe('fetchTokenInfo: GET /api/v4/personal_access_tokens/self', () => {
   test('an active token: name, scopes, expiry and whole days left; the token travels in PRIVATE-TOKEN only to the instance', async () => {
@@ -25,9 +28,20 @@ describe('fetchTokenInfo: GET /api/v4/personal_access_tokens/self', () => {
   });
 
   test('expired and revoked: GitLab 401 texts from lib/api/api_guard.rb', async () => {
-    const expired = await fetchTokenInfo(api({ status: 401, body: '{"error":"invalid_token","error_description":"Token is expired. You can either do re-authorization or token refresh."}' }).client, GITLAB, TOKEN, NOW);
+    const expired = await fetchTokenInfo(
+      api({ status: 401, body: '{"error":"invalid_token","error_description":"Token is expired. You can either do re-authorization or token refresh."}' })
+        .client,
+      GITLAB,
+      TOKEN,
+      NOW,
+    );
     expect(expired).toEqual({ state: 'expired', gitlabSays: 'Token is expired. You can either do re-authorization or token refresh.' });
-    const revoked = await fetchTokenInfo(api({ status: 401, body: '{"error":"invalid_token","error_description":"Token was revoked. You have to re-authorize from the user."}' }).client, GITLAB, TOKEN, NOW);
+    const revoked = await fetchTokenInfo(
+      api({ status: 401, body: '{"error":"invalid_token","error_description":"Token was revoked. You have to re-authorize from the user."}' }).client,
+      GITLAB,
+      TOKEN,
+      NOW,
+    );
     expect(revoked.state).toBe('revoked');
     expect(expiryLine(revoked)).toContain('has been revoked');
   });
@@ -38,7 +52,11 @@ describe('fetchTokenInfo: GET /api/v4/personal_access_tokens/self', () => {
 
   test.each([
     ['an instance without the API (404)', { status: 404, body: '{"message":"404 Not Found"}' }, /no personal_access_tokens\/self/],
-    ['a token that is not an access token (400)', { status: 400, body: '{"message":"400 Bad request - This endpoint requires token type to be a personal access token"}' }, /did not take it as an access token/],
+    [
+      'a token that is not an access token (400)',
+      { status: 400, body: '{"message":"400 Bad request - This endpoint requires token type to be a personal access token"}' },
+      /did not take it as an access token/,
+    ],
     ['a 500', { status: 500, body: 'oops' }, /HTTP 500/],
     ['a transport failure', new HttpError('timeout', 'request to https://gitlab.example.com timed out'), /could not be asked.*timed out/],
   ] as Array<[string, Partial<HttpResponse> | Error, RegExp]>)('%s: unavailable, with the reason', async (_n, res, why) => {
@@ -53,7 +71,7 @@ describe('fetchTokenInfo: GET /api/v4/personal_access_tokens/self', () => {
     expect(seen).toHaveLength(0);
   });
 
-  test("a hostile name and scopes are data: control characters stripped, length capped", async () => {
+  test('a hostile name and scopes are data: control characters stripped, length capped', async () => {
     const info = await fetchTokenInfo(api(self({ name: `evil\u001b[2J\r\n${'x'.repeat(500)}`, scopes: ['read_registry\u0007'] })).client, GITLAB, TOKEN, NOW);
     expect(info.state === 'active' && info.name).not.toMatch(/[\u0000-\u001f]/);
     expect(info.state === 'active' && info.name.length).toBeLessThanOrEqual(101);
@@ -62,7 +80,9 @@ describe('fetchTokenInfo: GET /api/v4/personal_access_tokens/self', () => {
 
   test('days and the successor link', () => {
     expect(daysUntil('2026-12-01', NOW)).toBe(1);
-    expect(successorLink(GITLAB, 'personal-access-token', 'my laptop', ['read_registry', 'write_registry'])).toBe(`${GITLAB}/-/user_settings/personal_access_tokens?name=my+laptop&scopes=read_registry,write_registry`);
+    expect(successorLink(GITLAB, 'personal-access-token', 'my laptop', ['read_registry', 'write_registry'])).toBe(
+      `${GITLAB}/-/user_settings/personal_access_tokens?name=my+laptop&scopes=read_registry,write_registry`,
+    );
     const soon = { state: 'active' as const, name: 'laptop', scopes: ['read_registry'], expiresAt: '2026-12-05', daysLeft: 5 };
     expect(expiryWarning(soon, GITLAB, 'personal-access-token')).toBe(
       `The personal access token "laptop" expires in 5 days (2026-12-05): create its successor at ${GITLAB}/-/user_settings/personal_access_tokens?name=laptop&scopes=read_registry and log in again.`,
@@ -89,7 +109,13 @@ describe('verify with the token record', () => {
     access: 'pull',
     ...over,
   });
-  const flow = (tokenInfo: Partial<HttpResponse> | (() => Promise<Partial<HttpResponse>>), jwt: Partial<HttpResponse> = { status: 200, body: JSON.stringify({ token: jwtWith({ sub: 'alice', access: [{ type: 'repository', name: 'group/app', actions: ['pull'] }] }) }) }) =>
+  const flow = (
+    tokenInfo: Partial<HttpResponse> | (() => Promise<Partial<HttpResponse>>),
+    jwt: Partial<HttpResponse> = {
+      status: 200,
+      body: JSON.stringify({ token: jwtWith({ sub: 'alice', access: [{ type: 'repository', name: 'group/app', actions: ['pull'] }] }) }),
+    },
+  ) =>
     fakeHttp((url, headers) => {
       if (url.host === 'registry.example.com' && !headers.authorization) return challenge();
       if (url.pathname === '/jwt/auth') return jwt;
@@ -110,7 +136,10 @@ describe('verify with the token record', () => {
       release();
       return { status: 200, body: '{}' };
     });
-    const r = await Promise.race([verifyCredential(req(), { http: client }), new Promise<never>((_, no) => setTimeout(() => no(new Error('sequential: the lookup blocked the registry check')), 2000))]);
+    const r = await Promise.race([
+      verifyCredential(req(), { http: client }),
+      new Promise<never>((_, no) => setTimeout(() => no(new Error('sequential: the lookup blocked the registry check')), 2000)),
+    ]);
     expect(r).toMatchObject({ ok: true, account: 'alice', token: { state: 'active', name: 'laptop' } });
     expect(seen.map((s) => new URL(s.url).pathname)).toEqual(['/v2/', '/jwt/auth', '/api/v4/personal_access_tokens/self', '/v2/']);
   });
@@ -150,13 +179,17 @@ describe('verify with the token record', () => {
     );
     const r = await verifyCredential(req(), { http: client });
     expect(r).toMatchObject({ verdict: 'invalid-credentials', token: { state: 'expired' } });
-    expect(r.message).toBe('GitLab rejected the personal access token: it has expired (GitLab: Token is expired. You can either do re-authorization or token refresh.).');
+    expect(r.message).toBe(
+      'GitLab rejected the personal access token: it has expired (GitLab: Token is expired. You can either do re-authorization or token refresh.).',
+    );
   });
 
   test('deploy and job tokens: no lookup at all', async () => {
     for (const credentialType of ['deploy-token', 'job-token'] as const) {
       const { client, seen } = flow(self({}));
-      const r = await verifyCredential(req({ credentialType, username: credentialType === 'deploy-token' ? 'gitlab+deploy-token-1' : 'gitlab-ci-token' }), { http: client });
+      const r = await verifyCredential(req({ credentialType, username: credentialType === 'deploy-token' ? 'gitlab+deploy-token-1' : 'gitlab-ci-token' }), {
+        http: client,
+      });
       expect(r.token).toBeUndefined();
       expect(seen.some((s) => s.url.includes('/api/v4/'))).toBe(false);
     }

@@ -25,20 +25,85 @@ export const GL_STORAGE = `Your action has been rejected because the namespace s
 /** lib/gitlab/auth/ip_blocked.rb, rendered `plain` by app/controllers/application_controller.rb. */
 export const GL_IP_BLOCKED = 'Too many failed authentication attempts from this IP';
 
-const ctx = (over: Partial<TokenContext> = {}): TokenContext => ({ credentialType: 'personal-access-token', username: 'alice', access: 'push', project: 'group/app', realmHost: 'gitlab.example.com', ...over });
+const ctx = (over: Partial<TokenContext> = {}): TokenContext => ({
+  credentialType: 'personal-access-token',
+  username: 'alice',
+  access: 'push',
+  project: 'group/app',
+  realmHost: 'gitlab.example.com',
+  ...over,
+});
 
 type Row = [name: string, answer: TokenAnswer, verdict: VerdictCode, step: 'realm' | 'credential', says: RegExp, never?: RegExp];
 const rows: Row[] = [
-  ['401 UNAUTHORIZED (jwt_controller.rb render_access_denied)', { status: 401, body: GL_401 }, 'invalid-credentials', 'credential', /wrong, expired or revoked/],
-  ['401, older bare text (older jwt_controller.rb)', { status: 401, body: '{"errors":[{"code":"UNAUTHORIZED","message":"HTTP Basic: Access denied"}]}' }, 'invalid-credentials', 'credential', /401/],
-  ['403 DENIED access forbidden (execute: no registry ability)', { status: 403, body: glError('DENIED', 'access forbidden', 403) }, 'no-registry-scope', 'credential', /read_registry and write_registry/],
-  ['403 protected repository path (execute: repository_path_push_protected?)', { status: 403, body: glError('DENIED', 'Pushing to protected repository path forbidden', 403) }, 'insufficient-access', 'credential', /Settings › Packages and registries › Container registry › Protected container repositories/],
-  ['403 EE namespace storage limit on push (ee/…/container_registry_authentication_service.rb)', { status: 403, body: glError('DENIED', GL_STORAGE, 403) }, 'storage-limit', 'credential', /storage limit[\s\S]*Pulling still works[\s\S]*Usage quotas/, /create a|scope|role on/i],
-  ['403 text/plain IP ban (ip_blocked.rb via application_controller.rb)', { status: 403, body: GL_IP_BLOCKED, headers: { 'content-type': 'text/plain; charset=utf-8' } }, 'ip-blocked', 'credential', /not checked[\s\S]*Wait/, /create a new|new token with/i],
-  ['403 with a text this tool does not know: shown as it is, no guessed fix', { status: 403, body: glError('DENIED', 'Some future reason', 403) }, 'gitlab-refused', 'credential', /"DENIED Some future reason"[\s\S]*not guessed/, /read_registry|role|scope/],
-  ['403 DENIED with another message is not "access forbidden"', { status: 403, body: glError('DENIED', 'access forbidden for now', 403) }, 'gitlab-refused', 'credential', /access forbidden for now/, /read_registry/],
+  [
+    '401 UNAUTHORIZED (jwt_controller.rb render_access_denied)',
+    { status: 401, body: GL_401 },
+    'invalid-credentials',
+    'credential',
+    /wrong, expired or revoked/,
+  ],
+  [
+    '401, older bare text (older jwt_controller.rb)',
+    { status: 401, body: '{"errors":[{"code":"UNAUTHORIZED","message":"HTTP Basic: Access denied"}]}' },
+    'invalid-credentials',
+    'credential',
+    /401/,
+  ],
+  [
+    '403 DENIED access forbidden (execute: no registry ability)',
+    { status: 403, body: glError('DENIED', 'access forbidden', 403) },
+    'no-registry-scope',
+    'credential',
+    /read_registry and write_registry/,
+  ],
+  [
+    '403 protected repository path (execute: repository_path_push_protected?)',
+    { status: 403, body: glError('DENIED', 'Pushing to protected repository path forbidden', 403) },
+    'insufficient-access',
+    'credential',
+    /Settings › Packages and registries › Container registry › Protected container repositories/,
+  ],
+  [
+    '403 EE namespace storage limit on push (ee/…/container_registry_authentication_service.rb)',
+    { status: 403, body: glError('DENIED', GL_STORAGE, 403) },
+    'storage-limit',
+    'credential',
+    /storage limit[\s\S]*Pulling still works[\s\S]*Usage quotas/,
+    /create a|scope|role on/i,
+  ],
+  [
+    '403 text/plain IP ban (ip_blocked.rb via application_controller.rb)',
+    { status: 403, body: GL_IP_BLOCKED, headers: { 'content-type': 'text/plain; charset=utf-8' } },
+    'ip-blocked',
+    'credential',
+    /not checked[\s\S]*Wait/,
+    /create a new|new token with/i,
+  ],
+  [
+    '403 with a text this tool does not know: shown as it is, no guessed fix',
+    { status: 403, body: glError('DENIED', 'Some future reason', 403) },
+    'gitlab-refused',
+    'credential',
+    /"DENIED Some future reason"[\s\S]*not guessed/,
+    /read_registry|role|scope/,
+  ],
+  [
+    '403 DENIED with another message is not "access forbidden"',
+    { status: 403, body: glError('DENIED', 'access forbidden for now', 403) },
+    'gitlab-refused',
+    'credential',
+    /access forbidden for now/,
+    /read_registry/,
+  ],
   ['403 with an empty body (TooManyIps head :forbidden, or a proxy)', { status: 403, body: '' }, 'gitlab-refused', 'credential', /empty body/, /read_registry/],
-  ['404 UNAVAILABLE registry not enabled (execute)', { status: 404, body: glError('UNAVAILABLE', 'registry not enabled', 404) }, 'registry-disabled', 'credential', /whole instance/],
+  [
+    '404 UNAVAILABLE registry not enabled (execute)',
+    { status: 404, body: glError('UNAVAILABLE', 'registry not enabled', 404) },
+    'registry-disabled',
+    'credential',
+    /whole instance/,
+  ],
   ['404 empty (unknown service, or POST: config/routes.rb)', { status: 404, body: '' }, 'not-a-registry', 'realm', /did not answer like/],
   ['302 (never followed)', { status: 302, body: '', headers: { location: 'https://sso.example.net/login' } }, 'untrusted-realm', 'realm', /sso\.example\.net/],
   ['503 after retries', { status: 503, body: '' }, 'unreachable', 'realm', /503/],
@@ -75,12 +140,15 @@ describe('classifyTokenResponse: GitLab answers', () => {
   });
 
   // Item 3: deploy tokens have no api scope (app/models/deploy_token.rb AVAILABLE_SCOPES).
-  test.each(['deploy-token', 'personal-access-token', 'project-access-token', 'group-access-token'] as CredentialType[])('no-registry-scope fix for %s mentions api only where that scope exists', (type) => {
-    const r = classifyTokenResponse({ status: 403, body: glError('DENIED', 'access forbidden', 403) }, ctx({ credentialType: type }));
-    if (r.kind !== 'verdict') throw new Error('expected a verdict');
-    if (type === 'deploy-token') expect(r.verdict.fix).not.toMatch(/api works/);
-    else expect(r.verdict.fix).toMatch(/api works too/);
-  });
+  test.each(['deploy-token', 'personal-access-token', 'project-access-token', 'group-access-token'] as CredentialType[])(
+    'no-registry-scope fix for %s mentions api only where that scope exists',
+    (type) => {
+      const r = classifyTokenResponse({ status: 403, body: glError('DENIED', 'access forbidden', 403) }, ctx({ credentialType: type }));
+      if (r.kind !== 'verdict') throw new Error('expected a verdict');
+      if (type === 'deploy-token') expect(r.verdict.fix).not.toMatch(/api works/);
+      else expect(r.verdict.fix).toMatch(/api works too/);
+    },
+  );
 
   test('a personal access token 401 names the account states a new token cannot fix (lib/gitlab/auth.rb)', () => {
     const r = classifyTokenResponse({ status: 401, body: GL_401 }, ctx());
@@ -122,16 +190,29 @@ describe('judgeGrant: what the issued token grants', () => {
 
   test('protected and immutable tags qualify "can push" (meta.tag_deny_access_patterns, EE tag_immutable_patterns)', () => {
     const j = judgeGrant(
-      claims([{ type: 'repository', name: 'group/app', actions: ['pull', 'push'], meta: { project_path: 'group/app', tag_deny_access_patterns: { push: ['v*'] }, tag_immutable_patterns: ['release-*'] } }]),
+      claims([
+        {
+          type: 'repository',
+          name: 'group/app',
+          actions: ['pull', 'push'],
+          meta: { project_path: 'group/app', tag_deny_access_patterns: { push: ['v*'] }, tag_immutable_patterns: ['release-*'] },
+        },
+      ]),
       { ...ctx(), project: 'group/app' },
     );
     expect(j.verdict).toBeUndefined();
-    expect(j.notes).toEqual(['push allowed, except tags matching v* (protected tags)', 'tags matching release-* are immutable: pushed once, never overwritten']);
+    expect(j.notes).toEqual([
+      'push allowed, except tags matching v* (protected tags)',
+      'tags matching release-* are immutable: pushed once, never overwritten',
+    ]);
     expect(j.meta?.projectPath).toBe('group/app');
   });
 
   test('meta.project_path gives the project of an image path', () => {
-    const j = judgeGrant(claims([{ type: 'repository', name: 'acme/app/web', actions: ['pull'], meta: { project_path: 'acme/app' } }]), { ...ctx({ access: 'pull' }), project: 'acme/app/web' });
+    const j = judgeGrant(claims([{ type: 'repository', name: 'acme/app/web', actions: ['pull'], meta: { project_path: 'acme/app' } }]), {
+      ...ctx({ access: 'pull' }),
+      project: 'acme/app/web',
+    });
     expect(j.meta?.projectPath).toBe('acme/app');
     expect(j.granted).toEqual(['pull']);
   });

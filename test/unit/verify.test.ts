@@ -31,9 +31,20 @@ function registryWith(token: Partial<HttpResponse>, check: Partial<HttpResponse>
 
 describe('verifyCredential classification', () => {
   test('ok: asks for exactly the scope wanted, with Basic auth, and checks the registry accepts the token', async () => {
-    const { client, seen } = fakeHttp(registryWith({ status: 200, body: JSON.stringify({ token: jwt([{ type: 'repository', name: 'group/app', actions: ['pull', 'push'] }]) }) }, { status: 404, body: '{"errors":[{"code":"NAME_UNKNOWN"}]}' }));
+    const { client, seen } = fakeHttp(
+      registryWith(
+        { status: 200, body: JSON.stringify({ token: jwt([{ type: 'repository', name: 'group/app', actions: ['pull', 'push'] }]) }) },
+        { status: 404, body: '{"errors":[{"code":"NAME_UNKNOWN"}]}' },
+      ),
+    );
     const r = await verifyCredential(req(), { http: client });
-    expect(r).toMatchObject({ ok: true, verdict: 'ok', granted: ['pull', 'push'], gitlab: 'https://gitlab.example.com', realm: 'https://gitlab.example.com/jwt/auth' });
+    expect(r).toMatchObject({
+      ok: true,
+      verdict: 'ok',
+      granted: ['pull', 'push'],
+      gitlab: 'https://gitlab.example.com',
+      realm: 'https://gitlab.example.com/jwt/auth',
+    });
     const tokenReq = new URL(seen[1]!.url);
     expect(tokenReq.searchParams.get('scope')).toBe('repository:group/app:pull,push');
     expect(tokenReq.searchParams.get('service')).toBe('container_registry');
@@ -41,8 +52,17 @@ describe('verifyCredential classification', () => {
     expect(seen[2]!.url).toBe('https://registry.example.com/v2/group/app/tags/list?n=1');
     expect(seen[2]!.headers.authorization).toMatch(/^Bearer /);
     // The token went to the realm and nowhere else.
-    expect(seen.filter((s) => JSON.stringify(s).includes(Buffer.from(`alice:${TOKEN}`).toString('base64'))).map((s) => new URL(s.url).host)).toEqual(['gitlab.example.com']);
-    expect(r.steps.map((s) => `${s.id}:${s.status}`)).toEqual(['registry:pass', 'realm:pass', 'credential:pass', 'pull:pass', 'push:pass', 'registry-accepts:pass']);
+    expect(seen.filter((s) => JSON.stringify(s).includes(Buffer.from(`alice:${TOKEN}`).toString('base64'))).map((s) => new URL(s.url).host)).toEqual([
+      'gitlab.example.com',
+    ]);
+    expect(r.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
+      'registry:pass',
+      'realm:pass',
+      'credential:pass',
+      'pull:pass',
+      'push:pass',
+      'registry-accepts:pass',
+    ]);
   });
 
   test.each([
@@ -51,7 +71,11 @@ describe('verifyCredential classification', () => {
     ['401', { status: 401, body: '{"errors":[{"code":"UNAUTHORIZED","message":"HTTP Basic: Access denied."}]}' }, 'invalid-credentials'],
     ['401 with a non-JSON body', { status: 401, body: 'nope' }, 'invalid-credentials'],
     ['403 access forbidden', { status: 403, body: '{"errors":[{"code":"DENIED","message":"access forbidden"}]}' }, 'no-registry-scope'],
-    ['403 protected path', { status: 403, body: '{"errors":[{"code":"DENIED","message":"Pushing to protected repository path forbidden"}]}' }, 'insufficient-access'],
+    [
+      '403 protected path',
+      { status: 403, body: '{"errors":[{"code":"DENIED","message":"Pushing to protected repository path forbidden"}]}' },
+      'insufficient-access',
+    ],
     ['404 registry not enabled', { status: 404, body: '{"message":"404 registry not enabled"}' }, 'registry-disabled'],
     ['404 elsewhere', { status: 404, body: 'Not Found' }, 'not-a-registry'],
     ['302 to another host', { status: 302, headers: { location: 'https://evil.example.net/jwt' } }, 'untrusted-realm'],
@@ -205,7 +229,12 @@ describe('a remembered realm', () => {
     });
     const r = await verifyCredential(req({ knownRealm: { ...known, realm: 'https://old-gitlab.example.com/jwt/auth' } }), { http: client });
     expect(r).toMatchObject({ ok: true, realm: 'https://gitlab.example.com/jwt/auth' });
-    expect(paths(seen)).toEqual(['old-gitlab.example.com/jwt/auth', 'registry.example.com/v2/', 'gitlab.example.com/jwt/auth', 'registry.example.com/v2/group/app/tags/list']);
+    expect(paths(seen)).toEqual([
+      'old-gitlab.example.com/jwt/auth',
+      'registry.example.com/v2/',
+      'gitlab.example.com/jwt/auth',
+      'registry.example.com/v2/group/app/tags/list',
+    ]);
   });
 
   test('that answers but is stale (the registry now names another realm): verified again at the new one', async () => {
@@ -229,7 +258,9 @@ describe('a remembered realm', () => {
   });
 
   test('when the registry no longer answers like one either: its verdict is reported, not the stale realm’s', async () => {
-    const { client, seen } = fakeHttp((url) => (url.host === 'registry.example.com' ? { status: 401, wwwAuthenticate: ['Basic realm="x"'] } : new HttpError('refused', 'connection refused')));
+    const { client, seen } = fakeHttp((url) =>
+      url.host === 'registry.example.com' ? { status: 401, wwwAuthenticate: ['Basic realm="x"'] } : new HttpError('refused', 'connection refused'),
+    );
     const r = await verifyCredential(req({ knownRealm: known }), { http: client });
     expect(r.verdict).toBe('not-a-registry');
     expect(seen.filter((s) => s.headers.authorization).map((s) => new URL(s.url).host)).toEqual(['gitlab.example.com']);

@@ -18,7 +18,9 @@ describe('findOnPath on Windows', () => {
   });
   test('a credential helper as .exe or .cmd; PATHEXT order decides; a quoted PATH entry works', () => {
     const env = { PATH: '"C:\\Users\\me\\bin";C:\\other', PATHEXT: '.EXE;.CMD' };
-    expect(findOnPath('docker-credential-wincred', env, windows(['C:\\Users\\me\\bin\\docker-credential-wincred.exe']))).toBe('C:\\Users\\me\\bin\\docker-credential-wincred.exe');
+    expect(findOnPath('docker-credential-wincred', env, windows(['C:\\Users\\me\\bin\\docker-credential-wincred.exe']))).toBe(
+      'C:\\Users\\me\\bin\\docker-credential-wincred.exe',
+    );
     expect(findOnPath('docker-credential-glab', env, windows(['C:\\other\\docker-credential-glab.cmd']))).toBe('C:\\other\\docker-credential-glab.cmd');
   });
   test('without PATHEXT the default .COM;.EXE;.BAT;.CMD applies; a name with its extension is taken as is', () => {
@@ -41,7 +43,12 @@ describe('stopping and starting programs on Windows', () => {
     expect(stopPlan(4242, 'SIGTERM', 'linux')).toEqual({ kill: [-4242, 'SIGTERM'] });
   });
   test('an .exe runs directly and not detached (no process groups there); POSIX runs detached as a group leader', () => {
-    expect(launchPlan('C:\\bin\\docker.exe', ['login'], {}, 'win32')).toEqual({ file: 'C:\\bin\\docker.exe', args: ['login'], detached: false, verbatim: false });
+    expect(launchPlan('C:\\bin\\docker.exe', ['login'], {}, 'win32')).toEqual({
+      file: 'C:\\bin\\docker.exe',
+      args: ['login'],
+      detached: false,
+      verbatim: false,
+    });
     expect(launchPlan('/usr/bin/docker', ['login'], {}, 'linux')).toEqual({ file: '/usr/bin/docker', args: ['login'], detached: true, verbatim: false });
   });
   test('a .cmd helper runs through cmd.exe, quoted; anything cmd.exe would interpret is refused', () => {
@@ -55,6 +62,8 @@ describe('stopping and starting programs on Windows', () => {
     expect(() => launchPlan('C:\\bin\\x.cmd', ['%PATH%'], {}, 'win32')).toThrow(/cmd\.exe/);
   });
   test("podman's auth file off Linux is $HOME/.config/containers/auth.json (containers/image)", () => {
-    expect(podmanAuthFile({ HOME: 'C:\\Users\\me' }, { platform: 'win32', uid: undefined, exists: () => false })).toBe('C:\\Users\\me\\.config\\containers\\auth.json');
+    expect(podmanAuthFile({ HOME: 'C:\\Users\\me' }, { platform: 'win32', uid: undefined, exists: () => false })).toBe(
+      'C:\\Users\\me\\.config\\containers\\auth.json',
+    );
   });
 });

@@ -12,12 +12,28 @@ describe('conf store', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'grl-store-'));
     try {
       const store = await openConfStore({ cwd: dir });
-      await store.save({ gitlab: 'https://gitlab.example.com', registry: 'r.example.com', credentialType: 'deploy-token', access: 'pull', username: 'gitlab+deploy-token-1', project: 'g/p', token: 'glpat-SHOULD-NOT-BE-KEPT', password: 'x' } as never);
+      await store.save({
+        gitlab: 'https://gitlab.example.com',
+        registry: 'r.example.com',
+        credentialType: 'deploy-token',
+        access: 'pull',
+        username: 'gitlab+deploy-token-1',
+        project: 'g/p',
+        token: 'glpat-SHOULD-NOT-BE-KEPT',
+        password: 'x',
+      } as never);
       const text = readFileSync(store.path, 'utf8');
       expect(statSync(store.path).mode & 0o777).toBe(0o600);
       expect(text).not.toContain('SHOULD-NOT');
       expect(text).not.toContain('password');
-      expect(store.load()).toEqual({ gitlab: 'https://gitlab.example.com', registry: 'r.example.com', credentialType: 'deploy-token', access: 'pull', username: 'gitlab+deploy-token-1', project: 'g/p' });
+      expect(store.load()).toEqual({
+        gitlab: 'https://gitlab.example.com',
+        registry: 'r.example.com',
+        credentialType: 'deploy-token',
+        access: 'pull',
+        username: 'gitlab+deploy-token-1',
+        project: 'g/p',
+      });
       expect(store.load('https://other.example.com')).toBeUndefined();
       await store.forget();
       expect(store.load()).toBeUndefined();
@@ -48,7 +64,10 @@ describe('git remote', () => {
     try {
       mkdirSync(path.join(dir, '.git'));
       mkdirSync(path.join(dir, 'deep', 'er'), { recursive: true });
-      writeFileSync(path.join(dir, '.git', 'config'), '[core]\n\tbare = false\n[remote "upstream"]\n\turl = git@other.example:x/y.git\n[remote "origin"]\n\turl = git@gitlab.example.com:team/app.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n');
+      writeFileSync(
+        path.join(dir, '.git', 'config'),
+        '[core]\n\tbare = false\n[remote "upstream"]\n\turl = git@other.example:x/y.git\n[remote "origin"]\n\turl = git@gitlab.example.com:team/app.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n',
+      );
       expect(originRemote(path.join(dir, 'deep', 'er'))).toEqual({ gitlab: 'https://gitlab.example.com', project: 'team/app' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -57,9 +76,13 @@ describe('git remote', () => {
 });
 
 test('token pages and CI lines', () => {
-  expect(tokenPage('https://gitlab.example.com', 'personal-access-token', 'pull')).toBe('https://gitlab.example.com/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry&description=docker+login+to+the+container+registry+%28gitlab-registry-login%29');
+  expect(tokenPage('https://gitlab.example.com', 'personal-access-token', 'pull')).toBe(
+    'https://gitlab.example.com/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry&description=docker+login+to+the+container+registry+%28gitlab-registry-login%29',
+  );
   expect(tokenPage('https://gitlab.example.com/', 'deploy-token', 'push', 'g/p')).toBe('https://gitlab.example.com/g/p/-/settings/repository#js-deploy-tokens');
-  expect(tokenPage('https://h', 'group-access-token', 'push', 'g/p')).toBe('https://h/groups/g/-/settings/access_tokens?name=container+registry&scopes=read_registry,write_registry');
+  expect(tokenPage('https://h', 'group-access-token', 'push', 'g/p')).toBe(
+    'https://h/groups/g/-/settings/access_tokens?name=container+registry&scopes=read_registry,write_registry',
+  );
   expect(tokenPage('https://h', 'project-access-token', 'push')).toBeUndefined();
   expect(loginLine('job-token')).toContain('$CI_JOB_TOKEN');
 });

@@ -1,16 +1,45 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { ASKING, effective, failureChoices, initialState, nextStep, reducer, splitGitlabInput, splitRegistryInput, typeOfPrefix, type WizardAction, type WizardInit, type WizardState } from '../../src/core/wizard.js';
+import {
+  ASKING,
+  effective,
+  failureChoices,
+  initialState,
+  nextStep,
+  reducer,
+  splitGitlabInput,
+  splitRegistryInput,
+  typeOfPrefix,
+  type WizardAction,
+  type WizardInit,
+  type WizardState,
+} from '../../src/core/wizard.js';
 import type { VerifyResult } from '../../src/core/verify.js';
 
 const run = (init: WizardInit, actions: WizardAction[]) => actions.reduce(reducer, initialState(init));
-const answer = (key: WizardAction & { type: 'answer' } extends infer A ? A extends { key: infer K } ? K : never : never, value: string): WizardAction => ({ type: 'answer', key, value });
+const answer = (key: WizardAction & { type: 'answer' } extends infer A ? (A extends { key: infer K } ? K : never) : never, value: string): WizardAction => ({
+  type: 'answer',
+  key,
+  value,
+});
 const ESC: WizardAction = { type: 'back' };
 const TOKEN: WizardAction = { type: 'token' };
 const REMEMBERED = { gitlab: 'https://g', registry: 'r', credentialType: 'personal-access-token', access: 'push', username: 'alice', project: 'g/p' } as const;
 const failed = (verdict: VerifyResult['verdict'], extra: Partial<VerifyResult> = {}): WizardAction => ({
   type: 'verified',
-  result: { ok: false, verdict, message: 'm', fix: 'f', registry: 'r', username: 'u', credentialType: 'personal-access-token', requested: [], granted: null, steps: [], ...extra },
+  result: {
+    ok: false,
+    verdict,
+    message: 'm',
+    fix: 'f',
+    registry: 'r',
+    username: 'u',
+    credentialType: 'personal-access-token',
+    requested: [],
+    granted: null,
+    steps: [],
+    ...extra,
+  },
 });
 
 describe('wizard state machine', () => {
@@ -70,13 +99,55 @@ describe('wizard state machine', () => {
     ['Esc from the token', {}, [G, R, P, A, PR, ESC], 'project', { project: undefined }],
     ['Esc from the username', {}, [G, R, P, A, PR, TOKEN, ESC], 'token', { username: undefined }],
     ['Esc from the CI-only screen', {}, [G, R, J, ESC], 'type', { credentialType: undefined, username: undefined }],
-    ['job token, Esc, deploy token: the username is asked (gitlab-ci-token is forgotten)', { inCi: true }, [G, R, J, ESC, D, A, PR, TOKEN], 'username', { credentialType: 'deploy-token', username: undefined }],
-    ['job token in CI, back to the type from the token, deploy token', { inCi: true }, [G, R, J, A, PR, ESC, ESC, ESC, D, A, PR, TOKEN], 'username', { username: undefined }],
-    ['personal token and username, failure, change the type to the job token: the type decides the username', { inCi: true }, [G, R, P, A, PR, TOKEN, U, failed('invalid-credentials'), { type: 'retry', to: 'type' }, J], 'access', { username: 'gitlab-ci-token' }],
-    ['… and Esc from there, then deploy token: the username is asked again', { inCi: true }, [G, R, P, A, PR, TOKEN, U, failed('invalid-credentials'), { type: 'retry', to: 'type' }, J, ESC, D, A, TOKEN], 'username', { username: undefined, credentialType: 'deploy-token' }],
-    ['last answers, token, Esc: back to the question', { defaults: REMEMBERED, offerConfirm: true }, [{ type: 'continue' }, ESC], 'confirm', { gitlab: undefined, username: undefined }],
-    ['last answers, token, Esc, e: the first question, not the token again', { defaults: REMEMBERED, offerConfirm: true }, [{ type: 'continue' }, ESC, { type: 'edit' }], 'gitlab', { gitlab: undefined }],
-    ['… and Esc from there: the question again', { defaults: REMEMBERED, offerConfirm: true }, [{ type: 'continue' }, ESC, { type: 'edit' }, ESC], 'confirm', {}],
+    [
+      'job token, Esc, deploy token: the username is asked (gitlab-ci-token is forgotten)',
+      { inCi: true },
+      [G, R, J, ESC, D, A, PR, TOKEN],
+      'username',
+      { credentialType: 'deploy-token', username: undefined },
+    ],
+    [
+      'job token in CI, back to the type from the token, deploy token',
+      { inCi: true },
+      [G, R, J, A, PR, ESC, ESC, ESC, D, A, PR, TOKEN],
+      'username',
+      { username: undefined },
+    ],
+    [
+      'personal token and username, failure, change the type to the job token: the type decides the username',
+      { inCi: true },
+      [G, R, P, A, PR, TOKEN, U, failed('invalid-credentials'), { type: 'retry', to: 'type' }, J],
+      'access',
+      { username: 'gitlab-ci-token' },
+    ],
+    [
+      '… and Esc from there, then deploy token: the username is asked again',
+      { inCi: true },
+      [G, R, P, A, PR, TOKEN, U, failed('invalid-credentials'), { type: 'retry', to: 'type' }, J, ESC, D, A, TOKEN],
+      'username',
+      { username: undefined, credentialType: 'deploy-token' },
+    ],
+    [
+      'last answers, token, Esc: back to the question',
+      { defaults: REMEMBERED, offerConfirm: true },
+      [{ type: 'continue' }, ESC],
+      'confirm',
+      { gitlab: undefined, username: undefined },
+    ],
+    [
+      'last answers, token, Esc, e: the first question, not the token again',
+      { defaults: REMEMBERED, offerConfirm: true },
+      [{ type: 'continue' }, ESC, { type: 'edit' }],
+      'gitlab',
+      { gitlab: undefined },
+    ],
+    [
+      '… and Esc from there: the question again',
+      { defaults: REMEMBERED, offerConfirm: true },
+      [{ type: 'continue' }, ESC, { type: 'edit' }, ESC],
+      'confirm',
+      {},
+    ],
     ['Esc on the confirm question does nothing', { defaults: REMEMBERED, offerConfirm: true }, [ESC], 'confirm', {}],
     ['flags: Esc never un-answers them', { fixed: { gitlab: 'https://g', registry: 'r' } }, [P, ESC, ESC], 'type', { gitlab: 'https://g', registry: 'r' }],
     ['Esc while verifying does nothing', {}, [G, R, P, A, PR, TOKEN, U, ESC], 'verifying', { username: 'alice' }],
@@ -93,8 +164,36 @@ describe('wizard state machine', () => {
     expect(reducer(s, ESC)).toBe(s);
   });
 
-  const ACTIONS: WizardAction[] = [ESC, G, R, P, J, D, A, answer('access', 'pull'), PR, U, TOKEN, { type: 'continue' }, { type: 'edit' }, failed('invalid-credentials'), { type: 'retry', to: 'token' }, { type: 'retry', to: 'type' }, { type: 'retry', to: 'registry' }, { type: 'retry', to: 'username' }, { type: 'amend', key: 'access', value: 'pull' }, { type: 'amend', key: 'credentialType', value: 'deploy-token' }];
-  const applicable = (s: WizardState, a: WizardAction) => (a.type === 'answer' ? s.step === { gitlab: 'gitlab', registry: 'registry', credentialType: 'type', access: 'access', project: 'project', username: 'username' }[a.key] : a.type === 'token' ? s.step === 'token' : a.type === 'verified' ? s.step === 'verifying' : true);
+  const ACTIONS: WizardAction[] = [
+    ESC,
+    G,
+    R,
+    P,
+    J,
+    D,
+    A,
+    answer('access', 'pull'),
+    PR,
+    U,
+    TOKEN,
+    { type: 'continue' },
+    { type: 'edit' },
+    failed('invalid-credentials'),
+    { type: 'retry', to: 'token' },
+    { type: 'retry', to: 'type' },
+    { type: 'retry', to: 'registry' },
+    { type: 'retry', to: 'username' },
+    { type: 'amend', key: 'access', value: 'pull' },
+    { type: 'amend', key: 'credentialType', value: 'deploy-token' },
+  ];
+  const applicable = (s: WizardState, a: WizardAction) =>
+    a.type === 'answer'
+      ? s.step === { gitlab: 'gitlab', registry: 'registry', credentialType: 'type', access: 'access', project: 'project', username: 'username' }[a.key]
+      : a.type === 'token'
+        ? s.step === 'token'
+        : a.type === 'verified'
+          ? s.step === 'verifying'
+          : true;
 
   test('no key sequence loops: Esc walks back to the first screen, and verification starts only with every answer', () => {
     fc.assert(
@@ -132,7 +231,13 @@ describe('failure menu', () => {
     ['unreachable registry', { fixed: FIX }, TOKEN, failed('unreachable'), 'Change the registry'],
     ['TLS error', { fixed: FIX }, TOKEN, failed('tls-error'), 'Change the registry'],
     ['deploy token, wrong username', { fixed: { ...FIX, credentialType: 'deploy-token' } }, TOKEN, failed('invalid-credentials'), 'Change the username'],
-    ['gldt- token as a personal access token', { fixed: FIX }, { type: 'token', looksLike: 'deploy-token' }, failed('invalid-credentials'), 'Switch to Deploy token'],
+    [
+      'gldt- token as a personal access token',
+      { fixed: FIX },
+      { type: 'token', looksLike: 'deploy-token' },
+      failed('invalid-credentials'),
+      'Switch to Deploy token',
+    ],
     ['read-only token asked for push', { fixed: FIX }, TOKEN, failed('insufficient-access', { granted: ['pull'] }), 'Log in for pull only'],
     ['anything else', { fixed: FIX }, TOKEN, failed('invalid-credentials'), 'Enter the token again'],
   ])('%s', (_name, init, token, verdict, first) => {
@@ -148,7 +253,11 @@ describe('failure menu', () => {
     const pull = reducer(base, { type: 'amend', key: 'access', value: 'pull' });
     expect(pull.step).toBe('verifying');
     expect(effective(pull).access).toBe('pull');
-    const sw = reducer(at({ fixed: FIX }, failed('invalid-credentials'), { type: 'token', looksLike: 'deploy-token' }), { type: 'amend', key: 'credentialType', value: 'deploy-token' });
+    const sw = reducer(at({ fixed: FIX }, failed('invalid-credentials'), { type: 'token', looksLike: 'deploy-token' }), {
+      type: 'amend',
+      key: 'credentialType',
+      value: 'deploy-token',
+    });
     expect(sw.step).toBe('username');
     expect(sw.tokenEntered).toBe(true);
     const reg = reducer(at({ fixed: FIX }, failed('unreachable')), { type: 'retry', to: 'registry' });

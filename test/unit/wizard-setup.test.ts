@@ -22,7 +22,14 @@ function checkout(opts: { remote?: string; team?: Record<string, string> } = {})
   return dir;
 }
 
-const MEM: Remembered = { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', access: 'push', username: 'alice', project: 'team/app' };
+const MEM: Remembered = {
+  gitlab: 'https://gitlab.example.com',
+  registry: 'registry.gitlab.example.com',
+  credentialType: 'personal-access-token',
+  access: 'push',
+  username: 'alice',
+  project: 'team/app',
+};
 
 function setup(flags: WizardFlags, opts: { cwd?: string; store?: AnswerStore; http?: HttpClient } = {}) {
   const http = opts.http ?? stubHttp({}).client;
@@ -36,7 +43,7 @@ describe('the wizard setup: what is given is never asked, what is remembered is 
     expect(s.init).toMatchObject({ fixed: {}, defaults: {}, offerConfirm: false, inCi: false });
   });
 
-  test('--registry alone: the instance is the realm\'s, never asked, and no trust anchor', async () => {
+  test("--registry alone: the instance is the realm's, never asked, and no trust anchor", async () => {
     const { client } = stubHttp({ 'https://registry.example.com/v2/': challenge('https://gitlab.example.com/jwt/auth') });
     const s = await setup({ registry: 'registry.example.com' }, { http: client });
     expect(s.init.fixed).toEqual({ registry: 'registry.example.com', gitlab: 'https://gitlab.example.com' });
@@ -46,12 +53,22 @@ describe('the wizard setup: what is given is never asked, what is remembered is 
   test('remembered answers of the instance are offered, with "one Enter" to take them', async () => {
     const s = await setup({}, { store: memoryStore([MEM]) });
     expect(s.firstRun).toBe(false);
-    expect(s.init.defaults).toEqual({ gitlab: MEM.gitlab, registry: MEM.registry, credentialType: MEM.credentialType, access: MEM.access, username: MEM.username, project: MEM.project });
+    expect(s.init.defaults).toEqual({
+      gitlab: MEM.gitlab,
+      registry: MEM.registry,
+      credentialType: MEM.credentialType,
+      access: MEM.access,
+      username: MEM.username,
+      project: MEM.project,
+    });
     expect(s.init.offerConfirm).toBe(true);
   });
 
   test('everything given as flags: nothing to confirm', async () => {
-    const s = await setup({ gitlab: MEM.gitlab, registry: MEM.registry, type: 'personal-access-token', access: 'push', username: 'bob', project: 'team/app' }, { store: memoryStore([MEM]) });
+    const s = await setup(
+      { gitlab: MEM.gitlab, registry: MEM.registry, type: 'personal-access-token', access: 'push', username: 'bob', project: 'team/app' },
+      { store: memoryStore([MEM]) },
+    );
     expect(s.init.offerConfirm).toBe(false);
     expect(s.init.fixed).toMatchObject({ username: 'bob' });
   });
