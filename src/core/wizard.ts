@@ -7,9 +7,10 @@
  * username `gitlab-ci-token`) is computed when it is read (`effective`), so going back to change an answer
  * forgets what the abandoned one implied: nothing implied was ever stored.
  */
-import { CREDENTIALS, defaultUsername, type Access, type CredentialType } from './credentials.js';
+import { CREDENTIALS, defaultUsername, type CredentialType } from './credentials.js';
 import type { EngineLoginResult } from './engine.js';
 import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from './hosts.js';
+import type { AnswerValues } from './request.js';
 import type { Verdict } from './verdict.js';
 import type { Step as CheckStep, VerifyResult } from './verify.js';
 
@@ -31,15 +32,8 @@ export type WizardStep =
   /** Quit from the failure menu: one closing line. */
   | 'closed';
 
-export interface WizardAnswers {
-  gitlab?: string;
-  registry?: string;
-  credentialType?: CredentialType;
-  access?: Access;
-  username?: string;
-  /** '' means "no project": only the credential is checked. */
-  project?: string;
-}
+/** The wizard's answers: the request model's values (only what was answered; what a type implies is computed when read). */
+export type WizardAnswers = AnswerValues;
 export type AnswerKey = keyof WizardAnswers;
 
 export interface WizardState {
