@@ -106,7 +106,7 @@ describe('slow servers: a timeout verdict within --timeout, no hang', () => {
 
 describe('proxies: every socket owned, bounded by --timeout, closed when done', () => {
   // The registry's name is never resolved: the proxy is asked for it (and never answers, or refuses).
-  const proxied = (cmd: 'verify' | 'login', extra: string[] = []) => [
+  const proxied = (cmd: 'verify' | 'login' | 'doctor', extra: string[] = []) => [
     cmd,
     '--registry',
     'registry.example.test',
@@ -130,6 +130,16 @@ describe('proxies: every socket owned, bounded by --timeout, closed when done', 
     expect(r.code).toBe(3);
     expect(r.ms).toBeLessThan(3000);
     expect(proxy.connects).toEqual(['registry.example.test:443']);
+  });
+  test('doctor through a proxy that accepts CONNECT and never answers: exits within --timeout + 1 s, the challenge named as unreachable', async () => {
+    const proxy = await connectProxy('silent');
+    closers.push(proxy);
+    const b = box();
+    const r = await run(proxied('doctor'), { input: TOKEN, env: { ...b.env, HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` }, timeoutMs: 15_000 });
+    expect(r.code).toBe(1);
+    expect(r.ms).toBeLessThan(3000);
+    expect(r.stdout).toMatch(/did not answer within 2 s/);
+    expect(proxy.connects).toContain('registry.example.test:443');
   });
   test('a socks5:// proxy: a usage error saying what to use instead (exit 2)', async () => {
     const b = box();
