@@ -7,6 +7,7 @@ import { startRegistry, type RealRegistry } from '../helpers/registry.js';
 import { BIN, sandbox } from '../helpers/cli.js';
 import { cliCommand, startTerminal, type Terminal } from '../helpers/tmux.js';
 import { running } from '../helpers/proc.js';
+import { connectProxy } from '../helpers/servers.js';
 import { tokenPage } from '../../src/core/links.js';
 
 const TOKEN = 'glpat-TMUX0000secret0000token';
@@ -578,5 +579,26 @@ test('at 60 columns wrapped lines start at their paragraph’s edge, not with a 
     await quit(t);
   } finally {
     sb.cleanup();
+  }
+});
+
+test('through a proxy that accepts CONNECT and never answers, the wizard goes on after --timeout and one Ctrl-C ends it', async () => {
+  const proxy = await connectProxy('silent');
+  const sb = sandbox();
+  const env = { ...sb.env, TERM: 'xterm-256color', HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` };
+  try {
+    const t = startTerminal(shellCommand(env, ['--registry', 'registry.example.test', '--type', 'personal-access-token', '--timeout', '2']), env, {
+      width: 120,
+      height: 40,
+    });
+    terms.push(t);
+    // The registry's challenge (asked through the proxy) gives up at --timeout; the wizard then asks for the instance.
+    await t.waitFor('Which GitLab?', 6_000);
+    expect(proxy.connects).toContain('registry.example.test:443');
+    t.keys('C-c');
+    expect(await t.waitFor('EXIT=', 1_500)).toContain('EXIT=130');
+  } finally {
+    sb.cleanup();
+    await proxy.close();
   }
 });
