@@ -2,9 +2,9 @@
 // files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /** The process runner: a program with text on stdin, an exact environment, a time limit, and its whole process group stopped. */
 import { createRequire } from 'node:module';
-import { stripVTControlCharacters } from 'node:util';
 import type { ChildProcessWithoutNullStreams, SpawnOptionsWithoutStdio } from 'node:child_process';
 import { traceRunner } from './debug.js';
+import { sanitise } from './sanitise.js';
 
 export interface RunResult {
   exitCode: number | undefined;
@@ -166,12 +166,10 @@ export function childEnv(env: NodeJS.ProcessEnv, token: string): NodeJS.ProcessE
   return out;
 }
 
-/** What a program (an engine, a credential helper) said, as one safe line: controls stripped, whitespace folded, length capped. */
+/**
+ * What a program (an engine, a credential helper) said, as one safe line: the one sanitiser (controls and escape
+ * sequences, C1 included, removed; length capped), with whitespace folded.
+ */
 export function programText(text: string, max = 300): string {
-  const line = stripVTControlCharacters(text)
-    // eslint-disable-next-line no-control-regex -- control characters are what this removes
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  return sanitise(text.replace(/\s+/g, ' ').trim(), max);
 }
