@@ -240,6 +240,8 @@ function readCa(caFile: string): string[] {
 /** One request's budget: its own timeout, never beyond what is left of the run (see budget()). */
 export interface GetOptions {
   timeoutMs?: number;
+  /** POST without a body (its parameters in the query string): GitLab's token rotation. Default GET. */
+  method?: 'GET' | 'POST';
 }
 
 /**
@@ -369,16 +371,16 @@ function openTunnel(o: { proxy: Proxy; url: URL; verify: Verify; pool: Pool; att
   return undefined;
 }
 
-/** Node's request options for a GET of `url`: direct, through a plain-HTTP proxy, or in a tunnel. */
+/** Node's request options for `url`: direct, through a plain-HTTP proxy, or in a tunnel. */
 function requestOptions(
-  o: { url: URL; proxy: Proxy | undefined; headers: Record<string, string>; userAgent: string | undefined; pool: Pool },
+  o: { url: URL; method: 'GET' | 'POST'; proxy: Proxy | undefined; headers: Record<string, string>; userAgent: string | undefined; pool: Pool },
   tunnel: (cb: OnCreate) => undefined,
 ): http.RequestOptions {
   const { url, proxy } = o;
   const https = url.protocol === 'https:';
   const plainProxy = !https ? proxy : undefined;
   return {
-    method: 'GET',
+    method: o.method,
     protocol: plainProxy ? plainProxy.url.protocol : url.protocol,
     hostname: plainProxy ? bareHost(plainProxy.url.hostname) : bareHost(url.hostname),
     port: plainProxy ? proxyPort(plainProxy.url) : url.port || undefined,
@@ -392,6 +394,7 @@ function requestOptions(
       accept: 'application/json',
       'user-agent': o.userAgent ?? 'gitlab-registry-login',
       ...(plainProxy ? { host: url.host, ...(plainProxy.authorization ? { 'proxy-authorization': plainProxy.authorization } : {}) } : {}),
+      ...(o.method === 'POST' ? { 'content-length': '0' } : {}),
       ...o.headers,
     },
   };
@@ -469,7 +472,9 @@ export function createHttpClient(options: HttpOptions): HttpClient {
       );
       const tunnel = (cb: OnCreate) => openTunnel({ proxy: proxy!, url, verify, pool, attempt, caFile }, cb);
       const https = url.protocol === 'https:';
-      req = (https ? httpsLib() : http).request(requestOptions({ url, proxy, headers, userAgent: options.userAgent, pool }, tunnel));
+      req = (https ? httpsLib() : http).request(
+        requestOptions({ url, method: call.method ?? 'GET', proxy, headers, userAgent: options.userAgent, pool }, tunnel),
+      );
       req.once('socket', (socket) => {
         pool.own(socket);
         if (!socket.connecting) return;
@@ -503,7 +508,7 @@ export function budget(client: HttpClient, totalMs = client.timeoutMs): HttpClie
       const left = remainingMs();
       if (left <= 0)
         return Promise.reject(new HttpError('timeout', `${safeOrigin(url)} was not asked: --timeout (${Math.round(totalMs / 100) / 10} s) ran out`));
-      return client.get(url, headers, { timeoutMs: Math.min(call.timeoutMs ?? left, left) });
+      return client.get(url, headers, { ...call, timeoutMs: Math.min(call.timeoutMs ?? left, left) });
     },
     timeoutMs: totalMs,
     remainingMs,
