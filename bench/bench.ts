@@ -254,7 +254,7 @@ async function main() {
     ['--help', '--help', (i) => median(get('bare node', i)), 1.5],
     ['verify --json (realm remembered)', 'verify (realm remembered)', (i) => median(get('bare node', i)), 1.6],
     ['verify --json (first run)', 'verify (first run)', (i) => median(get('bare node', i)), 1.6],
-    ['  floor: its requests, no CLI (bench/floor.mjs)', 'floor', (i) => median(get('bare node', i)), 1.6],
+    ['  floor: same requests, no CLI', 'floor', (i) => median(get('bare node', i)), 1.6],
     [
       'login --json (÷ bare + docker login)',
       'login',
