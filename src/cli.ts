@@ -41,6 +41,14 @@ Not free of side effects: push is checked only on the exact --project path, beca
 GitLab for push on a path that has no images yet creates an empty repository entry there (and an
 audit event on GitLab EE), as a first push would.`;
 
+const STATUS_AFTER = `
+Each stored login whose registry answers like GitLab (its /v2/ challenge names GITLAB/jwt/auth) is re-tested:
+pull on the project remembered for that registry, else the credential alone. Other registries are listed
+as "not checked". No secret is printed.
+
+Exit codes: 0 every checked login works (or none is stored) · 1 a login failed, its store cannot be read,
+            or --registry names a registry with no stored login · 2 usage`;
+
 function common(cmd: Command): Command {
   return (
     cmd
@@ -130,6 +138,21 @@ async function main(argv: string[]): Promise<number> {
       const { runLogout } = await import('./commands/logout.js');
       const { processIO } = await import('./commands/io.js');
       code = await runLogout({ flags, io: processIO() });
+    });
+  program
+    .command('status')
+    .description('list every registry login docker/podman hold, and re-test each GitLab one (account, storage, expiry)')
+    .option('--registry <host[:port]>', 'only this registry')
+    .option('--engine <engine>', "docker, podman or auto (docker's config, and podman's auth file when podman is here)", undefined)
+    .option('--json', 'print one JSON object')
+    .option('--timeout <seconds>', "limit for each registry's re-test, in seconds (default 15); each credential helper gets 3 s", undefined)
+    .option('--ca-file <path>', 'extra CA certificates (PEM) to trust, as NODE_EXTRA_CA_CERTS')
+    .option('--trust-realm', 'send a stored token to a realm on another host than the remembered instance')
+    .addHelpText('after', STATUS_AFTER)
+    .action(async (flags: Record<string, unknown>) => {
+      const { runStatusCommand } = await import('./commands/status.js');
+      const { processIO } = await import('./commands/io.js');
+      code = await runStatusCommand({ flags, io: processIO() });
     });
   program
     .command('snippet')

@@ -75,7 +75,7 @@ function where(url: string): string {
   }
 }
 
-type Get<R> = (url: string, headers?: Record<string, string>, call?: { timeoutMs?: number }) => Promise<R>;
+type Get<R> = (url: string, headers?: Record<string, string>, call?: { timeoutMs?: number; method?: 'GET' | 'POST' }) => Promise<R>;
 
 /** The HTTP client's get, with a debug line per request (the client is core/http.ts). */
 export function traceGet<R extends { status: number }>(get: Get<R>): Get<R> {
@@ -84,7 +84,7 @@ export function traceGet<R extends { status: number }>(get: Get<R>): Get<R> {
     const auth = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
     if (auth) addAuthorization(auth);
     const started = now();
-    const line = `http GET ${where(url)}${auth ? ' (Authorization: [redacted])' : ''}`;
+    const line = `http ${call?.method ?? 'GET'} ${where(url)}${auth ? ' (Authorization: [redacted])' : ''}`;
     return get(url, headers, call).then(
       (res) => {
         debug(`${line} -> ${res.status} in ${now() - started} ms`);

@@ -1,19 +1,24 @@
 // src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
 // files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
-/** `doctor`: every link from the engine to GitLab, in order, each pass / warn / fail / skip with a fix. */
+/**
+ * `doctor`: every link from the engine to GitLab, each pass / warn / fail / skip with a fix. The checks are one
+ * ordered list (`DOCTOR_CHECKS`, the order of the report); each names what it needs (a fact an earlier link
+ * establishes, with the reason it is skipped without it), and each fact is found once, when first needed.
+ */
 import { isIP } from 'node:net';
 import { CREDENTIALS, requiredScopes, type Access, type CredentialType } from './credentials.js';
-import { resolveEngine, type EngineChoice } from './engine.js';
+import { resolveEngine, type EngineChoice, type EngineName } from './engine.js';
 import { childEnv, type Runner } from './process.js';
 import { readEngineConfig, type EngineConfig } from './authconfig.js';
-import { askStore, describeHelper, helperAdvice, isGlab, whereDockerKeeps } from './credstore.js';
+import { askStore, helperAdvice, isGlab, whereDockerKeeps, type StoreAnswer } from './credstore.js';
 import { gitlabBase, isLoopbackHost, type RegistryAddress } from './hosts.js';
 import { proxyFor, type HttpClient } from './http.js';
 import type { NetProbes } from './netprobe.js';
-import { decideRealm, fetchChallenge, type RegistryChallenge } from './registry.js';
+import { decideRealm, fetchChallenge, type RealmDecision, type RegistryChallenge } from './registry.js';
 import { verifySession } from './session.js';
 import type { Answer, LoginRequest } from './request.js';
 import { quote, sanitise } from './sanitise.js';
+import type { Verdict } from './verdict.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export interface Check {
@@ -47,40 +52,183 @@ export interface DoctorDeps {
   now?: () => number;
 }
 
-/** The order of the report, whatever order the checks ran in. */
-export const CHECK_ORDER = [
-  'engine.found',
-  'engine.daemon',
-  'docker.config',
-  'docker.helpers',
-  'docker.stored',
-  'docker.stored-accepted',
-  'network.proxy',
-  'network.dns',
-  'network.tcp',
-  'network.tls',
-  'registry.challenge',
-  'registry.realm',
-  'registry.realm-answers',
-  'registry.clock',
-  'credential.verify',
-  'credential.token-info',
-] as const;
+/** What a check found. A title only when it says more than the check's own (`docker found`). */
+export type Finding = Omit<Check, 'id' | 'title'> & { title?: string };
 
-const TITLES: Record<string, string> = {
-  'network.proxy': 'Proxy',
-  'network.dns': 'DNS',
-  'network.tcp': 'TCP connect',
-  'network.tls': 'TLS',
-  'registry.realm': 'Token realm',
-  'registry.realm-answers': 'Token realm answers',
-  'registry.clock': 'Clock',
-};
+/** A login found in the engine's store: only in memory, to ask GitLab whether it still works. */
+interface StoredLogin {
+  username: string;
+  secret: string;
+}
+
+/** What the links establish, each found once. A check that needs one is skipped, with its reason, without it. */
+export interface Facts {
+  registry: RegistryAddress;
+  engine: { engine: EngineName; file: string };
+  /** The engine's config file, readable (or not there yet). */
+  config: { file: string; config?: EngineConfig };
+  stored: StoredLogin;
+  /** The registry's name resolves (or a proxy resolves it for us). */
+  resolves: true;
+  /** A TCP connection to the registry is made (or a proxy makes it). */
+  connects: true;
+  challenge: RegistryChallenge;
+  realm: RealmDecision;
+  token: string;
+}
+type FactName = keyof Facts;
+
+export interface DoctorCheck {
+  id: string;
+  title: string;
+  /** Each fact the check needs, with the reason it is skipped without it; the first one missing decides. */
+  needs: Partial<Record<FactName, string>>;
+  run(ctx: DoctorContext, have: Partial<Facts>): Promise<Finding>;
+}
+
+/** A check whose `run` sees exactly the facts it names in `needs`, typed. */
+function check<N extends FactName>(c: {
+  id: string;
+  title: string;
+  needs: Record<N, string>;
+  run(ctx: DoctorContext, have: Pick<Facts, N>): Finding | Promise<Finding>;
+}): DoctorCheck {
+  // runCheck hands `run` every fact in `needs`: the one place the names and the values meet.
+  return { ...c, run: async (ctx, have) => c.run(ctx, have as Pick<Facts, N>) };
+}
 
 const SECTION: Record<string, string> = { engine: 'Engine', docker: 'Docker config', network: 'Network', registry: 'Registry', credential: 'Credential' };
 export const sectionOf = (id: string) => SECTION[id.split('.')[0]!] ?? id;
 
+const once = <T>(f: () => T): (() => T) => {
+  let memo: { value: T } | undefined;
+  return () => (memo ??= { value: f() }).value;
+};
+
+/** The input, the injected I/O and what the links answered, each asked once (a check and a fact share it). */
+export function doctorContext(input: DoctorInput, deps: DoctorDeps) {
+  const env = deps.env;
+  const registry = input.registry;
+  const engine = once(() => resolveEngine(input.engine, env));
+  const isPodman = once(() => {
+    const e = engine();
+    return !('verdict' in e) && e.engine === 'podman';
+  });
+  const configRead = once(() => readEngineConfig(isPodman() ? 'podman' : 'docker', env));
+  const proxy = registry ? proxyFor(new URL(`https://${registry.registry}/`), env) : undefined;
+  const probeMs = Math.min(input.timeoutMs, 10_000);
+  const ctx = {
+    input,
+    deps,
+    env,
+    now: deps.now ?? (() => Date.now()),
+    /** Children get the environment without the token. */
+    childEnv: () => childEnv(env, input.token ?? ''),
+    proxy,
+    engine,
+    isPodman,
+    configRead,
+    storeAnswer: once(async (): Promise<StoreAnswer | undefined> => {
+      const config = await ctx.fact('config');
+      if (!config || !registry) return undefined;
+      const e = engine();
+      return askStore(
+        {
+          engine: isPodman() ? 'podman' : 'docker',
+          ...('verdict' in e ? {} : { engineFile: e.file }),
+          registry: registry.registry,
+          env,
+          op: 'get',
+          secret: input.token ?? '',
+        },
+        deps.runner,
+      );
+    }),
+    /** The registry's addresses; no lookup for an IP address or localhost. */
+    lookup: once(async (): Promise<{ addrs?: string[]; error?: unknown } | undefined> => {
+      if (!registry || isIP(registry.hostname) || registry.hostname === 'localhost') return undefined;
+      return deps.probes.lookup(registry.hostname).then(
+        (addrs) => ({ addrs }),
+        (error: unknown) => ({ error }),
+      );
+    }),
+    connect: once(async (): Promise<{ error?: unknown }> => {
+      const r = registry!;
+      return deps.probes.connect(r.hostname, r.port ?? 443, probeMs).then(
+        () => ({}),
+        (error: unknown) => ({ error }),
+      );
+    }),
+    challenge: once(async (): Promise<RegistryChallenge | Verdict | undefined> => (registry ? fetchChallenge(deps.http, registry) : undefined)),
+    realm: once(async (): Promise<RealmDecision | Verdict | undefined> => {
+      const c = await ctx.fact('challenge');
+      return c ? decideRealm(c.realm, input.gitlab, input.trustRealm) : undefined;
+    }),
+    probeMs,
+    fact: async <N extends FactName>(name: N): Promise<Facts[N] | undefined> => FACTS[name](ctx),
+  };
+  return ctx;
+}
+export type DoctorContext = ReturnType<typeof doctorContext>;
+
+const okOf = async <T extends object>(v: T | Verdict | undefined | Promise<T | Verdict | undefined>): Promise<T | undefined> => {
+  const r = await v;
+  return r && !('verdict' in r) ? r : undefined;
+};
+
+/** How each fact is found (from the answers the context keeps). */
+const FACTS: { [N in FactName]: (ctx: DoctorContext) => Promise<Facts[N] | undefined> } = {
+  registry: async (ctx) => ctx.input.registry,
+  token: async (ctx) => ctx.input.token || undefined,
+  engine: async (ctx) => okOf(ctx.engine()),
+  config: async (ctx) => {
+    const read = ctx.configRead();
+    return 'error' in read ? undefined : { file: read.file, ...('config' in read ? { config: read.config } : {}) };
+  },
+  stored: async (ctx) => {
+    const a = await ctx.storeAnswer();
+    return a?.state === 'logged-in' && a.secret ? { username: a.username, secret: a.secret } : undefined;
+  },
+  resolves: async (ctx) => {
+    if (!ctx.input.registry) return undefined;
+    const l = await ctx.lookup();
+    return !l || l.addrs || ctx.proxy ? true : undefined;
+  },
+  connects: async (ctx) => {
+    if (!(await ctx.fact('resolves'))) return undefined;
+    return !(await ctx.connect()).error || ctx.proxy ? true : undefined;
+  },
+  challenge: async (ctx) => okOf(ctx.challenge()),
+  realm: async (ctx) => okOf(ctx.realm()),
+};
+
+/** Runs one check: skipped with its reason when a fact it needs is missing; what it quotes is sanitised here. */
+export async function runCheck(c: DoctorCheck, ctx: DoctorContext): Promise<Check> {
+  const have: Partial<Record<FactName, unknown>> = {};
+  for (const [name, why] of Object.entries(c.needs) as Array<[FactName, string]>) {
+    const value = await ctx.fact(name);
+    if (value === undefined) return { id: c.id, title: c.title, status: 'skip', detail: why };
+    have[name] = value;
+  }
+  // What a check quotes from a server (a certificate's subject, a realm, an error body) or a file (a stored
+  // username) is sanitised here, the one point where a check is built.
+  const { title, fix, ...found } = await c.run(ctx, have as Partial<Facts>);
+  return { id: c.id, title: title ?? c.title, ...found, detail: sanitise(found.detail), ...(fix !== undefined ? { fix: sanitise(fix) } : {}) };
+}
+
+export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<Check[]> {
+  const ctx = doctorContext(input, deps);
+  const checks: Check[] = [];
+  for (const c of DOCTOR_CHECKS) checks.push(await runCheck(c, ctx));
+  return checks;
+}
+
+const NO_REGISTRY = 'no registry given (--registry or --gitlab)';
+const NO_CHALLENGE = 'no registry challenge';
+const REALM_FAILED = 'the registry or its realm failed above';
+const NO_CONFIG = 'the config file could not be read';
 const UNKNOWN_CA = /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT/;
+const errCode = (e: unknown) => (e as NodeJS.ErrnoException).code;
 
 /** A credential's type guessed from its username, for the messages only. */
 function guessType(username: string): CredentialType {
@@ -89,357 +237,383 @@ function guessType(username: string): CredentialType {
   return 'personal-access-token';
 }
 
-function scrub(text: string, secret: string | undefined): string {
-  return secret ? text.split(secret).join('[token]') : text;
+function scrub(text: string, secret: string): string {
+  return text.split(secret).join('[token]');
 }
 
-export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<Check[]> {
-  const now = deps.now ?? (() => Date.now());
-  const env = deps.env;
-  const checks: Check[] = [];
-  // The one point where a check is built: what it quotes from a server (a certificate's subject, a realm, an
-  // error body) or a file (a stored username) is sanitised here.
-  const add = (c: Check) => checks.push({ ...c, detail: sanitise(c.detail), ...(c.fix !== undefined ? { fix: sanitise(c.fix) } : {}) });
-  const registry = input.registry;
-
-  // Engine.
-  const engine = resolveEngine(input.engine, env);
-  if ('verdict' in engine) {
-    add({ id: 'engine.found', title: 'docker or podman', status: 'fail', detail: engine.message, fix: engine.fix });
-    add({ id: 'engine.daemon', title: 'Engine daemon', status: 'skip', detail: 'no engine' });
-  } else {
-    const v = await deps.runner(engine.file, ['--version'], { input: '', env: childEnv(env, input.token ?? ''), timeoutMs: 5000 });
-    const version = v.stdout.split('\n')[0]?.trim() || `${engine.engine} (version unknown)`;
-    add({
-      id: 'engine.found',
-      title: `${engine.engine} found`,
-      status: v.exitCode === 0 ? 'pass' : 'warn',
-      detail: `${version} at ${engine.file}`,
-      ...(v.exitCode === 0 ? {} : { fix: `\`${engine.engine} --version\` failed: reinstall it.` }),
-    });
-    if (engine.engine === 'podman') {
-      add({ id: 'engine.daemon', title: 'Engine daemon', status: 'pass', detail: 'podman needs no daemon' });
-    } else {
-      const info = await deps.runner(engine.file, ['info', '--format', '{{.ServerVersion}}'], {
-        input: '',
-        env: childEnv(env, input.token ?? ''),
-        timeoutMs: 5000,
-      });
-      add(
-        info.exitCode === 0 && info.stdout.trim()
-          ? { id: 'engine.daemon', title: 'Docker daemon', status: 'pass', detail: `running (${info.stdout.trim()})` }
-          : {
-              id: 'engine.daemon',
-              title: 'Docker daemon',
-              status: 'warn',
-              detail: 'not running or not reachable: `docker login` works without it, `docker pull`/`push` do not',
-              fix: 'Start Docker (Docker Desktop, or `sudo systemctl start docker`), and check that you may use its socket (the docker group).',
-            },
-      );
-    }
-  }
-
-  // Docker config: readable, valid JSON, helpers present, a credential stored for this registry.
-  const isPodman = !('verdict' in engine) && engine.engine === 'podman';
-  const read = readEngineConfig(isPodman ? 'podman' : 'docker', env);
-  const configFile = read.file;
-  const config = 'config' in read ? read.config : undefined;
-  const configOk = !('error' in read);
-  if ('error' in read) {
-    add({
-      id: 'docker.config',
-      title: 'Config file',
-      status: 'fail',
-      detail: `${configFile} ${read.error}`,
-      fix: read.code
-        ? `Check the owner and permissions of ${configFile}.`
-        : `Repair ${configFile} or move it aside; ${isPodman ? 'podman' : 'docker'} writes a new one at the next login.`,
-    });
-  } else if ('missing' in read)
-    add({ id: 'docker.config', title: 'Config file', status: 'pass', detail: `${configFile} does not exist yet (written at the first login)` });
-  else add({ id: 'docker.config', title: 'Config file', status: 'pass', detail: `${configFile} is valid` });
-  let stored: StoredLogin | undefined;
-  if (!configOk) {
-    add({ id: 'docker.helpers', title: 'Credential helper', status: 'skip', detail: 'the config file could not be read' });
-    add({ id: 'docker.stored', title: 'Stored login', status: 'skip', detail: 'the config file could not be read' });
-  } else {
-    const found = await storeChecks({
-      isPodman,
-      engineFile: 'verdict' in engine ? undefined : engine.file,
-      config,
-      configFile,
-      registry: registry?.registry,
-      env,
-      runner: deps.runner,
-      secret: input.token ?? '',
-    });
-    for (const c of found.checks) add(c);
-    stored = found.stored;
-  }
-
-  // Network.
-  let tcpOk = true;
-  if (!registry) {
-    for (const id of ['network.proxy', 'network.dns', 'network.tcp', 'network.tls'] as const)
-      add({ id, title: TITLES[id] ?? id, status: 'skip', detail: 'no registry given (--registry or --gitlab)' });
-  } else {
-    const port = registry.port ?? 443;
-    const proxy = proxyFor(new URL(`https://${registry.registry}/`), env);
-    add({
-      id: 'network.proxy',
-      title: 'Proxy',
-      status: 'pass',
-      detail: proxy
-        ? `${proxy.protocol}//${proxy.host} is used for ${registry.registry} (HTTPS_PROXY; docker uses it too, the daemon has its own)`
-        : `no proxy for ${registry.registry}`,
-    });
-    let resolves = true;
-    if (isIP(registry.hostname) || registry.hostname === 'localhost')
-      add({ id: 'network.dns', title: 'DNS', status: 'skip', detail: `${registry.hostname} needs no lookup` });
-    else {
-      try {
-        const addrs = await deps.probes.lookup(registry.hostname);
-        add({ id: 'network.dns', title: 'DNS', status: 'pass', detail: `${registry.hostname} → ${addrs.slice(0, 3).join(', ')}` });
-      } catch (e) {
-        resolves = proxy !== undefined;
-        add({
-          id: 'network.dns',
-          title: 'DNS',
-          status: proxy ? 'warn' : 'fail',
-          detail: `${registry.hostname} does not resolve (${(e as NodeJS.ErrnoException).code ?? 'error'})${proxy ? '; the proxy may resolve it' : ''}`,
-          fix: 'Check the spelling; for an internal instance connect the VPN; check /etc/resolv.conf.',
-        });
-      }
-    }
-    if (!resolves) {
-      tcpOk = false;
-      add({ id: 'network.tcp', title: 'TCP connect', status: 'skip', detail: 'the name does not resolve' });
-    } else {
-      try {
-        await deps.probes.connect(registry.hostname, port, Math.min(input.timeoutMs, 10_000));
-        add({ id: 'network.tcp', title: 'TCP connect', status: 'pass', detail: `${registry.hostname} port ${port} accepts connections` });
-      } catch (e) {
-        tcpOk = proxy !== undefined;
-        add({
-          id: 'network.tcp',
-          title: 'TCP connect',
-          status: proxy ? 'warn' : 'fail',
-          detail: `cannot connect to ${registry.hostname} port ${port} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-          fix: 'Check the port (self-managed registries are often on 5050 or a registry.HOST name), firewalls and the VPN.',
-        });
-      }
-    }
-  }
-
-  // Registry: the challenge decides whether TLS applies (plain HTTP on loopback).
-  let challenge: RegistryChallenge | undefined;
-  if (registry) {
-    const c = await fetchChallenge(deps.http, registry);
-    if ('verdict' in c) add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'fail', detail: c.message, fix: c.fix });
-    else {
-      challenge = c;
-      add({
-        id: 'registry.challenge',
-        title: '/v2/ challenge',
-        status: 'pass',
-        detail: `Bearer realm="${quote(c.realm)}"${c.service ? `, service="${quote(c.service)}"` : ''}`,
-      });
-    }
-  } else add({ id: 'registry.challenge', title: '/v2/ challenge', status: 'skip', detail: 'no registry given' });
-
-  if (registry) {
-    const plain = challenge?.baseUrl.startsWith('http:') === true;
-    if (plain) add({ id: 'network.tls', title: 'TLS', status: 'skip', detail: 'the loopback registry answers plain HTTP' });
-    else if (!tcpOk) add({ id: 'network.tls', title: 'TLS', status: 'skip', detail: 'no connection' });
-    else {
-      const port = registry.port ?? 443;
-      try {
-        const t = await deps.probes.tls(registry.hostname, port, Math.min(input.timeoutMs, 10_000), input.caFile);
-        const days = t.validTo ? Math.floor((t.validTo.getTime() - now()) / 86_400_000) : undefined;
-        const about = `${t.subject ? `certificate for ${quote(t.subject, 100)}` : 'certificate'}${t.issuer ? ` issued by ${quote(t.issuer, 100)}` : ''}${days !== undefined ? `, valid ${days} more days` : ''}`;
-        if (t.authorized) {
-          add(
-            days !== undefined && days < 14
-              ? { id: 'network.tls', title: 'TLS', status: 'warn', detail: about, fix: 'The certificate expires soon: tell the instance admin.' }
-              : { id: 'network.tls', title: 'TLS', status: 'pass', detail: about },
-          );
-        } else if (UNKNOWN_CA.test(t.error ?? '')) {
-          add({
-            id: 'network.tls',
-            title: 'TLS',
-            status: 'fail',
-            detail: `${about}: not signed by a CA this machine trusts (${t.error})`,
-            fix: `Get your organisation's CA certificate; for this tool set NODE_EXTRA_CA_CERTS=ca.pem or pass --ca-file ca.pem; for docker put it in /etc/docker/certs.d/${registry.registry}/ca.crt.`,
-          });
-        } else if (t.error === 'CERT_HAS_EXPIRED')
-          add({ id: 'network.tls', title: 'TLS', status: 'fail', detail: `${about}: expired`, fix: 'The certificate has expired: tell the instance admin.' });
-        else if (t.error === 'ERR_TLS_CERT_ALTNAME_INVALID')
-          add({
-            id: 'network.tls',
-            title: 'TLS',
-            status: 'fail',
-            detail: `${about}: not valid for ${registry.hostname}`,
-            fix: 'Use the host name the certificate is for, or tell the instance admin.',
-          });
-        else add({ id: 'network.tls', title: 'TLS', status: 'fail', detail: `${about}: ${t.error}`, fix: 'Tell the instance admin.' });
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? '';
-        add({
-          id: 'network.tls',
-          title: 'TLS',
-          status: 'fail',
-          detail: `no TLS handshake with ${registry.registry} (${code || (e as Error).message})`,
-          fix: /WRONG_VERSION|EPROTO/.test(code) ? 'The port answers plain HTTP: the registry must use HTTPS off loopback.' : 'Check the host and port.',
-        });
-      }
-    }
-  }
-
-  let gitlab: string | undefined;
-  if (challenge) {
-    const d = decideRealm(challenge.realm, input.gitlab, input.trustRealm);
-    if ('verdict' in d) add({ id: 'registry.realm', title: 'Token realm', status: 'fail', detail: d.message, fix: d.fix });
-    else {
-      gitlab = d.gitlab;
-      const plain = d.realm.protocol === 'http:';
-      add(
-        plain
-          ? { id: 'registry.realm', title: 'Token realm', status: 'warn', detail: `${d.realm.origin} is plain HTTP (allowed on loopback only)` }
-          : {
-              id: 'registry.realm',
-              title: 'Token realm',
-              status: 'pass',
-              detail: `${d.realm.origin} over HTTPS${input.gitlab ? `, on the instance ${input.gitlab.host}` : ''}`,
-            },
-      );
-      const url = new URL(d.realm.href);
-      if (challenge.service) url.searchParams.set('service', challenge.service);
-      try {
-        const r = await deps.http.get(url.href);
-        let json = true;
-        try {
-          JSON.parse(r.body);
-        } catch {
-          json = false;
-        }
-        add(
-          [200, 401, 403].includes(r.status) && json
-            ? { id: 'registry.realm-answers', title: 'Token realm answers', status: 'pass', detail: `HTTP ${r.status} from ${d.realm.host}` }
-            : {
-                id: 'registry.realm-answers',
-                title: 'Token realm answers',
-                status: 'fail',
-                detail: `${d.realm.host} answered HTTP ${r.status}${json ? '' : ' without JSON'}, not like GitLab's token endpoint`,
-                fix: "The registry's auth.token.realm is wrong, or something in front of GitLab answers instead: tell the instance admin.",
-              },
-        );
-      } catch (e) {
-        add({
-          id: 'registry.realm-answers',
-          title: 'Token realm answers',
-          status: 'fail',
-          detail: `${d.realm.host} cannot be reached: ${(e as Error).message}`,
-          fix: 'Check the network, VPN and HTTPS_PROXY.',
-        });
-      }
-    }
-    if (challenge.date) {
-      const skew = Math.round((now() - Date.parse(challenge.date)) / 1000);
-      add(
-        Math.abs(skew) > 60
-          ? {
-              id: 'registry.clock',
-              title: 'Clock',
-              status: 'fail',
-              detail: `this machine's clock is ${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} the registry's`,
-              fix: 'Registry tokens live minutes: set the clock right (NTP: `timedatectl set-ntp true`).',
-            }
-          : { id: 'registry.clock', title: 'Clock', status: 'pass', detail: `within ${Math.abs(skew)} s of the registry's` },
-      );
-    } else add({ id: 'registry.clock', title: 'Clock', status: 'skip', detail: 'the registry sent no Date header' });
-  } else {
-    for (const id of ['registry.realm', 'registry.realm-answers', 'registry.clock'] as const)
-      add({ id, title: TITLES[id] ?? id, status: 'skip', detail: 'no registry challenge' });
-  }
-
-  // The stored login, and the given token: are they accepted by GitLab? Asked through the one session, with the
-  // challenge fetched above as the known realm.
-  const verifyWith = async (username: Answer<string>, token: string, type: CredentialType) => {
-    const request: LoginRequest = {
-      registry: { value: registry!.registry, source: 'flag' },
-      ...(input.gitlab ? { gitlab: { value: gitlabBase(input.gitlab), source: 'flag' } } : {}),
-      credentialType: { value: type, source: username.source },
-      username,
-      access: { value: input.access, source: 'flag' },
-      ...(input.project ? { project: { value: input.project, source: 'flag' } } : {}),
-    };
-    const known = { baseUrl: challenge!.baseUrl, realm: challenge!.realm, ...(challenge!.service ? { service: challenge!.service } : {}) };
-    const outcome = await verifySession(
-      { request, token, trustRealm: input.trustRealm },
-      { http: deps.http, env, realmCache: { get: () => known, set: () => undefined } },
-    );
-    // The registry is given, so there is always a verification.
-    if (outcome.kind !== 'verified') throw new Error('doctor: no registry to verify against');
-    return outcome.verify;
+/** Is this login accepted? Asked through the one session, with the challenge already fetched as the known realm. */
+async function verifyWith(
+  ctx: DoctorContext,
+  have: Pick<Facts, 'registry' | 'challenge'>,
+  login: { username: Answer<string>; token: string; type: CredentialType },
+) {
+  const { input } = ctx;
+  const { registry, challenge } = have;
+  const request: LoginRequest = {
+    registry: { value: registry.registry, source: 'flag' },
+    ...(input.gitlab ? { gitlab: { value: gitlabBase(input.gitlab), source: 'flag' } } : {}),
+    credentialType: { value: login.type, source: login.username.source },
+    username: login.username,
+    access: { value: input.access, source: 'flag' },
+    ...(input.project ? { project: { value: input.project, source: 'flag' } } : {}),
   };
-  if (stored && challenge && gitlab) {
-    const v = await verifyWith({ value: stored.username, source: 'engine-config' }, stored.secret, guessType(stored.username));
-    add(
-      v.ok
-        ? { id: 'docker.stored-accepted', title: 'Stored login accepted', status: 'pass', detail: scrub(v.message, stored.secret) }
-        : {
-            id: 'docker.stored-accepted',
-            title: 'Stored login accepted',
-            status: 'fail',
-            detail: `the stored login for ${stored.username} no longer works: ${scrub(v.message, stored.secret)}`,
-            fix: scrub(v.fix, stored.secret),
-          },
-    );
-  } else
-    add({
-      id: 'docker.stored-accepted',
-      title: 'Stored login accepted',
-      status: 'skip',
-      detail: stored ? 'the registry or its realm failed above' : 'no stored login',
-    });
-
-  if (input.token && challenge && gitlab) {
-    const type = input.credentialType ?? 'personal-access-token';
-    const v = await verifyWith({ value: input.username ?? 'gitlab', source: 'flag' }, input.token, type);
-    add(
-      v.ok
-        ? { id: 'credential.verify', title: 'The given token', status: 'pass', detail: v.message }
-        : { id: 'credential.verify', title: 'The given token', status: 'fail', detail: v.message, fix: v.fix },
-    );
-    if (type === 'personal-access-token') add(await tokenInfo(deps.http, gitlab, input.token, input.access, now()));
-    else
-      add({
-        id: 'credential.token-info',
-        title: 'Token scopes and expiry',
-        status: 'skip',
-        detail: `GitLab shows these only for personal access tokens (${CREDENTIALS[type].label.toLowerCase()} given)`,
-      });
-  } else {
-    const why = input.token ? 'the registry or its realm failed above' : 'no token given (--token-stdin)';
-    add({ id: 'credential.verify', title: 'The given token', status: 'skip', detail: why });
-    add({ id: 'credential.token-info', title: 'Token scopes and expiry', status: 'skip', detail: why });
-  }
-
-  const rank = (id: string) => CHECK_ORDER.indexOf(id as (typeof CHECK_ORDER)[number]);
-  return checks.sort((a, b) => rank(a.id) - rank(b.id));
+  const known = { baseUrl: challenge.baseUrl, realm: challenge.realm, ...(challenge.service ? { service: challenge.service } : {}) };
+  const outcome = await verifySession(
+    { request, token: login.token, trustRealm: input.trustRealm },
+    { http: ctx.deps.http, env: ctx.env, realmCache: { get: () => known, set: () => undefined } },
+  );
+  // The registry is given, so there is always a verification.
+  if (outcome.kind !== 'verified') throw new Error('doctor: no registry to verify against');
+  return outcome.verify;
 }
+
+/** The engine runs `args` (no token in its environment), within 5 s. */
+const engineRun = (ctx: DoctorContext, file: string, args: string[]) => ctx.deps.runner(file, args, { input: '', env: ctx.childEnv(), timeoutMs: 5000 });
+
+const engineFound = check({
+  id: 'engine.found',
+  title: 'docker or podman',
+  needs: {},
+  run: async (ctx) => {
+    const engine = ctx.engine();
+    if ('verdict' in engine) return { status: 'fail', detail: engine.message, fix: engine.fix };
+    const v = await engineRun(ctx, engine.file, ['--version']);
+    const version = v.stdout.split('\n')[0]?.trim() || `${engine.engine} (version unknown)`;
+    const title = `${engine.engine} found`;
+    if (v.exitCode === 0) return { title, status: 'pass', detail: `${version} at ${engine.file}` };
+    return { title, status: 'warn', detail: `${version} at ${engine.file}`, fix: `\`${engine.engine} --version\` failed: reinstall it.` };
+  },
+});
+
+const engineDaemon = check({
+  id: 'engine.daemon',
+  title: 'Engine daemon',
+  needs: { engine: 'no engine' },
+  run: async (ctx, { engine }) => {
+    if (engine.engine === 'podman') return { status: 'pass', detail: 'podman needs no daemon' };
+    const title = 'Docker daemon';
+    const info = await engineRun(ctx, engine.file, ['info', '--format', '{{.ServerVersion}}']);
+    if (info.exitCode === 0 && info.stdout.trim()) return { title, status: 'pass', detail: `running (${info.stdout.trim()})` };
+    return {
+      title,
+      status: 'warn',
+      detail: 'not running or not reachable: `docker login` works without it, `docker pull`/`push` do not',
+      fix: 'Start Docker (Docker Desktop, or `sudo systemctl start docker`), and check that you may use its socket (the docker group).',
+    };
+  },
+});
+
+const dockerConfig = check({
+  id: 'docker.config',
+  title: 'Config file',
+  needs: {},
+  run: (ctx) => {
+    const read = ctx.configRead();
+    const file = read.file;
+    if ('error' in read) {
+      const fix = read.code
+        ? `Check the owner and permissions of ${file}.`
+        : `Repair ${file} or move it aside; ${ctx.isPodman() ? 'podman' : 'docker'} writes a new one at the next login.`;
+      return { status: 'fail', detail: `${file} ${read.error}`, fix };
+    }
+    if ('missing' in read) return { status: 'pass', detail: `${file} does not exist yet (written at the first login)` };
+    return { status: 'pass', detail: `${file} is valid` };
+  },
+});
+
+/** The way out when the helper fails: this registry's login kept in the file (credHelpers[registry] = ""). */
+const insecureAdvice = (registry: string | undefined) =>
+  registry ? `, or keep just this registry's login in the file: \`gitlab-registry-login login --insecure-storage\` (credHelpers["${registry}"] = "")` : '';
+
+/**
+ * The credential helper that applies to this registry (not every helper in the config: another registry's ECR
+ * helper is not this login's business); without a registry, the one every registry falls back to (credsStore).
+ */
+const dockerHelpers = check({
+  id: 'docker.helpers',
+  title: 'Credential helper',
+  needs: { config: NO_CONFIG },
+  run: (ctx, { config }) => {
+    if (ctx.isPodman()) return { status: 'skip', detail: `podman keeps logins in its auth file (${config.file})` };
+    const registry = ctx.input.registry?.registry;
+    const where = whereDockerKeeps(config.config, config.file, registry ?? '', ctx.env);
+    const forWhom = registry ? `for ${registry}` : 'by default';
+    if (where.kind === 'file') {
+      const detail = where.optOut
+        ? `credHelpers["${registry}"] is "": docker keeps this registry's login in ${where.file} (base64, not encrypted)`
+        : `none ${forWhom}: logins are kept in ${where.file} (base64, not encrypted)`;
+      return { status: 'pass', detail };
+    }
+    if (!where.binary)
+      return {
+        status: 'fail',
+        detail: `${where.setBy} names docker-credential-${where.helper}, which is not on PATH`,
+        fix: `Install docker-credential-${where.helper}${insecureAdvice(registry)}. Do not remove credsStore: your other logins are kept there.`,
+      };
+    const glab = isGlab(where.helper) ? " (glab auth configure-docker: docker uses glab's own login, and `docker login` is refused)" : '';
+    return { status: 'pass', detail: `docker-credential-${where.helper} ${forWhom} (${where.setBy}) at ${where.binary}${glab}` };
+  },
+});
+
+/** What the engine's store holds for the registry (the helper asked within 3 s). */
+const dockerStored = check({
+  id: 'docker.stored',
+  title: 'Stored login',
+  needs: { config: NO_CONFIG, registry: NO_REGISTRY },
+  run: async (ctx, { registry: { registry } }) => {
+    const a = (await ctx.storeAnswer())!;
+    if (a.state === 'logged-in') return { status: 'pass', detail: `a login for ${registry} as ${a.username} (${a.source})` };
+    if (a.state === 'not-logged-in') {
+      const glab = a.where.kind === 'helper' && isGlab(a.where.helper);
+      return {
+        status: 'warn',
+        detail: glab ? `glab has no login for ${registry}` : `not logged in to ${registry}`,
+        fix: glab
+          ? 'Log in with glab (`glab auth login`) for the instance of this registry.'
+          : 'Log in: `gitlab-registry-login login` (or run it without a command for the wizard).',
+      };
+    }
+    const where = a.where;
+    if (where?.kind === 'helper')
+      return {
+        status: 'fail',
+        detail: `${a.message} (${where.setBy} in ${where.file}): whether a login is stored is unknown`,
+        fix: `${helperAdvice(where.helper)}${insecureAdvice(registry)}.`,
+      };
+    return { status: 'fail', detail: a.message, fix: `Check ${where ? where.file : "docker's config file"}.` };
+  },
+});
+
+const dockerStoredAccepted = check({
+  id: 'docker.stored-accepted',
+  title: 'Stored login accepted',
+  needs: { stored: 'no stored login', registry: REALM_FAILED, challenge: REALM_FAILED, realm: REALM_FAILED },
+  run: async (ctx, have) => {
+    const { username, secret } = have.stored;
+    const v = await verifyWith(ctx, have, { username: { value: username, source: 'engine-config' }, token: secret, type: guessType(username) });
+    if (v.ok) return { status: 'pass', detail: scrub(v.message, secret) };
+    return { status: 'fail', detail: `the stored login for ${username} no longer works: ${scrub(v.message, secret)}`, fix: scrub(v.fix, secret) };
+  },
+});
+
+const networkProxy = check({
+  id: 'network.proxy',
+  title: 'Proxy',
+  needs: { registry: NO_REGISTRY },
+  run: (ctx, { registry: { registry } }) => ({
+    status: 'pass',
+    detail: ctx.proxy
+      ? `${ctx.proxy.protocol}//${ctx.proxy.host} is used for ${registry} (HTTPS_PROXY; docker uses it too, the daemon has its own)`
+      : `no proxy for ${registry}`,
+  }),
+});
+
+const networkDns = check({
+  id: 'network.dns',
+  title: 'DNS',
+  needs: { registry: NO_REGISTRY },
+  run: async (ctx, { registry: { hostname } }) => {
+    const l = await ctx.lookup();
+    if (!l) return { status: 'skip', detail: `${hostname} needs no lookup` };
+    if (l.addrs) return { status: 'pass', detail: `${hostname} → ${l.addrs.slice(0, 3).join(', ')}` };
+    const proxy = ctx.proxy !== undefined;
+    return {
+      status: proxy ? 'warn' : 'fail',
+      detail: `${hostname} does not resolve (${errCode(l.error) ?? 'error'})${proxy ? '; the proxy may resolve it' : ''}`,
+      fix: 'Check the spelling; for an internal instance connect the VPN; check /etc/resolv.conf.',
+    };
+  },
+});
+
+const networkTcp = check({
+  id: 'network.tcp',
+  title: 'TCP connect',
+  needs: { registry: NO_REGISTRY, resolves: 'the name does not resolve' },
+  run: async (ctx, { registry: { hostname, port = 443 } }) => {
+    const { error } = await ctx.connect();
+    if (error === undefined) return { status: 'pass', detail: `${hostname} port ${port} accepts connections` };
+    return {
+      status: ctx.proxy ? 'warn' : 'fail',
+      detail: `cannot connect to ${hostname} port ${port} (${errCode(error) ?? (error as Error).message})`,
+      fix: 'Check the port (self-managed registries are often on 5050 or a registry.HOST name), firewalls and the VPN.',
+    };
+  },
+});
+
+/** What the TLS handshake showed, judged: trusted, expiring soon, or why not. */
+function judgeTls(t: Awaited<ReturnType<NetProbes['tls']>>, registry: RegistryAddress, nowMs: number): Finding {
+  const days = t.validTo ? Math.floor((t.validTo.getTime() - nowMs) / 86_400_000) : undefined;
+  const about = `${t.subject ? `certificate for ${quote(t.subject, 100)}` : 'certificate'}${t.issuer ? ` issued by ${quote(t.issuer, 100)}` : ''}${days !== undefined ? `, valid ${days} more days` : ''}`;
+  if (t.authorized) {
+    if (days !== undefined && days < 14) return { status: 'warn', detail: about, fix: 'The certificate expires soon: tell the instance admin.' };
+    return { status: 'pass', detail: about };
+  }
+  if (UNKNOWN_CA.test(t.error ?? ''))
+    return {
+      status: 'fail',
+      detail: `${about}: not signed by a CA this machine trusts (${t.error})`,
+      fix: `Get your organisation's CA certificate; for this tool set NODE_EXTRA_CA_CERTS=ca.pem or pass --ca-file ca.pem; for docker put it in /etc/docker/certs.d/${registry.registry}/ca.crt.`,
+    };
+  if (t.error === 'CERT_HAS_EXPIRED') return { status: 'fail', detail: `${about}: expired`, fix: 'The certificate has expired: tell the instance admin.' };
+  if (t.error === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return {
+      status: 'fail',
+      detail: `${about}: not valid for ${registry.hostname}`,
+      fix: 'Use the host name the certificate is for, or tell the instance admin.',
+    };
+  return { status: 'fail', detail: `${about}: ${t.error}`, fix: 'Tell the instance admin.' };
+}
+
+/** The registry's certificate; the challenge decides whether TLS applies (plain HTTP on loopback). */
+const networkTls = check({
+  id: 'network.tls',
+  title: 'TLS',
+  needs: { registry: NO_REGISTRY },
+  run: async (ctx, { registry }) => {
+    const challenge = await ctx.fact('challenge');
+    if (challenge?.baseUrl.startsWith('http:')) return { status: 'skip', detail: 'the loopback registry answers plain HTTP' };
+    if (!(await ctx.fact('connects'))) return { status: 'skip', detail: 'no connection' };
+    try {
+      const t = await ctx.deps.probes.tls(registry.hostname, registry.port ?? 443, ctx.probeMs, ctx.input.caFile);
+      return judgeTls(t, registry, ctx.now());
+    } catch (e) {
+      const code = errCode(e) ?? '';
+      return {
+        status: 'fail',
+        detail: `no TLS handshake with ${registry.registry} (${code || (e as Error).message})`,
+        fix: /WRONG_VERSION|EPROTO/.test(code) ? 'The port answers plain HTTP: the registry must use HTTPS off loopback.' : 'Check the host and port.',
+      };
+    }
+  },
+});
+
+const registryChallenge = check({
+  id: 'registry.challenge',
+  title: '/v2/ challenge',
+  needs: { registry: 'no registry given' },
+  run: async (ctx) => {
+    const c = (await ctx.challenge())!;
+    if ('verdict' in c) return { status: 'fail', detail: c.message, fix: c.fix };
+    return { status: 'pass', detail: `Bearer realm="${quote(c.realm)}"${c.service ? `, service="${quote(c.service)}"` : ''}` };
+  },
+});
+
+const registryRealm = check({
+  id: 'registry.realm',
+  title: 'Token realm',
+  needs: { challenge: NO_CHALLENGE },
+  run: async (ctx) => {
+    const d = (await ctx.realm())!;
+    if ('verdict' in d) return { status: 'fail', detail: d.message, fix: d.fix };
+    if (d.realm.protocol === 'http:') return { status: 'warn', detail: `${d.realm.origin} is plain HTTP (allowed on loopback only)` };
+    const gitlab = ctx.input.gitlab;
+    return { status: 'pass', detail: `${d.realm.origin} over HTTPS${gitlab ? `, on the instance ${gitlab.host}` : ''}` };
+  },
+});
+
+/** The realm answers as GitLab's token endpoint does (JSON, 200/401/403) to a request without credentials. */
+const registryRealmAnswers = check({
+  id: 'registry.realm-answers',
+  title: 'Token realm answers',
+  needs: { challenge: NO_CHALLENGE, realm: 'the token realm failed above' },
+  run: async (ctx, { challenge, realm: { realm } }) => {
+    const url = new URL(realm.href);
+    if (challenge.service) url.searchParams.set('service', challenge.service);
+    try {
+      const r = await ctx.deps.http.get(url.href);
+      const json = isJson(r.body);
+      if ([200, 401, 403].includes(r.status) && json) return { status: 'pass', detail: `HTTP ${r.status} from ${realm.host}` };
+      return {
+        status: 'fail',
+        detail: `${realm.host} answered HTTP ${r.status}${json ? '' : ' without JSON'}, not like GitLab's token endpoint`,
+        fix: "The registry's auth.token.realm is wrong, or something in front of GitLab answers instead: tell the instance admin.",
+      };
+    } catch (e) {
+      return { status: 'fail', detail: `${realm.host} cannot be reached: ${(e as Error).message}`, fix: 'Check the network, VPN and HTTPS_PROXY.' };
+    }
+  },
+});
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const registryClock = check({
+  id: 'registry.clock',
+  title: 'Clock',
+  needs: { challenge: NO_CHALLENGE },
+  run: (ctx, { challenge }) => {
+    if (!challenge.date) return { status: 'skip', detail: 'the registry sent no Date header' };
+    const skew = Math.round((ctx.now() - Date.parse(challenge.date)) / 1000);
+    if (Math.abs(skew) <= 60) return { status: 'pass', detail: `within ${Math.abs(skew)} s of the registry's` };
+    return {
+      status: 'fail',
+      detail: `this machine's clock is ${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} the registry's`,
+      fix: 'Registry tokens live minutes: set the clock right (NTP: `timedatectl set-ntp true`).',
+    };
+  },
+});
+
+const NEEDS_TOKEN = { token: 'no token given (--token-stdin)', registry: REALM_FAILED, challenge: REALM_FAILED, realm: REALM_FAILED };
+const typeGiven = (ctx: DoctorContext) => ctx.input.credentialType ?? 'personal-access-token';
+
+const credentialVerify = check({
+  id: 'credential.verify',
+  title: 'The given token',
+  needs: NEEDS_TOKEN,
+  run: async (ctx, have) => {
+    const username = { value: ctx.input.username ?? 'gitlab', source: 'flag' as const };
+    const v = await verifyWith(ctx, have, { username, token: have.token, type: typeGiven(ctx) });
+    return v.ok ? { status: 'pass', detail: v.message } : { status: 'fail', detail: v.message, fix: v.fix };
+  },
+});
+
+const credentialTokenInfo = check({
+  id: 'credential.token-info',
+  title: 'Token scopes and expiry',
+  needs: NEEDS_TOKEN,
+  run: async (ctx, { token, realm }) => {
+    const type = typeGiven(ctx);
+    if (type !== 'personal-access-token')
+      return { status: 'skip', detail: `GitLab shows these only for personal access tokens (${CREDENTIALS[type].label.toLowerCase()} given)` };
+    return tokenInfo(ctx.deps.http, realm.gitlab, token, ctx.input.access, ctx.now());
+  },
+});
+
+/** Every check, in the order of the report. */
+export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
+  engineFound,
+  engineDaemon,
+  dockerConfig,
+  dockerHelpers,
+  dockerStored,
+  dockerStoredAccepted,
+  networkProxy,
+  networkDns,
+  networkTcp,
+  networkTls,
+  registryChallenge,
+  registryRealm,
+  registryRealmAnswers,
+  registryClock,
+  credentialVerify,
+  credentialTokenInfo,
+];
 
 /** A personal access token's scopes and expiry from GitLab's API (sent only to the instance, as the realm). */
-async function tokenInfo(http: HttpClient, gitlab: string, token: string, access: Access, nowMs: number): Promise<Check> {
-  const id = 'credential.token-info';
-  const title = 'Token scopes and expiry';
+async function tokenInfo(http: HttpClient, gitlab: string, token: string, access: Access, nowMs: number): Promise<Finding> {
   const base = gitlab.replace(/\/+$/, '');
   const u = new URL(`${base}/api/v4/personal_access_tokens/self`);
-  if (u.protocol !== 'https:' && !isLoopbackHost(u.hostname)) return { id, title, status: 'skip', detail: 'the instance is not HTTPS' };
+  if (u.protocol !== 'https:' && !isLoopbackHost(u.hostname)) return { status: 'skip', detail: 'the instance is not HTTPS' };
   try {
     const r = await http.get(u.href, { 'private-token': token });
-    if (r.status === 404) return { id, title, status: 'skip', detail: 'this GitLab has no personal_access_tokens/self API' };
-    if (r.status !== 200) return { id, title, status: 'skip', detail: `GitLab answered HTTP ${r.status}` };
+    if (r.status === 404) return { status: 'skip', detail: 'this GitLab has no personal_access_tokens/self API' };
+    if (r.status !== 200) return { status: 'skip', detail: `GitLab answered HTTP ${r.status}` };
     const j = JSON.parse(r.body) as { scopes?: unknown; expires_at?: unknown; active?: unknown; revoked?: unknown };
     const scopes = Array.isArray(j.scopes) ? j.scopes.filter((s): s is string => typeof s === 'string') : [];
     const expires = typeof j.expires_at === 'string' ? j.expires_at : undefined;
@@ -449,119 +623,11 @@ async function tokenInfo(http: HttpClient, gitlab: string, token: string, access
     const has = (s: string) => scopes.includes(s) || scopes.includes('api') || (s === 'read_registry' && scopes.includes('read_api'));
     const lacking = need.filter((s) => !has(s));
     if (j.revoked === true || j.active === false)
-      return {
-        id,
-        title,
-        status: 'fail',
-        detail: `${detail}; the token is ${j.revoked === true ? 'revoked' : 'inactive'}`,
-        fix: 'Create a new personal access token.',
-      };
-    if (lacking.length) return { id, title, status: 'fail', detail, fix: `The token lacks ${lacking.join(' and ')}: create one with ${need.join(' and ')}.` };
-    if (days !== undefined && days <= 7) return { id, title, status: 'warn', detail, fix: 'The token expires within a week: create its successor now.' };
-    return { id, title, status: 'pass', detail };
+      return { status: 'fail', detail: `${detail}; the token is ${j.revoked === true ? 'revoked' : 'inactive'}`, fix: 'Create a new personal access token.' };
+    if (lacking.length) return { status: 'fail', detail, fix: `The token lacks ${lacking.join(' and ')}: create one with ${need.join(' and ')}.` };
+    if (days !== undefined && days <= 7) return { status: 'warn', detail, fix: 'The token expires within a week: create its successor now.' };
+    return { status: 'pass', detail };
   } catch (e) {
-    return { id, title, status: 'skip', detail: `could not ask GitLab: ${(e as Error).message}` };
+    return { status: 'skip', detail: `could not ask GitLab: ${(e as Error).message}` };
   }
-}
-
-/** A login found in the engine's store: only in memory, to ask GitLab whether it still works. */
-interface StoredLogin {
-  username: string;
-  secret: string;
-  source: string;
-}
-
-/**
- * The credential helper that applies to this registry (not every helper in the config: another registry's ECR
- * helper is not this login's business), and what it holds for the registry, each asked within 3 s.
- */
-async function storeChecks(o: {
-  isPodman: boolean;
-  engineFile: string | undefined;
-  config: EngineConfig | undefined;
-  configFile: string;
-  registry: string | undefined;
-  env: NodeJS.ProcessEnv;
-  runner: Runner;
-  secret: string;
-}): Promise<{ checks: Check[]; stored?: StoredLogin }> {
-  const checks: Check[] = [];
-  const helperId = 'docker.helpers';
-  const title = 'Credential helper';
-  const insecure = o.registry
-    ? `, or keep just this registry's login in the file: \`gitlab-registry-login login --insecure-storage\` (credHelpers["${o.registry}"] = "")`
-    : '';
-  if (o.isPodman) checks.push({ id: helperId, title, status: 'skip', detail: `podman keeps logins in its auth file (${o.configFile})` });
-  else {
-    // Without a registry, the helper every registry falls back to: credsStore.
-    const where = whereDockerKeeps(o.config, o.configFile, o.registry ?? '', o.env);
-    const forWhom = o.registry ? `for ${o.registry}` : 'by default';
-    if (where.kind === 'file') {
-      checks.push({
-        id: helperId,
-        title,
-        status: 'pass',
-        detail: where.optOut
-          ? `credHelpers["${o.registry}"] is "": docker keeps this registry's login in ${where.file} (base64, not encrypted)`
-          : `none ${forWhom}: logins are kept in ${where.file} (base64, not encrypted)`,
-      });
-    } else if (!where.binary) {
-      checks.push({
-        id: helperId,
-        title,
-        status: 'fail',
-        detail: `${where.setBy} names docker-credential-${where.helper}, which is not on PATH`,
-        fix: `Install docker-credential-${where.helper}${insecure}. Do not remove credsStore: your other logins are kept there.`,
-      });
-    } else {
-      const glab = isGlab(where.helper) ? " (glab auth configure-docker: docker uses glab's own login, and `docker login` is refused)" : '';
-      checks.push({ id: helperId, title, status: 'pass', detail: `docker-credential-${where.helper} ${forWhom} (${where.setBy}) at ${where.binary}${glab}` });
-    }
-  }
-  if (!o.registry) {
-    checks.push({ id: 'docker.stored', title: 'Stored login', status: 'skip', detail: 'no registry given (--registry or --gitlab)' });
-    return { checks };
-  }
-  const a = await askStore(
-    {
-      engine: o.isPodman ? 'podman' : 'docker',
-      ...(o.engineFile ? { engineFile: o.engineFile } : {}),
-      registry: o.registry,
-      env: o.env,
-      op: 'get',
-      secret: o.secret,
-    },
-    o.runner,
-  );
-  if (a.state === 'logged-in') {
-    checks.push({ id: 'docker.stored', title: 'Stored login', status: 'pass', detail: `a login for ${o.registry} as ${a.username} (${a.source})` });
-    return { checks, ...(a.secret ? { stored: { username: a.username, secret: a.secret, source: a.source } } : {}) };
-  }
-  if (a.state === 'not-logged-in') {
-    const glab = a.where.kind === 'helper' && isGlab(a.where.helper);
-    checks.push({
-      id: 'docker.stored',
-      title: 'Stored login',
-      status: 'warn',
-      detail: glab ? `glab has no login for ${o.registry}` : `not logged in to ${o.registry}`,
-      fix: glab
-        ? 'Log in with glab (`glab auth login`) for the instance of this registry.'
-        : 'Log in: `gitlab-registry-login login` (or run it without a command for the wizard).',
-    });
-    return { checks };
-  }
-  const where = a.where;
-  checks.push({
-    id: 'docker.stored',
-    title: 'Stored login',
-    status: 'fail',
-    detail: where && where.kind === 'helper' ? `${a.message} (${where.setBy} in ${where.file}): whether a login is stored is unknown` : a.message,
-    fix: where && where.kind === 'helper' ? `${helperAdvice(where.helper)}${insecure}.` : `Check ${describeWhere(where)}.`,
-  });
-  return { checks };
-}
-
-function describeWhere(where: Parameters<typeof describeHelper>[0] | { kind: 'file' | 'podman'; file: string } | undefined): string {
-  if (!where) return "docker's config file";
-  return where.kind === 'helper' ? describeHelper(where) : where.file;
 }

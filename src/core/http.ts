@@ -240,6 +240,8 @@ function readCa(caFile: string): string[] {
 /** One request's budget: its own timeout, never beyond what is left of the run (see budget()). */
 export interface GetOptions {
   timeoutMs?: number;
+  /** POST without a body (its parameters in the query string): GitLab's token rotation. Default GET. */
+  method?: 'GET' | 'POST';
 }
 
 /**
@@ -382,7 +384,7 @@ export function createHttpClient(options: HttpOptions): HttpClient {
 
       const lib = https ? httpsLib() : http;
       req = lib.request({
-        method: 'GET',
+        method: call.method ?? 'GET',
         protocol: plainProxy ? proxy!.url.protocol : url.protocol,
         hostname: plainProxy ? proxy!.url.hostname.replace(/^\[|\]$/g, '') : targetHost,
         port: plainProxy ? proxyPort(proxy!.url) : url.port || undefined,
@@ -396,6 +398,7 @@ export function createHttpClient(options: HttpOptions): HttpClient {
           accept: 'application/json',
           'user-agent': options.userAgent ?? 'gitlab-registry-login',
           ...(plainProxy ? { host: url.host, ...(proxy!.authorization ? { 'proxy-authorization': proxy!.authorization } : {}) } : {}),
+          ...(call.method === 'POST' ? { 'content-length': '0' } : {}),
           ...headers,
         },
       });
@@ -463,7 +466,7 @@ export function budget(client: HttpClient, totalMs = client.timeoutMs): HttpClie
       const left = remainingMs();
       if (left <= 0)
         return Promise.reject(new HttpError('timeout', `${safeOrigin(url)} was not asked: --timeout (${Math.round(totalMs / 100) / 10} s) ran out`));
-      return client.get(url, headers, { timeoutMs: Math.min(call.timeoutMs ?? left, left) });
+      return client.get(url, headers, { ...call, timeoutMs: Math.min(call.timeoutMs ?? left, left) });
     },
     timeoutMs: totalMs,
     remainingMs,

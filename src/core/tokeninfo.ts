@@ -19,7 +19,15 @@ export function hasTokenInfo(type: CredentialType): boolean {
 export const EXPIRY_WARNING_DAYS = 14;
 
 export type TokenInfo =
-  | { state: 'active'; name: string; scopes: string[]; expiresAt: string | null; daysLeft: number | null }
+  | {
+      state: 'active';
+      name: string;
+      scopes: string[];
+      expiresAt: string | null;
+      daysLeft: number | null;
+      /** YYYY-MM-DD, the day GitLab created it (`created_at`), when given: `renew` keeps the token's lifetime. */
+      createdAt?: string;
+    }
   /** GitLab refused the token itself; `gitlabSays` is its text (sanitised). */
   | { state: 'expired' | 'revoked' | 'invalid'; gitlabSays: string }
   /** The lookup did not give an answer: `reason` says why. The login is never affected by it. */
@@ -38,17 +46,27 @@ export function daysUntil(date: string, nowMs: number): number {
   return Math.round((Date.parse(`${date}T00:00:00Z`) - today) / 86_400_000);
 }
 
-/** Ask GitLab about the token. Never throws; the token goes only to `gitlab` (HTTPS, or plain HTTP on loopback). */
-export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: string, nowMs = Date.now()): Promise<TokenInfo> {
+/**
+ * `GITLAB/api/v4/personal_access_tokens` + `rest`, where a token may be sent (HTTPS, or plain HTTP on loopback);
+ * else why not.
+ */
+export function tokenApiUrl(gitlab: string, rest: string): URL | string {
   let url: URL;
   try {
-    url = new URL(`${gitlab.replace(/\/+$/, '')}/api/v4/personal_access_tokens/self`);
+    url = new URL(`${gitlab.replace(/\/+$/, '')}/api/v4/personal_access_tokens${rest}`);
   } catch {
-    return { state: 'unavailable', reason: 'the GitLab instance is not known' };
+    return 'the GitLab instance is not known';
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    return { state: 'unavailable', reason: 'the GitLab instance is not HTTPS: the token is not sent there' };
+    return 'the GitLab instance is not HTTPS: the token is not sent there';
   }
+  return url;
+}
+
+/** Ask GitLab about the token. Never throws; the token goes only to `gitlab` (HTTPS, or plain HTTP on loopback). */
+export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: string, nowMs = Date.now()): Promise<TokenInfo> {
+  const url = tokenApiUrl(gitlab, '/self');
+  if (typeof url === 'string') return { state: 'unavailable', reason: url };
   let status: number;
   let body: string;
   try {
@@ -89,7 +107,9 @@ export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: st
   // A token whose expiry date is today already fails (GitLab: PersonalAccessToken.active excludes it).
   if (j.expired === true || j.active === false || (daysLeft !== null && daysLeft <= 0))
     return { state: 'expired', gitlabSays: expiresAt ? `expired on ${expiresAt}` : 'expired' };
-  return { state: 'active', name: clean(typeof j.name === 'string' ? j.name : '', 100), scopes, expiresAt, daysLeft };
+  const created = typeof j.created_at === 'string' ? j.created_at.slice(0, 10) : '';
+  const createdAt = /^\d{4}-\d{2}-\d{2}$/.test(created) && !Number.isNaN(Date.parse(`${created}T00:00:00Z`)) ? { createdAt: created } : {};
+  return { state: 'active', name: clean(typeof j.name === 'string' ? j.name : '', 100), scopes, expiresAt, daysLeft, ...createdAt };
 }
 
 /** Whether the token's scopes allow push to the registry (write_registry, or api). */

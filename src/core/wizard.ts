@@ -7,7 +7,7 @@
  * username `gitlab-ci-token`) is computed when it is read (`effective`), so going back to change an answer
  * forgets what the abandoned one implied: nothing implied was ever stored.
  */
-import { CREDENTIALS, defaultUsername, type CredentialType } from './credentials.js';
+import { CREDENTIALS, defaultUsername, usernameOptional, type CredentialType } from './credentials.js';
 import type { EngineLoginResult } from './engine.js';
 import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from './hosts.js';
 import type { AnswerValues } from './request.js';
@@ -102,6 +102,27 @@ export function effective(s: Pick<WizardState, 'answers' | 'fixed'>): WizardAnsw
   return a;
 }
 
+/**
+ * Whether the wizard asks this answer at all, given the others: GitLab ignores the login name for personal, project
+ * and group access tokens (lib/gitlab/auth.rb `personal_access_token_check(password, project)` never reads it;
+ * docs.gitlab.com/user/profile/personal_access_tokens/: "GitLab usernames are ignored when authenticating with a
+ * personal access token"), so it is not asked; verify sends a placeholder login (verify.ts ANY_LOGIN) and the engine
+ * stores the account GitLab names.
+ */
+export function asked(key: AnswerKey, a: WizardAnswers): boolean {
+  return !(key === 'username' && a.credentialType !== undefined && usernameOptional(a.credentialType));
+}
+
+/**
+ * Whether an answer is given and enough: push can only be proved on a path (GitLab grants push per repository,
+ * app/services/auth/container_registry_authentication_service.rb), so with push an empty project ("check only the
+ * credential") is not enough and the project is asked.
+ */
+export function answered(key: AnswerKey, a: WizardAnswers): boolean {
+  if (a[key] === undefined) return false;
+  return !(key === 'project' && a.access === 'push' && a.project === '');
+}
+
 /** The first step still to be asked, in order. */
 export function nextStep(s: WizardState): WizardStep {
   const a = effective(s);
@@ -110,9 +131,9 @@ export function nextStep(s: WizardState): WizardStep {
   if (a.credentialType === undefined) return 'type';
   if (CREDENTIALS[a.credentialType].ciOnly && !s.inCi) return 'ci-only';
   if (a.access === undefined) return 'access';
-  if (a.project === undefined) return 'project';
+  if (!answered('project', a) && !s.fixed.includes('project')) return 'project';
   if (!s.tokenEntered) return 'token';
-  if (a.username === undefined) return 'username';
+  if (a.username === undefined && asked('username', a)) return 'username';
   return 'verifying';
 }
 
@@ -187,7 +208,9 @@ export function reducer(s: WizardState, action: WizardAction): WizardState {
       if (s.step !== 'confirm') return s;
       // Take every remembered answer: the person just confirmed them. The next step is the token.
       const u = copy(s);
-      for (const [k, v] of Object.entries(s.defaults)) if (u.answers[k as AnswerKey] === undefined && v !== undefined) u.answers[k as AnswerKey] = v as never;
+      const take = { ...s.defaults, ...s.answers };
+      for (const [k, v] of Object.entries(s.defaults))
+        if (u.answers[k as AnswerKey] === undefined && v !== undefined && asked(k as AnswerKey, take)) u.answers[k as AnswerKey] = v as never;
       u.history.push('confirm');
       return advance(u);
     }

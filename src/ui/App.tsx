@@ -186,7 +186,8 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
               registry: a.registry!,
               credentialType: a.credentialType!,
               access: a.access!,
-              username: a.username!,
+              // An access token's username is not asked (GitLab ignores it): nothing to remember.
+              ...(a.username !== undefined ? { username: a.username } : {}),
               project: a.project ?? '',
             })
           : undefined;
@@ -314,7 +315,13 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
       );
       break;
     case 'project':
-      body = <S.ProjectStep defaultValue={state.defaults.project} onAnswer={(v) => dispatch({ type: 'answer', key: 'project', value: v })} />;
+      body = (
+        <S.ProjectStep
+          defaultValue={state.defaults.project}
+          required={a.access === 'push'}
+          onAnswer={(v) => dispatch({ type: 'answer', key: 'project', value: v })}
+        />
+      );
       break;
     case 'token':
       body = (

@@ -22,7 +22,7 @@ import {
   type Source,
 } from '../core/request.js';
 import type { Verdict } from '../core/verdict.js';
-import type { WizardAnswers, WizardInit } from '../core/wizard.js';
+import { answered, asked, type WizardAnswers, type WizardInit } from '../core/wizard.js';
 import { EXIT } from '../core/verdict.js';
 import { colourWanted } from '../core/colour.js';
 
@@ -128,10 +128,11 @@ export async function wizardSetup(flags: WizardFlags, ctx: Pick<WizardContext, '
   const fixed: WizardAnswers = fromSources(request, NEVER_ASKED);
   const defaults: WizardAnswers = fromSources(request, ['remembered', 'git-remote']);
   const remembered = fromSources(request, ['remembered']);
-  // "One Enter": every answer remembered or given, and at least one of them not given (else there is nothing to confirm).
+  // "One Enter": every answer the wizard would ask remembered or given, and at least one of them not given (else
+  // there is nothing to confirm). An access token's username is never asked (GitLab ignores it).
+  const known = { ...remembered, ...fixed };
   const offerConfirm =
-    ANSWER_KEYS.every((k) => remembered[k] !== undefined || fixed[k] !== undefined) &&
-    ANSWER_KEYS.some((k) => remembered[k] !== undefined && fixed[k] === undefined);
+    ANSWER_KEYS.every((k) => answered(k, known) || !asked(k, known)) && ANSWER_KEYS.some((k) => remembered[k] !== undefined && fixed[k] === undefined);
   return { request, options, http, store, firstRun, init: { fixed, defaults, inCi: ctx.env.GITLAB_CI === 'true', offerConfirm } };
 }
 

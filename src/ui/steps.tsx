@@ -12,6 +12,7 @@ import {
   requiredScopes,
   requiredRole,
   scopesAside,
+  usernameOptional,
   type Access,
   type CredentialType,
 } from '../core/credentials.js';
@@ -85,7 +86,8 @@ export function ConfirmStep({ answers, onContinue, onEdit }: { answers: WizardAn
     <Question title="Log in again with your last answers?">
       <Para>
         {'  '}
-        {a.username} · {a.credentialType ? CREDENTIALS[a.credentialType].label : ''} · {a.access === 'push' ? 'pull and push' : 'pull'} · {a.registry}
+        {a.username && !(a.credentialType && usernameOptional(a.credentialType)) ? `${a.username} · ` : ''}
+        {a.credentialType ? CREDENTIALS[a.credentialType].label : ''} · {a.access === 'push' ? 'pull and push' : 'pull'} · {a.registry}
         {a.project ? ` · ${a.project}` : ''}
       </Para>
     </Question>
@@ -311,7 +313,11 @@ export function Needs({
       ) : (
         <Para>• {needsSentence(type, access)}</Para>
       )}
-      <Para>• Username: {info.usernameHint}</Para>
+      {usernameOptional(type) ? (
+        <Para>• Username: none to type. GitLab ignores it for this token; docker gets the account the token belongs to.</Para>
+      ) : (
+        <Para>• Username: {info.usernameHint}</Para>
+      )}
       {access === 'push' && project ? <Para dimColor>• {pushCheckNote(project)}</Para> : null}
       {/* Admin Mode concerns administrators' personal access tokens only. */}
       {type === 'personal-access-token' ? (
@@ -394,12 +400,28 @@ export function UsernameStep({ type, defaultValue, onAnswer }: { type: Credentia
   );
 }
 
-export function ProjectStep({ defaultValue, onAnswer }: { defaultValue?: string | undefined; onAnswer: (p: string) => void }) {
+export function ProjectStep({
+  defaultValue,
+  required = false,
+  onAnswer,
+}: {
+  defaultValue?: string | undefined;
+  /** Push: a path is needed, because push can only be proved on one. */
+  required?: boolean;
+  onAnswer: (p: string) => void;
+}) {
   return (
-    <Question title="Project to check (optional)" hint="group/project whose pull/push access is checked; empty: check only the credential, as docker does">
+    <Question
+      title={required ? 'Project to push to' : 'Project to check (optional)'}
+      hint={
+        required
+          ? 'group/project: push can only be proved on a path, so the project is needed to check it'
+          : 'group/project whose pull/push access is checked; empty: check only the credential, as docker does'
+      }
+    >
       <LineInput
         defaultValue={defaultValue ?? ''}
-        validate={(v) => (v.trim() === '' ? undefined : problem(() => parseProject(v)))}
+        validate={(v) => (v.trim() === '' ? (required ? 'a project is needed to check push (e.g. group/app)' : undefined) : problem(() => parseProject(v)))}
         onSubmit={(v) => onAnswer(v.trim() === '' ? '' : parseProject(v))}
       />
     </Question>

@@ -31,12 +31,12 @@ afterAll(async () => {
 const shellCommand = (env: NodeJS.ProcessEnv, args: string[]) => cliCommand(`${process.execPath} ${BIN}`, env, args);
 
 /** A checkout with the team's .gitlab-registry-login.json: instance, registry, project, type and access answered. */
-function teamRepo(dir: string): string {
+function teamRepo(dir: string, answers: Record<string, string | undefined> = {}): string {
   const repo = path.join(dir, 'repo');
   mkdirSync(path.join(repo, '.git'), { recursive: true });
   writeFileSync(
     path.join(repo, '.gitlab-registry-login.json'),
-    JSON.stringify({ instance: gl.url, registry: reg.registry, project: 'group/app', type: 'personal-access-token', access: 'push' }),
+    JSON.stringify({ instance: gl.url, registry: reg.registry, project: 'group/app', type: 'personal-access-token', access: 'push', ...answers }),
   );
   return repo;
 }
@@ -61,7 +61,8 @@ test('a whole wizard run in a real terminal: the token never shows, the login la
     t.keys('Enter'); // personal access token (first)
     await t.waitFor('What do you need to do?');
     t.keys('Down', 'Enter'); // pull and push
-    await t.waitFor('Project to check');
+    // Push can only be proved on a path: the project is required.
+    await t.waitFor('Project to push to');
     t.type('group/app');
     t.keys('Enter');
     // What the token needs, where to create it, and the prompt: one screen.
@@ -74,10 +75,9 @@ test('a whole wizard run in a real terminal: the token never shows, the login la
     expect(needs).toContain(`${gl.url}/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry`);
     // The token and Enter back to back, in one burst, as a password manager types them.
     t.type(`${TOKEN}\r`);
-    await t.waitFor(/^Username\s*$/m);
-    t.type('alice');
-    t.keys('Enter');
+    // No username is asked for a personal access token (GitLab ignores it): verification runs at once.
     const done = await t.waitFor('EXIT=', 15_000);
+    expect(done).not.toMatch(/^Username\s*$/m);
     expect(done).toContain('EXIT=0');
     expect(done).toMatch(/✔ Push group\/app/);
     expect(done).toContain('alice (personal access token) can pull and push group/app');
@@ -86,7 +86,7 @@ test('a whole wizard run in a real terminal: the token never shows, the login la
     expect(done).not.toContain(TOKEN);
     expect(done).not.toContain(TOKEN.slice(6, 14));
     const cfg = JSON.parse(readFileSync(path.join(sb.dockerConfig, 'config.json'), 'utf8')) as { auths: Record<string, { auth: string }> };
-    // Every character of the burst arrived: GitLab accepted it and docker holds exactly it.
+    // Every character of the burst arrived: GitLab accepted it and docker holds exactly it, with the account GitLab named.
     expect(Buffer.from(cfg.auths[reg.registry]!.auth, 'base64').toString()).toBe(`alice:${TOKEN}`);
     // Remembered answers: 0600, documented keys only, no token.
     const conf = path.join(sb.home, '.config', 'gitlab-registry-login', 'config.json');
@@ -96,7 +96,7 @@ test('a whole wizard run in a real terminal: the token never shows, the login la
     expect(JSON.parse(text)).toEqual({
       last: gl.url,
       instances: {
-        [gl.url]: { gitlab: gl.url, registry: reg.registry, credentialType: 'personal-access-token', access: 'push', username: 'alice', project: 'group/app' },
+        [gl.url]: { gitlab: gl.url, registry: reg.registry, credentialType: 'personal-access-token', access: 'push', project: 'group/app' },
       },
     });
     t.kill();
@@ -231,10 +231,6 @@ test('onboarding: in a repository with the team file, a newcomer is asked only w
     // NO_COLOR: no colour or attribute codes on screen.
     expect(t.rawScreen()).not.toMatch(/\u001b\[[0-9;]*[1-9][0-9;]*m/);
     t.type(`${TOKEN}\r`);
-    // The Username step's title, on its own line ("Username:" is also on the screen just left).
-    await t.waitFor(/^Username\s*$/m);
-    t.type('alice');
-    t.keys('Enter');
     const done = await t.waitFor('EXIT=', 15_000);
     expect(done).toContain('EXIT=0');
     expect(done).toContain(`Image path: ${reg.registry}/group/app`);
@@ -281,16 +277,16 @@ test('text beyond the fast path (wide characters, emoji) is measured by string-w
 
 describe('type-ahead: keys typed before the next question is drawn reach it', () => {
   test.each([
-    ['as separate keys', (t: Terminal) => (t.type(TOKEN), t.keys('Enter'), t.type('alice'), t.keys('Enter'))],
-    ['in one burst', (t: Terminal) => t.type(`${TOKEN}\ralice\r`)],
-  ])('the token, Enter, a username and Enter %s, at once', async (_how, send) => {
+    ['as separate keys', (t: Terminal) => (t.type('group/app'), t.keys('Enter'), t.type(TOKEN), t.keys('Enter'))],
+    ['in one burst', (t: Terminal) => t.type(`group/app\r${TOKEN}\r`)],
+  ])('the project, Enter, the token and Enter %s, at once', async (_how, send) => {
     const sb = sandbox();
     const env = { ...sb.env, TERM: 'xterm-256color' };
     try {
-      const t = startTerminal(shellCommand(env, []), env, { width: 160, height: 60 }, teamRepo(sb.dir));
+      const t = startTerminal(shellCommand(env, []), env, { width: 160, height: 60 }, teamRepo(sb.dir, { project: undefined }));
       terms.push(t);
-      await t.waitFor('Paste your personal access token');
-      // The username (alice) typed before its question was drawn.
+      await t.waitFor('Project to');
+      // The token typed before its prompt was drawn.
       send(t);
       const done = await t.waitFor('EXIT=', 15_000);
       expect(done).toContain('EXIT=0');
@@ -397,8 +393,6 @@ describe.each([
       );
       expect(readFileSync(opened, 'utf8')).toBe(`${page}\n`);
       t.type(`${TOKEN}\r`);
-      await t.waitFor(/^Username\s*$/m);
-      t.type('alice\r');
       await t.waitFor('EXIT=', 15_000);
       const lines = copied(t);
       const image = `${reg.registry}/group/app:latest`;

@@ -40,6 +40,10 @@ export interface UserToken {
   name?: string;
   /** The owner is blocked, locked, or must change an expired password (lib/gitlab/auth.rb: 401). */
   blocked?: boolean;
+  /** Created this many days before today (UTC), for `created_at`; default: 2026-01-01. */
+  createdDaysAgo?: number;
+  /** The token this one was rotated from (`previous_personal_access_token_id`): set by the rotate endpoint. */
+  previous?: string;
 }
 export interface DeployToken {
   username: string;
@@ -86,6 +90,16 @@ export interface GitlabConfig {
    * `/users/sign_in` (app/controllers/application_controller.rb `route_not_found`), never a 404.
    */
   webRoutes?: '16.7' | 'old';
+  /**
+   * The longest lifetime a new token may have, in days (app/models/personal_access_token.rb
+   * `MAX_PERSONAL_ACCESS_TOKEN_LIFETIME_IN_DAYS` = 365; EE's instance setting can lower it). Default 365.
+   */
+  maxLifetimeDays?: number;
+  /**
+   * `POST /personal_access_tokens/self/rotate` rotates (the old token revoked, the successor created) and then
+   * loses its answer: `drop` closes the connection, `hang` never answers. For the "lost answer" tests.
+   */
+  loseRotateAnswer?: 'drop' | 'hang';
 }
 
 export interface SeenRequest {
@@ -104,6 +118,8 @@ export interface FakeGitlab {
   requests: SeenRequest[];
   /** Every Authorization header value received (so a test can prove where the token went). */
   authorizations: string[];
+  /** Every PRIVATE-TOKEN header value received by the token API (so a test can prove where the token went). */
+  privateTokens: string[];
   close(): Promise<void>;
 }
 
@@ -273,6 +289,7 @@ function metaFor(config: GitlabConfig, who: Who, project: string, actions: strin
 export async function startGitlab(signer: KeyPair, config: GitlabConfig, options: { issuer?: string } = {}): Promise<FakeGitlab> {
   const requests: SeenRequest[] = [];
   const authorizations: string[] = [];
+  const privateTokens: string[] = [];
   let failures = 0;
   let banned = false;
   let port = 0;
@@ -290,7 +307,11 @@ export async function startGitlab(signer: KeyPair, config: GitlabConfig, options
       password = decoded.slice(i + 1);
     }
     requests.push({ path: url.pathname, query, ...(username !== undefined ? { username } : {}), hadAuthorization: auth !== undefined });
-    if (url.pathname.startsWith('/api/v4/personal_access_tokens/')) return tokenApi(config, req, res, url);
+    if (url.pathname.startsWith('/api/v4/personal_access_tokens/')) {
+      const t = req.headers['private-token'];
+      if (typeof t === 'string') privateTokens.push(t);
+      return tokenApi(config, req, res, url);
+    }
     if (url.pathname === '/-/profile/personal_access_tokens' || url.pathname === '/-/user_settings/personal_access_tokens') {
       const base = `http://127.0.0.1:${port}`;
       const redirect = url.pathname.startsWith('/-/profile/') && (config.webRoutes ?? '16.7') === '16.7';
@@ -380,6 +401,7 @@ export async function startGitlab(signer: KeyPair, config: GitlabConfig, options
     config,
     requests,
     authorizations,
+    privateTokens,
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
@@ -419,38 +441,146 @@ function userClaim(who: Who, signer: KeyPair): Record<string, unknown> {
   return {};
 }
 
+/** `created_at` as GitLab renders it (ISO 8601 with milliseconds). */
+function createdAtOf(u: UserToken): string {
+  return u.createdDaysAgo !== undefined ? `${dateInDays(-u.createdDaysAgo)}T00:00:00.000Z` : '2026-01-01T00:00:00.000Z';
+}
+
+/** A token's record as GitLab's API presents it (lib/api/entities/personal_access_token.rb). */
+function tokenRecord(config: GitlabConfig, u: UserToken): Record<string, unknown> {
+  return {
+    id: 1 + (config.users ?? []).indexOf(u),
+    name: u.name ?? 'registry',
+    revoked: tokenState(u) === 'revoked',
+    created_at: createdAtOf(u),
+    description: null,
+    scopes: u.scopes,
+    user_id: 1,
+    last_used_at: null,
+    active: tokenState(u) === 'active',
+    expires_at: expiryOf(u),
+  };
+}
+
+/** A token the token API does not know: a deploy or job token is not an API token (GitLab finds no user for it). */
+function unknownToken(config: GitlabConfig, t: string | string[] | undefined, send: (s: number, b: unknown) => void): void {
+  const other = [...(config.deployTokens ?? []), ...(config.jobTokens ?? [])].some((d) => d.token === t);
+  return other || !t ? send(401, { message: '401 Unauthorized' }) : send(401, { error: 'invalid_token', error_description: 'Bad Access Token.' });
+}
+
+/** The 401 texts of lib/api/api_guard.rb `oauth2_bearer_token_error_handler` (Rack::OAuth2 Bearer::Unauthorized). */
+const EXPIRED_TEXT = 'Token is expired. You can either do re-authorization or token refresh.';
+const REVOKED_TEXT = 'Token was revoked. You have to re-authorize from the user.';
+
+/**
+ * lib/gitlab/auth/auth_finders.rb `revoke_token_family`: a revoked token presented to a rotation path
+ * (`access_tokens/(\d+|self)/rotate$`) revokes every active token rotated from it
+ * (app/services/personal_access_tokens/revoke_token_family_service.rb: the chain of
+ * `previous_personal_access_token_id`). Any other path only answers 401.
+ */
+function revokeFamily(config: GitlabConfig, revoked: UserToken): void {
+  let from = revoked.token;
+  for (let next = (config.users ?? []).find((u) => u.previous === from); next; next = (config.users ?? []).find((u) => u.previous === from)) {
+    next.revoked = true;
+    from = next.token;
+  }
+}
+
+/**
+ * `POST /api/v4/personal_access_tokens/self/rotate` as GitLab answers it:
+ * - lib/api/personal_access_tokens/self_rotation.rb: `allow_access_with_scope :api` and `:self_rotate`; the
+ *   optional `expires_at` (a Date); `not_allowed!` unless the token is a PersonalAccessToken (project and group
+ *   access tokens are too: their bot user's PersonalAccessToken, rotated by the same service, as the spec's
+ *   "when current_user is a project bot" shows); 200 with Entities::PersonalAccessTokenWithToken;
+ * - lib/gitlab/auth/auth_finders.rb `validate_and_save_access_token!` (via AccessTokenValidationService: expired,
+ *   then revoked, then scopes): 401 expired / revoked (the family revoked, see revokeFamily), 403
+ *   insufficient_scope (lib/api/api_guard.rb: Rack::OAuth2 Bearer::Forbidden with the scopes the endpoint allows);
+ * - app/services/personal_access_tokens/rotate_service.rb: the old token revoked and a successor created with
+ *   the same name, description and scopes, `previous_personal_access_token_id` pointing back, in one transaction;
+ *   `expires_at` given, else one week (`EXPIRATION_PERIOD = 1.week`, with the instance requiring an expiry, as
+ *   since 16.0 by default); a successor the model refuses rolls the revocation back and answers 400 through
+ *   lib/api/helpers/personal_access_tokens_helpers.rb `bad_request!(service.message)`;
+ * - app/models/personal_access_token.rb `expires_at_before_instance_max_expiry_date`: "must be before
+ *   %{expiry_date}" (today + 365 days) on the `expires_at` attribute, which GitLab's English locale names
+ *   "Expiration date": `{"message":"400 Bad request - Expiration date must be before YYYY-MM-DD"}`.
+ */
+function rotate(config: GitlabConfig, req: http.IncomingMessage, res: http.ServerResponse, url: URL, send: (s: number, b: unknown) => void): void {
+  let raw = '';
+  req.setEncoding('utf8');
+  req.on('data', (c: string) => (raw += c));
+  req.on('end', () => {
+    const t = req.headers['private-token'];
+    const user = (config.users ?? []).find((u) => u.token === t);
+    if (!user) return unknownToken(config, t, send);
+    // AccessTokenValidationService#validate asks `expired?` before `revoked?`.
+    const exp = expiryOf(user);
+    if (exp !== null && exp <= dateInDays(0)) return send(401, { error: 'invalid_token', error_description: EXPIRED_TEXT });
+    if (user.revoked) {
+      revokeFamily(config, user);
+      return send(401, { error: 'invalid_token', error_description: REVOKED_TEXT });
+    }
+    if (!user.scopes.includes('api') && !user.scopes.includes('self_rotate')) {
+      // Rack::OAuth2 DEFAULT_DESCRIPTION[:insufficient_scope]; `scope` is the endpoint's allowed scopes, space-joined.
+      return send(403, {
+        error: 'insufficient_scope',
+        error_description: 'The request requires higher privileges than provided by the access token.',
+        scope: 'api self_rotate',
+      });
+    }
+    let given = url.searchParams.get('expires_at') ?? undefined;
+    if (given === undefined && raw) {
+      try {
+        const body = /json/.test(req.headers['content-type'] ?? '')
+          ? (JSON.parse(raw) as Record<string, unknown>)
+          : Object.fromEntries(new URLSearchParams(raw));
+        if (typeof body.expires_at === 'string') given = body.expires_at;
+      } catch {
+        return send(400, { error: 'expires_at is invalid' });
+      }
+    }
+    // Grape's `type: Date` coercion: anything that is not a date is a 400 naming the parameter.
+    if (given !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(given) || Number.isNaN(Date.parse(`${given}T00:00:00Z`))))
+      return send(400, { error: 'expires_at is invalid' });
+    const expiresAt = given ?? dateInDays(7);
+    const max = dateInDays(config.maxLifetimeDays ?? 365);
+    if (expiresAt > max) return send(400, { message: `400 Bad request - Expiration date must be before ${max}` });
+    user.revoked = true;
+    const successor: UserToken = {
+      ...user,
+      token: `glpat-${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+      expiresAt,
+      createdDaysAgo: 0,
+      previous: user.token,
+    };
+    delete successor.revoked;
+    delete successor.expiresInDays;
+    (config.users ??= []).push(successor);
+    if (config.loseRotateAnswer === 'drop') {
+      res.socket?.destroy();
+      return;
+    }
+    if (config.loseRotateAnswer === 'hang') return;
+    send(200, { ...tokenRecord(config, successor), token: successor.token });
+  });
+}
+
 /**
  * `GET /api/v4/personal_access_tokens/self` as GitLab answers it (lib/api/personal_access_tokens/
  * self_information.rb): any scope may ask; a token that is not a personal/project/group access token gets 400;
- * expired and revoked tokens get 401 with lib/api/api_guard.rb's texts.
+ * expired and revoked tokens get 401 with lib/api/api_guard.rb's texts. `POST …/self/rotate`: see rotate().
  */
 function tokenApi(config: GitlabConfig, req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
   const send = (status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
+  if (url.pathname === '/api/v4/personal_access_tokens/self/rotate' && req.method === 'POST') return rotate(config, req, res, url, send);
   if (url.pathname !== '/api/v4/personal_access_tokens/self' || req.method !== 'GET') return send(404, { message: '404 Not Found' });
   const t = req.headers['private-token'];
   const user = (config.users ?? []).find((u) => u.token === t);
-  if (!user) {
-    const other = [...(config.deployTokens ?? []), ...(config.jobTokens ?? [])].some((d) => d.token === t);
-    // A deploy or job token is not an API token: GitLab finds no user for it.
-    return other || !t ? send(401, { message: '401 Unauthorized' }) : send(401, { error: 'invalid_token', error_description: 'Bad Access Token.' });
-  }
+  if (!user) return unknownToken(config, t, send);
   const state = tokenState(user);
-  if (state === 'expired')
-    return send(401, { error: 'invalid_token', error_description: 'Token is expired. You can either do re-authorization or token refresh.' });
-  if (state === 'revoked') return send(401, { error: 'invalid_token', error_description: 'Token was revoked. You have to re-authorize from the user.' });
-  send(200, {
-    id: 1,
-    name: user.name ?? 'registry',
-    revoked: false,
-    created_at: '2026-01-01T00:00:00.000Z',
-    description: null,
-    scopes: user.scopes,
-    user_id: 1,
-    last_used_at: null,
-    active: true,
-    expires_at: expiryOf(user),
-  });
+  if (state === 'expired') return send(401, { error: 'invalid_token', error_description: EXPIRED_TEXT });
+  if (state === 'revoked') return send(401, { error: 'invalid_token', error_description: REVOKED_TEXT });
+  send(200, tokenRecord(config, user));
 }

@@ -8,7 +8,7 @@ import { memoryStore, type Remembered } from '../../src/core/store.js';
 import type { WizardAnswers, WizardInit } from '../../src/core/wizard.js';
 import { HttpError, type HttpClient } from '../../src/core/http.js';
 import { fakeGitlabHttp, fakeRunner, fakeHttp } from '../helpers/fakes.js';
-import { KEY, plain, tick, until } from './helpers.js';
+import { KEY, namingAccount, plain, tick, until } from './helpers.js';
 import { joinWrapped } from '../../src/ui/Verbatim.js';
 import { tokenPage } from '../../src/core/links.js';
 
@@ -36,7 +36,8 @@ function start(
     instanceSource?: 'git remote' | 'last time';
   } = {},
 ) {
-  const http = opts.http ?? fakeGitlabHttp({ [GOOD]: ['pull', 'push'], [PULL_ONLY]: ['pull'], [NO_SCOPE]: 403 }).client;
+  // GitLab names the account the token belongs to (the issued token's `sub`): alice.
+  const http = opts.http ?? namingAccount(fakeGitlabHttp({ [GOOD]: ['pull', 'push'], [PULL_ONLY]: ['pull'], [NO_SCOPE]: 403 }).client, 'alice');
   const runner = opts.runner ?? fakeRunner();
   const store = memoryStore(opts.remembered);
   if (opts.saveFails) {
@@ -94,7 +95,8 @@ async function toToken(w: ReturnType<typeof start>, access: 'pull' | 'push' = 'p
   await w.press(KEY.enter);
   await w.wait('What do you need to do?');
   await w.press(...(access === 'push' ? [KEY.down, KEY.enter] : [KEY.enter]));
-  await w.wait('Project to check');
+  // Push can only be proved on a path: the project is then a required answer.
+  await w.wait(access === 'push' ? 'Project to push to' : 'Project to check (optional)');
   await w.press('group/app', KEY.enter);
   // What the credential needs and the token prompt: one screen.
   await w.wait('Paste your personal access token');
@@ -115,12 +117,19 @@ function joined(w: ReturnType<typeof start>): string {
   return plain(joinWrapped(w.lastFrame() ?? ''));
 }
 
-/** Paste the token, then answer the username (asked after the token: a deploy token's name exists only then). */
-async function paste(w: ReturnType<typeof start>, token: string, username = 'alice') {
+/**
+ * Paste the token; with `username`, answer the username asked after it (a deploy token's name exists only then).
+ * Personal, project and group access tokens are asked none: GitLab ignores it.
+ */
+async function paste(w: ReturnType<typeof start>, token: string, username?: string) {
   await w.press(token, KEY.enter);
+  if (username === undefined) return;
   await w.wait(/Username/);
   await w.press(username, KEY.enter);
 }
+
+/** Whether any frame so far asked the username (its question's title on a line of its own). */
+const askedUsername = (w: ReturnType<typeof start>) => w.frames.some((f) => /^Username$/m.test(plain(f)));
 
 const FIXED = {
   gitlab: 'https://gitlab.example.com',
@@ -154,15 +163,17 @@ describe('whole wizard runs', () => {
     await tick(50);
     expect(w.exits).toEqual([{ code: 0, after: undefined }]);
     expect(w.runner.calls).toHaveLength(1);
+    // No username was asked (GitLab ignores it for an access token): docker gets the account GitLab named.
+    expect(askedUsername(w)).toBe(false);
     expect(w.runner.calls[0]!.args).toEqual(['login', '--username', 'alice', '--password-stdin', 'registry.gitlab.example.com']);
     expect(w.runner.calls[0]!.input).toBe(`${GOOD}\n`);
+    // Only what was answered is remembered: no username.
     expect(w.store.saved).toEqual([
       {
         gitlab: 'https://gitlab.example.com',
         registry: 'registry.gitlab.example.com',
         credentialType: 'personal-access-token',
         access: 'push',
-        username: 'alice',
         project: 'group/app',
       },
     ]);
@@ -235,11 +246,9 @@ describe('whole wizard runs', () => {
     await w.press(KEY.up, KEY.enter);
     await w.wait('Paste your');
     await w.press(PULL_ONLY, KEY.enter);
-    // The username depends on the type, so it is asked again, with the last answer offered.
-    await w.wait('Username');
-    expect(w.frame()).toContain('› alice');
-    await w.press(KEY.enter);
+    // A personal access token again: still no username to ask.
     await w.wait('Logged in');
+    expect(askedUsername(w)).toBe(false);
   });
 
   test('login-failed: the engine error is explained', async () => {
@@ -364,18 +373,24 @@ describe('whole wizard runs', () => {
       registry: 'registry.gitlab.example.com',
       credentialType: 'personal-access-token',
       access: 'push',
-      username: 'alice',
+      // Remembered by an earlier version that asked it.
+      username: 'old-name',
       project: 'group/app',
     };
     const w = start({ remembered: [remembered], init: { defaults: remembered, offerConfirm: true } });
     await w.wait('Log in again with your last answers?');
-    expect(w.frame()).toContain('alice · Personal access token · pull and push · registry.gitlab.example.com · group/app');
+    // The remembered username is not shown nor sent: GitLab ignores it for a personal access token.
+    expect(w.frame()).toContain(' Personal access token · pull and push · registry.gitlab.example.com · group/app');
+    expect(w.frame()).not.toContain('old-name');
     // The first screen: nothing to go back to, and the footer does not pretend there is.
     expect(w.frame()).toContain('Enter: yes, ask for the token · e: change the answers · Ctrl-C: quit');
     await w.press(KEY.enter);
     await w.wait('Paste your personal access token');
     await w.press(GOOD, KEY.enter);
     await w.wait('Logged in');
+    // Not sent either (no "GitLab ignores the username" remark): docker gets the account GitLab named.
+    expect(w.frame()).not.toContain('old-name');
+    expect(w.runner.calls[0]!.args).toEqual(['login', '--username', 'alice', '--password-stdin', 'registry.gitlab.example.com']);
   });
 
   test('remembered answers can be edited: e walks the steps with them as defaults', async () => {
@@ -410,11 +425,12 @@ describe('whole wizard runs', () => {
         fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', access: 'push' },
       },
     });
-    await w.wait('Project to check');
-    // The project, the token and the username with their Enters: one read.
-    w.stdin.write(`group/app\r${GOOD}\ralice\r`);
+    await w.wait('Project to push to');
+    // The project and the token with their Enters: one read.
+    w.stdin.write(`group/app\r${GOOD}\r`);
     await w.wait('Logged in');
-    expect(w.store.saved[0]).toMatchObject({ username: 'alice', project: 'group/app' });
+    expect(w.store.saved[0]).toMatchObject({ project: 'group/app' });
+    expect(w.store.saved[0]!.username).toBeUndefined();
   });
 
   test('answers that cannot be remembered (read-only config) do not stop the login: a warning on the done screen', async () => {
@@ -457,6 +473,49 @@ describe('whole wizard runs', () => {
     await w.press(GOOD, KEY.enter);
     await w.wait('Logged in');
     expect(w.frame()).toContain('Deploy tokens usually start with "gldt-". It looks like a personal access token.');
+  });
+});
+
+describe('push needs a project', () => {
+  test('"Pull and push" makes the project a required answer, the git remote\'s offered; pull leaves it optional', async () => {
+    const w = start({
+      init: {
+        fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token' },
+        defaults: { project: 'group/app' },
+      },
+    });
+    await w.wait('What do you need to do?');
+    await w.press(KEY.down, KEY.enter);
+    await w.wait('Project to push to');
+    expect(w.frame()).toContain('push can only be proved on a path');
+    expect(w.frame()).toContain('› group/app');
+    // Emptied: not accepted, and why.
+    await w.press('\u0015', KEY.enter);
+    await w.wait('a project is needed to check push');
+    expect(w.frame()).not.toContain('Paste your');
+    await w.press('group/app', KEY.enter);
+    await w.wait('Paste your personal access token');
+    // Back to the access: pull makes it optional again, and empty is accepted.
+    await w.press(KEY.esc, KEY.esc);
+    await w.wait('What do you need to do?');
+    await w.press(KEY.up, KEY.enter);
+    await w.wait('Project to check (optional)');
+    await w.press('\u0015', KEY.enter);
+    await w.wait('Paste your personal access token');
+  });
+
+  test('remembered push answers without a project: the project is asked after "one Enter"', async () => {
+    const remembered: Remembered = {
+      gitlab: 'https://gitlab.example.com',
+      registry: 'registry.gitlab.example.com',
+      credentialType: 'personal-access-token',
+      access: 'push',
+      project: '',
+    };
+    const w = start({ remembered: [remembered], init: { defaults: remembered, offerConfirm: true } });
+    await w.wait('Log in again');
+    await w.press(KEY.enter);
+    await w.wait('Project to push to');
   });
 });
 
@@ -512,7 +571,7 @@ describe('the failure menu offers the action its fix names', () => {
       init: { fixed: { ...FIXED, credentialType: 'personal-access-token', username: undefined as never } },
     });
     await w.wait('Paste your personal access token');
-    await paste(w, DEPLOY, 'alice');
+    await paste(w, DEPLOY);
     await w.wait('Enter the token again');
     expect(w.frame()).toContain('❯ Switch to Deploy token');
     await w.press('1');

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import {
   ASKING,
+  asked,
   effective,
   failureChoices,
   initialState,
@@ -81,6 +82,25 @@ describe('wizard state machine', () => {
     expect(nextStep(reducer(s, { type: 'edit' }))).toBe('gitlab');
   });
 
+  test('push: the project is required (an empty one is asked again); pull: empty is an answer', () => {
+    const push = run({}, [G, R, P, A, answer('project', '')]);
+    expect(push.step).toBe('project');
+    expect(run({}, [G, R, P, answer('access', 'pull'), answer('project', '')]).step).toBe('token');
+    // Remembered push without a project: "one Enter" goes to the project, not the token.
+    expect(reducer(initialState({ defaults: { ...REMEMBERED, project: '' }, offerConfirm: true }), { type: 'continue' }).step).toBe('project');
+    // A project given by a flag is never asked, even empty.
+    expect(initialState({ fixed: { gitlab: 'https://g', registry: 'r', credentialType: 'personal-access-token', access: 'push', project: '' } }).step).toBe(
+      'token',
+    );
+  });
+
+  test('confirm with a personal access token does not take the remembered username (GitLab ignores it)', () => {
+    const s = reducer(initialState({ defaults: REMEMBERED, offerConfirm: true }), { type: 'continue' });
+    expect(s.step).toBe('token');
+    expect(effective(reducer(s, TOKEN)).username).toBeUndefined();
+    expect(reducer(s, TOKEN).step).toBe('verifying');
+  });
+
   // Every Esc path: a key sequence, where it ends, and the answers in force there.
   const P = answer('credentialType', 'personal-access-token');
   const J = answer('credentialType', 'job-token');
@@ -97,7 +117,18 @@ describe('wizard state machine', () => {
     ['Esc from the access', {}, [G, R, P, ESC], 'type', { credentialType: undefined }],
     ['Esc from the project', {}, [G, R, P, A, ESC], 'access', { access: undefined }],
     ['Esc from the token', {}, [G, R, P, A, PR, ESC], 'project', { project: undefined }],
-    ['Esc from the username', {}, [G, R, P, A, PR, TOKEN, ESC], 'token', { username: undefined }],
+    ['Esc from the username', {}, [G, R, D, A, PR, TOKEN, ESC], 'token', { username: undefined }],
+    // GitLab ignores the login name of an access token (lib/gitlab/auth.rb personal_access_token_check): never asked.
+    ['a personal access token: no username asked', {}, [G, R, P, A, PR, TOKEN], 'verifying', { username: undefined }],
+    [
+      'a project access token: no username asked',
+      {},
+      [G, R, answer('credentialType', 'project-access-token'), A, PR, TOKEN],
+      'verifying',
+      { username: undefined },
+    ],
+    ['a group access token: no username asked', {}, [G, R, answer('credentialType', 'group-access-token'), A, PR, TOKEN], 'verifying', { username: undefined }],
+    ['a deploy token: the username is asked', {}, [G, R, D, A, PR, TOKEN], 'username', {}],
     ['Esc from the CI-only screen', {}, [G, R, J, ESC], 'type', { credentialType: undefined, username: undefined }],
     [
       'job token, Esc, deploy token: the username is asked (gitlab-ci-token is forgotten)',
@@ -150,7 +181,7 @@ describe('wizard state machine', () => {
     ],
     ['Esc on the confirm question does nothing', { defaults: REMEMBERED, offerConfirm: true }, [ESC], 'confirm', {}],
     ['flags: Esc never un-answers them', { fixed: { gitlab: 'https://g', registry: 'r' } }, [P, ESC, ESC], 'type', { gitlab: 'https://g', registry: 'r' }],
-    ['Esc while verifying does nothing', {}, [G, R, P, A, PR, TOKEN, U, ESC], 'verifying', { username: 'alice' }],
+    ['Esc while verifying does nothing', {}, [G, R, D, A, PR, TOKEN, U, ESC], 'verifying', { username: 'alice' }],
   ])('%s', (_name, init, actions, step, expected) => {
     const s = run(init, actions);
     expect(s.step).toBe(step);
@@ -159,7 +190,7 @@ describe('wizard state machine', () => {
   });
 
   test('Esc while verifying, logging in or on the done screen does nothing', () => {
-    const s = run({}, [G, R, P, A, PR, TOKEN, U]);
+    const s = run({}, [G, R, D, A, PR, TOKEN, U]);
     expect(s.step).toBe('verifying');
     expect(reducer(s, ESC)).toBe(s);
   });
@@ -205,7 +236,9 @@ describe('wizard state machine', () => {
           s = reducer(s, a);
           if (s.step === 'verifying') {
             const e = effective(s);
-            for (const k of ['gitlab', 'registry', 'credentialType', 'access', 'username', 'project'] as const) expect(e[k], k).toBeDefined();
+            for (const k of ['gitlab', 'registry', 'credentialType', 'access', 'username', 'project'] as const) if (asked(k, e)) expect(e[k], k).toBeDefined();
+            // An access token's username is never asked, nor taken from what was remembered.
+            if (!asked('username', e)) expect(e.username === undefined || s.fixed.includes('username'), 'username').toBe(true);
             expect(s.tokenEntered).toBe(true);
           }
         }

@@ -64,6 +64,18 @@ describe('the wizard setup: what is given is never asked, what is remembered is 
     expect(s.init.offerConfirm).toBe(true);
   });
 
+  test('an access token remembered without a username (never asked: GitLab ignores it) still gets "one Enter"', async () => {
+    const { username: _u, ...withoutName } = MEM;
+    expect((await setup({}, { store: memoryStore([withoutName]) })).init.offerConfirm).toBe(true);
+    // A deploy token's username is asked: without it there is something to ask.
+    expect((await setup({}, { store: memoryStore([{ ...withoutName, credentialType: 'deploy-token' }]) })).init.offerConfirm).toBe(false);
+  });
+
+  test('remembered push without a project is not "one Enter" from the token: push needs a project', async () => {
+    expect((await setup({}, { store: memoryStore([{ ...MEM, project: '' }]) })).init.offerConfirm).toBe(false);
+    expect((await setup({}, { store: memoryStore([{ ...MEM, access: 'pull', project: '' }]) })).init.offerConfirm).toBe(true);
+  });
+
   test('everything given as flags: nothing to confirm', async () => {
     const s = await setup(
       { gitlab: MEM.gitlab, registry: MEM.registry, type: 'personal-access-token', access: 'push', username: 'bob', project: 'team/app' },
