@@ -1,5 +1,6 @@
-// src/: the entry. cli.ts holds commander's definitions and loads each command lazily; nothing else lives here
-// but the version. The layers below: commands/ (the CLI), ui/ (the wizard), core/ (the product). ARCHITECTURE.md.
+// src/: the entry. launch.ts (the bundle's entry) turns on the compile cache and loads cli.ts, which holds
+// commander's definitions and loads each command lazily; version.ts holds the version.
+// The layers below: commands/ (the CLI), ui/ (the wizard), core/ (the product). ARCHITECTURE.md.
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from './version.js';
 import { debug, debugEnabled, debugWanted, enableDebug, redact } from './core/debug.js';

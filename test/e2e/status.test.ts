@@ -290,6 +290,44 @@ describe('status', () => {
     expect(json(asked)).toMatchObject({ ok: false, logins: [] });
   });
 
+  test('re-tests run side by side, each within --timeout: three registries whose GitLab never answers take one timeout, not three', async () => {
+    // GitLab-like registries (their challenge names /jwt/auth) whose token endpoint accepts the connection and never answers.
+    const silent = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const srv = http.createServer((req, res) => {
+          if (req.url?.startsWith('/jwt/auth')) return; // hangs
+          const port = (srv.address() as AddressInfo).port;
+          res.writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/jwt/auth",service="container_registry"` });
+          res.end('{}');
+        });
+        await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+        return srv;
+      }),
+    );
+    try {
+      const sb = box();
+      await dockerLogin(sb, reg.registry, T.alice, 'alice');
+      addToConfig(sb, (c) => {
+        for (const srv of silent) c.auths[`127.0.0.1:${(srv.address() as AddressInfo).port}`] = { auth: Buffer.from(`alice:${T.alice}`).toString('base64') };
+      });
+      const t = Date.now();
+      const r = await status(sb, ['--timeout', '2']);
+      const ms = Date.now() - t;
+      noSecrets(r);
+      const j = json(r);
+      expect(r.code).toBe(1);
+      expect(of(j, reg.registry)).toMatchObject({ state: 'ok' });
+      for (const srv of silent) expect(of(j, `127.0.0.1:${(srv.address() as AddressInfo).port}`)).toMatchObject({ state: 'failed', verdict: 'unreachable' });
+      // One --timeout (2 s) plus start-up; one after another they would take at least 6 s.
+      expect(ms).toBeLessThan(5000);
+    } finally {
+      for (const srv of silent) {
+        srv.closeAllConnections();
+        srv.close();
+      }
+    }
+  });
+
   test('podman: its auth file (REGISTRY_AUTH_FILE), re-tested like docker', async () => {
     const sb = box();
     const env: NodeJS.ProcessEnv = { ...sb.env, REGISTRY_AUTH_FILE: path.join(sb.dir, 'auth.json') };
