@@ -22,6 +22,7 @@ import { startRegistry } from '../test/helpers/registry.js';
 // Run from the package root (npm run bench): bundled, this file's own location is a temporary one.
 const ROOT = process.cwd();
 const BIN = path.join(ROOT, 'bin', 'gitlab-registry-login.js');
+const FLOOR = path.join(ROOT, 'bench', 'floor.mjs');
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const TOKEN = 'glpat-Bench0000secret0000';
@@ -165,6 +166,8 @@ async function main() {
       timed(node, [BIN, 'verify', ...common], { input: TOKEN, env: { ...env, XDG_CACHE_HOME: path.join(home, `cold-${cold++}`) } }),
     );
     add('login', () => timed(node, [BIN, 'login', ...common], { input: TOKEN, env }));
+    // What verify's requests cost without the CLI (bench/floor.mjs): the distance to it is the CLI's own.
+    add('floor', () => timed(node, [FLOOR, reg.registry, gl.url], { input: TOKEN, env }));
     add('bare node first output (pty)', () => timed('script', inPty(`${node} -e "console.log('READY')"`), { env: tty, until: 'READY' }));
     add('wizard first frame (pty)', () => timed('script', inPty(`${node} ${BIN} --registry ${reg.registry}`), { env: tty, until: 'Which credential' }));
   });
@@ -251,6 +254,7 @@ async function main() {
     ['--help', '--help', (i) => median(get('bare node', i)), 1.5],
     ['verify --json (realm remembered)', 'verify (realm remembered)', (i) => median(get('bare node', i)), 1.6],
     ['verify --json (first run)', 'verify (first run)', (i) => median(get('bare node', i)), 1.6],
+    ['  floor: same requests, no CLI', 'floor', (i) => median(get('bare node', i)), 1.6],
     [
       'login --json (÷ bare + docker login)',
       'login',

@@ -124,7 +124,7 @@ const inkWithoutDevtools = {
 export function bundleOptions({ minify = true, extraPlugins = [] } = {}) {
   return {
     plugins: [...extraPlugins, builtinsViaRequire, lazyChildProcess, fastPlainText, inkWithoutDevtools],
-    entryPoints: { cli: 'src/cli.ts' },
+    entryPoints: { cli: 'src/launch.ts' },
     outdir: 'dist',
     absWorkingDir: root,
     splitting: true,

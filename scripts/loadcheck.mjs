@@ -1,5 +1,5 @@
 // The speed rules of the commands people script, checked on esbuild's metafile at every build (scripts/build.mjs):
-// what `verify` and `login` load before they run (the entry, the chunks their action imports, and everything
+// what `verify`, `login` and `status` load before they run (the entry, the chunks their action imports, and everything
 // those import statically) never holds the wizard's packages (ink, react, yoga, conf), undici or node:https, and
 // no output imports a built-in as an ES namespace (on Node 22+ node:http's namespace alone loads undici).
 // A dynamic import() is not "at load": it costs only the run that takes that path.
@@ -19,6 +19,7 @@ export const COMMANDS = {
   verify: ['src/commands/check.ts', 'src/commands/io.ts'],
   login: ['src/commands/check.ts', 'src/commands/io.ts'],
   renew: ['src/commands/renew.ts', 'src/commands/io.ts'],
+  status: ['src/commands/status.ts', 'src/commands/io.ts'],
 };
 
 /** The output files a command evaluates before it runs: the entry and `actionImports`, with their static imports. */

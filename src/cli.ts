@@ -1,5 +1,6 @@
-// src/: the entry. cli.ts holds commander's definitions and loads each command lazily; nothing else lives here
-// but the version. The layers below: commands/ (the CLI), ui/ (the wizard), core/ (the product). ARCHITECTURE.md.
+// src/: the entry. launch.ts (the bundle's entry) turns on the compile cache and loads cli.ts, which holds
+// commander's definitions and loads each command lazily; version.ts holds the version.
+// The layers below: commands/ (the CLI), ui/ (the wizard), core/ (the product). ARCHITECTURE.md.
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from './version.js';
 import { debug, debugEnabled, debugWanted, enableDebug, redact } from './core/debug.js';
@@ -39,6 +40,14 @@ Exit codes: 0 ok · 1 rejected, short of access, untrusted realm, engine login f
 Not free of side effects: push is checked only on the exact --project path, because asking
 GitLab for push on a path that has no images yet creates an empty repository entry there (and an
 audit event on GitLab EE), as a first push would.`;
+
+const STATUS_AFTER = `
+Each stored login whose registry answers like GitLab (its /v2/ challenge names GITLAB/jwt/auth) is re-tested:
+pull on the project remembered for that registry, else the credential alone. Other registries are listed
+as "not checked". No secret is printed.
+
+Exit codes: 0 every checked login works (or none is stored) · 1 a login failed, its store cannot be read,
+            or --registry names a registry with no stored login · 2 usage`;
 
 function common(cmd: Command): Command {
   return (
@@ -162,6 +171,21 @@ async function main(argv: string[]): Promise<number> {
       code = await runLogout({ flags, io: processIO() });
     });
   renewCommand(program, (c) => (code = c));
+  program
+    .command('status')
+    .description('list every registry login docker/podman hold, and re-test each GitLab one (account, storage, expiry)')
+    .option('--registry <host[:port]>', 'only this registry')
+    .option('--engine <engine>', "docker, podman or auto (docker's config, and podman's auth file when podman is here)", undefined)
+    .option('--json', 'print one JSON object')
+    .option('--timeout <seconds>', "limit for each registry's re-test, in seconds (default 15); each credential helper gets 3 s", undefined)
+    .option('--ca-file <path>', 'extra CA certificates (PEM) to trust, as NODE_EXTRA_CA_CERTS')
+    .option('--trust-realm', 'send a stored token to a realm on another host than the remembered instance')
+    .addHelpText('after', STATUS_AFTER)
+    .action(async (flags: Record<string, unknown>) => {
+      const { runStatusCommand } = await import('./commands/status.js');
+      const { processIO } = await import('./commands/io.js');
+      code = await runStatusCommand({ flags, io: processIO() });
+    });
   program
     .command('snippet')
     .description('print a ready .gitlab-ci.yml job that logs in with a CI/CD credential')

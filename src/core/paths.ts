@@ -9,7 +9,7 @@
  *           else ~/.cache/gitlab-registry-login
  * Both directories are made 0700 (what they hold is the user's alone; the files in them are 0600).
  */
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -46,6 +46,19 @@ export const realmsFile = (env: NodeJS.ProcessEnv = process.env, platform: Platf
   join(platform)(cacheDir(env, platform), 'realms.json');
 
 /**
+ * Where Node 22.1+ keeps the compiled bundle (`module.enableCompileCache`), beside the realm cache: later runs skip
+ * parsing and compiling it (README, Performance). None (undefined) when it is off (NODE_DISABLE_COMPILE_CACHE, as
+ * Node names it), when the cache directory is not absolute (XDG: a relative path is to be ignored), or when others
+ * can write to it: compiled code read from a directory someone else can write to would run as this user's code.
+ */
+export function compileCacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+  const base = cacheDir(env, platform);
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  return p.isAbsolute(base) ? join(platform)(base, 'compile-cache') : undefined;
+}
+
+/**
  * A directory or file other users can write to (or that belongs to someone else but root) is no place for trust:
  * what it holds may have been planted, so the tool neither reads nor writes its files there.
  */
@@ -63,9 +76,21 @@ export function writableByOthers(p: string): boolean {
 
 /**
  * Make `dir` (and any missing parent) with mode 0700, and bring an existing one of ours (made 0755 by an
- * earlier version) down to 0700. Throws what mkdir throws.
+ * earlier version) down to 0700. Throws what mkdir throws. One level at a time: on Node 22 and 24 a recursive
+ * mkdir never returns where mkdir answers ENOENT (a directory under /proc, e.g. XDG_CACHE_HOME=/proc/x).
  */
 export function privateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); !existsSync(d); d = path.dirname(d)) {
+    missing.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
   if (process.platform !== 'win32' && (statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
 }

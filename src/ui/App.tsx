@@ -370,6 +370,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
               registry={a.registry!}
               project={a.project}
               rememberProblem={state.rememberProblem}
+              links={deps.links}
             />
           ) : null}
         </>

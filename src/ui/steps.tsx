@@ -23,8 +23,7 @@ import { InputError } from '../core/errors.js';
 import { pushCheckNote, tokenPage, tokenPageNotes } from '../core/links.js';
 import { ciSnippet } from '../core/snippet.js';
 import type { CiType } from '../core/ci.js';
-import type { Step as CheckStep, VerifyResult } from '../core/verify.js';
-import type { EngineLoginResult } from '../core/engine.js';
+import type { Step as CheckStep } from '../core/verify.js';
 import type { Verdict } from '../core/verdict.js';
 import type { FailureChoice, WizardAnswers } from '../core/wizard.js';
 import { Choice } from './Choice.js';
@@ -32,6 +31,7 @@ import { LineInput } from './LineInput.js';
 import { Link } from './Link.js';
 import { Verbatim } from './Verbatim.js';
 import { Para } from './Para.js';
+import { Marked } from './Marked.js';
 
 const problem = (f: () => unknown) => {
   try {
@@ -49,18 +49,6 @@ function Question({ title, children, hint }: { title: string; children: React.Re
       <Para bold>{title}</Para>
       {hint ? <Para dimColor>{hint}</Para> : null}
       {children}
-    </Box>
-  );
-}
-
-/** A line led by a mark (✔, ✘, ⚠) whose wrapped lines stay under the text, not under the mark. */
-function Marked({ mark, color, children }: { mark: string; color: string; children: React.ReactNode }) {
-  return (
-    <Box>
-      <Para color={color}>{mark} </Para>
-      <Box flexShrink={1}>
-        <Para color={color}>{children}</Para>
-      </Box>
     </Box>
   );
 }
@@ -522,79 +510,4 @@ export function LoggingIn({ engine, waiting }: { engine: string; waiting?: strin
   );
 }
 
-export function DoneStep({
-  verify,
-  login,
-  registry,
-  project,
-  rememberProblem,
-}: {
-  verify: VerifyResult;
-  login: EngineLoginResult;
-  registry: string;
-  project?: string | undefined;
-  rememberProblem?: string | undefined;
-}) {
-  const image = `${registry}/${project || 'GROUP/PROJECT'}`;
-  const s = login.storage;
-  const push = verify.granted?.includes('push') || (!project && verify.ok);
-  return (
-    <Box flexDirection="column" marginTop={1}>
-      <Marked mark="✔" color="green">
-        {verify.message}
-      </Marked>
-      <Marked mark="✔" color="green">
-        {login.message}
-      </Marked>
-      {/* Indented by a margin, not spaces: a line that wraps keeps its indent. */}
-      {s?.kind === 'helper' ? (
-        <Box marginLeft={2}>
-          <Para>
-            Stored by the credential helper docker-credential-{s.helper} (config: {s.file}).
-          </Para>
-        </Box>
-      ) : s?.insecure ? (
-        <Box marginLeft={2}>
-          <Text>
-            The token is now stored base64 (not encrypted) in {s.file}, for {registry} only (credHelpers["{registry}"] = ""); credsStore and your other logins
-            are unchanged. The config as it was: {s.insecure.backup}. To undo: `docker logout {registry}`, then delete "{registry}" from credHelpers in {s.file}
-            .
-          </Text>
-        </Box>
-      ) : s ? (
-        <Box marginLeft={2}>
-          <Para>Stored in {s.file}.</Para>
-        </Box>
-      ) : null}
-      {/* Explained only when docker printed it. */}
-      {s && s.kind !== 'helper' && login.warning ? (
-        <>
-          <Box marginLeft={2}>
-            <Para dimColor>
-              docker's "stored unencrypted" warning means the file holds the token in base64, readable by anyone who can read the file. A credential helper
-              keeps it in your keyring instead:
-            </Para>
-          </Box>
-          <Link url="https://docs.docker.com/reference/cli/docker/login/#credential-stores" supported={false} />
-        </>
-      ) : null}
-      {rememberProblem ? (
-        <Marked mark="⚠" color="yellow">
-          {rememberProblem}
-        </Marked>
-      ) : null}
-      <Box flexDirection="column" marginTop={1}>
-        {project ? (
-          <Para>
-            Image path: <Text bold>{image}</Text>
-          </Para>
-        ) : null}
-        <Para bold>Next:</Para>
-        {/* One command per line, each whole on its own lines: copied, it runs. */}
-        <Verbatim text={`docker pull ${image}:latest`} />
-        {push ? <Verbatim text={`docker build -t ${image}:latest .`} /> : null}
-        {push ? <Verbatim text={`docker push ${image}:latest`} /> : null}
-      </Box>
-    </Box>
-  );
-}
+export { DoneStep } from './Done.js';

@@ -195,3 +195,36 @@ test('renew: renewed, refused (no self_rotate/api scope), not logged in, answer 
     box.cleanup();
   }
 });
+
+test('status: a working login, a failing helper, a registry that is not GitLab, DOCKER_AUTH_CONFIG; no login', async () => {
+  const box = sandbox();
+  try {
+    const { args, input } = verifyArgs();
+    expect((await run(['login', ...args], { input, env: box.env })).code).toBe(0);
+    const file = path.join(box.dockerConfig, 'config.json');
+    const cfg = JSON.parse(readFileSync(file, 'utf8')) as { auths: Record<string, object>; credHelpers?: Record<string, string> };
+    // A helper that fails for another GitLab-like address (this one's /v2/ is refused: listed, not checked), and a non-registry key.
+    cfg.credHelpers = { '127.0.0.1:1': 'dbus' };
+    cfg.auths['https://index.docker.io/v1/'] = { auth: Buffer.from('carol:x').toString('base64') };
+    writeFileSync(file, JSON.stringify(cfg));
+    writeFileSync(path.join(box.dir, 'bin', 'docker-credential-dbus'), "#!/bin/sh\ncat >/dev/null\necho 'Cannot autolaunch D-Bus'\nexit 1\n", { mode: 0o755 });
+    const env = { ...box.env, DOCKER_AUTH_CONFIG: '{"auths":{}}' };
+    const r = await run(['status', '--json', '--timeout', '3'], { env });
+    const j = validate('status.schema.json', r.stdout) as { logins: Array<{ registry: string; state: string }>; warnings: string[] };
+    expect(j.logins.find((l) => l.registry === reg.registry)).toMatchObject({ state: 'ok', token: { state: 'active' }, storage: { kind: 'file' } });
+    expect(j.logins.find((l) => l.registry === '127.0.0.1:1')).toMatchObject({ storage: { kind: 'helper', helper: 'dbus' } });
+    expect(j.logins.find((l) => l.registry === 'index.docker.io')).toMatchObject({ state: 'not-checked' });
+    expect(j.warnings).toHaveLength(1);
+    const none = sandbox();
+    try {
+      expect(validate('status.schema.json', (await run(['status', '--json', '--registry', reg.registry], { env: none.env })).stdout)).toMatchObject({
+        ok: false,
+        logins: [],
+      });
+    } finally {
+      none.cleanup();
+    }
+  } finally {
+    box.cleanup();
+  }
+});

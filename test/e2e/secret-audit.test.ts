@@ -127,6 +127,12 @@ function helperEnv(kind: 'broken' | 'insecure' | 'keeps'): NodeJS.ProcessEnv {
   return { ...sb.env, DOCKER_CONFIG: dir };
 }
 
+async function reTested(r: Promise<{ code: number | null; out: string }>) {
+  const done = await r;
+  expect(done.out).toMatch(/"state": "ok",\n\s+"gitlab": "http/);
+  return done;
+}
+
 test('every command and wizard path keeps the token to itself', async () => {
   const common = ['--registry', reg.registry, '--project', 'group/app'];
   const pat = ['--type', 'personal-access-token', '--username', 'alice', '--token-stdin'];
@@ -197,6 +203,13 @@ test('every command and wizard path keeps the token to itself', async () => {
       () => runCli(['verify', reg.registry, '--access', 'push', '-u', 'alice', '--password-stdin', '--json'], { input: CANARY }),
     ],
     ['verify --debug, the token record asked too', () => runCli(['verify', reg.registry, '-u', 'alice', '--password-stdin', '--debug'], { input: CANARY })],
+    // status: every stored login's secret read into memory (the file's, a helper's `get`) and sent to GitLab again.
+    ['status', () => runCli(['status'])],
+    // The stored secret really was read and re-tested (a status that checked nothing would prove nothing).
+    ['status --json', () => reTested(runCli(['status', '--json']))],
+    ['status, the login read from a helper', () => reTested(runCli(['status', '--json'], { env: helperEnv('keeps') }))],
+    ['status, helper failing', () => runCli(['status'], { env: helperEnv('broken') })],
+    ['status --debug', () => runCli(['status', '--debug'])],
   ];
   for (const [name, go] of runs) {
     const r = await (typeof go === 'function' ? go() : go);

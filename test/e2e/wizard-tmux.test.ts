@@ -17,7 +17,17 @@ const terms: Terminal[] = [];
 beforeAll(async () => {
   pki = makeCert();
   gl = await startGitlab(pki, {
-    users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }],
+    users: [
+      {
+        kind: 'personal',
+        username: 'alice',
+        token: TOKEN,
+        name: 'laptop',
+        expiresInDays: 40,
+        scopes: ['read_registry', 'write_registry'],
+        projects: { 'group/app': 'developer' },
+      },
+    ],
   });
   reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
 });
@@ -83,6 +93,10 @@ test('a whole wizard run in a real terminal: the token never shows, the login la
     expect(done).toContain('alice (personal access token) can pull and push group/app');
     expect(done).toContain(`Logged in to ${reg.registry} with docker`);
     expect(done).toContain(`docker build -t ${reg.registry}/group/app:latest`);
+    // The account GitLab named and the token's record (GET /personal_access_tokens/self, asked alongside).
+    expect(done).toContain('Account: alice');
+    expect(done).toMatch(/Token "laptop": scopes read_registry, write_registry; expires \d{4}-\d{2}-\d{2} \(40 days\)/);
+    expect(done).toContain('gitlab-registry-login status');
     expect(done).not.toContain(TOKEN);
     expect(done).not.toContain(TOKEN.slice(6, 14));
     const cfg = JSON.parse(readFileSync(path.join(sb.dockerConfig, 'config.json'), 'utf8')) as { auths: Record<string, { auth: string }> };

@@ -8,7 +8,7 @@ import { memoryStore, type Remembered } from '../../src/core/store.js';
 import type { WizardAnswers, WizardInit } from '../../src/core/wizard.js';
 import { HttpError, type HttpClient } from '../../src/core/http.js';
 import { fakeGitlabHttp, fakeRunner, fakeHttp } from '../helpers/fakes.js';
-import { KEY, namingAccount, plain, tick, until } from './helpers.js';
+import { KEY, namingAccount, plain, tick, tokenRecord, until } from './helpers.js';
 import { joinWrapped } from '../../src/ui/Verbatim.js';
 import { tokenPage } from '../../src/core/links.js';
 
@@ -151,11 +151,15 @@ describe('whole wizard runs', () => {
     expect(done).toMatch(/✔ Registry registry\.gitlab\.example\.com \d+ ms/);
     expect(done).toMatch(/✔ Push group\/app/);
     expect(done).toContain('alice (personal access token) can pull and push group/app');
+    // The account GitLab named; this GitLab has no token record to read (404), said as such.
+    expect(done).toContain('Account: alice');
+    expect(done).toContain('Token: expiry unknown: this GitLab has no personal_access_tokens/self API');
     // One command per line, each whole: no `&&` chain, no piece on a line of its own.
     const lines = joined(w).split('\n');
     expect(lines).toContain('docker pull registry.gitlab.example.com/group/app:latest');
     expect(lines).toContain('docker build -t registry.gitlab.example.com/group/app:latest .');
     expect(lines).toContain('docker push registry.gitlab.example.com/group/app:latest');
+    expect(lines).toContain('gitlab-registry-login status');
     expect(done).not.toContain('&&');
     // docker printed no "stored unencrypted" warning (the fake runner says only "Login Succeeded"): none is explained.
     expect(done).not.toContain('stored unencrypted');
@@ -473,6 +477,45 @@ describe('whole wizard runs', () => {
     await w.press(GOOD, KEY.enter);
     await w.wait('Logged in');
     expect(w.frame()).toContain('Deploy tokens usually start with "gldt-". It looks like a personal access token.');
+  });
+});
+
+describe("the done screen: the account and the token's expiry", () => {
+  const withRecord = (days: number) =>
+    namingAccount(fakeGitlabHttp({ [GOOD]: ['pull', 'push'] }).client, 'alice', {
+      [GOOD]: tokenRecord('container registry', ['read_registry', 'write_registry'], days),
+    });
+  const dayIn = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+  test('a token with a month left: its name, scopes and "expires DATE (31 days)", no warning', async () => {
+    const w = start({ http: withRecord(31), init: { fixed: { ...FIXED, username: undefined as never } } });
+    await w.wait('Paste your');
+    await w.press(GOOD, KEY.enter);
+    await w.wait('Logged in');
+    expect(w.frame()).toContain('Account: alice');
+    expect(w.frame()).toContain(`Token "container registry": scopes read_registry, write_registry; expires ${dayIn(31)} (31 days)`);
+    expect(w.frame()).not.toContain('⚠');
+  });
+
+  test('a token within 14 days: a warning and the page that creates its successor (same name and scopes), whole', async () => {
+    const w = start({ http: withRecord(5), init: { fixed: { ...FIXED, username: undefined as never } } });
+    await w.wait('Paste your');
+    await w.press(GOOD, KEY.enter);
+    await w.wait('Logged in');
+    expect(w.frame()).toContain(`expires ${dayIn(5)} (5 days)`);
+    expect(w.frame()).toContain(`⚠ The personal access token "container registry" expires in 5 days (${dayIn(5)}): create its successor`);
+    expect(joined(w).split('\n')).toContain(
+      'https://gitlab.example.com/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry',
+    );
+  });
+
+  test('a username given for an access token that is not its account: one line saying GitLab ignored it', async () => {
+    const w = start({ init: { fixed: { ...FIXED, username: 'nobody' } } });
+    await w.wait('Paste your');
+    await w.press(GOOD, KEY.enter);
+    await w.wait('Logged in');
+    expect(w.frame()).toContain('GitLab ignores the username for a personal access token: this one belongs to alice, not "nobody"');
+    expect(w.runner.calls[0]!.args).toContain('alice');
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cacheDir, configDir, configFile, realmsFile } from '../../src/core/paths.js';
+import { cacheDir, compileCacheDir, configDir, configFile, privateDir, realmsFile } from '../../src/core/paths.js';
 import { openConfStore, remember } from '../../src/core/store.js';
 import { fileRealmCache } from '../../src/core/realmcache.js';
 
@@ -100,5 +100,38 @@ describe('the files on disk', () => {
     } finally {
       sb.cleanup();
     }
+  });
+});
+
+describe('the compile cache directory (src/launch.ts)', () => {
+  test.each([
+    [{ XDG_CACHE_HOME: '/x/cache', HOME: '/home/a' }, 'linux', '/x/cache/gitlab-registry-login/compile-cache'],
+    [{ HOME: '/home/a' }, 'linux', '/home/a/.cache/gitlab-registry-login/compile-cache'],
+    [{ HOME: '/Users/a' }, 'darwin', '/Users/a/.cache/gitlab-registry-login/compile-cache'],
+    [{ LOCALAPPDATA: 'C:\\Users\\a\\AppData\\Local' }, 'win32', 'C:\\Users\\a\\AppData\\Local\\gitlab-registry-login\\compile-cache'],
+    [{ XDG_CACHE_HOME: 'relative/cache', HOME: '/home/a' }, 'linux', undefined],
+    [{ HOME: '/home/a', NODE_DISABLE_COMPILE_CACHE: '1' }, 'linux', undefined],
+  ] as const)('%j on %s: %s', (env, platform, want) => {
+    expect(compileCacheDir(env, platform)).toBe(want);
+  });
+});
+
+describe('privateDir', () => {
+  test('makes every missing level 0700, and leaves an existing parent as it was', () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'grl-pd-'));
+    try {
+      chmodSync(base, 0o755);
+      const dir = path.join(base, 'a', 'b', 'c');
+      privateDir(dir);
+      privateDir(dir); // again: nothing to make
+      for (const d of [path.join(base, 'a'), path.join(base, 'a', 'b'), dir]) expect(statSync(d).mode & 0o777).toBe(0o700);
+      expect(statSync(base).mode & 0o777).toBe(0o755);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  test('under /proc it fails at once (a recursive mkdir there never returns on Node 22 and 24)', () => {
+    expect(() => privateDir('/proc/grl-no-such-dir/cache')).toThrow(/ENOENT/);
   });
 });
