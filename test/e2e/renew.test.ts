@@ -18,6 +18,7 @@ const T = {
   helper: 'glpat-Renew0Helper000secret',
   lost: 'glpat-Renew0Lost00000secret',
   max: 'glpat-Renew0Max000000secret',
+  hint: 'glpat-Renew0Hint00000secret',
 };
 
 let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
@@ -44,6 +45,7 @@ beforeAll(async () => {
       user(T.helper, ['self_rotate']),
       user(T.lost, ['self_rotate']),
       user(T.max, ['self_rotate']),
+      user(T.hint, ['self_rotate']),
     ],
   });
   reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
@@ -206,5 +208,27 @@ describe('renew', () => {
     const r = await renew(sb);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`docker holds no login for ${reg.registry}`);
+  });
+});
+
+describe('the hint where expiry is reported', () => {
+  test('verify and login: an expiring token with self_rotate is told "renew it now: gitlab-registry-login renew --registry R"', async () => {
+    const sb = sandbox();
+    boxes.push(sb);
+    const hint = `renew it now: gitlab-registry-login renew --registry ${reg.registry}`;
+    const verify = await run(['verify', reg.registry, '-u', 'alice', '--password-stdin'], { input: T.hint, env: sb.env });
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain(`⚠ The personal access token "laptop" expires in 5 days (${dateInDays(5)}): ${hint}`);
+    const login = await run(['login', reg.registry, '-u', 'alice', '--password-stdin', '--json'], { input: T.hint, env: sb.env });
+    expect((JSON.parse(login.stdout) as { warnings: string[] }).warnings).toEqual([
+      `The personal access token "laptop" expires in 5 days (${dateInDays(5)}): ${hint}`,
+    ]);
+    // status re-tests the stored login and says the same.
+    const status = await run(['status', '--registry', reg.registry], { env: sb.env });
+    expect(status.stdout + status.stderr).toContain(hint);
+    // Without self_rotate or api: the link that creates its successor instead.
+    const reader = await run(['verify', reg.registry, '-u', 'alice', '--password-stdin'], { input: T.reader, env: sb.env });
+    expect(reader.stdout).toContain(`create its successor at ${gl.url}/-/user_settings/personal_access_tokens?name=laptop&scopes=read_registry`);
+    expect(reader.stdout).not.toContain('renew it now');
   });
 });
