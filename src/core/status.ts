@@ -17,7 +17,7 @@ import type { Runner } from './process.js';
 import { fetchChallenge, type RegistryChallenge } from './registry.js';
 import type { LoginRequest } from './request.js';
 import { verifySession } from './session.js';
-import type { Remembered } from './store.js';
+import type { Remembered } from './remembered.js';
 import { expiryWarning, type TokenInfo } from './tokeninfo.js';
 import type { Verdict } from './verdict.js';
 import { findOnPath, type LookupHost } from './which.js';
@@ -76,7 +76,7 @@ export interface StatusDeps {
   http: HttpClient;
   runner: Runner;
   env: NodeJS.ProcessEnv;
-  /** The remembered answers for a registry (core/store.ts `rememberedFor`). */
+  /** The remembered answers for a registry (core/remembered.ts `rememberedFor`). */
   remembered?: (registry: string) => Remembered | undefined;
   host?: LookupHost;
   now?: () => number;
