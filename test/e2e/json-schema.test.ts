@@ -74,6 +74,13 @@ function validate(file: string, stdout: string): Record<string, unknown> {
   return value;
 }
 
+test("a token's record has one shape: the schemas that carry one (verify and login, status) agree", () => {
+  const read = (f: string) => JSON.parse(readFileSync(path.join(SCHEMAS, f), 'utf8'));
+  const verifyToken = read('verify.schema.json').properties.token;
+  expect(verifyToken).toBeDefined();
+  expect(read('status.schema.json').properties.logins.items.properties.token).toEqual(verifyToken);
+});
+
 const verifyArgs = (token = TOKEN) => ({
   args: [
     '--registry',
