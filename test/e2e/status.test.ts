@@ -288,6 +288,11 @@ describe('status', () => {
     const asked = await status(sb, ['--registry', reg.registry]);
     expect(asked.code).toBe(1);
     expect(json(asked)).toMatchObject({ ok: false, logins: [] });
+    // A config docker cannot read either: said, and not "every login works".
+    writeFileSync(configFile(sb), '{"auths": {');
+    const broken = await status(sb);
+    expect(broken.code).toBe(1);
+    expect(json(broken).problems).toEqual([expect.stringMatching(/config\.json is not valid JSON .*: docker cannot read its logins either\.$/)]);
   });
 
   test('re-tests run side by side, each within --timeout: three registries whose GitLab never answers take one timeout, not three', async () => {
