@@ -195,7 +195,9 @@ describe('status', () => {
     noSecrets(r);
     expect(r.code).toBe(0);
     const days = /expires (\d{4}-\d\d-\d\d) \(200 days\)/;
-    expect(r.stdout).toContain(`${reg.registry}\n  ✔ alice (personal access token) `);
+    expect(r.stdout).toContain(
+      `${reg.registry}\n  ✔ alice (personal access token) is valid and has registry access on ${reg.registry}; pull was not tried on a project (none is remembered for this registry).\n`,
+    );
     expect(r.stdout).toContain(`\n  - Stored: alice, in ${configFile(sb)}\n  - Token "registry": scopes read_registry, write_registry; expires `);
     expect(r.stdout).toContain(`  ⚠ Your credentials are stored unencrypted in ${configFile(sb)}`);
     expect(r.stdout).toMatch(days);
