@@ -18,6 +18,7 @@ export const FORBIDDEN_AT_LOAD = [
 export const COMMANDS = {
   verify: ['src/commands/check.ts', 'src/commands/io.ts'],
   login: ['src/commands/check.ts', 'src/commands/io.ts'],
+  renew: ['src/commands/renew.ts', 'src/commands/io.ts'],
   status: ['src/commands/status.ts', 'src/commands/io.ts'],
 };
 

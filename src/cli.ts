@@ -76,6 +76,37 @@ function common(cmd: Command): Command {
   );
 }
 
+/** `renew`: rotate the stored token through GitLab and log in with its successor (commands/renew.ts). */
+function renewCommand(program: Command, done: (code: number) => void): void {
+  program
+    .command('renew')
+    .description('rotate the stored access token through GitLab (it needs the self_rotate or api scope) and log in with its successor')
+    .option('--registry <host[:port]>', 'the registry whose login is renewed (default: the last one remembered)')
+    .option('--days <n>', "the new token's lifetime in days, 1 to 365 (default: the old token's own lifetime)")
+    .option('--token-stdin', 'rotate the token piped in on stdin instead of the one the engine holds')
+    .option('--engine <engine>', 'docker, podman or auto', undefined)
+    .option('--gitlab <url>', "GitLab instance (default: the realm's host)")
+    .option('--json', 'print one JSON object (never a token)')
+    .option('--timeout <seconds>', 'limit for each verification and for each engine command, in seconds (default 15)', undefined)
+    .option('--ca-file <path>', 'extra CA certificates (PEM) to trust, as NODE_EXTRA_CA_CERTS')
+    .addHelpText(
+      'after',
+      `
+The old token stops working everywhere at once (CI/CD variables, other machines): give them the new one.
+Nothing changes unless GitLab rotates: the scope and the engine's store are checked first. A rotation whose
+answer is lost is never sent again (GitLab would revoke the whole chain of rotated tokens).
+
+Exit codes: 0 renewed · 1 refused, nothing changed (no self_rotate/api scope, no stored login, the store would
+            not take a new secret, GitLab refused), or rotated but not stored · 2 usage
+            3 GitLab unreachable before rotating (nothing changed), or the rotation's answer was lost`,
+    )
+    .action(async (flags: Record<string, unknown>) => {
+      const { runRenew } = await import('./commands/renew.js');
+      const { processIO } = await import('./commands/io.js');
+      done(await runRenew({ flags, io: processIO() }));
+    });
+}
+
 async function main(argv: string[]): Promise<number> {
   if (debugWanted(argv, process.env)) {
     enableDebug();
@@ -139,6 +170,7 @@ async function main(argv: string[]): Promise<number> {
       const { processIO } = await import('./commands/io.js');
       code = await runLogout({ flags, io: processIO() });
     });
+  renewCommand(program, (c) => (code = c));
   program
     .command('status')
     .description('list every registry login docker/podman hold, and re-test each GitLab one (account, storage, expiry)')

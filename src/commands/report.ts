@@ -60,7 +60,7 @@ export function toCommandResult(v: VerifyResult, login?: { engine: string | null
     token: v.token ?? null,
     warnings: [
       ...(v.remarks ?? []),
-      ...(v.token ? [expiryWarning(v.token, v.gitlab, v.credentialType, v.project)].filter((w): w is string => w !== undefined) : []),
+      ...(v.token ? [expiryWarning(v.token, v.gitlab, v.credentialType, v.project, v.registry)].filter((w): w is string => w !== undefined) : []),
     ],
     ...(login?.result && 'store' in login.result && login.result.store ? { store: login.result.store as StoreFailureInfo } : {}),
     steps: v.steps,

@@ -255,199 +255,241 @@ export function tlsEnvNotice(env: NodeJS.ProcessEnv): string | undefined {
   return `NODE_TLS_REJECT_UNAUTHORIZED=${v.slice(0, 8)} is ignored: certificates are always verified, as docker does. To trust a private CA, pass --ca-file PATH or set NODE_EXTRA_CA_CERTS.`;
 }
 
-export function createHttpClient(options: HttpOptions): HttpClient {
-  const env = options.env ?? process.env;
-  const maxBytes = options.maxBytes ?? 1024 * 1024;
-  const ca = options.caFile ? readCa(options.caFile) : undefined;
-  // docker ignores NODE_TLS_REJECT_UNAUTHORIZED and so does this tool: every TLS connection verifies the peer.
-  const verify = { rejectUnauthorized: true, ...(ca ? { ca } : {}) } as const;
-  // Ignored (see tlsEnvNotice); dropped so that Node does not warn that TLS is now insecure, which it is not here.
-  if (process.env.NODE_TLS_REJECT_UNAUTHORIZED !== undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+/** Every TLS connection verifies its peer (docker ignores NODE_TLS_REJECT_UNAUTHORIZED, and so does this tool). */
+type Verify = { rejectUnauthorized: true; ca?: string[] };
+
+/** A socket, request or tunnel this client opened. */
+type Ownable = { destroy(): unknown; once(event: 'close', l: () => void): unknown };
+
+/** The client's keep-alive agents (one per scheme) and every socket and tunnel open until it closes. */
+function connectionPool(verify: Verify) {
   const agents = new Map<string, http.Agent>();
-  /** Every socket and tunnel request opened, until it closes: close() destroys what is left. */
   const owned = new Set<{ destroy(): unknown }>();
-  const own = <T extends { destroy(): unknown; once(event: 'close', l: () => void): unknown }>(x: T): T => {
-    owned.add(x);
-    x.once('close', () => owned.delete(x));
-    return x;
-  };
-  const agentFor = (url: URL): http.Agent => {
-    let agent = agents.get(url.protocol);
-    if (!agent) {
-      const base = { keepAlive: true, maxSockets: 4 };
-      agent = url.protocol === 'http:' ? new http.Agent(base) : new (httpsLib().Agent)({ ...base, ...verify });
-      agents.set(url.protocol, agent);
-    }
-    return agent;
-  };
-
-  const get = (rawUrl: string, headers: Record<string, string> = {}, call: GetOptions = {}): Promise<HttpResponse> =>
-    new Promise((resolve, reject) => {
-      let url: URL;
-      try {
-        url = new URL(rawUrl);
-      } catch {
-        reject(new HttpError('other', 'not a URL'));
-        return;
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        reject(new HttpError('other', `unsupported URL scheme ${url.protocol}`));
-        return;
-      }
-      const origin = url.origin;
-      const timeoutMs = Math.max(0, Math.min(call.timeoutMs ?? options.timeoutMs, options.timeoutMs));
-      const connectTimeoutMs = Math.min(options.connectTimeoutMs ?? 10_000, timeoutMs);
-      let proxy: Proxy | undefined;
-      try {
-        proxy = proxyConfigFor(url, env);
-      } catch (e) {
-        reject(e instanceof Error ? e : new Error(String(e)));
-        return;
-      }
-      const https = url.protocol === 'https:';
-      const plainProxy = proxy && !https;
-      const targetHost = url.hostname.replace(/^\[|\]$/g, '');
-      const targetPort = Number(url.port) || (https ? 443 : 80);
-
-      let done = false;
-      let tunnelReq: http.ClientRequest | undefined;
-      let tunnelSocket: Duplex | undefined;
-      let connect: NodeJS.Timeout | undefined;
-      let req: http.ClientRequest | undefined;
-      const finish = (err: HttpError | undefined, res?: HttpResponse) => {
-        if (done) return;
-        done = true;
-        clearTimeout(total);
-        clearTimeout(connect);
-        // A tunnel is this request's alone: it goes with it, answered or not.
-        tunnelReq?.destroy();
-        tunnelSocket?.destroy();
-        if (err) {
-          req?.destroy();
-          reject(err);
-        } else resolve(res!);
-      };
-      const total = setTimeout(() => finish(new HttpError('timeout', `${origin} did not answer within ${Math.round(timeoutMs / 100) / 10} s`)), timeoutMs);
-      const connectTimedOut = () =>
-        finish(
-          new HttpError(
-            'timeout',
-            `timed out connecting to ${origin}${proxy ? ` through the proxy ${proxy.url.host}` : ''} (${Math.round(connectTimeoutMs / 100) / 10} s)`,
-          ),
-        );
-
-      /** HTTPS through a proxy: CONNECT (over TLS to an https:// proxy), then TLS to the target inside. */
-      const openTunnel = (_o: unknown, cb: (err: Error | null, s?: Duplex) => void) => {
-        const p = proxy!;
-        const target = `${targetHost.includes(':') ? `[${targetHost}]` : targetHost}:${targetPort}`;
-        connect = setTimeout(connectTimedOut, connectTimeoutMs);
-        const lib = p.url.protocol === 'https:' ? httpsLib() : http;
-        tunnelReq = own(
-          lib.request({
-            host: p.url.hostname.replace(/^\[|\]$/g, ''),
-            port: proxyPort(p.url),
-            method: 'CONNECT',
-            path: target,
-            agent: false,
-            headers: { host: target, ...(p.authorization ? { 'proxy-authorization': p.authorization } : {}) },
-            ...(p.url.protocol === 'https:' ? { ...verify, servername: isIP(p.url.hostname) ? undefined : p.url.hostname } : {}),
-          }),
-        );
-        tunnelReq.once('socket', (s) => own(s));
-        tunnelReq.once('connect', (res, socket) => {
-          if (res.statusCode !== 200) {
-            socket.destroy();
-            cb(new HttpError('proxy', `the proxy ${p.url.host} refused the tunnel to ${target} (HTTP ${res.statusCode})`));
-            return;
-          }
-          const secure = own(tlsLib().connect({ socket, host: targetHost, ...(isIP(targetHost) ? {} : { servername: targetHost }), ...verify }));
-          tunnelSocket = secure;
-          secure.once('close', () => socket.destroy());
-          secure.once('secureConnect', () => clearTimeout(connect));
-          cb(null, secure);
-        });
-        tunnelReq.once('error', (e) => {
-          const code = (e as NodeJS.ErrnoException).code;
-          const tlsFailed = code !== undefined && TLS_CODES.test(code);
-          cb(
-            new HttpError(
-              tlsFailed ? 'tls' : 'proxy',
-              `cannot reach the proxy ${p.url.host}: ${code ?? e.message}`,
-              code,
-              tlsFailed ? options.caFile : undefined,
-            ),
-          );
-        });
-        tunnelReq.end();
-        return undefined;
-      };
-
-      const lib = https ? httpsLib() : http;
-      req = lib.request({
-        method: call.method ?? 'GET',
-        protocol: plainProxy ? proxy!.url.protocol : url.protocol,
-        hostname: plainProxy ? proxy!.url.hostname.replace(/^\[|\]$/g, '') : targetHost,
-        port: plainProxy ? proxyPort(proxy!.url) : url.port || undefined,
-        // Without an agent Node would take 80 as the default port and send `Host: name:80`.
-        defaultPort: https ? 443 : 80,
-        path: plainProxy ? url.href : `${url.pathname}${url.search}`,
-        ...(proxy && https
-          ? { createConnection: openTunnel as unknown as http.RequestOptions['createConnection'] }
-          : { agent: plainProxy ? (proxy!.url.protocol === 'https:' ? agentFor(new URL('https://x')) : agentFor(new URL('http://x'))) : agentFor(url) }),
-        headers: {
-          accept: 'application/json',
-          'user-agent': options.userAgent ?? 'gitlab-registry-login',
-          ...(plainProxy ? { host: url.host, ...(proxy!.authorization ? { 'proxy-authorization': proxy!.authorization } : {}) } : {}),
-          ...(call.method === 'POST' ? { 'content-length': '0' } : {}),
-          ...headers,
-        },
-      });
-      req.once('socket', (socket) => {
-        own(socket);
-        if (!socket.connecting) return;
-        connect = setTimeout(connectTimedOut, connectTimeoutMs);
-        socket.once(https ? 'secureConnect' : 'connect', () => clearTimeout(connect));
-      });
-      req.once('error', (e) => finish(classify(e, origin, options.caFile)));
-      req.once('response', (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > maxBytes) {
-            res.destroy();
-            finish(new HttpError('too-large', `${origin} sent more than ${Math.round(maxBytes / 1024)} KiB`));
-            return;
-          }
-          chunks.push(c);
-        });
-        res.once('error', (e) => finish(classify(e, origin, options.caFile)));
-        res.once('end', () => {
-          const wwwAuthenticate: string[] = [];
-          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
-            if (res.rawHeaders[i]!.toLowerCase() === 'www-authenticate') wwwAuthenticate.push(res.rawHeaders[i + 1]!);
-          }
-          finish(undefined, {
-            url: url.href,
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            wwwAuthenticate,
-            body: Buffer.concat(chunks).toString('utf8'),
-          });
-        });
-      });
-      req.end();
-    });
-
   return {
-    get: traceGet(get), // --debug: a line per request (core/debug.ts)
-    timeoutMs: options.timeoutMs,
+    own<T extends Ownable>(x: T): T {
+      owned.add(x);
+      x.once('close', () => owned.delete(x));
+      return x;
+    },
+    agentFor(protocol: string): http.Agent {
+      let agent = agents.get(protocol);
+      if (!agent) {
+        const base = { keepAlive: true, maxSockets: 4 };
+        agent = protocol === 'http:' ? new http.Agent(base) : new (httpsLib().Agent)({ ...base, ...verify });
+        agents.set(protocol, agent);
+      }
+      return agent;
+    },
+    /** Destroys what is left: kept-alive connections, and sockets and tunnels of requests still running. */
     close() {
       for (const a of agents.values()) a.destroy();
       agents.clear();
       for (const x of owned) x.destroy();
       owned.clear();
     },
+  };
+}
+type Pool = ReturnType<typeof connectionPool>;
+
+/** A URL this client may ask: http or https. */
+function parseTarget(rawUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new HttpError('other', 'not a URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HttpError('other', `unsupported URL scheme ${url.protocol}`);
+  return url;
+}
+
+const bareHost = (hostname: string) => hostname.replace(/^\[|\]$/g, '');
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+/** One request's timers and tunnel: `end()` clears and destroys them, answered or not. */
+class Attempt {
+  private connectTimer: NodeJS.Timeout | undefined;
+  /** A tunnel is this request's alone: it goes with it. */
+  readonly tunnel: Array<{ destroy(): unknown }> = [];
+  constructor(
+    private readonly connectTimeoutMs: number,
+    private readonly onConnectTimeout: () => void,
+  ) {}
+  connecting(): void {
+    this.connectTimer = setTimeout(this.onConnectTimeout, this.connectTimeoutMs);
+  }
+  connected(): void {
+    clearTimeout(this.connectTimer);
+  }
+  end(): void {
+    clearTimeout(this.connectTimer);
+    for (const t of this.tunnel) t.destroy();
+  }
+}
+
+/** Node calls `oncreate(err)` with no socket when it fails; @types/node declares the socket always given. */
+type OnCreate = (err: Error | null, socket?: Duplex) => void;
+
+/** HTTPS through a proxy: CONNECT (over TLS to an https:// proxy), then TLS to the target inside. */
+function openTunnel(o: { proxy: Proxy; url: URL; verify: Verify; pool: Pool; attempt: Attempt; caFile: string | undefined }, cb: OnCreate): undefined {
+  const { proxy: p, verify, pool, attempt } = o;
+  const targetHost = bareHost(o.url.hostname);
+  const target = `${targetHost.includes(':') ? `[${targetHost}]` : targetHost}:${Number(o.url.port) || 443}`;
+  attempt.connecting();
+  const lib = p.url.protocol === 'https:' ? httpsLib() : http;
+  const tunnelReq = pool.own(
+    lib.request({
+      host: bareHost(p.url.hostname),
+      port: proxyPort(p.url),
+      method: 'CONNECT',
+      path: target,
+      agent: false,
+      headers: { host: target, ...(p.authorization ? { 'proxy-authorization': p.authorization } : {}) },
+      ...(p.url.protocol === 'https:' ? { ...verify, servername: isIP(p.url.hostname) ? undefined : p.url.hostname } : {}),
+    }),
+  );
+  attempt.tunnel.push(tunnelReq);
+  tunnelReq.once('socket', (s) => pool.own(s));
+  tunnelReq.once('connect', (res, socket) => {
+    if (res.statusCode !== 200) {
+      socket.destroy();
+      cb(new HttpError('proxy', `the proxy ${p.url.host} refused the tunnel to ${target} (HTTP ${res.statusCode})`));
+      return;
+    }
+    const secure = pool.own(tlsLib().connect({ socket, host: targetHost, ...(isIP(targetHost) ? {} : { servername: targetHost }), ...verify }));
+    attempt.tunnel.push(secure);
+    secure.once('close', () => socket.destroy());
+    secure.once('secureConnect', () => attempt.connected());
+    cb(null, secure);
+  });
+  tunnelReq.once('error', (e) => {
+    const code = (e as NodeJS.ErrnoException).code;
+    const tlsFailed = code !== undefined && TLS_CODES.test(code);
+    cb(new HttpError(tlsFailed ? 'tls' : 'proxy', `cannot reach the proxy ${p.url.host}: ${code ?? e.message}`, code, tlsFailed ? o.caFile : undefined));
+  });
+  tunnelReq.end();
+  return undefined;
+}
+
+/** Node's request options for `url`: direct, through a plain-HTTP proxy, or in a tunnel. */
+function requestOptions(
+  o: { url: URL; method: 'GET' | 'POST'; proxy: Proxy | undefined; headers: Record<string, string>; userAgent: string | undefined; pool: Pool },
+  tunnel: (cb: OnCreate) => undefined,
+): http.RequestOptions {
+  const { url, proxy } = o;
+  const https = url.protocol === 'https:';
+  const plainProxy = !https ? proxy : undefined;
+  return {
+    method: o.method,
+    protocol: plainProxy ? plainProxy.url.protocol : url.protocol,
+    hostname: plainProxy ? bareHost(plainProxy.url.hostname) : bareHost(url.hostname),
+    port: plainProxy ? proxyPort(plainProxy.url) : url.port || undefined,
+    // Without an agent Node would take 80 as the default port and send `Host: name:80`.
+    defaultPort: https ? 443 : 80,
+    path: plainProxy ? url.href : `${url.pathname}${url.search}`,
+    ...(proxy && https
+      ? { createConnection: (_options, oncreate) => tunnel(oncreate as OnCreate) }
+      : { agent: o.pool.agentFor(plainProxy ? plainProxy.url.protocol : url.protocol) }),
+    headers: {
+      accept: 'application/json',
+      'user-agent': o.userAgent ?? 'gitlab-registry-login',
+      ...(plainProxy ? { host: url.host, ...(plainProxy.authorization ? { 'proxy-authorization': plainProxy.authorization } : {}) } : {}),
+      ...(o.method === 'POST' ? { 'content-length': '0' } : {}),
+      ...o.headers,
+    },
+  };
+}
+
+/** The response read whole (at most `maxBytes`), with every WWW-Authenticate header as sent. */
+function readResponse(
+  res: http.IncomingMessage,
+  o: { url: URL; maxBytes: number; caFile: string | undefined },
+  finish: (err: HttpError | undefined, res?: HttpResponse) => void,
+): void {
+  const origin = o.url.origin;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > o.maxBytes) {
+      res.destroy();
+      finish(new HttpError('too-large', `${origin} sent more than ${Math.round(o.maxBytes / 1024)} KiB`));
+      return;
+    }
+    chunks.push(c);
+  });
+  res.once('error', (e) => finish(classify(e, origin, o.caFile)));
+  res.once('end', () => {
+    const wwwAuthenticate: string[] = [];
+    for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+      if (res.rawHeaders[i]!.toLowerCase() === 'www-authenticate') wwwAuthenticate.push(res.rawHeaders[i + 1]!);
+    }
+    const body = Buffer.concat(chunks).toString('utf8');
+    finish(undefined, { url: o.url.href, status: res.statusCode ?? 0, headers: res.headers, wwwAuthenticate, body });
+  });
+}
+
+export function createHttpClient(options: HttpOptions): HttpClient {
+  const env = options.env ?? process.env;
+  const maxBytes = options.maxBytes ?? 1024 * 1024;
+  const caFile = options.caFile;
+  const ca = caFile ? readCa(caFile) : undefined;
+  const verify: Verify = { rejectUnauthorized: true, ...(ca ? { ca } : {}) };
+  // Ignored (see tlsEnvNotice); dropped so that Node does not warn that TLS is now insecure, which it is not here.
+  if (process.env.NODE_TLS_REJECT_UNAUTHORIZED !== undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+  const pool = connectionPool(verify);
+
+  const get = (rawUrl: string, headers: Record<string, string> = {}, call: GetOptions = {}): Promise<HttpResponse> =>
+    new Promise((resolve, reject) => {
+      let url: URL;
+      let proxy: Proxy | undefined;
+      try {
+        url = parseTarget(rawUrl);
+        proxy = proxyConfigFor(url, env);
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+        return;
+      }
+      const origin = url.origin;
+      const timeoutMs = Math.max(0, Math.min(call.timeoutMs ?? options.timeoutMs, options.timeoutMs));
+      const connectTimeoutMs = Math.min(options.connectTimeoutMs ?? 10_000, timeoutMs);
+      let done = false;
+      let req: http.ClientRequest | undefined;
+      const finish = (err: HttpError | undefined, res?: HttpResponse) => {
+        if (done) return;
+        done = true;
+        clearTimeout(total);
+        attempt.end();
+        if (err) {
+          req?.destroy();
+          reject(err);
+        } else resolve(res!);
+      };
+      const total = setTimeout(() => finish(new HttpError('timeout', `${origin} did not answer within ${seconds(timeoutMs)} s`)), timeoutMs);
+      const through = proxy ? ` through the proxy ${proxy.url.host}` : '';
+      const attempt = new Attempt(connectTimeoutMs, () =>
+        finish(new HttpError('timeout', `timed out connecting to ${origin}${through} (${seconds(connectTimeoutMs)} s)`)),
+      );
+      const tunnel = (cb: OnCreate) => openTunnel({ proxy: proxy!, url, verify, pool, attempt, caFile }, cb);
+      const https = url.protocol === 'https:';
+      req = (https ? httpsLib() : http).request(
+        requestOptions({ url, method: call.method ?? 'GET', proxy, headers, userAgent: options.userAgent, pool }, tunnel),
+      );
+      req.once('socket', (socket) => {
+        pool.own(socket);
+        if (!socket.connecting) return;
+        attempt.connecting();
+        socket.once(https ? 'secureConnect' : 'connect', () => attempt.connected());
+      });
+      req.once('error', (e) => finish(classify(e, origin, caFile)));
+      req.once('response', (res) => readResponse(res, { url, maxBytes, caFile }, finish));
+      req.end();
+    });
+
+  return {
+    get: traceGet(get), // --debug: a line per request (core/debug.ts)
+    timeoutMs: options.timeoutMs,
+    close: () => pool.close(),
   };
 }
 

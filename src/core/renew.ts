@@ -38,16 +38,15 @@ import { checkStoreBeforeLogin, isStoreFailure } from './login.js';
 import type { LoginRequest } from './request.js';
 import { sanitise } from './sanitise.js';
 import { loginVerified, verifySession, type LoginDeps, type Progress, type SessionDeps } from './session.js';
-import { fetchTokenInfo, hasTokenInfo, successorLink, tokenApiUrl, type TokenInfo } from './tokeninfo.js';
+import { canSelfRotate, fetchTokenInfo, hasTokenInfo, successorLink, tokenApiUrl, type TokenInfo } from './tokeninfo.js';
 import { verdict, type Verdict, type VerdictCode } from './verdict.js';
 import type { VerifyResult } from './verify.js';
 
-/** The scopes that let a token rotate itself (lib/api/personal_access_tokens/self_rotation.rb). */
-export const ROTATE_SCOPES = ['self_rotate', 'api'] as const;
 /** The longest lifetime GitLab gives a token (app/models/personal_access_token.rb MAX_PERSONAL_ACCESS_TOKEN_LIFETIME_IN_DAYS). */
 export const MAX_RENEW_DAYS = 365;
 
-export const canSelfRotate = (scopes: readonly string[]) => ROTATE_SCOPES.some((s) => scopes.includes(s));
+/** Which tokens may rotate themselves, and the hint that offers renew: decided in core/tokeninfo.ts, re-exported here. */
+export { canSelfRotate, ROTATE_SCOPES, expiryAdvice, type ExpiryAdvice } from './tokeninfo.js';
 
 /** renew's own verdicts, beside core/verdict.ts's (which verify, login and doctor share). */
 export const RENEW_VERDICTS = ['no-rotate-scope', 'not-logged-in', 'rotation-unknown'] as const;

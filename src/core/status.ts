@@ -152,7 +152,8 @@ export function loginWarnings(
     out.push(
       `Your credentials are stored unencrypted in ${l.storage.file}: configure a credential helper to keep them in your keyring (https://docs.docker.com/go/credential-store/).`,
     );
-  const expiring = l.token && l.credentialType ? expiryWarning(l.token, l.gitlab ?? undefined, l.credentialType, l.project ?? undefined) : undefined;
+  const expiring =
+    l.token && l.credentialType ? expiryWarning(l.token, l.gitlab ?? undefined, l.credentialType, l.project ?? undefined, l.registry) : undefined;
   if (expiring) out.push(expiring);
   if (l.engine === 'docker' && envAuthRegistries(env)?.includes(l.registry))
     out.push(`DOCKER_AUTH_CONFIG holds a login for ${l.registry} too: docker uses that one, not this.`);

@@ -144,10 +144,38 @@ export function expiryLine(info: TokenInfo): string {
   }
 }
 
-/** The warning for a token that expires soon, with where to make its successor; undefined when not due. */
-export function expiryWarning(info: TokenInfo, gitlab: string | undefined, type: CredentialType, project?: string): string | undefined {
+/** The scopes that let a token rotate itself (lib/api/personal_access_tokens/self_rotation.rb `allow_access_with_scope`). */
+export const ROTATE_SCOPES = ['self_rotate', 'api'] as const;
+
+/** Whether GitLab lets the token rotate itself (`POST /personal_access_tokens/self/rotate`). */
+export const canSelfRotate = (scopes: readonly string[]) => ROTATE_SCOPES.some((s) => scopes.includes(s));
+
+/** The command that renews the token of a registry's login (core/renew.ts). */
+export const renewCommand = (registry: string) => `gitlab-registry-login renew --registry ${registry}`;
+
+/**
+ * What to do about a token that expires within 14 days, decided in this one place for `login`, `verify`, `status`
+ * and the wizard: with `self_rotate` or `api` (and the registry known), renew it here (`renew`); otherwise create
+ * its successor (the link, prefilled where GitLab allows it). Undefined when nothing is due.
+ */
+export type ExpiryAdvice = { kind: 'renew'; command: string } | { kind: 'successor'; link?: string };
+
+export function expiryAdvice(info: TokenInfo, gitlab: string | undefined, type: CredentialType, project?: string, registry?: string): ExpiryAdvice | undefined {
   if (info.state !== 'active' || info.daysLeft === null || info.daysLeft > EXPIRY_WARNING_DAYS) return undefined;
+  if (registry && canSelfRotate(info.scopes)) return { kind: 'renew', command: renewCommand(registry) };
   const link = gitlab ? successorLink(gitlab, type, info.name, info.scopes, project) : undefined;
+  return { kind: 'successor', ...(link ? { link } : {}) };
+}
+
+/**
+ * The warning for a token that expires soon, with what to do (expiryAdvice): "renew it now: gitlab-registry-login
+ * renew --registry R", or where to make its successor; undefined when not due.
+ */
+export function expiryWarning(info: TokenInfo, gitlab: string | undefined, type: CredentialType, project?: string, registry?: string): string | undefined {
+  const advice = expiryAdvice(info, gitlab, type, project, registry);
+  if (!advice || info.state !== 'active') return undefined;
   const what = CREDENTIALS[type].label.toLowerCase();
-  return `The ${what}${info.name ? ` "${info.name}"` : ''} expires in ${info.daysLeft} day${info.daysLeft === 1 ? '' : 's'} (${info.expiresAt}): create its successor${link ? ` at ${link}` : ' in GitLab'} and log in again.`;
+  const when = `The ${what}${info.name ? ` "${info.name}"` : ''} expires in ${info.daysLeft} day${info.daysLeft === 1 ? '' : 's'} (${info.expiresAt})`;
+  if (advice.kind === 'renew') return `${when}: renew it now: ${advice.command}`;
+  return `${when}: create its successor${advice.link ? ` at ${advice.link}` : ' in GitLab'} and log in again.`;
 }

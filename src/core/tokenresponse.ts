@@ -135,6 +135,51 @@ export function scopeFix(type: CredentialType, access: Access): string {
   return `Create a ${CREDENTIALS[type].label.toLowerCase()} with the scope ${scopes} (api works too, but grants far more).${proxy}`;
 }
 
+/** GitLab's 403 from the token endpoint, told by its text (an IP ban, a storage limit, a protected path, no scope). */
+function forbiddenVerdict(body: string, errs: ReturnType<typeof gitlabErrors>, text: string, ctx: TokenContext): Verdict {
+  if (IP_BLOCKED.test(body)) {
+    // docs.gitlab.com/security/rate_limits/ "Failed authentication ban for Git and container registry":
+    // 403 for 1 hour after 30 failures in 3 minutes from one IP (self-managed: the admin's settings).
+    return verdict(
+      'ip-blocked',
+      'GitLab refuses every sign-in from this IP address for now: too many failed authentications came from it (403 "Too many failed authentication attempts from this IP"). The credential was not checked.',
+      'Wait for the ban to lift (1 hour by default) and stop whatever keeps retrying a failing login from this IP (a CI job, a docker or git credential): every try during the ban is refused unchecked, and failures after it start the count again. Do not replace the token for this; an admin can lift the ban early.',
+    );
+  }
+  const messages = errs.map((e) => e.message ?? '');
+  if (messages.some((m) => STORAGE_LIMIT.test(m))) {
+    return verdict(
+      'storage-limit',
+      `The credential is valid, but GitLab refuses pushes to ${ctx.project ?? 'this namespace'}: the namespace storage limit has been reached (403 "${shown(
+        messages.find((m) => STORAGE_LIMIT.test(m))!,
+        200,
+      )}"). Pulling still works.`,
+      "Free storage in the namespace (delete unused images and tags, packages, artifacts) or buy more: the namespace's Usage quotas page (a group's Settings › Usage quotas, or your user settings for a personal namespace) shows what uses it. A new token or role will not help.",
+    );
+  }
+  if (messages.some((m) => PROTECTED_PATH.test(m.trim()))) {
+    return verdict(
+      'insufficient-access',
+      `GitLab refused: pushing to the protected repository path ${ctx.project ?? ''} is forbidden for this credential (403 "Pushing to protected repository path forbidden").`,
+      "A protection rule (the project's Settings › Packages and registries › Container registry › Protected container repositories) limits who may push to this path: ask a Maintainer or Owner, or push to another path.",
+    );
+  }
+  if (errs.length === 1 && errs[0]!.code === 'DENIED' && errs[0]!.message === 'access forbidden') {
+    return verdict(
+      'no-registry-scope',
+      'GitLab accepted the credential but it has no registry access (403 DENIED access forbidden).',
+      scopeFix(ctx.credentialType, ctx.access),
+    );
+  }
+  return verdict(
+    'gitlab-refused',
+    `GitLab's token endpoint refused the request (HTTP 403${text ? `: "${text}"` : ', with an empty body'}). This tool does not know this answer, so the cause is not guessed.`,
+    text
+      ? "Read GitLab's text above; if it does not say what to do, ask the instance admin (GitLab's auth.log has the reason)."
+      : 'An empty 403 often comes from a proxy or firewall in front of GitLab, or from the too-many-IPs limit; ask the instance admin.',
+  );
+}
+
 /**
  * Classify the token endpoint's answer. A 200 with a token is `{kind: 'token'}`; everything else a verdict.
  * (429 and 5xx have already been retried by the caller.)
@@ -156,64 +201,7 @@ export function classifyTokenResponse(res: TokenAnswer, ctx: TokenContext): Toke
   const errs = gitlabErrors(res.body);
   const text = errorText(res.body);
   if (res.status === 401) return fail('credential', invalidCredentials(ctx.credentialType, ctx.username));
-  if (res.status === 403) {
-    if (IP_BLOCKED.test(res.body)) {
-      // docs.gitlab.com/security/rate_limits/ "Failed authentication ban for Git and container registry":
-      // 403 for 1 hour after 30 failures in 3 minutes from one IP (self-managed: the admin's settings).
-      return fail(
-        'credential',
-        verdict(
-          'ip-blocked',
-          'GitLab refuses every sign-in from this IP address for now: too many failed authentications came from it (403 "Too many failed authentication attempts from this IP"). The credential was not checked.',
-          'Wait for the ban to lift (1 hour by default) and stop whatever keeps retrying a failing login from this IP (a CI job, a docker or git credential): every try during the ban is refused unchecked, and failures after it start the count again. Do not replace the token for this; an admin can lift the ban early.',
-        ),
-      );
-    }
-    const messages = errs.map((e) => e.message ?? '');
-    if (messages.some((m) => STORAGE_LIMIT.test(m))) {
-      return fail(
-        'credential',
-        verdict(
-          'storage-limit',
-          `The credential is valid, but GitLab refuses pushes to ${ctx.project ?? 'this namespace'}: the namespace storage limit has been reached (403 "${shown(
-            messages.find((m) => STORAGE_LIMIT.test(m))!,
-            200,
-          )}"). Pulling still works.`,
-          "Free storage in the namespace (delete unused images and tags, packages, artifacts) or buy more: the namespace's Usage quotas page (a group's Settings › Usage quotas, or your user settings for a personal namespace) shows what uses it. A new token or role will not help.",
-        ),
-      );
-    }
-    if (messages.some((m) => PROTECTED_PATH.test(m.trim()))) {
-      return fail(
-        'credential',
-        verdict(
-          'insufficient-access',
-          `GitLab refused: pushing to the protected repository path ${ctx.project ?? ''} is forbidden for this credential (403 "Pushing to protected repository path forbidden").`,
-          "A protection rule (the project's Settings › Packages and registries › Container registry › Protected container repositories) limits who may push to this path: ask a Maintainer or Owner, or push to another path.",
-        ),
-      );
-    }
-    if (errs.length === 1 && errs[0]!.code === 'DENIED' && errs[0]!.message === 'access forbidden') {
-      return fail(
-        'credential',
-        verdict(
-          'no-registry-scope',
-          'GitLab accepted the credential but it has no registry access (403 DENIED access forbidden).',
-          scopeFix(ctx.credentialType, ctx.access),
-        ),
-      );
-    }
-    return fail(
-      'credential',
-      verdict(
-        'gitlab-refused',
-        `GitLab's token endpoint refused the request (HTTP 403${text ? `: "${text}"` : ', with an empty body'}). This tool does not know this answer, so the cause is not guessed.`,
-        text
-          ? "Read GitLab's text above; if it does not say what to do, ask the instance admin (GitLab's auth.log has the reason)."
-          : 'An empty 403 often comes from a proxy or firewall in front of GitLab, or from the too-many-IPs limit; ask the instance admin.',
-      ),
-    );
-  }
+  if (res.status === 403) return fail('credential', forbiddenVerdict(res.body, errs, text, ctx));
   if (res.status === 404 && errs.some((e) => e.code === 'UNAVAILABLE' || /registry not enabled/i.test(e.message ?? ''))) {
     return fail(
       'credential',

@@ -14,6 +14,8 @@ import { startRegistry, type RealRegistry } from '../helpers/registry.js';
 import { ROOT, run, sandbox, type Sandbox } from '../helpers/cli.js';
 
 const TOKEN = 'glpat-Schema000secret0000';
+const RENEW = 'glpat-Schema0Renew0secret0';
+const RENEW_LOST = 'glpat-Schema0Lost00secret0';
 const SCHEMAS = path.join(ROOT, 'schemas');
 let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry, sb: Sandbox;
 const seen = new Set<string>();
@@ -21,7 +23,17 @@ const seen = new Set<string>();
 beforeAll(async () => {
   pki = makeCert();
   gl = await startGitlab(pki, {
-    users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }],
+    users: [
+      { kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } },
+      ...[RENEW, RENEW_LOST].map((token) => ({
+        kind: 'personal' as const,
+        username: 'alice',
+        token,
+        scopes: ['read_registry', 'self_rotate'],
+        projects: { 'group/app': 'developer' as const },
+        expiresInDays: 5,
+      })),
+    ],
   });
   reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
   sb = sandbox();
@@ -61,6 +73,13 @@ function validate(file: string, stdout: string): Record<string, unknown> {
   expect(value.schemaVersion).toBe(1);
   return value;
 }
+
+test("a token's record has one shape: the schemas that carry one (verify and login, status) agree", () => {
+  const read = (f: string) => JSON.parse(readFileSync(path.join(SCHEMAS, f), 'utf8'));
+  const verifyToken = read('verify.schema.json').properties.token;
+  expect(verifyToken).toBeDefined();
+  expect(read('status.schema.json').properties.logins.items.properties.token).toEqual(verifyToken);
+});
 
 const verifyArgs = (token = TOKEN) => ({
   args: [
@@ -155,6 +174,33 @@ test('doctor, with and without a token; doctor --error recognised and not', asyn
     recognised: false,
     cause: null,
   });
+});
+
+test('renew: renewed, refused (no self_rotate/api scope), not logged in, answer lost', async () => {
+  const box = sandbox();
+  try {
+    const renew = (input?: string) =>
+      run(['renew', '--registry', reg.registry, '--json', ...(input ? ['--token-stdin'] : [])], { env: box.env, ...(input ? { input } : {}) });
+    expect(validate('renew.schema.json', (await renew()).stdout)).toMatchObject({ ok: false, verdict: 'not-logged-in', rotation: 'none', token: null });
+    expect(validate('renew.schema.json', (await renew(TOKEN)).stdout)).toMatchObject({
+      verdict: 'no-rotate-scope',
+      rotation: 'none',
+      token: { name: 'registry' },
+    });
+    expect(validate('renew.schema.json', (await renew(RENEW)).stdout)).toMatchObject({
+      ok: true,
+      rotation: 'rotated',
+      stored: true,
+      storage: { kind: 'file' },
+    });
+    gl.config.loseRotateAnswer = 'drop';
+    const lost = await renew(RENEW_LOST);
+    delete gl.config.loseRotateAnswer;
+    expect(lost.code).toBe(3);
+    expect(validate('renew.schema.json', lost.stdout)).toMatchObject({ verdict: 'rotation-unknown', rotation: 'rotated', stored: false });
+  } finally {
+    box.cleanup();
+  }
 });
 
 test('status: a working login, a failing helper, a registry that is not GitLab, DOCKER_AUTH_CONFIG; no login', async () => {

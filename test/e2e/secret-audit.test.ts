@@ -19,13 +19,28 @@ import { cliCommand, startTerminal } from '../helpers/tmux.js';
 // (a second checkout, a parallel CI job) must not be taken for a leak of this one.
 const CANARY = `glpat-AUDITcanary${randomBytes(6).toString('hex')}`;
 const CANARY_B64 = Buffer.from(`alice:${CANARY}`).toString('base64');
+// renew's tokens: one that may rotate itself, and the successors GitLab hands out, each starting with the canary,
+// so every check above (outputs, argv, environments, files) covers them too.
+let rotations = 0;
+const RENEWABLE = `${CANARY}r0`;
 let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry, sb: Sandbox;
 
 beforeAll(async () => {
   pki = makeCert();
   gl = await startGitlab(pki, {
-    users: [{ kind: 'personal', username: 'alice', token: CANARY, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }],
+    users: [
+      { kind: 'personal', username: 'alice', token: CANARY, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } },
+      {
+        kind: 'personal',
+        username: 'alice',
+        token: RENEWABLE,
+        scopes: ['read_registry', 'self_rotate'],
+        projects: { 'group/app': 'developer' },
+        expiresInDays: 5,
+      },
+    ],
     jobTokens: [{ token: CANARY, project: 'group/app', allowedBy: [] }],
+    successorToken: () => `${CANARY}r${++rotations}`,
   });
   reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
   sb = sandbox({ docker: 'none' });
@@ -121,6 +136,7 @@ function helperEnv(kind: 'broken' | 'insecure' | 'keeps'): NodeJS.ProcessEnv {
   writeFileSync(path.join(bin, 'docker-credential-auditdbus'), "#!/bin/sh\ncat >/dev/null\necho 'Cannot autolaunch D-Bus without X11 $DISPLAY'\nexit 1\n");
   writeFileSync(
     path.join(bin, 'docker-credential-auditkeeps'),
+    // `list` names the login it keeps (docker-credential-helpers' format: {ServerURL: Username}), as a real store would.
     `#!/bin/sh\ncase "$1" in list) sleep 0.2; echo '{"${reg.registry}":"alice"}';; get) cat >/dev/null; printf '{"ServerURL":"x","Username":"alice","Secret":"${CANARY}"}';; *) cat >/dev/null;; esac\n`,
   );
   for (const f of ['docker-credential-auditdbus', 'docker-credential-auditkeeps']) chmodSync(path.join(bin, f), 0o755);
@@ -129,9 +145,26 @@ function helperEnv(kind: 'broken' | 'insecure' | 'keeps'): NodeJS.ProcessEnv {
 
 async function reTested(r: Promise<{ code: number | null; out: string }>) {
   const done = await r;
-  const j = JSON.parse(done.out) as { logins: Array<{ state: string; verdict: string | null; account: string | null }> };
-  expect(j.logins).toContainEqual(expect.objectContaining({ state: 'ok', verdict: 'ok', account: 'alice' }));
+  // The stored login was really re-tested against the test GitLab (not only listed).
+  const logins = (JSON.parse(done.out) as { logins: Array<{ state: string; gitlab: string | null }> }).logins;
+  expect(
+    logins.some((l) => l.state === 'ok' && l.gitlab?.startsWith('http://127.0.0.1:')),
+    done.out,
+  ).toBe(true);
   return done;
+}
+
+/** A docker config of its own holding the renewable token (written once; renew replaces it with each successor). */
+function renewEnv(): NodeJS.ProcessEnv {
+  const dir = path.join(sb.dir, 'docker-renew');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'config.json');
+  try {
+    readFileSync(file);
+  } catch {
+    writeFileSync(file, JSON.stringify({ auths: { [reg.registry]: { auth: Buffer.from(`alice:${RENEWABLE}`).toString('base64') } } }));
+  }
+  return { ...sb.env, DOCKER_CONFIG: dir };
 }
 
 test('every command and wizard path keeps the token to itself', async () => {
@@ -211,6 +244,23 @@ test('every command and wizard path keeps the token to itself', async () => {
     ['status, the login read from a helper', () => reTested(runCli(['status', '--json'], { env: helperEnv('keeps') }))],
     ['status, helper failing', () => runCli(['status'], { env: helperEnv('broken') })],
     ['status --debug', () => runCli(['status', '--debug'])],
+    // renew: the stored token read from docker's file, rotated, its successor verified and given to docker; refused
+    // (no self_rotate) through a helper; rotated with the token piped in; and a rotation whose answer is lost.
+    ['renew', () => runCli(['renew', '--registry', reg.registry], { env: renewEnv() })],
+    ['renew --json --debug', () => runCli(['renew', '--registry', reg.registry, '--json', '--debug'], { env: renewEnv() })],
+    ['renew through a helper, refused', () => runCli(['renew', '--registry', reg.registry], { env: helperEnv('keeps') })],
+    ['renew --token-stdin', () => runCli(['renew', '--registry', reg.registry, '--token-stdin'], { input: `${CANARY}r2`, env: renewEnv() })],
+    [
+      'renew, the answer lost --debug',
+      async () => {
+        gl.config.loseRotateAnswer = 'drop';
+        try {
+          return await runCli(['renew', '--registry', reg.registry, '--debug'], { env: renewEnv() });
+        } finally {
+          delete gl.config.loseRotateAnswer;
+        }
+      },
+    ],
   ];
   for (const [name, go] of runs) {
     const r = await (typeof go === 'function' ? go() : go);
@@ -222,6 +272,8 @@ test('every command and wizard path keeps the token to itself', async () => {
       expect(r.out, name).toMatch(name.startsWith('logout') ? /^debug \+\d+ ms gitlab-registry-login / : /^debug \+\d+ ms http GET /m);
     expect(r.out, name).not.toContain('LEAK');
   }
+  // renew really rotated each time it was let (r0 → r1 → r2, the piped r2 → r3, and the lost r3 → r4): its successors were audited.
+  expect(rotations).toBe(4);
 
   // -p VALUE puts the secret in argv by the caller's own hand: refused, and never echoed back.
   const refused = await new Promise<{ code: number | null; out: string }>((resolve) => {
@@ -292,6 +344,7 @@ test('every command and wizard path keeps the token to itself', async () => {
   const dockerStores = [
     path.join(sb.dockerConfig, 'config.json'),
     path.join(sb.dir, 'docker-insecure', 'config.json'),
+    path.join(sb.dir, 'docker-renew', 'config.json'),
     path.join(sb.dir, 'bin', 'docker-credential-auditkeeps'),
   ];
   for (const [file, content] of sb.files()) {

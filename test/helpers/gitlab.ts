@@ -100,6 +100,8 @@ export interface GitlabConfig {
    * loses its answer: `drop` closes the connection, `hang` never answers. For the "lost answer" tests.
    */
   loseRotateAnswer?: 'drop' | 'hang';
+  /** The token string of each successor the rotate endpoint creates (default: `glpat-` and 20 random characters). */
+  successorToken?: () => string;
 }
 
 export interface SeenRequest {
@@ -547,7 +549,7 @@ function rotate(config: GitlabConfig, req: http.IncomingMessage, res: http.Serve
     user.revoked = true;
     const successor: UserToken = {
       ...user,
-      token: `glpat-${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+      token: config.successorToken?.() ?? `glpat-${randomUUID().replace(/-/g, '').slice(0, 20)}`,
       expiresAt,
       createdDaysAgo: 0,
       previous: user.token,

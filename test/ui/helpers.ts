@@ -2,20 +2,37 @@ import { stripVTControlCharacters } from 'node:util';
 import type { HttpClient } from '../../src/core/http.js';
 
 export const KEY = { enter: '\r', down: '\u001b[B', up: '\u001b[A', esc: '\u001b', ctrlC: '\u0003', backspace: '\u007f' };
-export const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+/** One turn of the poll: long enough for Ink to render, never a wait for something to happen. */
+const poll = () => new Promise((r) => setTimeout(r, 5));
 
 /** The frame as a person reads it. */
 export const plain = (frame: string | undefined) => stripVTControlCharacters(frame ?? '');
 
+/**
+ * Wait until `check` holds, re-checked as Ink renders; after `timeoutMs` fail saying what was awaited (and, when
+ * given, the last frame). Tests wait for what they expect, never a fixed time.
+ */
+export async function waitFor(check: () => boolean, what: string, lastFrame?: () => string | undefined, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastFrame ? `; last frame:\n${plain(lastFrame())}` : ''}`);
+    await poll();
+  }
+}
+
 /** Wait until the last frame matches (Ink renders asynchronously). */
 export async function until(lastFrame: () => string | undefined, pattern: RegExp | string, timeoutMs = 3000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const matches = () => {
     const f = plain(lastFrame());
-    if (typeof pattern === 'string' ? f.includes(pattern) : pattern.test(f)) return f;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; last frame:\n${f}`);
-    await tick(10);
-  }
+    return typeof pattern === 'string' ? f.includes(pattern) : pattern.test(f);
+  };
+  await waitFor(matches, String(pattern), lastFrame, timeoutMs);
+  return plain(lastFrame());
+}
+
+/** Wait until the app listens for keys: Ink subscribes to stdin in an effect, after its first frame. */
+export function listening(stdin: { listenerCount(event: string): number }): Promise<void> {
+  return waitFor(() => stdin.listenerCount('readable') > 0, 'the app to listen for keys');
 }
 
 /**

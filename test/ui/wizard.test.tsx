@@ -8,7 +8,7 @@ import { memoryStore, type Remembered } from '../../src/core/store.js';
 import type { WizardAnswers, WizardInit } from '../../src/core/wizard.js';
 import { HttpError, type HttpClient } from '../../src/core/http.js';
 import { fakeGitlabHttp, fakeRunner, fakeHttp } from '../helpers/fakes.js';
-import { KEY, namingAccount, plain, tick, tokenRecord, until } from './helpers.js';
+import { KEY, listening, namingAccount, plain, tokenRecord, until, waitFor } from './helpers.js';
 import { joinWrapped } from '../../src/ui/Verbatim.js';
 import { tokenPage } from '../../src/core/links.js';
 
@@ -70,13 +70,22 @@ function start(
   // Whitespace collapsed: what a person reads, whatever the terminal width wraps.
   const frame = () => plain(r.lastFrame()).replace(/\s+/g, ' ');
   const wait = (p: RegExp | string) => until(r.lastFrame, p);
+  /**
+   * Keys as a person types them, back to back: the app's key queue holds what follows an Enter until the next step
+   * listens (src/ui/keyqueue.ts). A lone Esc is only an Esc once Ink has seen nothing follow it (a key right after
+   * it would make one escape sequence), so the next key waits for the frame Esc brings.
+   */
   const press = async (...keys: string[]) => {
+    await listening(r.stdin);
     for (const k of keys) {
+      const before = r.frames.length;
       r.stdin.write(k);
-      await tick(k === KEY.esc ? 60 : 20);
+      if (k === KEY.esc) await waitFor(() => r.frames.length > before, 'the frame after Esc', r.lastFrame);
     }
   };
-  return { ...r, frame, wait, press, exits, store, runner, doctorRuns, opened };
+  /** Wait until the wizard has ended (onExit called). */
+  const ended = () => waitFor(() => exits.length > 0, 'the wizard to exit', r.lastFrame);
+  return { ...r, frame, wait, press, ended, exits, store, runner, doctorRuns, opened };
 }
 
 /** From the start to the token prompt (with what the credential needs above it) on a self-managed instance. */
@@ -164,7 +173,7 @@ describe('whole wizard runs', () => {
     // docker printed no "stored unencrypted" warning (the fake runner says only "Login Succeeded"): none is explained.
     expect(done).not.toContain('stored unencrypted');
     expect(done).not.toContain(GOOD);
-    await tick(50);
+    await w.ended();
     expect(w.exits).toEqual([{ code: 0, after: undefined }]);
     expect(w.runner.calls).toHaveLength(1);
     // No username was asked (GitLab ignores it for an access token): docker gets the account GitLab named.
@@ -367,7 +376,7 @@ describe('whole wizard runs', () => {
     await w.press(KEY.enter);
     await w.wait('exists only inside');
     await w.press('q');
-    await tick(50);
+    await w.ended();
     expect(w.exits).toEqual([{ code: 0, after: undefined }]);
   });
 
@@ -444,7 +453,7 @@ describe('whole wizard runs', () => {
     await w.wait('Logged in');
     expect(w.frame()).toContain('⚠ Your answers could not be remembered in');
     expect(w.frame()).toContain('(EACCES); the next run asks again.');
-    await tick(50);
+    await w.ended();
     expect(w.exits).toEqual([{ code: 0, after: undefined }]);
   });
 
@@ -459,7 +468,7 @@ describe('whole wizard runs', () => {
     const w = start({ runner: broken });
     await toToken(w);
     await paste(w, GOOD);
-    for (let i = 0; i < 100 && w.exits.length === 0; i++) await tick(20);
+    await w.ended();
     expect(w.exits).toEqual([{ code: 70, after: undefined }]);
   });
 
@@ -467,7 +476,7 @@ describe('whole wizard runs', () => {
     const w = start();
     await w.wait('Which GitLab?');
     await w.press(KEY.ctrlC);
-    await tick(30);
+    await w.ended();
     expect(w.exits).toEqual([{ code: 130, after: undefined }]);
   });
 
@@ -662,7 +671,7 @@ describe('the failure menu offers the action its fix names', () => {
     await w.wait('Quit');
     await w.press(KEY.up, KEY.enter);
     await w.wait("Not logged in; docker's config is unchanged.");
-    await tick(50);
+    await w.ended();
     expect(w.exits).toEqual([{ code: 1, after: { quit: true } }]);
     expect(w.runner.calls).toHaveLength(0);
   });

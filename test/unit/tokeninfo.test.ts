@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { daysUntil, expiryLine, expiryWarning, fetchTokenInfo, successorLink } from '../../src/core/tokeninfo.js';
+import { daysUntil, expiryAdvice, expiryLine, expiryWarning, fetchTokenInfo, successorLink } from '../../src/core/tokeninfo.js';
 import { verifyCredential, ANY_LOGIN, type VerifyRequest } from '../../src/core/verify.js';
 import { accountOf, readClaims } from '../../src/core/jwt.js';
 import { HttpError, type HttpResponse } from '../../src/core/http.js';
@@ -88,6 +88,27 @@ describe('fetchTokenInfo: GET /api/v4/personal_access_tokens/self', () => {
       `The personal access token "laptop" expires in 5 days (2026-12-05): create its successor at ${GITLAB}/-/user_settings/personal_access_tokens?name=laptop&scopes=read_registry and log in again.`,
     );
     expect(expiryWarning({ ...soon, daysLeft: 15 }, GITLAB, 'personal-access-token')).toBeUndefined();
+  });
+
+  test('one choice for every command and the wizard: self_rotate or api → renew it now; neither → the successor link', () => {
+    const soon = { state: 'active' as const, name: 'laptop', scopes: ['read_registry', 'self_rotate'], expiresAt: '2026-12-05', daysLeft: 5 };
+    const reg = 'registry.example.com';
+    expect(expiryAdvice(soon, GITLAB, 'personal-access-token', undefined, reg)).toEqual({
+      kind: 'renew',
+      command: 'gitlab-registry-login renew --registry registry.example.com',
+    });
+    expect(expiryWarning(soon, GITLAB, 'personal-access-token', undefined, reg)).toBe(
+      'The personal access token "laptop" expires in 5 days (2026-12-05): renew it now: gitlab-registry-login renew --registry registry.example.com',
+    );
+    expect(expiryAdvice({ ...soon, scopes: ['api'] }, GITLAB, 'project-access-token', 'g/p', reg)).toMatchObject({ kind: 'renew' });
+    expect(expiryAdvice({ ...soon, scopes: ['read_registry'] }, GITLAB, 'personal-access-token', undefined, reg)).toEqual({
+      kind: 'successor',
+      link: `${GITLAB}/-/user_settings/personal_access_tokens?name=laptop&scopes=read_registry`,
+    });
+    // Without the registry there is no command to give: the successor link, as before.
+    expect(expiryAdvice(soon, GITLAB, 'personal-access-token')).toMatchObject({ kind: 'successor' });
+    expect(expiryAdvice({ ...soon, daysLeft: 15 }, GITLAB, 'personal-access-token', undefined, reg)).toBeUndefined();
+    expect(expiryAdvice({ state: 'expired', gitlabSays: 'x' }, GITLAB, 'personal-access-token', undefined, reg)).toBeUndefined();
   });
 });
 

@@ -1,0 +1,113 @@
+// src/commands/: one file per CLI command: argv to the one request (request.ts), the core called through
+// core/session.ts, the result printed (report.ts, json.ts, io.ts). No GitLab logic here.
+/** `renew`: rotate the stored token through GitLab and log in with its successor (core/renew.ts), then say what changed. */
+import { InputError } from '../core/errors.js';
+import { createHttpClient, tlsEnvNotice } from '../core/http.js';
+import { spawnRunner, type Runner } from '../core/process.js';
+import { fileRealmCache } from '../core/realmcache.js';
+import { MAX_RENEW_DAYS, renewExitCode, renewToken, type RenewProgress, type RenewResult } from '../core/renew.js';
+import { resolveRequest } from '../core/request.js';
+import { openConfStore, rememberedFor, type AnswerStore } from '../core/store.js';
+import { daysUntil } from '../core/tokeninfo.js';
+import { fit, paint, useColor, type IO } from './io.js';
+import { writeJson } from './json.js';
+import { ask, canPrompt } from './prompt.js';
+import { commandRequest, httpOptions, readToken, type CommonFlags } from './request.js';
+
+export interface RenewFlags extends CommonFlags {
+  days?: string;
+}
+
+/** `--days N`: whole days, 1 to 365 (GitLab's longest token lifetime). */
+export function parseDays(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_RENEW_DAYS)
+    throw new InputError(`--days takes whole days, 1 to ${MAX_RENEW_DAYS} (GitLab's longest token lifetime)`, '--days');
+  return n;
+}
+
+const STEP: Record<RenewProgress['kind'], string> = {
+  read: 'read the stored login',
+  session: '',
+  checked: 'GitLab knows the token',
+  rotating: 'rotating the token in GitLab',
+  rotated: 'GitLab rotated the token',
+  storing: 'storing the new token',
+};
+
+export async function runRenew(opts: { flags: RenewFlags; io: IO; runner?: Runner; openStore?: () => Promise<AnswerStore> }): Promise<number> {
+  const { io } = opts;
+  const days = parseDays(opts.flags.days);
+  const resolved = commandRequest(opts.flags, io.env);
+  const { options, layers } = resolved;
+  // The wizard's and login's remembered answers for this registry (its project, access and type), as login uses them.
+  const store = await (opts.openStore ?? (() => openConfStore({ env: io.env })))().catch(() => undefined);
+  const registry = resolved.request.registry?.value ?? (store ? store.load()?.registry : undefined);
+  if (!registry) throw new InputError('missing --registry HOST[:PORT] (no remembered registry either)', '--registry');
+  const remembered = store ? rememberedFor(store, registry) : undefined;
+  if (remembered?.registry === registry) layers.remembered = { ...remembered, registry };
+  const request = { ...resolveRequest(layers), registry: resolveRequest(layers).registry ?? { value: registry, source: 'remembered' as const } };
+  const token = opts.flags.tokenStdin ? await readToken(io, options.timeoutMs) : undefined;
+  const notice = tlsEnvNotice(io.env);
+  if (notice) io.stderr.write(`gitlab-registry-login: ${notice}\n`);
+  const c = paint(useColor(io, 'stderr'));
+  const chatty = io.stderr.isTTY === true && !options.json;
+  const http = createHttpClient(httpOptions(options, io.env));
+  try {
+    const r = await renewToken(
+      { request, ...(days !== undefined ? { days } : {}), ...(token !== undefined ? { token } : {}), trustRealm: options.trustRealm },
+      {
+        http,
+        env: io.env,
+        realmCache: fileRealmCache(io.env),
+        runner: opts.runner ?? spawnRunner,
+        engine: options.engine,
+        timeoutMs: options.timeoutMs,
+        interactive: chatty,
+        onWait: (line) => io.stderr.write(`… ${line}\n`),
+        onProgress: (p) => {
+          if (chatty && STEP[p.kind]) io.stderr.write(c.dim(`… ${STEP[p.kind]}${p.kind === 'rotating' ? ` (new expiry ${p.expiresAt})` : ''}\n`));
+        },
+        // The last resort, in a terminal and only when asked: the new token shown once, never written anywhere else.
+        ...(canPrompt(io.stdin, io.stdout) && !options.json ? { offerSuccessor: (s: string) => offer(io, s) } : {}),
+      },
+    );
+    if (options.json) writeJson(io, r);
+    else print(io, r);
+    return renewExitCode(r.verdict);
+  } finally {
+    http.close();
+  }
+}
+
+async function offer(io: IO, successor: string): Promise<boolean> {
+  io.stdout.write('The new token could not be stored, and the old one is already revoked.\n');
+  const answer = await ask(io, 'Show the new token once, so you can keep it (it is not written anywhere)? [y/N]');
+  if (!/^y(es)?$/i.test(answer)) return false;
+  io.stdout.write(`\n  ${successor}\n\nKeep it now (a password manager): it is not shown again.\n`);
+  return true;
+}
+
+/** What changed: account, token name, new expiry, where it is stored; never the token. */
+function print(io: IO, r: RenewResult): void {
+  const c = paint(useColor(io, r.ok ? 'stdout' : 'stderr'));
+  const out = r.ok ? io.stdout : io.stderr;
+  const lines: string[] = [];
+  if (r.ok && r.token) {
+    const left = r.token.expiresAt ? daysUntil(r.token.expiresAt, Date.now()) : null;
+    lines.push(`${c.green('✔')} Renewed the token "${r.token.name}"${r.account ? ` (${r.account})` : ''} for ${r.registry}`);
+    lines.push(
+      `  new expiry: ${r.token.expiresAt ? `${r.token.expiresAt} (${left} day${left === 1 ? '' : 's'})` : 'never'}${r.token.previousExpiresAt ? `, was ${r.token.previousExpiresAt}` : ''}`,
+    );
+    if (r.storage)
+      lines.push(
+        `  stored: ${r.engine ?? 'docker'}, ${r.storage.kind === 'helper' ? `docker-credential-${r.storage.helper ?? '?'} (${r.storage.file})` : `${r.storage.file} (base64, not encrypted)`}`,
+      );
+  } else {
+    lines.push(`${c.red('✘')} ${r.message}`);
+    if (r.fix) lines.push(`  ${r.fix}`);
+  }
+  for (const w of r.warnings) lines.push(`${c.yellow('⚠')} ${w}`);
+  out.write(`${lines.map((l) => fit(l, out, 2)).join('\n')}\n`);
+}

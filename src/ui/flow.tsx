@@ -1,0 +1,240 @@
+// src/ui/: the Ink wizard: command.ts sets it up, App.tsx renders core/wizard.ts's state machine and runs
+// its effects through core/session.ts. Components only render; decisions live in core/.
+/** The wizard's effects, one named hook each: discovery, verification, the engine login, the ending, the failure menu. */
+import { useEffect, useState, type Dispatch, type RefObject } from 'react';
+import type { AnswerKey, FailureChoice, WizardAction, WizardAnswers, WizardState } from '../core/wizard.js';
+import { prefixWarning, type CredentialType } from '../core/credentials.js';
+import { parseGitlabUrl, parseRegistry } from '../core/hosts.js';
+import { discoverRegistry, fetchChallenge } from '../core/registry.js';
+import { loginVerified, verifySession } from '../core/session.js';
+import { requestFrom, type Source } from '../core/request.js';
+import type { RealmCache } from '../core/realmcache.js';
+import type { EngineChoice } from '../core/engine.js';
+import { isStoreFailure } from '../core/login.js';
+import type { Runner } from '../core/process.js';
+import type { HttpClient } from '../core/http.js';
+import { remember, type AnswerStore } from '../core/store.js';
+import { exitCodeFor, EXIT } from '../core/verdict.js';
+import type { InstanceSource } from './steps.js';
+
+export interface WizardDeps {
+  http: HttpClient;
+  runner: Runner;
+  env: NodeJS.ProcessEnv;
+  store: AnswerStore;
+  engine: EngineChoice;
+  trustRealm: boolean;
+  timeoutMs: number;
+  links: boolean;
+  firstRun: boolean;
+  /** Where the answers given before the wizard came from (flags, team file, the realm…); the rest is typed. */
+  sources?: Partial<Record<AnswerKey, Source>>;
+  /** Remembered realms, shared with `verify` and `login`. */
+  realmCache?: RealmCache;
+  /** Opens a URL in the browser, when that can work here (not over SSH without a display). */
+  open?: ((url: string) => void) | undefined;
+  /** Runs doctor with the answers and the token in memory; resolves to its report (no secret in it). */
+  troubleshoot?: ((answers: WizardAnswers, token: string) => Promise<string>) | undefined;
+  /** Where the offered instance comes from, and the instances answered before. */
+  instanceSource?: InstanceSource | undefined;
+  rememberedInstances?: string[];
+}
+
+/** What the wizard hands back when it ends. */
+export interface WizardExit {
+  /** The person quit from the failure menu: nothing changed. */
+  quit?: boolean;
+}
+
+/** What every effect works with: the state, its answers as used, the token in memory, and the ways out. */
+export interface Flow {
+  deps: WizardDeps;
+  state: WizardState;
+  /** `effective(state)`: the answers as they are used. */
+  a: WizardAnswers;
+  dispatch: Dispatch<WizardAction>;
+  /** The token, in memory only; cleared once docker has it or the person leaves. */
+  token: RefObject<string>;
+  exit: (code: number, after?: WizardExit) => void;
+  /** A bug in a core call: end with its error (the CLI reports it), never a spinner forever. */
+  crash: (e: unknown) => void;
+}
+
+/** The verdict the result screen shows: the engine login's, else the verification's. */
+export function failureOf(state: WizardState) {
+  return state.login && state.login.verdict !== 'ok' ? state.login : state.verify && !state.verify.ok ? state.verify : undefined;
+}
+
+/** Registry discovery for the chosen instance; when nothing answers, what was tried and why it failed. */
+export function useDiscovery({ deps, state, a, dispatch }: Flow) {
+  const [discovering, setDiscovering] = useState(false);
+  const [discoveryProblem, setDiscoveryProblem] = useState<string | undefined>();
+  useEffect(() => {
+    if (state.step !== 'registry' || !a.gitlab || state.defaults.registry) return;
+    let live = true;
+    setDiscovering(true);
+    setDiscoveryProblem(undefined);
+    const gitlab = parseGitlabUrl(a.gitlab);
+    discoverRegistry(deps.http, gitlab)
+      .then(async (found) => {
+        if (!live) return;
+        if (found) return dispatch({ type: 'default', key: 'registry', value: found.registry });
+        const host = gitlab.hostname.toLowerCase();
+        const tried = `registry.${host}`;
+        const why = await fetchChallenge(deps.http, parseRegistry(tried)).catch(() => undefined);
+        const reason = why && 'verdict' in why ? why.message.replace(/\.$/, '') : `${tried} does not send logins to ${gitlab.host}`;
+        if (live)
+          setDiscoveryProblem(
+            `No registry found for ${gitlab.host} (tried registry.${host} and ${host}:5050): ${reason}. Type it as shown on a project's Deploy > Container registry page.`,
+          );
+      })
+      .catch(() => undefined)
+      .finally(() => live && setDiscovering(false));
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- discovery runs when the registry step is reached for an instance, not on every render's new deps object
+  }, [state.step, a.gitlab]);
+  return { discovering, discoveryProblem };
+}
+
+/** Verification, then (when it passed) the answers remembered: the same core call as `verify`. */
+export function useVerification({ deps, state, a, dispatch, token, crash }: Flow) {
+  useEffect(() => {
+    if (state.step !== 'verifying') return;
+    let live = true;
+    verifySession(
+      { request: requestFrom(a, deps.sources), token: token.current, trustRealm: deps.trustRealm },
+      {
+        http: deps.http,
+        env: deps.env,
+        ...(deps.realmCache ? { realmCache: deps.realmCache } : {}),
+        onProgress: (p) => live && p.kind === 'step' && dispatch({ type: 'check', step: p.step }),
+      },
+    )
+      .then(async (outcome) => {
+        if (!live) return;
+        // The wizard always has a registry (asked, or given), so there is always a verification.
+        if (outcome.kind !== 'verified') throw new Error('wizard: no registry to verify against');
+        const result = outcome.verify;
+        const problem = result.ok
+          ? await remember(deps.store, {
+              gitlab: a.gitlab!,
+              registry: a.registry!,
+              credentialType: a.credentialType!,
+              access: a.access!,
+              // An access token's username is not asked (GitLab ignores it): nothing to remember.
+              ...(a.username !== undefined ? { username: a.username } : {}),
+              project: a.project ?? '',
+            })
+          : undefined;
+        dispatch({ type: 'verified', result, ...(problem ? { rememberProblem: problem } : {}) });
+      })
+      .catch(crash);
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one verification per entry into the step; the answers and deps are fixed by then
+  }, [state.step]);
+}
+
+/** The engine login after a verification that passed: the same core call as `login`. Returns the helper's wait line. */
+export function useEngineLogin({ deps, state, a, dispatch, token, crash }: Flow): string | undefined {
+  // "waiting for docker-credential-NAME …", when a credential helper keeps the engine login waiting.
+  const [waitLine, setWaitLine] = useState<string>();
+  useEffect(() => {
+    if (state.step !== 'logging-in') return;
+    setWaitLine(undefined);
+    loginVerified({ request: requestFrom(a, deps.sources), token: token.current, trustRealm: deps.trustRealm }, state.verify!, {
+      env: deps.env,
+      runner: deps.runner,
+      engine: deps.engine,
+      timeoutMs: deps.timeoutMs,
+      // A person is here: a credential helper may be waiting for a keyring unlock.
+      interactive: true,
+      onWait: setWaitLine,
+      ...(state.insecureStorage ? { insecureStorage: true } : {}),
+    })
+      .then(({ login: result }) => {
+        if (result.verdict === 'ok') token.current = '';
+        dispatch({ type: 'logged-in', result });
+      })
+      .catch(crash);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one engine login per entry into the step
+  }, [state.step]);
+  return waitLine;
+}
+
+/** Done or quit: leave the screen in the scrollback and exit by itself. */
+export function useEnding({ state, token, exit }: Flow) {
+  useEffect(() => {
+    if (state.step === 'done') setTimeout(() => exit(EXIT.ok), 0);
+    if (state.step === 'closed') {
+      token.current = '';
+      setTimeout(() => exit(exitCodeFor(failureOf(state)?.verdict ?? 'invalid-credentials'), { quit: true }), 0);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- exits once, when the done step is reached
+  }, [state.step]);
+}
+
+/**
+ * The failure menu's choices carried out. doctor's reports and the helper fix are printed once above the wizard
+ * (Ink's Static), as tall as they need, kept in the scrollback; `doctor` is '' while doctor runs.
+ */
+export function useFailureMenu({ deps, state, a, dispatch, token }: Flow) {
+  const [doctor, setDoctor] = useState<string | undefined>();
+  const [reports, setReports] = useState<string[]>([]);
+  const choose = (c: FailureChoice) => {
+    if (c.action === 'quit') return dispatch({ type: 'quit' });
+    if (c.action === 'helper-fix') return setReports((r) => [...r, helperFixText(state.login)]);
+    if (c.action === 'troubleshoot') {
+      if (!deps.troubleshoot) return;
+      setDoctor('');
+      const done = (text: string) => {
+        setDoctor(undefined);
+        setReports((r) => [...r, text]);
+      };
+      deps.troubleshoot(a, token.current).then(done, (e: unknown) => done(`Troubleshooting failed: ${e instanceof Error ? e.message : String(e)}`));
+      return;
+    }
+    if (c.action.type === 'amend' && c.action.key === 'credentialType') {
+      const w = prefixWarning(c.action.value as CredentialType, token.current);
+      return dispatch({ ...c.action, ...(w ? { prefixWarning: w } : {}) });
+    }
+    if (c.action.type === 'retry' && (c.action.to === 'token' || c.action.to === 'type')) token.current = '';
+    dispatch(c.action);
+  };
+  // A new verification clears doctor's spinner (a report still running lands in the scrollback when done).
+  useEffect(() => {
+    if (state.step === 'verifying') setDoctor(undefined);
+  }, [state.step]);
+  return { doctor, reports, choose };
+}
+
+/** "Show me how to fix the helper": the helper, the setting that names it, its own words and the fix, as text. */
+function helperFixText(login: WizardState['login']): string {
+  if (!isStoreFailure(login)) return '';
+  const st = login.store;
+  const who = st.helper ? `docker-credential-${st.helper} (${st.setBy} in ${st.file})` : st.file;
+  return [
+    `How to fix ${who}:`,
+    ...(st.said ? [`  It said: ${st.said}`] : []),
+    `  ${st.advice}`,
+    `  Check it with: ${st.helper ? `docker-credential-${st.helper} list` : `cat ${st.file}`}`,
+  ].join('\n');
+}
+
+/** The exits every step shares, around Ink's app: `exit` with a code, `crash` with a bug's error. */
+export function exits(onExit: (code: number, after?: WizardExit) => void, app: { exit: (e?: Error) => void }, token: RefObject<string>) {
+  return {
+    exit: (code: number, after?: WizardExit) => {
+      onExit(code, after);
+      app.exit();
+    },
+    crash: (e: unknown) => {
+      token.current = '';
+      onExit(EXIT.internal);
+      app.exit(e instanceof Error ? e : new Error(String(e)));
+    },
+  };
+}

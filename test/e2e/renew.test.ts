@@ -1,0 +1,234 @@
+/**
+ * `renew` end to end: the built CLI, the real registry, the real docker CLI (client-side login in a temporary
+ * DOCKER_CONFIG) and the test GitLab's self-rotation (test/helpers/gitlab.ts, as GitLab answers it).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { spawn } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { makeCert, type KeyPair } from '../helpers/pki.js';
+import { dateInDays, startGitlab, type FakeGitlab, type UserToken } from '../helpers/gitlab.js';
+import { startRegistry, type RealRegistry } from '../helpers/registry.js';
+import { run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+
+const T = {
+  rotate: 'glpat-Renew0Rotate000secret',
+  api: 'glpat-Renew0Api00000secret',
+  reader: 'glpat-Renew0Reader000secret',
+  helper: 'glpat-Renew0Helper000secret',
+  lost: 'glpat-Renew0Lost00000secret',
+  max: 'glpat-Renew0Max000000secret',
+  hint: 'glpat-Renew0Hint00000secret',
+};
+
+let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
+const boxes: Sandbox[] = [];
+const user = (token: string, scopes: string[], extra: Partial<UserToken> = {}): UserToken => ({
+  kind: 'personal',
+  username: 'alice',
+  token,
+  name: 'laptop',
+  scopes: ['read_registry', ...scopes],
+  projects: { 'group/app': 'developer' },
+  expiresInDays: 5,
+  createdDaysAgo: 85,
+  ...extra,
+});
+
+beforeAll(async () => {
+  pki = makeCert();
+  gl = await startGitlab(pki, {
+    users: [
+      user(T.rotate, ['self_rotate']),
+      user(T.api, ['api']),
+      user(T.reader, []),
+      user(T.helper, ['self_rotate']),
+      user(T.lost, ['self_rotate']),
+      user(T.max, ['self_rotate']),
+      user(T.hint, ['self_rotate']),
+    ],
+  });
+  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
+});
+afterAll(async () => {
+  boxes.forEach((b) => b.cleanup());
+  await reg?.stop();
+  await gl?.close();
+  pki?.cleanup();
+});
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+/** A sandbox whose docker config holds `token` for the registry, as `docker login` writes it. */
+function loggedIn(token: string, extra: Record<string, unknown> = {}): Sandbox {
+  const sb = sandbox();
+  boxes.push(sb);
+  writeFileSync(
+    path.join(sb.dockerConfig, 'config.json'),
+    JSON.stringify({ auths: { [reg.registry]: { auth: b64(`alice:${token}`) } }, ...extra }, null, '\t'),
+  );
+  return sb;
+}
+const config = (sb: Sandbox) => readFileSync(path.join(sb.dockerConfig, 'config.json'), 'utf8');
+const storedToken = (sb: Sandbox) => {
+  const auth = (JSON.parse(config(sb)) as { auths: Record<string, { auth: string }> }).auths[reg.registry]!.auth;
+  const s = Buffer.from(auth, 'base64').toString();
+  return s.slice(s.indexOf(':') + 1);
+};
+const successorOf = (token: string) => gl.config.users!.find((u) => u.previous === token);
+const rotations = () => gl.requests.filter((r) => r.path === '/api/v4/personal_access_tokens/self/rotate').length;
+const renew = (sb: Sandbox, args: string[] = [], input?: string) =>
+  run(['renew', '--registry', reg.registry, ...args], { env: sb.env, ...(input ? { input } : {}) });
+function noLeak(r: RunResult, ...tokens: string[]) {
+  for (const t of tokens) expect(r.stdout + r.stderr).not.toContain(t);
+}
+/** docker itself, logging in with a token (the real registry's token auth, through the test GitLab). */
+const dockerLogin = (sb: Sandbox, token: string) =>
+  new Promise<number | null>((resolve) => {
+    const c = spawn('docker', ['login', '--username', 'alice', '--password-stdin', reg.registry], { env: sb.env, stdio: ['pipe', 'ignore', 'ignore'] });
+    c.stdin.end(`${token}\n`);
+    c.on('close', resolve);
+  });
+
+describe('renew', () => {
+  test('a self_rotate token: rotated with its lifetime, docker logged in with the successor, the old token revoked, nothing printed of either', async () => {
+    const sb = loggedIn(T.rotate);
+    const r = await renew(sb);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const next = successorOf(T.rotate)!;
+    expect(next).toBeDefined();
+    // created 85 days ago, expiring in 5: a 90-day token gets 90 days again.
+    expect(next.expiresAt).toBe(dateInDays(90));
+    expect(r.stdout).toContain('Renewed the token "laptop" (alice)');
+    expect(r.stdout).toContain(`new expiry: ${dateInDays(90)} (90 days), was ${dateInDays(5)}`);
+    expect(r.stdout).toContain(`stored: docker, ${path.join(sb.dockerConfig, 'config.json')}`);
+    expect(r.stdout).toMatch(/CI\/CD variables, other machines/);
+    noLeak(r, T.rotate, next.token);
+    expect(storedToken(sb)).toBe(next.token);
+    // The real registry, through docker itself: the successor is accepted, the old token refused.
+    expect(await dockerLogin(sb, next.token)).toBe(0);
+    expect(await dockerLogin(sb, T.rotate)).not.toBe(0);
+  });
+
+  test('an api token, --days 30, --json', async () => {
+    const sb = loggedIn(T.api);
+    const r = await renew(sb, ['--days', '30', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as Record<string, unknown>;
+    const next = successorOf(T.api)!;
+    expect(j).toMatchObject({
+      ok: true,
+      verdict: 'ok',
+      rotation: 'rotated',
+      stored: true,
+      account: 'alice',
+      engine: 'docker',
+      token: { name: 'laptop', previousExpiresAt: dateInDays(5), expiresAt: dateInDays(30) },
+      storage: { kind: 'file' },
+    });
+    noLeak(r, T.api, next.token);
+    expect(storedToken(sb)).toBe(next.token);
+  });
+
+  test('without self_rotate or api: refused (exit 1) naming the scope and the successor link; docker config byte for byte as it was; token not revoked', async () => {
+    const sb = loggedIn(T.reader);
+    const before = config(sb);
+    const n = rotations();
+    const r = await renew(sb);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('neither the self_rotate nor the api scope');
+    expect(r.stderr).toContain(`${gl.url}/-/user_settings/personal_access_tokens?name=laptop&scopes=read_registry`);
+    expect(config(sb)).toBe(before);
+    expect(rotations()).toBe(n);
+    expect(gl.config.users!.find((u) => u.token === T.reader)!.revoked).toBeUndefined();
+    noLeak(r, T.reader);
+  });
+
+  test('--days past the maximum: refused locally (exit 2); past the instance maximum: GitLab says so, nothing changed (exit 1)', async () => {
+    const sb = loggedIn(T.max);
+    const before = config(sb);
+    const local = await renew(sb, ['--days', '400']);
+    expect(local.code).toBe(2);
+    expect(local.stderr).toContain('--days takes whole days, 1 to 365');
+    gl.config.maxLifetimeDays = 30;
+    try {
+      const r = await renew(sb, ['--days', '60']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`400 Bad request - Expiration date must be before ${dateInDays(30)}`);
+      expect(r.stderr).toContain('Nothing was changed.');
+    } finally {
+      delete gl.config.maxLifetimeDays;
+    }
+    expect(config(sb)).toBe(before);
+    expect(gl.config.users!.find((u) => u.token === T.max)!.revoked).toBeUndefined();
+  });
+
+  test("a credential helper that fails after the rotation: retried, then this registry's login kept in docker's file (old token said revoked)", async () => {
+    const sb = loggedIn(T.helper, { credsStore: 'flaky' });
+    // `list` and `get` answer (the old login is read from it); `store` fails, as a full keyring does.
+    writeFileSync(
+      path.join(sb.dir, 'bin', 'docker-credential-flaky'),
+      `#!/bin/sh\ncase "$1" in list) echo '{"${reg.registry}":"alice"}';; get) cat >/dev/null; printf '{"ServerURL":"x","Username":"alice","Secret":"${T.helper}"}';; store) cat >/dev/null; echo 'no space left on device' >&2; exit 1;; *) cat >/dev/null;; esac\n`,
+    );
+    chmodSync(path.join(sb.dir, 'bin', 'docker-credential-flaky'), 0o755);
+    const r = await renew(sb, ['--json']);
+    const next = successorOf(T.helper)!;
+    const j = JSON.parse(r.stdout) as { warnings: string[]; storage: { kind: string; insecure?: object } };
+    expect(r.code).toBe(0);
+    expect(j).toMatchObject({ ok: true, rotation: 'rotated', stored: true, storage: { kind: 'file', insecure: {} } });
+    expect(j.warnings.join(' ')).toMatch(/kept in .*config\.json \(base64, not encrypted\)/);
+    const cfg = JSON.parse(config(sb)) as { credsStore: string; credHelpers: Record<string, string> };
+    expect(cfg.credsStore).toBe('flaky');
+    expect(cfg.credHelpers[reg.registry]).toBe('');
+    expect(storedToken(sb)).toBe(next.token);
+    noLeak(r, T.helper, next.token);
+  });
+
+  test('a lost answer: reported, never sent again; GitLab asked whether the old token still works; docker config unchanged', async () => {
+    const sb = loggedIn(T.lost);
+    const before = config(sb);
+    const n = rotations();
+    gl.config.loseRotateAnswer = 'drop';
+    try {
+      const r = await renew(sb);
+      expect(r.code).toBe(3);
+      expect(rotations()).toBe(n + 1);
+      expect(r.stderr).toContain('its answer, with the new token, was lost');
+      expect(r.stderr).toContain(`Check the token page: ${gl.url}/-/user_settings/personal_access_tokens`);
+      expect(config(sb)).toBe(before);
+      noLeak(r, T.lost, successorOf(T.lost)!.token);
+    } finally {
+      delete gl.config.loseRotateAnswer;
+    }
+  });
+
+  test('not logged in: exit 1, nothing asked of GitLab', async () => {
+    const sb = sandbox();
+    boxes.push(sb);
+    const r = await renew(sb);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`docker holds no login for ${reg.registry}`);
+  });
+});
+
+describe('the hint where expiry is reported', () => {
+  test('verify and login: an expiring token with self_rotate is told "renew it now: gitlab-registry-login renew --registry R"', async () => {
+    const sb = sandbox();
+    boxes.push(sb);
+    const hint = `renew it now: gitlab-registry-login renew --registry ${reg.registry}`;
+    const verify = await run(['verify', reg.registry, '-u', 'alice', '--password-stdin'], { input: T.hint, env: sb.env });
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain(`⚠ The personal access token "laptop" expires in 5 days (${dateInDays(5)}): ${hint}`);
+    const login = await run(['login', reg.registry, '-u', 'alice', '--password-stdin', '--json'], { input: T.hint, env: sb.env });
+    expect((JSON.parse(login.stdout) as { warnings: string[] }).warnings).toEqual([
+      `The personal access token "laptop" expires in 5 days (${dateInDays(5)}): ${hint}`,
+    ]);
+    // status re-tests the stored login and says the same.
+    const status = await run(['status', '--registry', reg.registry], { env: sb.env });
+    expect(status.stdout + status.stderr).toContain(hint);
+    // Without self_rotate or api: the link that creates its successor instead.
+    const reader = await run(['verify', reg.registry, '-u', 'alice', '--password-stdin'], { input: T.reader, env: sb.env });
+    expect(reader.stdout).toContain(`create its successor at ${gl.url}/-/user_settings/personal_access_tokens?name=laptop&scopes=read_registry`);
+    expect(reader.stdout).not.toContain('renew it now');
+  });
+});
