@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { answersLikeGitlab, enginesFor, envAuthRegistries, loginWarnings, registryOfKey, setupWarnings, typeForStored } from '../../src/core/status.js';
 
 describe('status: the pure parts', () => {
@@ -74,11 +73,5 @@ describe('status: the pure parts', () => {
     expect(enginesFor('auto', env, host(['/bin/podman']))).toEqual(['docker', 'podman']);
     // DOCKER_CONFIG set: podman writes docker's own file, listed once.
     expect(enginesFor('auto', { ...env, DOCKER_CONFIG: '/d' }, host(['/bin/podman']))).toEqual(['docker']);
-  });
-
-  test("status's token shape is verify's (one definition: schemas/verify.schema.json)", () => {
-    type Schema = { properties: Record<string, Schema> & { logins?: { items: Schema } } };
-    const read = (f: string) => JSON.parse(readFileSync(new URL(`../../schemas/${f}`, import.meta.url), 'utf8')) as Schema;
-    expect(read('status.schema.json').properties.logins!.items.properties.token).toEqual(read('verify.schema.json').properties.token);
   });
 });
