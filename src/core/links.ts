@@ -13,7 +13,17 @@ export interface LinkContext {
   version?: string | undefined;
   /** The personal-access-token page the instance itself proved it has (see probePatPage). */
   patPage?: PatPage | undefined;
+  /**
+   * Prefill `self_rotate` too, so gitlab-registry-login may renew the token before it expires
+   * (POST /personal_access_tokens/self/rotate). The scope exists for personal, project and group access tokens since
+   * GitLab 17.9 (docs.gitlab.com/user/profile/personal_access_tokens/#personal-access-token-scopes: "`self_rotate`
+   * introduced in GitLab 17.9", gitlab-org/gitlab!178111); deploy tokens have no such scope.
+   */
+  selfRotate?: boolean | undefined;
 }
+
+/** The scope that lets a personal, project or group access token rotate itself (GitLab 17.9 and later). */
+export const SELF_ROTATE = 'self_rotate';
 
 /** `current`: the instance serves `/-/user_settings/personal_access_tokens` (GitLab 16.7 and later). */
 export type PatPage = 'current';
@@ -72,8 +82,9 @@ function versionOf(v: string | undefined): [number, number] | undefined {
 }
 
 /** `name`, `scopes` (comma-separated, as GitLab reads it) and `description` prefill. */
-function prefill(access: Access, withDescription: boolean): string {
-  const q = new URLSearchParams({ name: 'container registry', scopes: requiredScopes(access).join(',') });
+function prefill(access: Access, withDescription: boolean, selfRotate = false): string {
+  const scopes = [...requiredScopes(access), ...(selfRotate ? [SELF_ROTATE] : [])];
+  const q = new URLSearchParams({ name: 'container registry', scopes: scopes.join(',') });
   if (withDescription) q.set('description', DESCRIPTION);
   return q.toString().replace(/%2C/g, ',');
 }
@@ -106,9 +117,9 @@ export function tokenLinks(gitlab: string, type: CredentialType, access: Access,
       const v = versionOf(ctx.version);
       const modern = com || ctx.patPage === 'current' || (v !== undefined && (v[0] > 16 || (v[0] === 16 && v[1] >= 7)));
       const old = v !== undefined && !modern;
-      const q = prefill(access, true);
+      const q = prefill(access, true, ctx.selfRotate);
       const current = `${base}/-/user_settings/personal_access_tokens?${q}`;
-      const before = `${base}/-/profile/personal_access_tokens?${prefill(access, false)}`;
+      const before = `${base}/-/profile/personal_access_tokens?${prefill(access, false, ctx.selfRotate)}`;
       if (old) return { url: before, alternates: [], notes };
       if (modern) return { url: current, alternates: [], notes };
       notes.push('Before GitLab 16.7 this page is at the second link.');
@@ -118,7 +129,7 @@ export function tokenLinks(gitlab: string, type: CredentialType, access: Access,
       if (!projectPath) return undefined;
       assumeNote();
       if (com) notes.push('On GitLab.com, project access tokens need the Premium or Ultimate tier.');
-      return { url: `${base}/${projectPath}/-/settings/access_tokens?${prefill(access, false)}`, alternates: [], notes };
+      return { url: `${base}/${projectPath}/-/settings/access_tokens?${prefill(access, false, ctx.selfRotate)}`, alternates: [], notes };
     }
     case 'group-access-token': {
       if (!namespace) return undefined;
@@ -128,7 +139,7 @@ export function tokenLinks(gitlab: string, type: CredentialType, access: Access,
       }
       if (ctx.username === undefined) notes.push(`If ${namespace} is a user's personal namespace, it has no group pages: use a project access token instead.`);
       if (com) notes.push('On GitLab.com, group access tokens need the Premium or Ultimate tier.');
-      return { url: `${base}/groups/${namespace}/-/settings/access_tokens?${prefill(access, false)}`, alternates: [], notes };
+      return { url: `${base}/groups/${namespace}/-/settings/access_tokens?${prefill(access, false, ctx.selfRotate)}`, alternates: [], notes };
     }
     case 'deploy-token': {
       if (!projectPath) return undefined;

@@ -11,6 +11,7 @@ import { CREDENTIALS, defaultUsername, usernameOptional, type CredentialType } f
 import type { EngineLoginResult } from './engine.js';
 import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from './hosts.js';
 import type { AnswerValues } from './request.js';
+import { hasTokenInfo } from './tokeninfo.js';
 import type { Verdict } from './verdict.js';
 import type { Step as CheckStep, VerifyResult } from './verify.js';
 
@@ -59,6 +60,11 @@ export interface WizardState {
   rememberProblem?: string;
   /** The person chose to keep this registry's login in docker's config file (credHelpers[REG] = ""). */
   insecureStorage?: boolean;
+  /**
+   * "Let gitlab-registry-login renew this token before it expires": the create-token link also prefills
+   * `self_rotate` (core/links.ts). Offered on the token screen for personal, project and group access tokens.
+   */
+  renewable?: boolean;
 }
 
 /** What the failure menu can do, besides quitting. */
@@ -79,7 +85,9 @@ export type WizardAction =
   | { type: 'amend'; key: 'access' | 'credentialType'; value: string; prefixWarning?: string }
   | { type: 'quit' }
   /** After a store failure: log in again with the verified token, keeping this registry's login in the file. */
-  | { type: 'store-in-file' };
+  | { type: 'store-in-file' }
+  /** On the token screen: turn "let gitlab-registry-login renew this token" on or off. */
+  | { type: 'renewable' };
 
 const STEP_OF: Partial<Record<WizardStep, AnswerKey>> = {
   gitlab: 'gitlab',
@@ -121,6 +129,11 @@ export function asked(key: AnswerKey, a: WizardAnswers): boolean {
 export function answered(key: AnswerKey, a: WizardAnswers): boolean {
   if (a[key] === undefined) return false;
   return !(key === 'project' && a.access === 'push' && a.project === '');
+}
+
+/** Whether the token screen offers "let gitlab-registry-login renew this token": the types with a `self_rotate` scope. */
+export function offersRenewal(a: WizardAnswers): boolean {
+  return a.credentialType !== undefined && hasTokenInfo(a.credentialType);
 }
 
 /** The first step still to be asked, in order. */
@@ -194,6 +207,23 @@ function clearResult(u: WizardState, keepToken = false): void {
   delete u.login;
 }
 
+/** Esc: back to the step answered last, its answer kept as the default. */
+function back(s: WizardState): WizardState {
+  if (!ASKING.includes(s.step)) return s;
+  const u = copy(s);
+  const prev = u.history.pop();
+  if (!prev) return s;
+  u.step = prev;
+  if (prev === 'confirm') {
+    // Back to "Log in again with your last answers?": the confirmed answers are un-confirmed.
+    for (const k of Object.keys(u.answers) as AnswerKey[]) unanswer(u, k);
+  }
+  const key = STEP_OF[prev];
+  if (key) unanswer(u, key);
+  if (prev === 'token') clearResult(u);
+  return u;
+}
+
 export function reducer(s: WizardState, action: WizardAction): WizardState {
   switch (action.type) {
     case 'answer': {
@@ -230,21 +260,8 @@ export function reducer(s: WizardState, action: WizardAction): WizardState {
       else delete u.tokenLooksLike;
       return advance(u);
     }
-    case 'back': {
-      if (!ASKING.includes(s.step)) return s;
-      const u = copy(s);
-      const prev = u.history.pop();
-      if (!prev) return s;
-      u.step = prev;
-      if (prev === 'confirm') {
-        // Back to "Log in again with your last answers?": the confirmed answers are un-confirmed.
-        for (const k of Object.keys(u.answers) as AnswerKey[]) unanswer(u, k);
-      }
-      const key = STEP_OF[prev];
-      if (key) unanswer(u, key);
-      if (prev === 'token') clearResult(u);
-      return u;
-    }
+    case 'back':
+      return back(s);
     case 'check':
       return { ...s, checks: [...s.checks, action.step] };
     case 'verified':
@@ -294,6 +311,8 @@ export function reducer(s: WizardState, action: WizardAction): WizardState {
     }
     case 'quit':
       return s.step === 'result' ? { ...s, step: 'closed' } : s;
+    case 'renewable':
+      return s.step === 'token' && offersRenewal(effective(s)) ? { ...s, renewable: !s.renewable } : s;
     case 'store-in-file': {
       if (s.step !== 'result' || s.login?.verdict !== 'store-failed' || !s.verify?.ok) return s;
       const { login: _failed, ...rest } = s;

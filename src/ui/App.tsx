@@ -3,7 +3,7 @@
 import { useReducer, useRef } from 'react';
 import { Box, Static, Text, render, useApp, useStdout, type RenderOptions } from 'ink';
 import { KeysProvider, useKeys } from './keys.js';
-import { effective, initialState, reducer, type WizardInit, type WizardState } from '../core/wizard.js';
+import { effective, initialState, offersRenewal, reducer, type WizardInit, type WizardState } from '../core/wizard.js';
 import { EXIT } from '../core/verdict.js';
 import { tokenPage } from '../core/links.js';
 import { exits, useDiscovery, useEngineLogin, useEnding, useFailureMenu, useVerification, type Flow, type WizardDeps, type WizardExit } from './flow.js';
@@ -45,7 +45,7 @@ function footer(state: WizardState, canOpen: boolean): string | undefined {
     case 'username':
       return `Enter: continue${back} · Ctrl-C: quit`;
     case 'token':
-      return `Enter: check the token${canOpen ? ' (empty: open the page)' : ''}${back} · Ctrl-C: quit`;
+      return `Enter: check the token${canOpen ? ' (empty: open the page)' : ''}${offersRenewal(effective(state)) ? ` · Tab: renewal ${state.renewable ? 'off' : 'on'}` : ''}${back} · Ctrl-C: quit`;
     case 'ci-only':
       return 'Enter or q: close · Esc: choose another credential · Ctrl-C: quit';
     case 'result':
@@ -74,7 +74,10 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
   useEnding(flow);
   const { doctor, reports, choose } = useFailureMenu(flow);
 
-  const page = a.gitlab && a.credentialType && a.access ? tokenPage(a.gitlab, a.credentialType, a.access, a.project || undefined) : undefined;
+  const page =
+    a.gitlab && a.credentialType && a.access
+      ? tokenPage(a.gitlab, a.credentialType, a.access, a.project || undefined, { selfRotate: state.renewable })
+      : undefined;
   const canOpen = Boolean(page && deps.open);
   const body =
     state.step === 'token' ? (

@@ -2,7 +2,8 @@
 // its effects through core/session.ts. Components only render; decisions live in core/.
 /** What each step shows, wired to the state machine: the questions, the token screen, and the checks with their outcome. */
 import type React from 'react';
-import { failureChoices, typeOfPrefix, type AnswerKey, type FailureChoice } from '../core/wizard.js';
+import { failureChoices, offersRenewal, typeOfPrefix, type AnswerKey, type FailureChoice } from '../core/wizard.js';
+import { useKeys } from './keys.js';
 import { prefixWarning } from '../core/credentials.js';
 import { cleanToken } from '../core/secret.js';
 import { InputError } from '../core/errors.js';
@@ -66,7 +67,11 @@ async function probeRegistry({ deps }: Flow, registry: string): Promise<string |
 
 /** What the credential needs, where to create it, and the masked prompt; the token is kept in memory only. */
 export function TokenScreen({ flow, page, canOpen }: { flow: Flow; page: string | undefined; canOpen: boolean }) {
-  const { deps, a, dispatch, token } = flow;
+  const { deps, state, a, dispatch, token } = flow;
+  // Tab turns the renewal offer on or off (the token input ignores Tab).
+  useKeys((_input, key) => {
+    if (key.tab) dispatch({ type: 'renewable' });
+  });
   const onToken = (raw: string) => {
     try {
       token.current = cleanToken(raw, 'the token');
@@ -80,7 +85,15 @@ export function TokenScreen({ flow, page, canOpen }: { flow: Flow; page: string 
   };
   return (
     <S.TokenStep type={a.credentialType!} page={page} open={deps.open} onToken={onToken}>
-      <S.Needs gitlab={a.gitlab!} type={a.credentialType!} access={a.access!} project={a.project} links={deps.links} canOpen={canOpen} />
+      <S.Needs
+        gitlab={a.gitlab!}
+        type={a.credentialType!}
+        access={a.access!}
+        project={a.project}
+        links={deps.links}
+        canOpen={canOpen}
+        renewable={offersRenewal(a) ? Boolean(state.renewable) : undefined}
+      />
     </S.TokenStep>
   );
 }

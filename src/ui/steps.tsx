@@ -20,7 +20,7 @@ import { parseProject } from '../core/hosts.js';
 import { splitGitlabInput, splitRegistryInput } from '../core/wizard.js';
 import { checkUsername } from '../core/secret.js';
 import { InputError } from '../core/errors.js';
-import { pushCheckNote, tokenPage, tokenPageNotes } from '../core/links.js';
+import { pushCheckNote, SELF_ROTATE, tokenPage, tokenPageNotes } from '../core/links.js';
 import { ciSnippet } from '../core/snippet.js';
 import type { CiType } from '../core/ci.js';
 import type { Step as CheckStep } from '../core/verify.js';
@@ -273,6 +273,7 @@ export function Needs({
   project,
   links,
   canOpen,
+  renewable,
 }: {
   gitlab: string;
   type: CredentialType;
@@ -280,16 +281,18 @@ export function Needs({
   project?: string | undefined;
   links: boolean;
   canOpen: boolean;
+  /** "Let gitlab-registry-login renew this token": on, off, or undefined when not offered (no self_rotate scope). */
+  renewable?: boolean | undefined;
 }) {
   const info = CREDENTIALS[type];
-  const page = tokenPage(gitlab, type, access, project || undefined);
+  const page = tokenPage(gitlab, type, access, project || undefined, { selfRotate: renewable });
   return (
     <Box flexDirection="column" marginTop={1}>
       <Para bold>What you need</Para>
       {info.hasScopes ? (
         <>
           <Para>
-            • Scopes: <Text bold>{requiredScopes(access).join(' + ')}</Text>
+            • Scopes: <Text bold>{[...requiredScopes(access), ...(renewable ? [SELF_ROTATE] : [])].join(' + ')}</Text>
             <Text dimColor> {scopesAside(type)}</Text>
           </Para>
           {type !== 'deploy-token' ? (
@@ -306,6 +309,7 @@ export function Needs({
       ) : (
         <Para>• Username: {info.usernameHint}</Para>
       )}
+      {renewable !== undefined ? <Renewal on={renewable} /> : null}
       {access === 'push' && project ? <Para dimColor>• {pushCheckNote(project)}</Para> : null}
       {/* Admin Mode concerns administrators' personal access tokens only. */}
       {type === 'personal-access-token' ? (
@@ -330,6 +334,25 @@ export function Needs({
         <Para>• Create it in the project's (or group's) Settings.</Para>
       ) : null}
     </Box>
+  );
+}
+
+/**
+ * The offer to let this tool renew the token (POST /personal_access_tokens/self/rotate with the `self_rotate` scope,
+ * GitLab 17.9 and later: docs.gitlab.com/user/profile/personal_access_tokens/#personal-access-token-scopes). A
+ * renewal revokes the token, so it suits a token used only for this login.
+ */
+function Renewal({ on }: { on: boolean }) {
+  return on ? (
+    <Para>
+      • Renewal: <Text bold>on</Text>. With self_rotate, gitlab-registry-login can renew this token before it expires (GitLab 17.9 or later). Use the token only
+      for this login: a renewal revokes it, so anything else using it stops working.
+    </Para>
+  ) : (
+    <Para dimColor>
+      • Renewal: Tab adds self_rotate, so gitlab-registry-login can renew this token before it expires (GitLab 17.9 or later; for a token used only for this
+      login).
+    </Para>
   );
 }
 

@@ -528,6 +528,35 @@ describe("the done screen: the account and the token's expiry", () => {
   });
 });
 
+describe('renewal offered where the token is chosen', () => {
+  test('Tab on the token screen adds self_rotate to the link (GitLab 17.9+), says what it is for, and Tab again takes it back', async () => {
+    const w = start({ init: { fixed: { ...FIXED, access: 'push', username: undefined as never } } });
+    await w.wait('Paste your personal access token');
+    expect(w.frame()).toContain('Renewal: Tab adds self_rotate, so gitlab-registry-login can renew this token before it expires (GitLab 17.9 or later');
+    expect(w.frame()).toContain('Tab: renewal on');
+    await w.press('\t');
+    await w.wait('Renewal: on');
+    expect(w.frame()).toContain('read_registry + write_registry + self_rotate');
+    expect(w.frame()).toContain('Use the token only for this login: a renewal revokes it, so anything else using it stops working.');
+    const renewable = tokenPage('https://gitlab.example.com', 'personal-access-token', 'push', 'group/app', { selfRotate: true })!;
+    expect(renewable).toContain('scopes=read_registry,write_registry,self_rotate');
+    expect(joined(w).split('\n')).toContain(renewable);
+    await w.press('\t');
+    await w.wait('Renewal: Tab adds');
+    expect(joined(w).split('\n')).toContain(tokenPage('https://gitlab.example.com', 'personal-access-token', 'push', 'group/app'));
+    // Tab never reached the token input: the token still checks.
+    await w.press(GOOD, KEY.enter);
+    await w.wait('Logged in');
+  });
+
+  test('a deploy token is not offered renewal (no self_rotate scope)', async () => {
+    const w = start({ init: { fixed: { ...FIXED, credentialType: 'deploy-token', username: 'gitlab+deploy-token-1' } } });
+    await w.wait('Paste your deploy token');
+    expect(w.frame()).not.toContain('Renewal');
+    expect(w.frame()).not.toContain('Tab');
+  });
+});
+
 describe('push needs a project', () => {
   test('"Pull and push" makes the project a required answer, the git remote\'s offered; pull leaves it optional', async () => {
     const w = start({

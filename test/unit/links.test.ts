@@ -58,6 +58,25 @@ describe('token links', () => {
   });
 });
 
+describe('renewal: self_rotate prefilled on request (GitLab 17.9+, personal, project and group access tokens)', () => {
+  const G = 'https://gitlab.example.com';
+  test.each([
+    [
+      'personal-access-token',
+      `${G}/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry,self_rotate&description=`,
+    ],
+    ['project-access-token', `${G}/acme/app/-/settings/access_tokens?name=container+registry&scopes=read_registry,write_registry,self_rotate`],
+    ['group-access-token', `${G}/groups/acme/-/settings/access_tokens?name=container+registry&scopes=read_registry,write_registry,self_rotate`],
+  ] as const)('%s', (type, start) => {
+    expect(tokenPage(G, type, 'push', 'acme/app', { selfRotate: true })).toMatch(new RegExp(`^${start.replace(/[.?+]/g, '\\$&')}`));
+    expect(tokenPage(G, type, 'push', 'acme/app')).not.toContain('self_rotate');
+  });
+  test('the pre-16.7 page gets it too; a deploy token has no such scope', () => {
+    expect(tokenLinks(G, 'personal-access-token', 'pull', undefined, { selfRotate: true })?.alternates[0]).toContain('scopes=read_registry,self_rotate');
+    expect(tokenPage(G, 'deploy-token', 'pull', 'acme/app', { selfRotate: true })).not.toContain('self_rotate');
+  });
+});
+
 describe('probePatPage: which personal-access-token page the instance proves, asked anonymously', () => {
   const client = (
     answer: (url: string, headers?: Record<string, string>) => Promise<HttpResponse>,

@@ -94,6 +94,18 @@ describe('wizard state machine', () => {
     );
   });
 
+  test('the renewal offer toggles on the token screen of personal, project and group access tokens only', () => {
+    const pat = run({}, [G, R, P, A, PR]);
+    expect(pat.step).toBe('token');
+    expect(reducer(pat, { type: 'renewable' }).renewable).toBe(true);
+    expect(reducer(reducer(pat, { type: 'renewable' }), { type: 'renewable' }).renewable).toBe(false);
+    const deploy = run({}, [G, R, D, A, PR]);
+    expect(reducer(deploy, { type: 'renewable' })).toBe(deploy);
+    // Elsewhere it changes nothing.
+    const atAccess = run({}, [G, R, P]);
+    expect(reducer(atAccess, { type: 'renewable' })).toBe(atAccess);
+  });
+
   test('confirm with a personal access token does not take the remembered username (GitLab ignores it)', () => {
     const s = reducer(initialState({ defaults: REMEMBERED, offerConfirm: true }), { type: 'continue' });
     expect(s.step).toBe('token');
