@@ -107,22 +107,8 @@ Exit codes: 0 renewed · 1 refused, nothing changed (no self_rotate/api scope, n
     });
 }
 
-async function main(argv: string[]): Promise<number> {
-  if (debugWanted(argv, process.env)) {
-    enableDebug();
-    debug(`gitlab-registry-login ${VERSION}, Node ${process.version}, ${process.platform} ${process.arch}; arguments: ${argv.join(' ')}`);
-  }
-  const program = new Command('gitlab-registry-login')
-    .description('Log in to a GitLab container registry: choose the credential, verify it against the registry, then docker/podman login.')
-    .version(VERSION, '-v, --version')
-    .option('--debug', 'print each request and engine command to stderr, secrets redacted (or GITLAB_REGISTRY_LOGIN_DEBUG=1)')
-    .exitOverride()
-    .showSuggestionAfterError(true)
-    .allowExcessArguments(false)
-    .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'gitlab-registry-login: ')) });
-  let code = 0;
-
-  // docker's `login -p SECRET`: refused at once, nothing sent or stored, with what to do instead.
+/** docker's `login -p SECRET`: refused at once, nothing sent or stored, with what to do instead. */
+function refuseArgvPassword(program: Command): void {
   program.hook('preAction', (_root, action) => {
     if (action.opts().password !== undefined) {
       throw Object.assign(
@@ -133,11 +119,14 @@ async function main(argv: string[]): Promise<number> {
       );
     }
   });
+}
 
+/** verify and login: a credential checked, then (login) given to the engine. */
+function credentialCommands(program: Command, done: (code: number) => void): void {
   const check = (mode: 'verify' | 'login') => async (registry: string | undefined, flags: Record<string, unknown>) => {
     const { runVerifyLogin } = await import('./commands/verifylogin.js');
     const { processIO } = await import('./commands/io.js');
-    code = (await runVerifyLogin({ mode, flags: { ...flags, ...(registry !== undefined ? { registryArgument: registry } : {}) }, io: processIO() })).exitCode;
+    done((await runVerifyLogin({ mode, flags: { ...flags, ...(registry !== undefined ? { registryArgument: registry } : {}) }, io: processIO() })).exitCode);
   };
 
   common(program.command('verify'))
@@ -158,7 +147,10 @@ async function main(argv: string[]): Promise<number> {
     )
     .addHelpText('after', AFTER)
     .action(check('login'));
+}
 
+/** logout, renew, status and snippet: the logins the engine holds, and CI snippets. */
+function accountCommands(program: Command, done: (code: number) => void): void {
   program
     .command('logout')
     .description("run the engine's logout for the registry and say what was removed")
@@ -168,9 +160,9 @@ async function main(argv: string[]): Promise<number> {
     .action(async (flags: Record<string, unknown>) => {
       const { runLogout } = await import('./commands/logout.js');
       const { processIO } = await import('./commands/io.js');
-      code = await runLogout({ flags, io: processIO() });
+      done(await runLogout({ flags, io: processIO() }));
     });
-  renewCommand(program, (c) => (code = c));
+  renewCommand(program, done);
   program
     .command('status')
     .description('list every registry login docker/podman hold, and re-test each GitLab one (account, storage, expiry)')
@@ -184,7 +176,7 @@ async function main(argv: string[]): Promise<number> {
     .action(async (flags: Record<string, unknown>) => {
       const { runStatusCommand } = await import('./commands/status.js');
       const { processIO } = await import('./commands/io.js');
-      code = await runStatusCommand({ flags, io: processIO() });
+      done(await runStatusCommand({ flags, io: processIO() }));
     });
   program
     .command('snippet')
@@ -194,9 +186,12 @@ async function main(argv: string[]): Promise<number> {
     .action(async (flags: Record<string, unknown>) => {
       const { runSnippet } = await import('./commands/snippet.js');
       const { processIO } = await import('./commands/io.js');
-      code = runSnippet({ flags, io: processIO() });
+      done(runSnippet({ flags, io: processIO() }));
     });
+}
 
+/** doctor, and the wizard (hidden: the default without a command). */
+function guidedCommands(program: Command, done: (code: number) => void): void {
   common(program.command('doctor'))
     .description('check every link from docker to GitLab, or explain an error text')
     .option('--engine <engine>', 'docker, podman or auto', undefined)
@@ -205,7 +200,7 @@ async function main(argv: string[]): Promise<number> {
     .action(async (flags: Record<string, unknown>) => {
       const { runDoctorCommand } = await import('./commands/doctor.js');
       const { processIO } = await import('./commands/io.js');
-      code = await runDoctorCommand({ flags, io: processIO() });
+      done(await runDoctorCommand({ flags, io: processIO() }));
     });
 
   program.addHelpText('after', `\nRun without a command in a terminal for the guided wizard (flags as for login, plus --forget).\n${AFTER}`);
@@ -215,8 +210,30 @@ async function main(argv: string[]): Promise<number> {
     .option('--forget', 'forget the remembered answers first')
     .action(async (flags: Record<string, unknown>) => {
       const { runWizardCommand } = await import('./ui/command.js');
-      code = await runWizardCommand(flags);
+      done(await runWizardCommand(flags));
     });
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (debugWanted(argv, process.env)) {
+    enableDebug();
+    debug(`gitlab-registry-login ${VERSION}, Node ${process.version}, ${process.platform} ${process.arch}; arguments: ${argv.join(' ')}`);
+  }
+  const program = new Command('gitlab-registry-login')
+    .description('Log in to a GitLab container registry: choose the credential, verify it against the registry, then docker/podman login.')
+    .version(VERSION, '-v, --version')
+    .option('--debug', 'print each request and engine command to stderr, secrets redacted (or GITLAB_REGISTRY_LOGIN_DEBUG=1)')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false)
+    .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'gitlab-registry-login: ')) });
+  let code = 0;
+
+  refuseArgvPassword(program);
+
+  credentialCommands(program, (c) => (code = c));
+  accountCommands(program, (c) => (code = c));
+  guidedCommands(program, (c) => (code = c));
 
   // No command (or only options): the wizard. Anything else is a command, so a typo gets a suggestion.
   const first = argv[0];
