@@ -16,8 +16,8 @@ export const FORBIDDEN_AT_LOAD = [
 
 /** The commands checked, by the source files their action imports (src/cli.ts). */
 export const COMMANDS = {
-  verify: ['src/commands/check.ts', 'src/commands/io.ts'],
-  login: ['src/commands/check.ts', 'src/commands/io.ts'],
+  verify: ['src/commands/verifylogin.ts', 'src/commands/io.ts'],
+  login: ['src/commands/verifylogin.ts', 'src/commands/io.ts'],
   renew: ['src/commands/renew.ts', 'src/commands/io.ts'],
   status: ['src/commands/status.ts', 'src/commands/io.ts'],
 };

@@ -135,9 +135,9 @@ async function main(argv: string[]): Promise<number> {
   });
 
   const check = (mode: 'verify' | 'login') => async (registry: string | undefined, flags: Record<string, unknown>) => {
-    const { runCheck } = await import('./commands/check.js');
+    const { runVerifyLogin } = await import('./commands/verifylogin.js');
     const { processIO } = await import('./commands/io.js');
-    code = (await runCheck({ mode, flags: { ...flags, ...(registry !== undefined ? { registryArgument: registry } : {}) }, io: processIO() })).exitCode;
+    code = (await runVerifyLogin({ mode, flags: { ...flags, ...(registry !== undefined ? { registryArgument: registry } : {}) }, io: processIO() })).exitCode;
   };
 
   common(program.command('verify'))

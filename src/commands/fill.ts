@@ -9,7 +9,7 @@ import { InputError } from '../core/errors.js';
 import { parseRegistry } from '../core/hosts.js';
 import { cleanToken } from '../core/secret.js';
 import { instanceHint, resolveRequest, usernameOf, type AnswerValues, type Layers, type LoginRequest } from '../core/request.js';
-import { openConfStore, rememberedFor, type AnswerStore, type Remembered } from '../core/store.js';
+import { openConfStore, rememberedFor, type AnswerStore, type Remembered } from '../core/remembered.js';
 import { ask } from './prompt.js';
 import { withTypeFromUsername } from './request.js';
 import { paint, useColor, type IO } from './io.js';

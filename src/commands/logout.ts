@@ -7,6 +7,7 @@ import { InputError } from '../core/errors.js';
 import { commandRequest, type CommonFlags } from './request.js';
 import type { IO } from './io.js';
 import { writeJson } from './json.js';
+import { asResult } from '../core/verdict.js';
 
 /** `logout`: ask the store what is there (3 s), run the engine's logout, and say what was removed. */
 export async function runLogout(opts: { flags: CommonFlags; io: IO; runner?: Runner }): Promise<number> {
@@ -15,12 +16,13 @@ export async function runLogout(opts: { flags: CommonFlags; io: IO; runner?: Run
   if (!request.registry) throw new InputError('missing --registry HOST[:PORT]', '--registry');
   const registry = request.registry.value;
   const run = opts.runner ?? spawnRunner;
-  const engine = resolveEngine(a.engine, io.env);
-  if ('verdict' in engine) {
-    if (a.json) writeJson(io, { ok: false, removed: false, registry, engine: null, message: engine.message });
-    else io.stderr.write(`✘ ${engine.message}\n`);
+  const found = asResult(resolveEngine(a.engine, io.env));
+  if (!found.ok) {
+    if (a.json) writeJson(io, { ok: false, removed: false, registry, engine: null, message: found.verdict.message });
+    else io.stderr.write(`✘ ${found.verdict.message}\n`);
     return 1;
   }
+  const engine = found.value;
   const store = await askStore({ engine: engine.engine, engineFile: engine.file, registry, env: io.env, op: 'list' }, run);
   // A store that cannot be asked (a failing helper) must not stop the logout: the engine's own logout still runs.
   const had =

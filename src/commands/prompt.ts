@@ -31,7 +31,7 @@ const ESCAPES = /\u001b\[[0-9;?]*[~A-Za-z]|\u001b[O][A-Za-z]|\u001b./g;
 
 /** Ask one question on the terminal and resolve with the answer (trimmed). */
 export function ask(io: IO, question: string, options: AskOptions = {}): Promise<string> {
-  const stdin = io.stdin as unknown as TtyIn;
+  const stdin: TtyIn = io.stdin;
   const out = io.stdout;
   const interrupt = options.onInterrupt ?? (() => process.exit(130));
   return new Promise((resolve) => {

@@ -7,7 +7,7 @@ import { spawnRunner, type Runner } from '../core/process.js';
 import { fileRealmCache } from '../core/realmcache.js';
 import { MAX_RENEW_DAYS, renewExitCode, renewToken, type RenewProgress, type RenewResult } from '../core/renew.js';
 import { resolveRequest } from '../core/request.js';
-import { openConfStore, rememberedFor, type AnswerStore } from '../core/store.js';
+import { openConfStore, rememberedFor, type AnswerStore } from '../core/remembered.js';
 import { daysUntil } from '../core/tokeninfo.js';
 import { fit, paint, useColor, type IO } from './io.js';
 import { writeJson } from './json.js';

@@ -5,7 +5,7 @@ import { spawnRunner, type Runner } from '../core/process.js';
 import { parseRegistry } from '../core/hosts.js';
 import { ENGINES } from '../core/engine.js';
 import { runStatus, type LoginStatus, type StatusReport } from '../core/status.js';
-import { openConfStore, rememberedFor, type AnswerStore } from '../core/store.js';
+import { openConfStore, rememberedFor, type AnswerStore } from '../core/remembered.js';
 import { expiryLine } from '../core/tokeninfo.js';
 import { httpOptions, oneOf, parseTimeout } from './request.js';
 import { fit, paint, useColor, type IO } from './io.js';

@@ -18,7 +18,7 @@ import { decideRealm, fetchChallenge, type RealmDecision, type RegistryChallenge
 import { verifySession } from './session.js';
 import type { Answer, LoginRequest } from './request.js';
 import { quote, sanitise } from './sanitise.js';
-import type { Verdict } from './verdict.js';
+import { asResult, type Result, type Verdict } from './verdict.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export interface Check {
@@ -109,10 +109,10 @@ const once = <T>(f: () => T): (() => T) => {
 export function doctorContext(input: DoctorInput, deps: DoctorDeps) {
   const env = deps.env;
   const registry = input.registry;
-  const engine = once(() => resolveEngine(input.engine, env));
+  const engine = once(() => asResult(resolveEngine(input.engine, env)));
   const isPodman = once(() => {
     const e = engine();
-    return !('verdict' in e) && e.engine === 'podman';
+    return e.ok && e.value.engine === 'podman';
   });
   const configRead = once(() => readEngineConfig(isPodman() ? 'podman' : 'docker', env));
   const proxy = registry ? proxyFor(new URL(`https://${registry.registry}/`), env) : undefined;
@@ -135,7 +135,7 @@ export function doctorContext(input: DoctorInput, deps: DoctorDeps) {
       return askStore(
         {
           engine: isPodman() ? 'podman' : 'docker',
-          ...('verdict' in e ? {} : { engineFile: e.file }),
+          ...(e.ok ? { engineFile: e.value.file } : {}),
           registry: registry.registry,
           env,
           op: 'get',
@@ -159,8 +159,8 @@ export function doctorContext(input: DoctorInput, deps: DoctorDeps) {
         (error: unknown) => ({ error }),
       );
     }),
-    challenge: once(async (): Promise<RegistryChallenge | Verdict | undefined> => (registry ? fetchChallenge(deps.http, registry) : undefined)),
-    realm: once(async (): Promise<RealmDecision | Verdict | undefined> => {
+    challenge: once(async (): Promise<Result<RegistryChallenge> | undefined> => (registry ? asResult(await fetchChallenge(deps.http, registry)) : undefined)),
+    realm: once(async (): Promise<Result<RealmDecision> | undefined> => {
       const c = await ctx.fact('challenge');
       return c ? decideRealm(c.realm, input.gitlab, input.trustRealm) : undefined;
     }),
@@ -171,16 +171,17 @@ export function doctorContext(input: DoctorInput, deps: DoctorDeps) {
 }
 export type DoctorContext = ReturnType<typeof doctorContext>;
 
-const okOf = async <T extends object>(v: T | Verdict | undefined | Promise<T | Verdict | undefined>): Promise<T | undefined> => {
-  const r = await v;
-  return r && !('verdict' in r) ? r : undefined;
+/** What a step found; undefined when it failed (its check says why) or was not taken. */
+const valueOf = async <T>(r: Result<T> | undefined | Promise<Result<T> | undefined>): Promise<T | undefined> => {
+  const found = await r;
+  return found?.ok ? found.value : undefined;
 };
 
 /** How each fact is found (from the answers the context keeps). */
 const FACTS: { [N in FactName]: (ctx: DoctorContext) => Promise<Facts[N] | undefined> } = {
   registry: async (ctx) => ctx.input.registry,
   token: async (ctx) => ctx.input.token || undefined,
-  engine: async (ctx) => okOf(ctx.engine()),
+  engine: async (ctx) => valueOf(ctx.engine()),
   config: async (ctx) => {
     const read = ctx.configRead();
     return 'error' in read ? undefined : { file: read.file, ...('config' in read ? { config: read.config } : {}) };
@@ -198,8 +199,8 @@ const FACTS: { [N in FactName]: (ctx: DoctorContext) => Promise<Facts[N] | undef
     if (!(await ctx.fact('resolves'))) return undefined;
     return !(await ctx.connect()).error || ctx.proxy ? true : undefined;
   },
-  challenge: async (ctx) => okOf(ctx.challenge()),
-  realm: async (ctx) => okOf(ctx.realm()),
+  challenge: async (ctx) => valueOf(ctx.challenge()),
+  realm: async (ctx) => valueOf(ctx.realm()),
 };
 
 /** Runs one check: skipped with its reason when a fact it needs is missing; what it quotes is sanitised here. */
@@ -222,6 +223,9 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
   for (const c of DOCTOR_CHECKS) checks.push(await runCheck(c, ctx));
   return checks;
 }
+
+/** A check failed with the verdict the core gave: its message, and its fix. */
+const failed = (v: Verdict): Finding => ({ status: 'fail', detail: v.message, fix: v.fix });
 
 const NO_REGISTRY = 'no registry given (--registry or --gitlab)';
 const NO_CHALLENGE = 'no registry challenge';
@@ -275,8 +279,9 @@ const engineFound = check({
   title: 'docker or podman',
   needs: {},
   run: async (ctx) => {
-    const engine = ctx.engine();
-    if ('verdict' in engine) return { status: 'fail', detail: engine.message, fix: engine.fix };
+    const found = ctx.engine();
+    if (!found.ok) return failed(found.verdict);
+    const engine = found.value;
     const v = await engineRun(ctx, engine.file, ['--version']);
     const version = v.stdout.split('\n')[0]?.trim() || `${engine.engine} (version unknown)`;
     const title = `${engine.engine} found`;
@@ -492,8 +497,9 @@ const registryChallenge = check({
   title: '/v2/ challenge',
   needs: { registry: 'no registry given' },
   run: async (ctx) => {
-    const c = (await ctx.challenge())!;
-    if ('verdict' in c) return { status: 'fail', detail: c.message, fix: c.fix };
+    const found = (await ctx.challenge())!;
+    if (!found.ok) return failed(found.verdict);
+    const c = found.value;
     return { status: 'pass', detail: `Bearer realm="${quote(c.realm)}"${c.service ? `, service="${quote(c.service)}"` : ''}` };
   },
 });
@@ -503,8 +509,9 @@ const registryRealm = check({
   title: 'Token realm',
   needs: { challenge: NO_CHALLENGE },
   run: async (ctx) => {
-    const d = (await ctx.realm())!;
-    if ('verdict' in d) return { status: 'fail', detail: d.message, fix: d.fix };
+    const decided = (await ctx.realm())!;
+    if (!decided.ok) return failed(decided.verdict);
+    const d = decided.value;
     if (d.realm.protocol === 'http:') return { status: 'warn', detail: `${d.realm.origin} is plain HTTP (allowed on loopback only)` };
     const gitlab = ctx.input.gitlab;
     return { status: 'pass', detail: `${d.realm.origin} over HTTPS${gitlab ? `, on the instance ${gitlab.host}` : ''}` };

@@ -22,7 +22,7 @@ import {
   type StoreWhere,
 } from './credstore.js';
 import { spawnRunner, type Runner } from './process.js';
-import { verdict, type Verdict } from './verdict.js';
+import { asResult, verdict, type Verdict } from './verdict.js';
 
 /** What went wrong with the store, for the wizard's choices and `--json`. */
 export interface StoreFailureInfo {
@@ -132,8 +132,9 @@ export async function loginAfterVerify(
   req: LoginRequest,
   run: Runner = spawnRunner,
 ): Promise<{ engine: EngineName | null; result: EngineLoginResult | StoreFailure | Verdict }> {
-  const engine = resolveEngine(req.choice, req.env);
-  if ('verdict' in engine) return { engine: null, result: engine };
+  const found = asResult(resolveEngine(req.choice, req.env));
+  if (!found.ok) return { engine: null, result: found.verdict };
+  const engine = found.value;
   const registry = verified.registry;
   let edit: ConfigEdit | undefined;
   let helper: Extract<StoreWhere, { kind: 'helper' }> | undefined;

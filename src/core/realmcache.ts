@@ -36,7 +36,7 @@ function valid(registry: string, v: unknown): v is KnownRealm {
   const r = v as Record<string, unknown>;
   if (typeof r.baseUrl !== 'string' || typeof r.realm !== 'string' || (r.service !== undefined && typeof r.service !== 'string')) return false;
   if (r.baseUrl !== `https://${registry}` && !(r.baseUrl === `http://${registry}` && isLoopbackHost(parseRegistryHost(registry)))) return false;
-  return !('verdict' in decideRealm(r.realm, undefined, false));
+  return decideRealm(r.realm, undefined, false).ok;
 }
 
 function parseRegistryHost(registry: string): string {

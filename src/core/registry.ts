@@ -4,7 +4,7 @@ import { bearerChallenge, parseChallenges, type Challenge } from './challenge.js
 import { InputError } from './errors.js';
 import { gitlabBase, isLoopbackHost, registryCandidates, type RegistryAddress } from './hosts.js';
 import { HttpError, type HttpClient, type HttpResponse } from './http.js';
-import { verdict, type Verdict } from './verdict.js';
+import { asResult, failure, success, verdict, type Result, type Verdict } from './verdict.js';
 import { quote } from './sanitise.js';
 
 /** The registry's answer to an anonymous `GET /v2/`: where it is and where its tokens come from. */
@@ -167,51 +167,59 @@ export interface RealmDecision {
  * Realm safety: the token travels only over HTTPS (plain HTTP to loopback alone) and only to the
  * known GitLab instance's host, unless `trustRealm` says another host is fine.
  */
-export function decideRealm(realmText: string, gitlab: URL | undefined, trustRealm: boolean): RealmDecision | Verdict {
+export function decideRealm(realmText: string, gitlab: URL | undefined, trustRealm: boolean): Result<RealmDecision> {
   let realm: URL;
   try {
     realm = new URL(realmText);
   } catch {
-    return verdict(
-      'not-a-registry',
-      `the registry's realm "${quote(realmText, 100)}" is not a URL.`,
-      'The registry is misconfigured; tell the instance admin.',
+    return failure(
+      verdict('not-a-registry', `the registry's realm "${quote(realmText, 100)}" is not a URL.`, 'The registry is misconfigured; tell the instance admin.'),
     );
   }
   if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
-    return verdict('not-a-registry', `the registry's realm uses ${realm.protocol}, not https.`, 'The registry is misconfigured; tell the instance admin.');
+    return failure(
+      verdict('not-a-registry', `the registry's realm uses ${realm.protocol}, not https.`, 'The registry is misconfigured; tell the instance admin.'),
+    );
   }
   if (realm.username || realm.password) {
-    return verdict('untrusted-realm', `the registry's realm ${realm.host} carries user info; the token is not sent there.`, 'Check the registry host.');
+    return failure(
+      verdict('untrusted-realm', `the registry's realm ${realm.host} carries user info; the token is not sent there.`, 'Check the registry host.'),
+    );
   }
   if (realm.protocol === 'http:' && !isLoopbackHost(realm.hostname)) {
-    return verdict(
-      'untrusted-realm',
-      `the registry sends logins to ${realm.origin} over plain HTTP; the token is never sent unencrypted.`,
-      "Ask the instance admin to serve GitLab over HTTPS (the registry's auth.token.realm).",
+    return failure(
+      verdict(
+        'untrusted-realm',
+        `the registry sends logins to ${realm.origin} over plain HTTP; the token is never sent unencrypted.`,
+        "Ask the instance admin to serve GitLab over HTTPS (the registry's auth.token.realm).",
+      ),
     );
   }
   // GitLab's realm is always GITLAB_URL/jwt/auth (doc/administration/packages/container_registry.md, `auth: token:
   // realm: https://gitlab.example.com/jwt/auth`; a relative URL root puts a prefix before it). Any other path on the
   // instance (`https://gitlab/../../api/v4/user` is /api/v4/user) would receive the Basic credential: refused.
   if (!/^(?:\/[^/]+)*\/jwt\/auth\/?$/.test(realm.pathname)) {
-    return verdict(
-      'untrusted-realm',
-      `the registry sends logins to ${quote(realm.origin + realm.pathname, 120)}, which is not a GitLab token endpoint (…/jwt/auth); the token was not sent.`,
-      "Check --registry; if it is your GitLab's registry, its auth.token.realm is wrong: tell the instance admin.",
+    return failure(
+      verdict(
+        'untrusted-realm',
+        `the registry sends logins to ${quote(realm.origin + realm.pathname, 120)}, which is not a GitLab token endpoint (…/jwt/auth); the token was not sent.`,
+        "Check --registry; if it is your GitLab's registry, its auth.token.realm is wrong: tell the instance admin.",
+      ),
     );
   }
   if (gitlab && !trustRealm) {
     const sameHost = realm.hostname.toLowerCase() === gitlab.hostname.toLowerCase() && effectivePort(realm) === effectivePort(gitlab);
     if (!sameHost) {
-      return verdict(
-        'untrusted-realm',
-        `the registry sends logins to ${realm.host}, which is not the GitLab instance ${gitlab.host}; the token was not sent.`,
-        `If ${realm.host} really is your GitLab's login endpoint, pass --gitlab https://${realm.host} or --trust-realm; otherwise check --registry.`,
+      return failure(
+        verdict(
+          'untrusted-realm',
+          `the registry sends logins to ${realm.host}, which is not the GitLab instance ${gitlab.host}; the token was not sent.`,
+          `If ${realm.host} really is your GitLab's login endpoint, pass --gitlab https://${realm.host} or --trust-realm; otherwise check --registry.`,
+        ),
       );
     }
   }
-  return { realm, gitlab: gitlab && !trustRealm ? gitlabBase(gitlab) : realm.origin };
+  return success({ realm, gitlab: gitlab && !trustRealm ? gitlabBase(gitlab) : realm.origin });
 }
 
 function effectivePort(u: URL): string {
@@ -229,10 +237,8 @@ export async function discoverRegistry(http: HttpClient, gitlab: URL): Promise<{
   const probes = candidates.map(async (registry) => {
     const [hostname, port] = registry.startsWith('[') ? [host, '5050'] : registry.split(':');
     // Only a registry whose realm is this instance's counts: the token never goes elsewhere.
-    const c = await fetchChallenge(http, { hostname: hostname!, ...(port ? { port: Number(port) } : {}), registry });
-    if ('verdict' in c) return undefined;
-    const d = decideRealm(c.realm, gitlab, false);
-    return 'verdict' in d ? undefined : { registry, realm: c.realm };
+    const c = asResult(await fetchChallenge(http, { hostname: hostname!, ...(port ? { port: Number(port) } : {}), registry }));
+    return c.ok && decideRealm(c.value.realm, gitlab, false).ok ? { registry, realm: c.value.realm } : undefined;
   });
   // One probe failing in an unexpected way must not hide the other's answer.
   const results = await Promise.allSettled(probes);

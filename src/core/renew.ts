@@ -7,7 +7,7 @@
  * GitLab's side (gitlabhq/gitlabhq):
  * - `POST /api/v4/personal_access_tokens/self/rotate` (lib/api/personal_access_tokens/self_rotation.rb; GitLab
  *   16.10+, MR !142664; personal, project and group access tokens alike, their bots' tokens being
- *   PersonalAccessTokens): allowed for the `api` or `self_rotate` scope (`self_rotate`: MR !178111, GitLab 17.x),
+ *   PersonalAccessTokens): allowed for the `api` or `self_rotate` scope (`self_rotate`: MR !178111, in GitLab 17.9 as gitlab-org/gitlab#524639 reports it on 17.9.1),
  *   else 403 insufficient_scope; `expires_at` optional (a date), default one week
  *   (app/services/personal_access_tokens/rotate_service.rb `EXPIRATION_PERIOD = 1.week`);
  * - the rotation revokes the token and creates its successor (same name, description, scopes) in one

@@ -9,7 +9,7 @@
  */
 import { readEngineConfig, podmanAuthFile, type EngineConfig } from './authconfig.js';
 import { askHelper, askStore, describeAnswer, helperAdvice, HELPER_LIMIT_MS, whereDockerKeeps, type StoreAnswer, type StoreWhere } from './credstore.js';
-import { typeFromUsername, usernameOptional, type CredentialType } from './credentials.js';
+import { kindName, typeFromUsername, usernameOptional, type CredentialType } from './credentials.js';
 import type { EngineChoice, EngineName } from './engine.js';
 import { parseRegistry, type RegistryAddress } from './hosts.js';
 import { budget, type HttpClient } from './http.js';
@@ -17,7 +17,7 @@ import type { Runner } from './process.js';
 import { fetchChallenge, type RegistryChallenge } from './registry.js';
 import type { LoginRequest } from './request.js';
 import { verifySession } from './session.js';
-import type { Remembered } from './store.js';
+import type { Remembered } from './remembered.js';
 import { expiryWarning, type TokenInfo } from './tokeninfo.js';
 import type { Verdict } from './verdict.js';
 import { findOnPath, type LookupHost } from './which.js';
@@ -76,7 +76,7 @@ export interface StatusDeps {
   http: HttpClient;
   runner: Runner;
   env: NodeJS.ProcessEnv;
-  /** The remembered answers for a registry (core/store.ts `rememberedFor`). */
+  /** The remembered answers for a registry (core/remembered.ts `rememberedFor`). */
   remembered?: (registry: string) => Remembered | undefined;
   host?: LookupHost;
   now?: () => number;
@@ -378,7 +378,12 @@ async function retest(
     project: v.project ?? null,
     token: v.token ?? null,
     verdict: v.verdict,
-    message: scrub(v.message),
+    // verify's "No --project was given" is about flags; here no project is remembered for the registry.
+    message: scrub(
+      v.ok && !v.project
+        ? `${v.account ?? stored.username} (${kindName(v.credentialType)}) is valid and has registry access on ${l.registry}; pull was not tried on a project (none is remembered for this registry).`
+        : v.message,
+    ),
     fix: v.ok ? null : scrub(v.fix),
   };
 }
@@ -388,13 +393,22 @@ function locate(l: ListedLogin, env: NodeJS.ProcessEnv, host: LookupHost | undef
   return 'error' in read ? undefined : whereDockerKeeps(read.config, read.file, l.key, env, host);
 }
 
-/** The one point a login's status is built: what it quotes from a file or a server is sanitised here. */
+/** The one point a login's status is built: what it quotes from a file or a server is sanitised here; fields in the schema's order. */
 function finish(s: Omit<LoginStatus, 'warnings'>, env: NodeJS.ProcessEnv): LoginStatus {
   return {
-    ...s,
     registry: sanitise(s.registry, 200),
+    engine: s.engine,
+    state: s.state,
+    verdict: s.verdict,
     message: sanitise(s.message),
     fix: s.fix === null ? null : sanitise(s.fix),
+    username: s.username,
+    storage: s.storage,
+    gitlab: s.gitlab,
+    account: s.account,
+    credentialType: s.credentialType,
+    project: s.project,
+    token: s.token,
     warnings: loginWarnings(s, env).map((w) => sanitise(w)),
   };
 }

@@ -49,6 +49,21 @@ export function exitCodeFor(verdict: VerdictCode): number {
   }
 }
 
+/**
+ * What a step found, or the verdict that ends the flow there: `if (!r.ok) return r.verdict;` then `r.value`. (No
+ * `'verdict' in x` tests on `T | Verdict` unions: a type that says which is which.)
+ */
+export type Result<T> = { ok: true; value: T } | { ok: false; verdict: Verdict };
+export const success = <T>(value: T): Result<T> => ({ ok: true, value });
+export const failure = (v: Verdict): Result<never> => ({ ok: false, verdict: v });
+/**
+ * A `T | Verdict` answer as a Result: the one place that tells them apart by shape, for the functions the wizard
+ * (src/ui) still reads as unions (fetchChallenge, resolveEngine).
+ */
+export function asResult<T extends object>(answer: T | Verdict): Result<T> {
+  return 'verdict' in answer ? failure(answer) : success(answer);
+}
+
 /** The one point where a verdict is built: whatever a message quotes from a server or a file is sanitised here. */
 export function verdict(code: VerdictCode, message: string, fix = ''): Verdict {
   return { verdict: code, message: sanitise(message), fix: sanitise(fix) };

@@ -9,7 +9,7 @@ import { fetchTokenInfo, hasTokenInfo, scopesAllowPush, type TokenInfo } from '.
 import { probePatPage, tokenLinks } from './links.js';
 import { decideRealm, fetchChallenge, getWithRetry, transportVerdict, type RegistryChallenge, type Sleep } from './registry.js';
 import { classifyTokenResponse, errorText, judgeGrant, missingFix } from './tokenresponse.js';
-import { verdict, type Verdict } from './verdict.js';
+import { asResult, verdict, type Result, type Verdict } from './verdict.js';
 
 export interface VerifyRequest {
   registry: RegistryAddress;
@@ -114,10 +114,12 @@ export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Pr
   // verdict, and a credential that is simply wrong is not sent twice; another challenge, or none, is what the
   // registry says today, and the check runs on that.
   const known = req.knownRealm;
-  const fresh = await fetchChallenge(deps.http, req.registry, known.baseUrl.startsWith('https:') ? 'https' : 'http');
-  const same = !('verdict' in fresh) && fresh.realm === known.realm && fresh.baseUrl === known.baseUrl && (fresh.service ?? '') === (known.service ?? '');
+  const fresh = asResult(await fetchChallenge(deps.http, req.registry, known.baseUrl.startsWith('https:') ? 'https' : 'http'));
+  const same = fresh.ok && sameRealm(fresh.value, known);
   return withPatPage(same ? result : await verifyOnce({ ...req, knownRealm: undefined }, deps, fresh), req, deps);
 }
+
+const sameRealm = (a: KnownRealm, b: KnownRealm) => a.realm === b.realm && a.baseUrl === b.baseUrl && (a.service ?? '') === (b.service ?? '');
 
 /**
  * A final answer whose fix links to both personal-access-token pages (the instance's version unknown): the
@@ -142,7 +144,7 @@ interface VerifyCtx {
   info?: Promise<TokenInfo>;
   deps: VerifyDeps;
   /** The registry's challenge (or why there is none), when already asked. */
-  fresh: RegistryChallenge | Verdict | undefined;
+  fresh: Result<RegistryChallenge> | undefined;
   step: (id: StepId, title: string, status: StepStatus, detail?: string) => void;
   requested: string[];
   /** The result's fields known so far (registry URL, realm, instance, grants). */
@@ -168,12 +170,12 @@ const challengePhase: Phase = async (ctx) => {
   const { req } = ctx;
   let challenge = req.knownRealm;
   if (!challenge) {
-    const c = ctx.fresh ?? (await fetchChallenge(ctx.deps.http, req.registry));
-    if ('verdict' in c) {
-      ctx.step('registry', `Registry ${req.registry.registry}`, 'fail', c.message);
-      return c;
+    const c = ctx.fresh ?? asResult(await fetchChallenge(ctx.deps.http, req.registry));
+    if (!c.ok) {
+      ctx.step('registry', `Registry ${req.registry.registry}`, 'fail', c.verdict.message);
+      return c.verdict;
     }
-    challenge = c;
+    challenge = c.value;
   }
   ctx.step('registry', `Registry ${req.registry.registry}`, 'pass', req.knownRealm ? 'realm remembered' : undefined);
   ctx.challenge = challenge;
@@ -183,13 +185,13 @@ const challengePhase: Phase = async (ctx) => {
 
 /** 2. Realm safety: where the token may go. */
 const realmPhase: Phase = async (ctx) => {
-  const decision = decideRealm(ctx.challenge!.realm, ctx.req.gitlab, ctx.req.trustRealm ?? false);
-  if ('verdict' in decision) {
-    ctx.step('realm', 'GitLab token endpoint', 'fail', decision.message);
-    return decision;
+  const decided = decideRealm(ctx.challenge!.realm, ctx.req.gitlab, ctx.req.trustRealm ?? false);
+  if (!decided.ok) {
+    ctx.step('realm', 'GitLab token endpoint', 'fail', decided.verdict.message);
+    return decided.verdict;
   }
-  ctx.realm = decision.realm;
-  ctx.found.gitlab = decision.gitlab;
+  ctx.realm = decided.value.realm;
+  ctx.found.gitlab = decided.value.gitlab;
   return undefined;
 };
 
@@ -352,7 +354,7 @@ function okVerdict(ctx: VerifyCtx): Verdict {
 const PHASES: readonly Phase[] = [challengePhase, realmPhase, tokenPhase, grantPhase, registryAcceptsPhase];
 
 /** One verification; `fresh`: the registry's challenge (or why there is none), when already asked. */
-async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: RegistryChallenge | Verdict): Promise<VerifyResult> {
+async function verifyOnce(req: VerifyRequest, deps: VerifyDeps, fresh?: Result<RegistryChallenge>): Promise<VerifyResult> {
   // hrtime, not performance.now(): the latter loads perf_hooks on first use.
   const now = deps.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
   const steps: Step[] = [];

@@ -5,7 +5,7 @@ import { loadTeamFile } from '../core/teamfile.js';
 import { createHttpClient, type HttpClient } from '../core/http.js';
 import { spawnRunner, stopChildren, type Runner } from '../core/process.js';
 import { fetchChallenge, type RegistryChallenge } from '../core/registry.js';
-import { forgetAll, openConfStore, type AnswerStore } from '../core/store.js';
+import { forgetAll, openConfStore, type AnswerStore } from '../core/remembered.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { originRemote } from '../core/gitremote.js';
 import { parseRegistry } from '../core/hosts.js';

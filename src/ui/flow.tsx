@@ -14,7 +14,7 @@ import type { EngineChoice } from '../core/engine.js';
 import { isStoreFailure } from '../core/login.js';
 import type { Runner } from '../core/process.js';
 import type { HttpClient } from '../core/http.js';
-import { remember, type AnswerStore } from '../core/store.js';
+import { remember, type AnswerStore } from '../core/remembered.js';
 import { exitCodeFor, EXIT } from '../core/verdict.js';
 import type { InstanceSource } from './steps.js';
 

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
 import { dateInDays, startGitlab, type FakeGitlab, type UserToken } from '../helpers/gitlab.js';
 import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { BIN, run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { cliCommand, startTerminal } from '../helpers/tmux.js';
 
 const T = {
   rotate: 'glpat-Renew0Rotate000secret',
@@ -19,6 +20,10 @@ const T = {
   lost: 'glpat-Renew0Lost00000secret',
   max: 'glpat-Renew0Max000000secret',
   hint: 'glpat-Renew0Hint00000secret',
+  pipe: 'glpat-Renew0Pipe00000secret',
+  shown: 'glpat-Renew0Shown0000secret',
+  hang: 'glpat-Renew0Hang00000secret',
+  podman: 'glpat-Renew0Podman000secret',
 };
 
 let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
@@ -46,6 +51,7 @@ beforeAll(async () => {
       user(T.lost, ['self_rotate']),
       user(T.max, ['self_rotate']),
       user(T.hint, ['self_rotate']),
+      ...[T.pipe, T.shown, T.hang, T.podman].map((t) => user(t, ['self_rotate'])),
     ],
   });
   reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
@@ -163,7 +169,7 @@ describe('renew', () => {
     expect(gl.config.users!.find((u) => u.token === T.max)!.revoked).toBeUndefined();
   });
 
-  test("a credential helper that fails after the rotation: retried, then this registry's login kept in docker's file (old token said revoked)", async () => {
+  test("a credential helper that fails after the rotation: retried, then this registry's login kept in docker's file", async () => {
     const sb = loggedIn(T.helper, { credsStore: 'flaky' });
     // `list` and `get` answer (the old login is read from it); `store` fails, as a full keyring does.
     writeFileSync(
@@ -231,4 +237,77 @@ describe('the hint where expiry is reported', () => {
     expect(reader.stdout).toContain(`create its successor at ${gl.url}/-/user_settings/personal_access_tokens?name=laptop&scopes=read_registry`);
     expect(reader.stdout).not.toContain('renew it now');
   });
+});
+
+describe('the last resort, and a rotation that never answers', () => {
+  /** A docker whose every login fails to store the credential (a locked keyring), as docker reports it. */
+  const failingDocker =
+    "#!/bin/sh\ncat >/dev/null\necho 'Error saving credentials: error storing credentials - err: exit status 1, out: `keyring is locked`' >&2\nexit 1\n";
+  const stuck = (token: string) => {
+    const sb = sandbox({ docker: failingDocker });
+    boxes.push(sb);
+    writeFileSync(path.join(sb.dockerConfig, 'config.json'), JSON.stringify({ auths: { [reg.registry]: { auth: b64(`alice:${token}`) } } }, null, '\t'));
+    return sb;
+  };
+
+  test('not stored, no terminal: exit 1, the old token said revoked, the new one never shown', async () => {
+    const sb = stuck(T.pipe);
+    const r = await renew(sb);
+    const next = successorOf(T.pipe)!;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('GitLab rotated the token: the old one is already revoked, and the new one could not be stored');
+    expect(r.stderr).toContain(`create another at ${gl.url}/-/user_settings/personal_access_tokens`);
+    noLeak(r, T.pipe, next.token);
+  });
+
+  test('not stored, in a terminal: asked first, then shown once when the person says yes', async () => {
+    const sb = stuck(T.shown);
+    const env = { ...sb.env, TERM: 'xterm-256color' };
+    const t = startTerminal(cliCommand(`${process.execPath} ${BIN}`, env, ['renew', '--registry', reg.registry]), env, { width: 160, height: 40 });
+    try {
+      await t.waitFor('Show the new token once', 20_000);
+      const next = successorOf(T.shown)!;
+      expect(t.screen()).not.toContain(next.token);
+      t.type('y\r');
+      const done = await t.waitFor('EXIT=', 15_000);
+      expect(done).toContain('EXIT=1');
+      expect(done.split(next.token).length - 1).toBe(1);
+      expect(done).toContain('Log in with the token you were shown');
+      expect(done).not.toContain(T.shown);
+    } finally {
+      t.kill();
+    }
+  });
+
+  test('a rotation that never answers (--timeout 2): not sent again; GitLab asked about the old token', async () => {
+    const sb = loggedIn(T.hang);
+    const before = config(sb);
+    const n = rotations();
+    gl.config.loseRotateAnswer = 'hang';
+    try {
+      const r = await renew(sb, ['--timeout', '2']);
+      expect(r.code).toBe(3);
+      expect(rotations()).toBe(n + 1);
+      expect(r.stderr).toMatch(/answer, with the new token, was lost \(.*did not answer within 2 s\)/);
+      expect(config(sb)).toBe(before);
+    } finally {
+      delete gl.config.loseRotateAnswer;
+    }
+  });
+});
+
+test('podman: the token read from its auth file (REGISTRY_AUTH_FILE), the successor stored there by podman login', async () => {
+  const sb = sandbox();
+  boxes.push(sb);
+  const file = path.join(sb.dir, 'auth.json');
+  const env: NodeJS.ProcessEnv = { ...sb.env, REGISTRY_AUTH_FILE: file };
+  const login = await run(['login', '--engine', 'podman', reg.registry, '-u', 'alice', '--password-stdin'], { input: T.podman, env });
+  expect(login.code, login.stdout + login.stderr).toBe(0);
+  const r = await run(['renew', '--engine', 'podman', '--registry', reg.registry, '--json'], { env });
+  const next = successorOf(T.podman)!;
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, engine: 'podman', storage: { kind: 'file', file } });
+  const auth = (JSON.parse(readFileSync(file, 'utf8')) as { auths: Record<string, { auth: string }> }).auths[reg.registry]!.auth;
+  expect(Buffer.from(auth, 'base64').toString()).toBe(`alice:${next.token}`);
+  noLeak(r, T.podman, next.token);
 });

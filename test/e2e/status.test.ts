@@ -195,7 +195,9 @@ describe('status', () => {
     noSecrets(r);
     expect(r.code).toBe(0);
     const days = /expires (\d{4}-\d\d-\d\d) \(200 days\)/;
-    expect(r.stdout).toContain(`${reg.registry}\n  ✔ alice (personal access token) `);
+    expect(r.stdout).toContain(
+      `${reg.registry}\n  ✔ alice (personal access token) is valid and has registry access on ${reg.registry}; pull was not tried on a project (none is remembered for this registry).\n`,
+    );
     expect(r.stdout).toContain(`\n  - Stored: alice, in ${configFile(sb)}\n  - Token "registry": scopes read_registry, write_registry; expires `);
     expect(r.stdout).toContain(`  ⚠ Your credentials are stored unencrypted in ${configFile(sb)}`);
     expect(r.stdout).toMatch(days);
@@ -288,6 +290,11 @@ describe('status', () => {
     const asked = await status(sb, ['--registry', reg.registry]);
     expect(asked.code).toBe(1);
     expect(json(asked)).toMatchObject({ ok: false, logins: [] });
+    // A config docker cannot read either: said, and not "every login works".
+    writeFileSync(configFile(sb), '{"auths": {');
+    const broken = await status(sb);
+    expect(broken.code).toBe(1);
+    expect(json(broken).problems).toEqual([expect.stringMatching(/config\.json is not valid JSON .*: docker cannot read its logins either\.$/)]);
   });
 
   test('re-tests run side by side, each within --timeout: three registries whose GitLab never answers take one timeout, not three', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, type WizardDeps, type WizardExit } from '../../src/ui/App.js';
-import { memoryStore, type Remembered } from '../../src/core/store.js';
+import { memoryStore, type Remembered } from '../../src/core/remembered.js';
 import type { WizardAnswers, WizardInit } from '../../src/core/wizard.js';
 import { HttpError, type HttpClient } from '../../src/core/http.js';
 import { fakeGitlabHttp, fakeRunner, fakeHttp } from '../helpers/fakes.js';

@@ -29,7 +29,7 @@ async function metafile(extra: Record<string, string> = {}): Promise<Metafile> {
 test('the real bundle keeps the rules; verify starts with the check chunk and no wizard chunk', async () => {
   const meta = await metafile();
   expect(bundleProblems(meta)).toEqual([]);
-  const files = loadedAtStart(meta, 'src/cli.ts', ['src/commands/check.ts', 'src/commands/io.ts']);
+  const files = loadedAtStart(meta, 'src/cli.ts', ['src/commands/verifylogin.ts', 'src/commands/io.ts']);
   const inputs = files.flatMap((f) => Object.keys(meta.outputs[f]!.inputs));
   expect(inputs).toContain('src/core/verify.ts');
   expect(inputs).toContain('src/core/http.ts');
@@ -38,7 +38,7 @@ test('the real bundle keeps the rules; verify starts with the check chunk and no
 
 test('a forbidden import in what verify and login load fails the build, naming the command, the package and the file', async () => {
   const meta = await metafile({
-    'src/commands/check.ts': "export { render as __ink } from 'ink';",
+    'src/commands/verifylogin.ts': "export { render as __ink } from 'ink';",
     'src/core/verify.ts': "import __https from 'node:https'; export const __agent = __https.globalAgent;",
     'src/commands/io.ts': "export { default as __conf } from 'conf';",
   });
@@ -50,7 +50,7 @@ test('a forbidden import in what verify and login load fails the build, naming t
 }, 60_000);
 
 test('an import() is not a load: a package behind a dynamic import passes', async () => {
-  const meta = await metafile({ 'src/commands/check.ts': "export const __later = () => import('ink');" });
+  const meta = await metafile({ 'src/commands/verifylogin.ts': "export const __later = () => import('ink');" });
   expect(bundleProblems(meta)).toEqual([]);
 }, 60_000);
 
@@ -71,15 +71,15 @@ test('a built-in imported as an ES namespace, undici, and a command whose chunk 
       },
       'dist/chunks/check.js': {
         bytes: 1,
-        inputs: { 'src/commands/check.ts': { bytesInOutput: 1 } },
+        inputs: { 'src/commands/verifylogin.ts': { bytesInOutput: 1 } },
         imports: [{ path: 'dist/chunks/shared.js', kind: 'import-statement' }],
         exports: [],
-        entryPoint: 'src/commands/check.ts',
+        entryPoint: 'src/commands/verifylogin.ts',
       },
       'dist/chunks/shared.js': { bytes: 1, inputs: { 'node_modules/undici/index.js': { bytesInOutput: 1 } }, imports: [], exports: [] },
     },
   };
-  expect(loadProblems(meta, 'src/cli.ts', { verify: ['src/commands/check.ts'] })).toEqual([
+  expect(loadProblems(meta, 'src/cli.ts', { verify: ['src/commands/verifylogin.ts'] })).toEqual([
     'dist/cli.js imports node:http as an ES namespace (scripts/build.mjs loads built-ins with require)',
     '`verify` loads undici at start: dist/chunks/shared.js holds node_modules/undici/index.js (load it with import() where it is needed)',
   ]);

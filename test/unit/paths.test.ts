@@ -3,7 +3,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cacheDir, compileCacheDir, configDir, configFile, privateDir, realmsFile } from '../../src/core/paths.js';
-import { openConfStore, remember } from '../../src/core/store.js';
+import { openConfStore, remember } from '../../src/core/remembered.js';
 import { fileRealmCache } from '../../src/core/realmcache.js';
 
 describe('one place for paths, by OS convention (as gh)', () => {

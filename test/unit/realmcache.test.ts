@@ -47,7 +47,7 @@ describe('the realm cache is re-checked on every use', () => {
 describe('realm safety: only /jwt/auth-shaped paths on the instance', () => {
   const gl = new URL('https://gitlab.example.com');
   test.each(['https://gitlab.example.com/jwt/auth', 'https://gitlab.example.com/gitlab/jwt/auth'])('%s is accepted', (realm) => {
-    expect('verdict' in decideRealm(realm, gl, false)).toBe(false);
+    expect(decideRealm(realm, gl, false).ok).toBe(true);
   });
   test.each([
     'https://gitlab.example.com/../../api/v4/user',
@@ -56,6 +56,6 @@ describe('realm safety: only /jwt/auth-shaped paths on the instance', () => {
     'https://gitlab.example.com/jwt/auth/../../oauth/token',
   ])('%s is refused: untrusted-realm', (realm) => {
     const d = decideRealm(realm, gl, false);
-    expect(d).toMatchObject({ verdict: 'untrusted-realm' });
+    expect(d).toMatchObject({ ok: false, verdict: { verdict: 'untrusted-realm' } });
   });
 });

@@ -179,11 +179,11 @@ describe('decideRealm', () => {
     ['file:///etc/passwd', undefined, false, 'not-a-registry'],
   ] as Array<[string, URL | undefined, boolean, string]>)('%s (trust %s) → %s', (realm, gitlab, trust, want) => {
     const d = decideRealm(realm, gitlab, trust);
-    expect('verdict' in d ? d.verdict : 'ok').toBe(want);
+    expect(d.ok ? 'ok' : d.verdict.verdict).toBe(want);
   });
   test('unknown instance: the realm host is reported as the instance', () => {
     const d = decideRealm('https://gitlab.example.com/jwt/auth', undefined, false);
-    expect('verdict' in d ? d : d.gitlab).toBe('https://gitlab.example.com');
+    expect(d.ok && d.value.gitlab).toBe('https://gitlab.example.com');
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, statSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openConfStore, sanitize } from '../../src/core/store.js';
+import { openConfStore, sanitize } from '../../src/core/remembered.js';
 import { originRemote, parseRemoteUrl } from '../../src/core/gitremote.js';
 import { tokenPage } from '../../src/core/links.js';
 import { loginLine } from '../../src/core/snippet.js';

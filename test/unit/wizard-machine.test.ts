@@ -362,7 +362,7 @@ test('the conf store lists the remembered instances, the last used first', async
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const path = await import('node:path');
-  const { openConfStore } = await import('../../src/core/store.js');
+  const { openConfStore } = await import('../../src/core/remembered.js');
   const dir = mkdtempSync(path.join(tmpdir(), 'grl-inst-'));
   try {
     const store = await openConfStore({ cwd: dir });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { loadInkUi, wizardSetup, type WizardFlags } from '../../src/ui/command.js';
-import { memoryStore, type AnswerStore, type Remembered } from '../../src/core/store.js';
+import { memoryStore, type AnswerStore, type Remembered } from '../../src/core/remembered.js';
 import { challenge, fakeHttp, stubHttp } from '../helpers/fakes.js';
 import type { HttpClient } from '../../src/core/http.js';
 

@@ -11,9 +11,9 @@ import type { IO } from './io.js';
 import { canPrompt } from './prompt.js';
 import { dockerSyntax } from './request.js';
 import { usernameOptional } from '../core/credentials.js';
-import type { AnswerStore } from '../core/store.js';
+import type { AnswerStore } from '../core/remembered.js';
 
-export interface CheckOptions {
+export interface VerifyLoginOptions {
   mode: 'verify' | 'login';
   flags: CommonFlags;
   io: IO;
@@ -26,7 +26,7 @@ export interface CheckOptions {
   openStore?: () => Promise<AnswerStore>;
 }
 
-export interface CheckOutcome {
+export interface VerifyLoginOutcome {
   exitCode: number;
   result?: CommandResult;
 }
@@ -38,7 +38,7 @@ function resultOf(o: SessionOutcome): CommandResult {
 }
 
 /** `verify` and `login`: the same verification (core/session.ts); `login` then runs the engine only if it passed. */
-export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
+export async function runVerifyLogin(opts: VerifyLoginOptions): Promise<VerifyLoginOutcome> {
   const { io } = opts;
   const flags = dockerSyntax(opts.flags);
   const resolved = commandRequest(flags, io.env, opts.cwd);
@@ -77,7 +77,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckOutcome> {
     if (store && outcome.kind === 'logged-in' && r.ok && outcome.verify.gitlab) {
       // Asked in a terminal: remembered as the wizard remembers (never the token), best effort.
       const v = outcome.verify;
-      const { remember } = await import('../core/store.js');
+      const { remember } = await import('../core/remembered.js');
       await remember(store, {
         gitlab: v.gitlab!,
         registry: v.registry,

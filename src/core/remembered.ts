@@ -60,7 +60,8 @@ export async function forgetAll(store: AnswerStore): Promise<string | undefined>
 }
 
 /** Keep only documented keys with valid values: whatever is handed in, nothing else is written. */
-export function sanitize(r: Partial<Record<string, unknown>>): Remembered | undefined {
+export function sanitize(answers: object): Remembered | undefined {
+  const r: Partial<Record<keyof Remembered, unknown>> = answers;
   if (typeof r.gitlab !== 'string' || r.gitlab === '') return undefined;
   const out: Remembered = { gitlab: r.gitlab };
   if (typeof r.registry === 'string' && r.registry) out.registry = r.registry;
@@ -118,17 +119,17 @@ export async function openConfStore(options: { cwd?: string; env?: NodeJS.Proces
       const key = gitlab ?? data.last;
       if (!key) return undefined;
       const r = data.instances?.[key];
-      return r ? sanitize(r as unknown as Record<string, unknown>) : undefined;
+      return r ? sanitize(r) : undefined;
     },
     all() {
       const data = read();
       const list = Object.values(data.instances ?? {})
-        .map((r) => sanitize(r as unknown as Record<string, unknown>))
+        .map((r) => sanitize(r))
         .filter((r): r is Remembered => r !== undefined);
       return list.sort((a, b) => Number(b.gitlab === data.last) - Number(a.gitlab === data.last));
     },
     async save(r) {
-      const clean = sanitize(r as unknown as Record<string, unknown>);
+      const clean = sanitize(r);
       if (!clean) return;
       const c = await conf();
       c.set('instances', { ...(c.get('instances') ?? {}), [clean.gitlab]: clean });
@@ -156,7 +157,7 @@ export function memoryStore(initial: Remembered[] = []): AnswerStore & { saved: 
     all: () => [...map.values()].sort((a, b) => Number(b.gitlab === last) - Number(a.gitlab === last)),
     instances: () => [...map.keys()].sort((a, b) => Number(b === last) - Number(a === last)),
     save(r) {
-      const clean = sanitize(r as unknown as Record<string, unknown>);
+      const clean = sanitize(r);
       if (!clean) return;
       map.set(clean.gitlab, clean);
       last = clean.gitlab;
