@@ -11,7 +11,8 @@ import { CREDENTIALS, defaultUsername, usernameOptional, type CredentialType } f
 import type { EngineLoginResult } from './engine.js';
 import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from './hosts.js';
 import type { AnswerValues } from './request.js';
-import { hasTokenInfo } from './tokeninfo.js';
+import { expiryAdvice, hasTokenInfo } from './tokeninfo.js';
+import type { RenewResult } from './renew.js';
 import type { Verdict } from './verdict.js';
 import type { Step as CheckStep, VerifyResult } from './verify.js';
 
@@ -65,6 +66,11 @@ export interface WizardState {
    * `self_rotate` (core/links.ts). Offered on the token screen for personal, project and group access tokens.
    */
   renewable?: boolean;
+  /**
+   * The done screen's "renew it now" (#19), when the token expires within 14 days and may rotate itself: asked
+   * first (other places using the token stop working), then running core/renew.ts's renewToken, then its result.
+   */
+  renewal?: 'asking' | 'running' | RenewResult;
 }
 
 /** What the failure menu can do, besides quitting. */
@@ -87,7 +93,12 @@ export type WizardAction =
   /** After a store failure: log in again with the verified token, keeping this registry's login in the file. */
   | { type: 'store-in-file' }
   /** On the token screen: turn "let gitlab-registry-login renew this token" on or off. */
-  | { type: 'renewable' };
+  | { type: 'renewable' }
+  /** The done screen's renewal: asked (r), confirmed (y), declined (n), and its result. */
+  | { type: 'renew-ask' }
+  | { type: 'renew-confirm' }
+  | { type: 'renew-decline' }
+  | { type: 'renewed'; result: RenewResult };
 
 const STEP_OF: Partial<Record<WizardStep, AnswerKey>> = {
   gitlab: 'gitlab',
@@ -134,6 +145,16 @@ export function answered(key: AnswerKey, a: WizardAnswers): boolean {
 /** Whether the token screen offers "let gitlab-registry-login renew this token": the types with a `self_rotate` scope. */
 export function offersRenewal(a: WizardAnswers): boolean {
   return a.credentialType !== undefined && hasTokenInfo(a.credentialType);
+}
+
+/**
+ * Whether the done screen offers "renew it now": the token expires within 14 days and has `self_rotate` or `api`
+ * (core/tokeninfo.ts expiryAdvice, the one rule `login`, `verify` and `status` use too).
+ */
+export function renewOffered(s: Pick<WizardState, 'step' | 'verify'>): boolean {
+  const v = s.verify;
+  if (s.step !== 'done' || !v?.ok || !v.token) return false;
+  return expiryAdvice(v.token, v.gitlab, v.credentialType, v.project, v.registry)?.kind === 'renew';
 }
 
 /** The first step still to be asked, in order. */
@@ -222,6 +243,23 @@ function back(s: WizardState): WizardState {
   if (key) unanswer(u, key);
   if (prev === 'token') clearResult(u);
   return u;
+}
+
+/** The done screen's renewal: offered → asked (r) → running (y) → its result; n takes the question back. */
+function renewal(s: WizardState, action: WizardAction & { type: 'renew-ask' | 'renew-confirm' | 'renew-decline' | 'renewed' }): WizardState {
+  switch (action.type) {
+    case 'renew-ask':
+      return renewOffered(s) && s.renewal === undefined ? { ...s, renewal: 'asking' } : s;
+    case 'renew-confirm':
+      return s.renewal === 'asking' ? { ...s, renewal: 'running' } : s;
+    case 'renew-decline': {
+      if (s.renewal !== 'asking') return s;
+      const { renewal: _asked, ...rest } = s;
+      return rest;
+    }
+    case 'renewed':
+      return s.renewal === 'running' ? { ...s, renewal: action.result } : s;
+  }
 }
 
 export function reducer(s: WizardState, action: WizardAction): WizardState {
@@ -313,6 +351,11 @@ export function reducer(s: WizardState, action: WizardAction): WizardState {
       return s.step === 'result' ? { ...s, step: 'closed' } : s;
     case 'renewable':
       return s.step === 'token' && offersRenewal(effective(s)) ? { ...s, renewable: !s.renewable } : s;
+    case 'renew-ask':
+    case 'renew-confirm':
+    case 'renew-decline':
+    case 'renewed':
+      return renewal(s, action);
     case 'store-in-file': {
       if (s.step !== 'result' || s.login?.verdict !== 'store-failed' || !s.verify?.ok) return s;
       const { login: _failed, ...rest } = s;

@@ -3,10 +3,21 @@
 import { useReducer, useRef } from 'react';
 import { Box, Static, Text, render, useApp, useStdout, type RenderOptions } from 'ink';
 import { KeysProvider, useKeys } from './keys.js';
-import { effective, initialState, offersRenewal, reducer, type WizardInit, type WizardState } from '../core/wizard.js';
+import { effective, initialState, offersRenewal, reducer, renewOffered, type WizardInit, type WizardState } from '../core/wizard.js';
 import { EXIT } from '../core/verdict.js';
 import { tokenPage } from '../core/links.js';
-import { exits, useDiscovery, useEngineLogin, useEnding, useFailureMenu, useVerification, type Flow, type WizardDeps, type WizardExit } from './flow.js';
+import {
+  exits,
+  useDiscovery,
+  useEngineLogin,
+  useEnding,
+  useFailureMenu,
+  useRenewal,
+  useVerification,
+  type Flow,
+  type WizardDeps,
+  type WizardExit,
+} from './flow.js';
 import { Closed, Outcome, Question, TokenScreen } from './screens.js';
 import * as S from './steps.js';
 import { Para } from './Para.js';
@@ -50,6 +61,11 @@ function footer(state: WizardState, canOpen: boolean): string | undefined {
       return 'Enter or q: close · Esc: choose another credential · Ctrl-C: quit';
     case 'result':
       return 'Enter: choose · Ctrl-C: quit';
+    case 'done':
+      // Only a done screen that offers renewal waits for a key.
+      if (!renewOffered(state)) return undefined;
+      if (state.renewal === undefined) return 'r: renew it now · Enter: finish · Ctrl-C: quit';
+      return state.renewal === 'asking' ? 'y: renew it now · n: not now · Ctrl-C: quit' : undefined;
     default:
       return undefined;
   }
@@ -72,6 +88,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
   useVerification(flow);
   const waitLine = useEngineLogin(flow);
   useEnding(flow);
+  const renewing = useRenewal(flow);
   const { doctor, reports, choose } = useFailureMenu(flow);
 
   const page =
@@ -85,7 +102,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
     ) : state.step === 'closed' ? (
       <Closed />
     ) : ['verifying', 'logging-in', 'result', 'done'].includes(state.step) ? (
-      <Outcome flow={flow} page={page} waitLine={waitLine} doctor={doctor} onChoose={choose} />
+      <Outcome flow={flow} page={page} waitLine={waitLine} doctor={doctor} onChoose={choose} renewing={renewing} />
     ) : (
       <Question flow={flow} discovery={discovery} />
     );

@@ -4,7 +4,7 @@
 import { Box, Text } from 'ink';
 import type { VerifyResult } from '../core/verify.js';
 import type { EngineLoginResult } from '../core/engine.js';
-import { expiryLine, expiryWarning, successorLink } from '../core/tokeninfo.js';
+import { expiryAdvice, expiryLine, expiryWarning } from '../core/tokeninfo.js';
 import { Link } from './Link.js';
 import { Verbatim } from './Verbatim.js';
 import { Para } from './Para.js';
@@ -93,11 +93,16 @@ function Storage({ login, registry }: { login: EngineLoginResult; registry: stri
  */
 export function Account({ verify, links }: { verify: VerifyResult; links: boolean }) {
   const t = verify.token;
-  const warning = t ? expiryWarning(t, undefined, verify.credentialType, verify.project) : undefined;
-  const successor =
-    warning && t?.state === 'active' && verify.gitlab
-      ? successorLink(verify.gitlab, verify.credentialType, t.name, t.scopes, verify.projectPath ?? verify.project)
+  // Within 14 days: "renew it now" for a token that may rotate itself, else the page that creates its successor
+  // (core/tokeninfo.ts expiryAdvice, as login, verify and status say it); the link stands on lines of its own.
+  const advice = t ? expiryAdvice(t, verify.gitlab, verify.credentialType, verify.projectPath ?? verify.project, verify.registry) : undefined;
+  const warning =
+    t && advice
+      ? advice.kind === 'renew'
+        ? expiryWarning(t, verify.gitlab, verify.credentialType, verify.project, verify.registry)
+        : expiryWarning(t, undefined, verify.credentialType, verify.project)
       : undefined;
+  const successor = advice?.kind === 'successor' ? advice.link : undefined;
   return (
     <>
       <Box flexDirection="column" marginLeft={2}>

@@ -132,7 +132,8 @@ export async function wizardSetup(flags: WizardFlags, ctx: Pick<WizardContext, '
   // there is nothing to confirm). An access token's username is never asked (GitLab ignores it).
   const known = { ...remembered, ...fixed };
   const offerConfirm =
-    ANSWER_KEYS.every((k) => answered(k, known) || !asked(k, known)) && ANSWER_KEYS.some((k) => remembered[k] !== undefined && fixed[k] === undefined);
+    ANSWER_KEYS.every((k) => answered(k, known) || !asked(k, known)) &&
+    ANSWER_KEYS.some((k) => asked(k, known) && remembered[k] !== undefined && fixed[k] === undefined);
   return { request, options, http, store, firstRun, init: { fixed, defaults, inCi: ctx.env.GITLAB_CI === 'true', offerConfirm } };
 }
 

@@ -2,7 +2,8 @@
 // its effects through core/session.ts. Components only render; decisions live in core/.
 /** The wizard's effects, one named hook each: discovery, verification, the engine login, the ending, the failure menu. */
 import { useEffect, useState, type Dispatch, type RefObject } from 'react';
-import type { AnswerKey, FailureChoice, WizardAction, WizardAnswers, WizardState } from '../core/wizard.js';
+import { renewOffered, type AnswerKey, type FailureChoice, type WizardAction, type WizardAnswers, type WizardState } from '../core/wizard.js';
+import { renewExitCode, renewToken, type RenewProgress } from '../core/renew.js';
 import { prefixWarning, type CredentialType } from '../core/credentials.js';
 import { parseGitlabUrl, parseRegistry } from '../core/hosts.js';
 import { discoverRegistry, fetchChallenge } from '../core/registry.js';
@@ -155,27 +156,70 @@ export function useEngineLogin({ deps, state, a, dispatch, token, crash }: Flow)
       onWait: setWaitLine,
       ...(state.insecureStorage ? { insecureStorage: true } : {}),
     })
-      .then(({ login: result }) => {
-        if (result.verdict === 'ok') token.current = '';
-        dispatch({ type: 'logged-in', result });
-      })
+      // The token stays in memory until the wizard ends (exits() clears it): the done screen may renew it.
+      .then(({ login: result }) => dispatch({ type: 'logged-in', result }))
       .catch(crash);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- one engine login per entry into the step
   }, [state.step]);
   return waitLine;
 }
 
-/** Done or quit: leave the screen in the scrollback and exit by itself. */
-export function useEnding({ state, token, exit }: Flow) {
+/**
+ * Done or quit: leave the screen in the scrollback and exit by itself; a done screen that offers renewal waits for
+ * the person (r, or Enter), and exits once a renewal has its result, with renew's exit code.
+ */
+export function useEnding({ state, exit }: Flow) {
+  const renewed = typeof state.renewal === 'object' ? state.renewal : undefined;
   useEffect(() => {
-    if (state.step === 'done') setTimeout(() => exit(EXIT.ok), 0);
-    if (state.step === 'closed') {
-      token.current = '';
-      setTimeout(() => exit(exitCodeFor(failureOf(state)?.verdict ?? 'invalid-credentials'), { quit: true }), 0);
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- exits once, when the done step is reached
-  }, [state.step]);
+    if (state.step === 'done' && !renewOffered(state)) setTimeout(() => exit(EXIT.ok), 0);
+    if (state.step === 'done' && renewed) setTimeout(() => exit(renewExitCode(renewed.verdict)), 0);
+    if (state.step === 'closed') setTimeout(() => exit(exitCodeFor(failureOf(state)?.verdict ?? 'invalid-credentials'), { quit: true }), 0);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- exits once, when the done step (or a renewal's result) is reached
+  }, [state.step, renewed]);
 }
+
+/**
+ * "Renew it now", confirmed: the same core call as `gitlab-registry-login renew` (core/renew.ts renewToken), with the
+ * token just verified and logged in (still in memory only, as `--token-stdin` gives it). Returns what it is doing.
+ */
+export function useRenewal({ deps, state, a, dispatch, token, crash }: Flow): string | undefined {
+  const [doing, setDoing] = useState<string>();
+  useEffect(() => {
+    if (state.renewal !== 'running') return;
+    renewToken(
+      { request: requestFrom(a, deps.sources), token: token.current, trustRealm: deps.trustRealm },
+      {
+        http: deps.http,
+        env: deps.env,
+        ...(deps.realmCache ? { realmCache: deps.realmCache } : {}),
+        runner: deps.runner,
+        engine: deps.engine,
+        timeoutMs: deps.timeoutMs,
+        interactive: true,
+        onWait: setDoing,
+        ...(state.insecureStorage ? { insecureStorage: true } : {}),
+        onProgress: (p) => RENEW_STEP[p.kind] && setDoing(RENEW_STEP[p.kind]),
+      },
+    )
+      .then((result) => {
+        token.current = '';
+        dispatch({ type: 'renewed', result });
+      })
+      .catch(crash);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one renewal per confirmation
+  }, [state.renewal === 'running']);
+  return doing;
+}
+
+/** What the renewal is doing, for its spinner. */
+const RENEW_STEP: Record<RenewProgress['kind'], string> = {
+  read: '',
+  session: 'Checking the token with GitLab…',
+  checked: 'GitLab knows the token…',
+  rotating: 'GitLab is rotating the token…',
+  rotated: 'Rotated: checking the new token…',
+  storing: 'Storing the new token…',
+};
 
 /**
  * The failure menu's choices carried out. doctor's reports and the helper fix are printed once above the wizard
@@ -228,6 +272,7 @@ function helperFixText(login: WizardState['login']): string {
 export function exits(onExit: (code: number, after?: WizardExit) => void, app: { exit: (e?: Error) => void }, token: RefObject<string>) {
   return {
     exit: (code: number, after?: WizardExit) => {
+      token.current = '';
       onExit(code, after);
       app.exit();
     },

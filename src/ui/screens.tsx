@@ -2,7 +2,7 @@
 // its effects through core/session.ts. Components only render; decisions live in core/.
 /** What each step shows, wired to the state machine: the questions, the token screen, and the checks with their outcome. */
 import type React from 'react';
-import { failureChoices, offersRenewal, typeOfPrefix, type AnswerKey, type FailureChoice } from '../core/wizard.js';
+import { failureChoices, offersRenewal, renewOffered, typeOfPrefix, type AnswerKey, type FailureChoice } from '../core/wizard.js';
 import { useKeys } from './keys.js';
 import { prefixWarning } from '../core/credentials.js';
 import { cleanToken } from '../core/secret.js';
@@ -14,6 +14,7 @@ import { EXIT } from '../core/verdict.js';
 import { failureOf, type Flow } from './flow.js';
 import * as S from './steps.js';
 import { Para } from './Para.js';
+import { RenewPanel } from './Renew.js';
 
 /** The screen for a question: each answer dispatched; a project found in a pasted URL offered as the default. */
 export function Question({ flow, discovery }: { flow: Flow; discovery: { discovering: boolean; discoveryProblem: string | undefined } }) {
@@ -105,9 +106,11 @@ export function Outcome(props: {
   waitLine: string | undefined;
   doctor: string | undefined;
   onChoose: (c: FailureChoice) => void;
+  /** What a renewal is doing, while it runs. */
+  renewing: string | undefined;
 }): React.ReactNode {
-  const { flow, page, waitLine, doctor, onChoose } = props;
-  const { deps, state, a } = flow;
+  const { flow, page, waitLine, doctor, onChoose, renewing } = props;
+  const { deps, state, a, dispatch, exit } = flow;
   const failure = failureOf(state);
   return (
     <>
@@ -131,6 +134,18 @@ export function Outcome(props: {
           project={a.project}
           rememberProblem={state.rememberProblem}
           links={deps.links}
+        />
+      ) : null}
+      {renewOffered(state) ? (
+        <RenewPanel
+          renewal={state.renewal}
+          doing={renewing}
+          keys={{
+            onAsk: () => dispatch({ type: 'renew-ask' }),
+            onConfirm: () => dispatch({ type: 'renew-confirm' }),
+            onDecline: () => dispatch({ type: 'renew-decline' }),
+            onFinish: () => exit(EXIT.ok),
+          }}
         />
       ) : null}
     </>

@@ -23,6 +23,7 @@ const CANARY_B64 = Buffer.from(`alice:${CANARY}`).toString('base64');
 // so every check above (outputs, argv, environments, files) covers them too.
 let rotations = 0;
 const RENEWABLE = `${CANARY}r0`;
+const WIZARD_RENEWABLE = `${CANARY}w0`;
 let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry, sb: Sandbox;
 
 beforeAll(async () => {
@@ -34,6 +35,15 @@ beforeAll(async () => {
         kind: 'personal',
         username: 'alice',
         token: RENEWABLE,
+        scopes: ['read_registry', 'self_rotate'],
+        projects: { 'group/app': 'developer' },
+        expiresInDays: 5,
+      },
+      // The wizard's "renew it now" (its own token, so the CLI's rotations above do not decide which one is live).
+      {
+        kind: 'personal',
+        username: 'alice',
+        token: WIZARD_RENEWABLE,
         scopes: ['read_registry', 'self_rotate'],
         projects: { 'group/app': 'developer' },
         expiresInDays: 5,
@@ -333,6 +343,36 @@ test('every command and wizard path keeps the token to itself', async () => {
     } finally {
       f.kill();
     }
+    // The wizard's "renew it now": the token kept in memory until the wizard ends, rotated through core/renew.ts,
+    // its successor verified and given to docker.
+    const renewDir = path.join(sb.dir, 'docker-wizard-renew');
+    mkdirSync(renewDir, { recursive: true });
+    const renewTerm = { ...env, DOCKER_CONFIG: renewDir };
+    const rw = startTerminal(
+      cliCommand(
+        `${process.execPath} ${BIN}`,
+        renewTerm,
+        [`--registry ${reg.registry} --type personal-access-token --project group/app --access pull`],
+        'sleep 10',
+      ),
+      renewTerm,
+      { width: 160, height: 60 },
+    );
+    try {
+      await rw.waitFor('Paste your');
+      rw.type(`${WIZARD_RENEWABLE}\r`);
+      await rw.waitFor('r: renew it now', 15_000);
+      rw.type('r');
+      await rw.waitFor('Renew this token now?');
+      rw.type('y');
+      const s = await rw.waitFor('EXIT=', 15_000);
+      expect(s).toContain('EXIT=0');
+      expect(s).toContain('Renewed the token');
+      expect(s).not.toContain(CANARY);
+      expect(rotations).toBe(5);
+    } finally {
+      rw.kill();
+    }
   } finally {
     w.stop();
   }
@@ -345,6 +385,7 @@ test('every command and wizard path keeps the token to itself', async () => {
     path.join(sb.dockerConfig, 'config.json'),
     path.join(sb.dir, 'docker-insecure', 'config.json'),
     path.join(sb.dir, 'docker-renew', 'config.json'),
+    path.join(sb.dir, 'docker-wizard-renew', 'config.json'),
     path.join(sb.dir, 'bin', 'docker-credential-auditkeeps'),
   ];
   for (const [file, content] of sb.files()) {

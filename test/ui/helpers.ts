@@ -41,10 +41,22 @@ export function listening(stdin: { listenerCount(event: string): number }): Prom
  * subject to the user's username), and `GET /api/v4/personal_access_tokens/self` answers each token's record as
  * lib/api/personal_access_tokens/self_information.rb does (a token with no record: 404, an instance without it).
  */
-export function namingAccount(client: HttpClient, account: string, records: Record<string, object> = {}): HttpClient {
+export function namingAccount(
+  client: HttpClient,
+  account: string,
+  records: Record<string, TokenRecord> = {},
+  successors: Record<string, string> = {},
+): HttpClient & { rotated: string[] } {
+  const rotated: string[] = [];
   return {
-    async get(url, headers = {}) {
+    rotated,
+    async get(url, headers = {}, options) {
       const u = new URL(url);
+      if (u.pathname === '/api/v4/personal_access_tokens/self/rotate' && options?.method === 'POST') {
+        const old = headers['private-token'] ?? '';
+        rotated.push(old);
+        return rotate(url, old, u.searchParams.get('expires_at'), records, successors);
+      }
       if (u.pathname === '/api/v4/personal_access_tokens/self') {
         const record = records[headers['private-token'] ?? ''];
         return record
@@ -64,8 +76,37 @@ export function namingAccount(client: HttpClient, account: string, records: Reco
   };
 }
 
+export interface TokenRecord {
+  id: number;
+  name: string;
+  revoked: boolean;
+  scopes: string[];
+  active: boolean;
+  expires_at: string;
+  created_at: string;
+  user_id: number;
+}
+
 /** A token record as GitLab's `GET /personal_access_tokens/self` gives it, expiring `days` from today (UTC). */
-export function tokenRecord(name: string, scopes: string[], days: number, nowMs = Date.now()): object {
+export function tokenRecord(name: string, scopes: string[], days: number, nowMs = Date.now()): TokenRecord {
   const d = new Date(nowMs + days * 86_400_000).toISOString().slice(0, 10);
-  return { id: 1, name, revoked: false, scopes, active: true, expires_at: d, user_id: 1 };
+  const created = new Date(nowMs - (90 - days) * 86_400_000).toISOString();
+  return { id: 1, name, revoked: false, scopes, active: true, expires_at: d, created_at: created, user_id: 1 };
+}
+
+/**
+ * `POST /personal_access_tokens/self/rotate` as GitLab answers it (lib/api/personal_access_tokens/self_rotation.rb:
+ * the `api` or `self_rotate` scope, else 403 insufficient_scope; the old token revoked, its successor with the same
+ * name and scopes and the given `expires_at`): the successor is the one `successors` names for the token.
+ */
+function rotate(url: string, old: string, expiresAt: string | null, records: Record<string, TokenRecord>, successors: Record<string, string>) {
+  const answer = (status: number, body: object) => ({ url, status, headers: {}, wwwAuthenticate: [], body: JSON.stringify(body) });
+  const record = records[old];
+  const next = successors[old];
+  if (!record || record.revoked) return answer(401, { message: '401 Unauthorized' });
+  if (!record.scopes.some((s) => s === 'api' || s === 'self_rotate') || !next) return answer(403, { error: 'insufficient_scope' });
+  record.revoked = true;
+  record.active = false;
+  records[next] = { ...record, id: record.id + 1, revoked: false, active: true, expires_at: expiresAt ?? record.expires_at };
+  return answer(200, { ...records[next], token: next });
 }

@@ -557,6 +557,71 @@ describe('renewal offered where the token is chosen', () => {
   });
 });
 
+describe('renew it now: one key on the done screen for an expiring token that may rotate itself', () => {
+  const NEXT = 'glpat-successor00000009';
+  const renewable = (scopes: string[]) => {
+    const records = { [GOOD]: tokenRecord('laptop', ['read_registry', ...scopes], 5) };
+    return namingAccount(fakeGitlabHttp({ [GOOD]: ['pull', 'push'], [NEXT]: ['pull', 'push'] }).client, 'alice', records, { [GOOD]: NEXT });
+  };
+  const FIX = { ...FIXED, access: 'pull' as const, username: undefined as never };
+
+  test('r asks first (other places stop working), y renews through core/renew.ts: docker gets the successor, exit 0', async () => {
+    const http = renewable(['self_rotate']);
+    const w = start({ http, init: { fixed: FIX } });
+    await w.wait('Paste your');
+    await w.press(GOOD, KEY.enter);
+    await w.wait('r: renew it now · Enter: finish');
+    expect(w.frame()).toContain('expires in 5 days');
+    expect(w.frame()).toContain('renew it now: gitlab-registry-login renew --registry registry.gitlab.example.com');
+    // It waits for the person.
+    expect(w.exits).toEqual([]);
+    await w.press('r');
+    await w.wait('Renew this token now?');
+    expect(w.frame()).toContain('anything else that uses this token (CI/CD variables, other machines, scripts) stops working');
+    // n: not now, and nothing was rotated.
+    await w.press('n');
+    await w.wait('r: renew it now');
+    expect(w.frame()).not.toContain('Renew this token now?');
+    expect(http.rotated).toEqual([]);
+    await w.press('r');
+    await w.wait('y: renew it now · n: not now');
+    await w.press('y');
+    await w.wait('Renewed the token "laptop"');
+    await w.ended();
+    expect(w.exits).toEqual([{ code: 0, after: undefined }]);
+    expect(http.rotated).toEqual([GOOD]);
+    expect(w.frame()).toContain('The old token stopped working everywhere at once');
+    // docker logged in twice: with the token, then with its successor (on stdin); neither shown.
+    expect(w.runner.calls.map((c) => c.input)).toEqual([`${GOOD}\n`, `${NEXT}\n`]);
+    expect(w.frame()).not.toContain(GOOD);
+    expect(w.frame()).not.toContain(NEXT);
+  });
+
+  test('Enter finishes without renewing', async () => {
+    const http = renewable(['api']);
+    const w = start({ http, init: { fixed: FIX } });
+    await w.wait('Paste your');
+    await w.press(GOOD, KEY.enter);
+    await w.wait('r: renew it now');
+    await w.press(KEY.enter);
+    await w.ended();
+    expect(w.exits).toEqual([{ code: 0, after: undefined }]);
+    expect(http.rotated).toEqual([]);
+    expect(w.runner.calls).toHaveLength(1);
+  });
+
+  test('without self_rotate or api: no key, the successor link instead, and the wizard ends by itself', async () => {
+    const http = renewable([]);
+    const w = start({ http, init: { fixed: FIX } });
+    await w.wait('Paste your');
+    await w.press(GOOD, KEY.enter);
+    await w.wait('create its successor');
+    await w.ended();
+    expect(w.frame()).not.toContain('renew it now');
+    expect(http.rotated).toEqual([]);
+  });
+});
+
 describe('push needs a project', () => {
   test('"Pull and push" makes the project a required answer, the git remote\'s offered; pull leaves it optional', async () => {
     const w = start({

@@ -8,6 +8,7 @@ import {
   initialState,
   nextStep,
   reducer,
+  renewOffered,
   splitGitlabInput,
   splitRegistryInput,
   typeOfPrefix,
@@ -16,6 +17,7 @@ import {
   type WizardState,
 } from '../../src/core/wizard.js';
 import type { VerifyResult } from '../../src/core/verify.js';
+import type { TokenInfo } from '../../src/core/tokeninfo.js';
 
 const run = (init: WizardInit, actions: WizardAction[]) => actions.reduce(reducer, initialState(init));
 const answer = (key: WizardAction & { type: 'answer' } extends infer A ? (A extends { key: infer K } ? K : never) : never, value: string): WizardAction => ({
@@ -92,6 +94,28 @@ describe('wizard state machine', () => {
     expect(initialState({ fixed: { gitlab: 'https://g', registry: 'r', credentialType: 'personal-access-token', access: 'push', project: '' } }).step).toBe(
       'token',
     );
+  });
+
+  test('renew it now: asked only when offered, run only when confirmed, its result only while running', () => {
+    const info: TokenInfo = { state: 'active', name: 'laptop', scopes: ['read_registry', 'self_rotate'], expiresAt: '2026-12-05', daysLeft: 5 };
+    const verify = { ...(failed('ok') as { result: VerifyResult }).result, ok: true, gitlab: 'https://g', registry: 'r', token: info };
+    const done = { ...run({}, [G, R, P, A, PR, TOKEN]), step: 'done' as const, verify };
+    expect(renewOffered(done)).toBe(true);
+    // Without self_rotate or api, or with weeks left: not offered, so r does nothing.
+    const reader = { ...done, verify: { ...verify, token: { ...info, scopes: ['read_registry'] } } };
+    expect(renewOffered(reader)).toBe(false);
+    expect(reducer(reader, { type: 'renew-ask' })).toBe(reader);
+    expect(renewOffered({ ...done, verify: { ...verify, token: { ...info, daysLeft: 30 } } })).toBe(false);
+    // y before r does nothing; r asks; n takes the question back; y runs; the result lands only while running.
+    expect(reducer(done, { type: 'renew-confirm' })).toBe(done);
+    const asking = reducer(done, { type: 'renew-ask' });
+    expect(asking.renewal).toBe('asking');
+    expect(reducer(asking, { type: 'renew-decline' }).renewal).toBeUndefined();
+    const running = reducer(asking, { type: 'renew-confirm' });
+    expect(running.renewal).toBe('running');
+    const result = { ok: true, verdict: 'ok' } as never;
+    expect(reducer(running, { type: 'renewed', result }).renewal).toBe(result);
+    expect(reducer(asking, { type: 'renewed', result })).toBe(asking);
   });
 
   test('the renewal offer toggles on the token screen of personal, project and group access tokens only', () => {

@@ -71,6 +71,14 @@ describe('the wizard setup: what is given is never asked, what is remembered is 
     expect((await setup({}, { store: memoryStore([{ ...withoutName, credentialType: 'deploy-token' }]) })).init.offerConfirm).toBe(false);
   });
 
+  test("every asked answer given as flags, an access token's username only remembered: nothing to confirm (it is never asked)", async () => {
+    const s = await setup(
+      { gitlab: MEM.gitlab, registry: MEM.registry, type: 'personal-access-token', access: 'push', project: 'team/app' },
+      { store: memoryStore([MEM]) },
+    );
+    expect(s.init.offerConfirm).toBe(false);
+  });
+
   test('remembered push without a project is not "one Enter" from the token: push needs a project', async () => {
     expect((await setup({}, { store: memoryStore([{ ...MEM, project: '' }]) })).init.offerConfirm).toBe(false);
     expect((await setup({}, { store: memoryStore([{ ...MEM, access: 'pull', project: '' }]) })).init.offerConfirm).toBe(true);
