@@ -5,6 +5,7 @@
  * classification and by `doctor --error`, so the same failure reads the same everywhere.
  */
 import type { VerdictCode } from './verdict.js';
+import { STORAGE_LIMIT_FIX } from './tokenresponse.js';
 
 export interface Explanation {
   /** Stable id of the pattern. */
@@ -27,8 +28,7 @@ const RULES: Rule[] = [
     re: /namespace storage limit has been reached/i,
     verdict: 'storage-limit',
     cause: () => "GitLab refuses pushes because the namespace's storage limit has been reached. The credential is fine, and pulling still works.",
-    fix: () =>
-      "Free storage in the namespace (delete unused images and tags, packages, artifacts) or buy more: the namespace's Usage quotas page (a group's Settings › Usage quotas, or your user settings for a personal namespace) shows what uses it. A new token or role will not help.",
+    fix: () => STORAGE_LIMIT_FIX,
   },
   {
     // lib/gitlab/auth/ip_blocked.rb, rendered plain by app/controllers/application_controller.rb.

@@ -135,6 +135,10 @@ export function scopeFix(type: CredentialType, access: Access): string {
   return `Create a ${CREDENTIALS[type].label.toLowerCase()} with the scope ${scopes} (api works too, but grants far more).${proxy}`;
 }
 
+/** What to do when the namespace storage limit stops a push: said by the token endpoint's verdict and by explain.ts. */
+export const STORAGE_LIMIT_FIX =
+  "Free storage in the namespace (delete unused images and tags, packages, artifacts) or buy more: the namespace's Usage quotas page (a group's Settings › Usage quotas, or your user settings for a personal namespace) shows what uses it. A new token or role will not help.";
+
 /** GitLab's 403 from the token endpoint, told by its text (an IP ban, a storage limit, a protected path, no scope). */
 function forbiddenVerdict(body: string, errs: ReturnType<typeof gitlabErrors>, text: string, ctx: TokenContext): Verdict {
   if (IP_BLOCKED.test(body)) {
@@ -154,7 +158,7 @@ function forbiddenVerdict(body: string, errs: ReturnType<typeof gitlabErrors>, t
         messages.find((m) => STORAGE_LIMIT.test(m))!,
         200,
       )}"). Pulling still works.`,
-      "Free storage in the namespace (delete unused images and tags, packages, artifacts) or buy more: the namespace's Usage quotas page (a group's Settings › Usage quotas, or your user settings for a personal namespace) shows what uses it. A new token or role will not help.",
+      STORAGE_LIMIT_FIX,
     );
   }
   if (messages.some((m) => PROTECTED_PATH.test(m.trim()))) {
