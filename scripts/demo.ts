@@ -104,8 +104,8 @@ gitlab-registry-login demo: a throwaway registry and a GitLab-like token endpoin
   project    ${PROJECT}
   docker     DOCKER_CONFIG=${env.DOCKER_CONFIG} (temporary: your own docker logins are not touched)
 
-Demo tokens (paste one when the wizard asks; the username is given with each):
-${TOKENS.map((t) => `  ${t.token.padEnd(width)}  ${t.type}, username ${t.username}: ${t.can}`).join('\n')}
+Demo tokens (paste one when the wizard asks; only the deploy token also needs its username, GitLab ignores it for the others):
+${TOKENS.map((t) => `  ${t.token.padEnd(width)}  ${t.type}, ${t.type === 'deploy-token' ? 'username' : 'account'} ${t.username}: ${t.can}`).join('\n')}
 
 Try alice's token for a success, then rita's with push for a failure and its fix. In another terminal, the
 commands of the README work against this demo after:
