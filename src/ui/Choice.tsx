@@ -43,6 +43,11 @@ export function choiceWindow(heights: number[], focus: number, previousFirst: nu
  * rest of the screen takes (question, footer), so that in a short terminal the list keeps the question and
  * the selection on screen.
  */
+/** The focused option's text in cyan; the others in the terminal's own colour. */
+function Focused({ on, children }: { on: boolean; children: string }) {
+  return on ? <Text color="cyan">{children}</Text> : <Text>{children}</Text>;
+}
+
 export function Choice<T extends string>({
   options,
   defaultValue,
@@ -102,10 +107,10 @@ export function Choice<T extends string>({
           <Box key={o.value} flexDirection="column">
             <Box>
               <Box flexShrink={0} width={2}>
-                <Text color={on ? 'cyan' : undefined}>{on ? '❯' : ' '}</Text>
+                <Focused on={on}>{on ? '❯' : ' '}</Focused>
               </Box>
               <Box flexShrink={narrow ? 1 : 0}>
-                <Text color={on ? 'cyan' : undefined}>{o.label}</Text>
+                <Focused on={on}>{o.label}</Focused>
               </Box>
               {/* A description wraps under itself, not under the option or at column 0. */}
               {o.hint && !narrow ? (

@@ -9,7 +9,7 @@ export interface LineInputProps {
   /** Show no character of the value (tokens). */
   mask?: boolean;
   defaultValue?: string;
-  placeholder?: string;
+  placeholder?: string | undefined;
   /** An error message for the value as typed, or undefined when it is fine. */
   validate?: (value: string) => string | undefined;
   onSubmit: (value: string) => void;

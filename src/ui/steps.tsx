@@ -43,7 +43,7 @@ const problem = (f: () => unknown) => {
   }
 };
 
-function Question({ title, children, hint }: { title: string; children: React.ReactNode; hint?: string }) {
+function Question({ title, children, hint }: { title: string; children: React.ReactNode; hint?: string | undefined }) {
   return (
     <Box flexDirection="column" marginTop={1}>
       <Para bold>{title}</Para>

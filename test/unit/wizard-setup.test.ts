@@ -22,14 +22,14 @@ function checkout(opts: { remote?: string; team?: Record<string, string> } = {})
   return dir;
 }
 
-const MEM: Remembered = {
+const MEM = {
   gitlab: 'https://gitlab.example.com',
   registry: 'registry.gitlab.example.com',
   credentialType: 'personal-access-token',
   access: 'push',
   username: 'alice',
   project: 'team/app',
-};
+} satisfies Remembered;
 
 function setup(flags: WizardFlags, opts: { cwd?: string; store?: AnswerStore; http?: HttpClient } = {}) {
   const http = opts.http ?? stubHttp({}).client;
