@@ -69,8 +69,10 @@ export interface WizardState {
   /**
    * The done screen's "renew it now" (#19), when the token expires within 14 days and may rotate itself: asked
    * first (other places using the token stop working), then running core/renew.ts's renewToken, then its result.
+   * While it runs, renew's last resort (every store failed after the rotation): `offering` asks whether to show the
+   * successor once, `showing` shows it until Enter. The successor itself is never in the state (src/ui holds it).
    */
-  renewal?: 'asking' | 'running' | RenewResult;
+  renewal?: 'asking' | 'running' | 'offering' | 'showing' | RenewResult;
 }
 
 /** What the failure menu can do, besides quitting. */
@@ -98,7 +100,9 @@ export type WizardAction =
   | { type: 'renew-ask' }
   | { type: 'renew-confirm' }
   | { type: 'renew-decline' }
-  | { type: 'renewed'; result: RenewResult };
+  | { type: 'renewed'; result: RenewResult }
+  /** renew's last resort, while it runs: asked whether to show the successor once (offer), shown (show), done. */
+  | { type: 'successor'; step: 'offer' | 'show' | 'done' };
 
 const STEP_OF: Partial<Record<WizardStep, AnswerKey>> = {
   gitlab: 'gitlab',
@@ -262,6 +266,13 @@ function renewal(s: WizardState, action: WizardAction & { type: 'renew-ask' | 'r
   }
 }
 
+/** renew's last resort, while it runs: running → offering → (y) showing → (Enter) running; n takes it back at once. */
+function successor(s: WizardState, step: 'offer' | 'show' | 'done'): WizardState {
+  if (step === 'offer') return s.renewal === 'running' ? { ...s, renewal: 'offering' } : s;
+  if (step === 'show') return s.renewal === 'offering' ? { ...s, renewal: 'showing' } : s;
+  return s.renewal === 'offering' || s.renewal === 'showing' ? { ...s, renewal: 'running' } : s;
+}
+
 export function reducer(s: WizardState, action: WizardAction): WizardState {
   switch (action.type) {
     case 'answer': {
@@ -356,6 +367,8 @@ export function reducer(s: WizardState, action: WizardAction): WizardState {
     case 'renew-decline':
     case 'renewed':
       return renewal(s, action);
+    case 'successor':
+      return successor(s, action.step);
     case 'store-in-file': {
       if (s.step !== 'result' || s.login?.verdict !== 'store-failed' || !s.verify?.ok) return s;
       const { login: _failed, ...rest } = s;

@@ -65,7 +65,9 @@ function footer(state: WizardState, canOpen: boolean): string | undefined {
       // Only a done screen that offers renewal waits for a key.
       if (!renewOffered(state)) return undefined;
       if (state.renewal === undefined) return 'r: renew it now · Enter: finish · Ctrl-C: quit';
-      return state.renewal === 'asking' ? 'y: renew it now · n: not now · Ctrl-C: quit' : undefined;
+      if (state.renewal === 'asking') return 'y: renew it now · n: not now · Ctrl-C: quit';
+      if (state.renewal === 'offering') return 'y: show it once · n or Enter: do not show it · Ctrl-C: quit';
+      return state.renewal === 'showing' ? 'Enter: done (the token leaves the screen)' : undefined;
     default:
       return undefined;
   }
@@ -102,7 +104,7 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
     ) : state.step === 'closed' ? (
       <Closed />
     ) : ['verifying', 'logging-in', 'result', 'done'].includes(state.step) ? (
-      <Outcome flow={flow} page={page} waitLine={waitLine} doctor={doctor} onChoose={choose} renewing={renewing} />
+      <Outcome flow={flow} page={page} waitLine={waitLine} doctor={doctor} onChoose={choose} renewing={renewing.doing} successor={renewing.offer} />
     ) : (
       <Question flow={flow} discovery={discovery} />
     );

@@ -13,10 +13,22 @@ export interface RenewKeys {
   onConfirm: () => void;
   onDecline: () => void;
   onFinish: () => void;
+  /** renew's last resort: y shows the successor once; the answer is false (n, Esc, Enter) or true (shown, Enter). */
+  onShow: () => void;
+  onShown: (shown: boolean) => void;
 }
 
-/** Offered (r / Enter), asked (y / n), running (what it is doing), or its result. */
-export function RenewPanel({ renewal, doing, keys }: { renewal: 'asking' | 'running' | RenewResult | undefined; doing: string | undefined; keys: RenewKeys }) {
+/**
+ * Offered (r / Enter), asked (y / n), running (what it is doing), or its result; while it runs, renew's last resort:
+ * the successor offered (y / n) and shown until Enter (`successor`, held by src/ui/flow.tsx while shown).
+ */
+export function RenewPanel(props: {
+  renewal: 'asking' | 'running' | 'offering' | 'showing' | RenewResult | undefined;
+  doing: string | undefined;
+  successor: string | undefined;
+  keys: RenewKeys;
+}) {
+  const { renewal, doing, successor, keys } = props;
   useKeys((input, key) => {
     if (renewal === undefined) {
       if (input === 'r') keys.onAsk();
@@ -24,9 +36,13 @@ export function RenewPanel({ renewal, doing, keys }: { renewal: 'asking' | 'runn
     } else if (renewal === 'asking') {
       if (input === 'y') keys.onConfirm();
       else if (input === 'n' || key.escape) keys.onDecline();
-    }
+    } else if (renewal === 'offering') {
+      if (input === 'y') keys.onShow();
+      else if (input === 'n' || key.escape || key.return) keys.onShown(false);
+    } else if (renewal === 'showing' && key.return) keys.onShown(true);
   });
   if (renewal === undefined) return null;
+  if (renewal === 'offering' || renewal === 'showing') return <SuccessorOffered successor={successor} />;
   if (renewal === 'asking') {
     return (
       <Box flexDirection="column" marginTop={1}>
@@ -46,6 +62,25 @@ export function RenewPanel({ renewal, doing, keys }: { renewal: 'asking' | 'runn
     );
   }
   return <Renewed result={renewal} />;
+}
+
+/** Every store failed after the rotation: show the successor once? Then the successor itself, until Enter. */
+function SuccessorOffered({ successor }: { successor: string | undefined }) {
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Marked mark="✘" color="red">
+        Every place to store the new token failed, and the old token is already revoked. When this program ends, the new one is gone.
+      </Marked>
+      {successor === undefined ? (
+        <Para bold>Show the new token once so you can keep it (it is not written anywhere)? y/N</Para>
+      ) : (
+        <Box flexDirection="column" marginLeft={2}>
+          <Text>{successor}</Text>
+          <Para bold>Copy it now (a password manager); press Enter when done: it leaves the screen and is not shown again.</Para>
+        </Box>
+      )}
+    </Box>
+  );
 }
 
 /** What renew did: the new expiry and where the token is, or why not and what to do; its warnings. */

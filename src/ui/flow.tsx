@@ -1,7 +1,7 @@
 // src/ui/: the Ink wizard: command.ts sets it up, App.tsx renders core/wizard.ts's state machine and runs
 // its effects through core/session.ts. Components only render; decisions live in core/.
 /** The wizard's effects, one named hook each: discovery, verification, the engine login, the ending, the failure menu. */
-import { useEffect, useState, type Dispatch, type RefObject } from 'react';
+import { useEffect, useRef, useState, type Dispatch, type RefObject } from 'react';
 import { renewOffered, type AnswerKey, type FailureChoice, type WizardAction, type WizardAnswers, type WizardState } from '../core/wizard.js';
 import { renewExitCode, renewToken, type RenewProgress } from '../core/renew.js';
 import { prefixWarning, type CredentialType } from '../core/credentials.js';
@@ -178,14 +178,27 @@ export function useEnding({ state, exit }: Flow) {
   }, [state.step, renewed]);
 }
 
+/** renew's last resort in the wizard: the successor, held here only while it is offered or shown. */
+export interface SuccessorOffer {
+  /** The successor while it is shown (renewal 'showing'), else undefined; never stored in the state. */
+  shown: () => string | undefined;
+  /** y: show it once. */
+  show: () => void;
+  /** n, Esc or Enter at the question (false); Enter once it was shown (true): off the screen, and renew goes on. */
+  answer: (shown: boolean) => void;
+}
+
 /**
  * "Renew it now", confirmed: the same core call as `gitlab-registry-login renew` (core/renew.ts renewToken), with the
- * token just verified and logged in (still in memory only, as `--token-stdin` gives it). Returns what it is doing.
+ * token just verified and logged in (still in memory only, as `--token-stdin` gives it). Returns what it is doing,
+ * and renew's last resort (every store failed after the rotation): the successor offered, shown once when asked.
  */
-export function useRenewal({ deps, state, a, dispatch, token, crash }: Flow): string | undefined {
+export function useRenewal({ deps, state, a, dispatch, token, crash }: Flow): { doing: string | undefined; offer: SuccessorOffer } {
   const [doing, setDoing] = useState<string>();
+  const held = useRef<{ successor: string; resolve: (shown: boolean) => void }>(undefined);
+  const inProgress = state.renewal === 'running' || state.renewal === 'offering' || state.renewal === 'showing';
   useEffect(() => {
-    if (state.renewal !== 'running') return;
+    if (!inProgress) return;
     renewToken(
       { request: requestFrom(a, deps.sources), token: token.current, trustRealm: deps.trustRealm },
       {
@@ -199,6 +212,11 @@ export function useRenewal({ deps, state, a, dispatch, token, crash }: Flow): st
         onWait: setDoing,
         ...(state.insecureStorage ? { insecureStorage: true } : {}),
         onProgress: (p) => RENEW_STEP[p.kind] && setDoing(RENEW_STEP[p.kind]),
+        offerSuccessor: (successor) =>
+          new Promise<boolean>((resolve) => {
+            held.current = { successor, resolve };
+            dispatch({ type: 'successor', step: 'offer' });
+          }),
       },
     )
       .then((result) => {
@@ -206,9 +224,23 @@ export function useRenewal({ deps, state, a, dispatch, token, crash }: Flow): st
         dispatch({ type: 'renewed', result });
       })
       .catch(crash);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- one renewal per confirmation
-  }, [state.renewal === 'running']);
-  return doing;
+    // The successor is forgotten when the wizard ends, whatever the question's state.
+    return () => {
+      held.current = undefined;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one renewal per confirmation (its last resort included)
+  }, [inProgress]);
+  const offer: SuccessorOffer = {
+    shown: () => (state.renewal === 'showing' ? held.current?.successor : undefined),
+    show: () => dispatch({ type: 'successor', step: 'show' }),
+    answer: (shown) => {
+      const h = held.current;
+      held.current = undefined;
+      dispatch({ type: 'successor', step: 'done' });
+      h?.resolve(shown);
+    },
+  };
+  return { doing, offer };
 }
 
 /** What the renewal is doing, for its spinner. */

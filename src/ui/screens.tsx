@@ -11,7 +11,7 @@ import { parseRegistry } from '../core/hosts.js';
 import { fetchChallenge } from '../core/registry.js';
 import { resolveEngine, type EngineChoice, type EngineLoginResult } from '../core/engine.js';
 import { EXIT } from '../core/verdict.js';
-import { failureOf, type Flow } from './flow.js';
+import { failureOf, type Flow, type SuccessorOffer } from './flow.js';
 import * as S from './steps.js';
 import { Para } from './Para.js';
 import { RenewPanel } from './Renew.js';
@@ -108,8 +108,10 @@ export function Outcome(props: {
   onChoose: (c: FailureChoice) => void;
   /** What a renewal is doing, while it runs. */
   renewing: string | undefined;
+  /** renew's last resort: the successor offered, shown once when asked. */
+  successor: SuccessorOffer;
 }): React.ReactNode {
-  const { flow, page, waitLine, doctor, onChoose, renewing } = props;
+  const { flow, page, waitLine, doctor, onChoose, renewing, successor } = props;
   const { deps, state, a, dispatch, exit } = flow;
   const failure = failureOf(state);
   return (
@@ -140,11 +142,14 @@ export function Outcome(props: {
         <RenewPanel
           renewal={state.renewal}
           doing={renewing}
+          successor={successor.shown()}
           keys={{
             onAsk: () => dispatch({ type: 'renew-ask' }),
             onConfirm: () => dispatch({ type: 'renew-confirm' }),
             onDecline: () => dispatch({ type: 'renew-decline' }),
             onFinish: () => exit(EXIT.ok),
+            onShow: successor.show,
+            onShown: successor.answer,
           }}
         />
       ) : null}

@@ -7,6 +7,7 @@ import { App, type WizardDeps, type WizardExit } from '../../src/ui/App.js';
 import { memoryStore, type Remembered } from '../../src/core/remembered.js';
 import type { WizardAnswers, WizardInit } from '../../src/core/wizard.js';
 import { HttpError, type HttpClient } from '../../src/core/http.js';
+import type { Runner } from '../../src/core/process.js';
 import { fakeGitlabHttp, fakeRunner, fakeHttp } from '../helpers/fakes.js';
 import { KEY, listening, namingAccount, plain, tokenRecord, until, waitFor } from './helpers.js';
 import { joinWrapped } from '../../src/ui/Verbatim.js';
@@ -595,6 +596,87 @@ describe('renew it now: one key on the done screen for an expiring token that ma
     expect(w.runner.calls.map((c) => c.input)).toEqual([`${GOOD}\n`, `${NEXT}\n`]);
     expect(w.frame()).not.toContain(GOOD);
     expect(w.frame()).not.toContain(NEXT);
+  });
+
+  /**
+   * renew's last resort (core/renew.ts RenewDeps.offerSuccessor): docker takes the token, then refuses its successor
+   * (the engine's store fails after the rotation, twice), so the successor exists only in memory.
+   */
+  const storeFailsAfterRotation = (): ReturnType<typeof fakeRunner> => {
+    const calls: ReturnType<typeof fakeRunner>['calls'] = [];
+    const runner: Runner = async (file, args, options) => {
+      calls.push({ file, args, input: options.input, env: options.env });
+      const refused = options.input === `${NEXT}\n`;
+      return {
+        exitCode: refused ? 1 : 0,
+        stdout: refused ? '' : 'Login Succeeded',
+        stderr: refused ? 'Error saving credentials: error storing credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`' : '',
+        timedOut: false,
+        notFound: false,
+      };
+    };
+    return { calls, runner };
+  };
+  const toOffer = async () => {
+    const http = renewable(['self_rotate']);
+    const w = start({ http, runner: storeFailsAfterRotation(), init: { fixed: FIX } });
+    await w.wait('Paste your');
+    await w.press(GOOD, KEY.enter);
+    await w.wait('r: renew it now');
+    await w.press('r');
+    await w.wait('y: renew it now');
+    await w.press('y');
+    await w.wait('Show the new token once so you can keep it');
+    expect(w.frame()).toContain('Every place to store the new token failed, and the old token is already revoked.');
+    expect(w.frame()).toContain('y: show it once · n or Enter: do not show it');
+    expect(http.rotated).toEqual([GOOD]);
+    return w;
+  };
+  const framesWith = (w: { frames: string[] }, s: string) => w.frames.map((f, i) => (plain(f).includes(s) ? i : -1)).filter((i) => i >= 0);
+
+  for (const key of ['n', KEY.esc, KEY.enter]) {
+    test(`every store fails after the rotation: asked whether to see the new token; ${JSON.stringify(key)} → never shown, old token revoked`, async () => {
+      const w = await toOffer();
+      await w.press(key);
+      await w.wait('could not be stored');
+      await w.ended();
+      expect(framesWith(w, NEXT)).toEqual([]);
+      expect(w.frame()).toContain('GitLab rotated the token: the old one is already revoked');
+      expect(w.frame()).toContain('The new token is gone when this program ends');
+      expect(w.exits).toEqual([{ code: 1, after: undefined }]);
+      // docker was given the successor (twice: the store, then again), on stdin only.
+      expect(w.runner.calls.map((c) => c.input)).toEqual([`${GOOD}\n`, `${NEXT}\n`, `${NEXT}\n`]);
+    });
+  }
+
+  test('every store fails after the rotation: y shows the new token in exactly the frames until Enter, then it is gone', async () => {
+    const w = await toOffer();
+    const beforeY = w.frames.length;
+    await w.press('y');
+    await w.wait('Copy it now');
+    expect(w.frame()).toContain(NEXT);
+    expect(w.frame()).toContain('Enter: done (the token leaves the screen)');
+    // It stays until Enter, whatever else is typed.
+    await w.press('n');
+    const beforeEnter = w.frames.length;
+    expect(w.frame()).toContain(NEXT);
+    await w.press(KEY.enter);
+    await w.wait('could not be stored');
+    await w.ended();
+    const shown = framesWith(w, NEXT);
+    expect(shown.length).toBeGreaterThan(0);
+    // Contiguous, after y, before Enter; never in a frame after it.
+    expect(shown[0]).toBeGreaterThanOrEqual(beforeY);
+    expect(shown.at(-1)!).toBeLessThan(beforeEnter);
+    expect(shown).toEqual(Array.from({ length: shown.length }, (_, i) => shown[0]! + i));
+    expect(w.frames.slice(shown.at(-1)! + 1).some((f) => plain(f).includes(NEXT))).toBe(false);
+    expect(w.frame()).not.toContain(NEXT);
+    expect(w.frame()).toContain('GitLab rotated the token: the old one is already revoked');
+    expect(w.frame()).toContain('Log in with the token you were shown');
+    expect(w.exits).toEqual([{ code: 1, after: undefined }]);
+    // Not remembered: no answer holds it.
+    expect(JSON.stringify([w.store.saved, w.store.load()])).not.toContain(NEXT);
+    expect(w.store.saved.length).toBeGreaterThan(0);
   });
 
   test('Enter finishes without renewing', async () => {

@@ -116,6 +116,16 @@ describe('wizard state machine', () => {
     const result = { ok: true, verdict: 'ok' } as never;
     expect(reducer(running, { type: 'renewed', result }).renewal).toBe(result);
     expect(reducer(asking, { type: 'renewed', result })).toBe(asking);
+    // renew's last resort, only while it runs: offered, shown on y, back to running when answered; never the token.
+    expect(reducer(asking, { type: 'successor', step: 'offer' })).toBe(asking);
+    const offering = reducer(running, { type: 'successor', step: 'offer' });
+    expect(offering.renewal).toBe('offering');
+    expect(reducer(running, { type: 'successor', step: 'show' })).toBe(running);
+    expect(reducer(offering, { type: 'successor', step: 'done' }).renewal).toBe('running');
+    const showing = reducer(offering, { type: 'successor', step: 'show' });
+    expect(showing.renewal).toBe('showing');
+    expect(reducer(showing, { type: 'successor', step: 'done' }).renewal).toBe('running');
+    expect(reducer(showing, { type: 'renewed', result })).toBe(showing);
   });
 
   test('the renewal offer toggles on the token screen of personal, project and group access tokens only', () => {
