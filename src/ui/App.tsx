@@ -82,15 +82,17 @@ function Wizard({ deps, init, onExit }: { deps: WizardDeps; init: WizardInit; on
   const a = effective(state);
   const flow: Flow = { deps, state, a, dispatch, token, ...exits(onExit, app, token) };
 
+  const renewing = useRenewal(flow);
   useKeys((input, key) => {
-    if (key.ctrl && input === 'c') flow.exit(EXIT.interrupted);
-    else if (key.escape) dispatch({ type: 'back' });
+    // A renewed token on the screen leaves it before the wizard exits (the last frame stays in the scrollback).
+    if (key.ctrl && input === 'c') {
+      if (!renewing.offer.interrupt()) flow.exit(EXIT.interrupted);
+    } else if (key.escape) dispatch({ type: 'back' });
   });
   const discovery = useDiscovery(flow);
   useVerification(flow);
   const waitLine = useEngineLogin(flow);
   useEnding(flow);
-  const renewing = useRenewal(flow);
   const { doctor, reports, choose } = useFailureMenu(flow);
 
   const page =

@@ -186,6 +186,8 @@ export interface SuccessorOffer {
   show: () => void;
   /** n, Esc or Enter at the question (false); Enter once it was shown (true): off the screen, and renew goes on. */
   answer: (shown: boolean) => void;
+  /** Ctrl-C while it is shown: off the screen first, then exit 130 (true); otherwise false, nothing done. */
+  interrupt: () => boolean;
 }
 
 /**
@@ -193,9 +195,15 @@ export interface SuccessorOffer {
  * token just verified and logged in (still in memory only, as `--token-stdin` gives it). Returns what it is doing,
  * and renew's last resort (every store failed after the rotation): the successor offered, shown once when asked.
  */
-export function useRenewal({ deps, state, a, dispatch, token, crash }: Flow): { doing: string | undefined; offer: SuccessorOffer } {
+export function useRenewal({ deps, state, a, dispatch, token, exit, crash }: Flow): { doing: string | undefined; offer: SuccessorOffer } {
   const [doing, setDoing] = useState<string>();
   const held = useRef<{ successor: string; resolve: (shown: boolean) => void }>(undefined);
+  // Ctrl-C while the successor is shown: the wizard exits once a frame without it is committed.
+  const quitting = useRef(false);
+  useEffect(() => {
+    if (quitting.current && state.renewal !== 'showing') exit(EXIT.interrupted);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once the successor has left the screen
+  }, [state.renewal]);
   const inProgress = state.renewal === 'running' || state.renewal === 'offering' || state.renewal === 'showing';
   useEffect(() => {
     if (!inProgress) return;
@@ -238,6 +246,13 @@ export function useRenewal({ deps, state, a, dispatch, token, crash }: Flow): { 
       held.current = undefined;
       dispatch({ type: 'successor', step: 'done' });
       h?.resolve(shown);
+    },
+    interrupt: () => {
+      if (state.renewal !== 'showing') return false;
+      quitting.current = true;
+      held.current = undefined;
+      dispatch({ type: 'successor', step: 'done' });
+      return true;
     },
   };
   return { doing, offer };

@@ -679,6 +679,17 @@ describe('renew it now: one key on the done screen for an expiring token that ma
     expect(w.store.saved.length).toBeGreaterThan(0);
   });
 
+  test('Ctrl-C while the new token is shown: it leaves the screen first, then exit 130 (the last frame stays in the scrollback)', async () => {
+    const w = await toOffer();
+    await w.press('y');
+    await w.wait('Copy it now');
+    await w.press(KEY.ctrlC);
+    await w.ended();
+    expect(w.exits).toEqual([{ code: 130, after: undefined }]);
+    expect(w.frame()).not.toContain(NEXT);
+    expect(plain(w.frames.at(-1))).not.toContain(NEXT);
+  });
+
   test('Enter finishes without renewing', async () => {
     const http = renewable(['api']);
     const w = start({ http, init: { fixed: FIX } });
