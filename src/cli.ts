@@ -235,8 +235,9 @@ async function main(argv: string[]): Promise<number> {
   accountCommands(program, (c) => (code = c));
   guidedCommands(program, (c) => (code = c));
 
-  // No command (or only options): the wizard. Anything else is a command, so a typo gets a suggestion.
-  const first = argv[0];
+  // No command (or only options): the wizard. Anything else is a command, so a typo gets a suggestion. The
+  // program's own --debug may come first (`--debug status`).
+  const first = argv.find((a) => a !== '--debug');
   const wantsProgramFlag = first === '-h' || first === '--help' || first === '-v' || first === '--version';
   if (first === undefined || (first.startsWith('-') && !wantsProgramFlag)) argv = ['wizard', ...argv];
 

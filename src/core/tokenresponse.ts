@@ -257,7 +257,9 @@ export interface GrantJudgement {
   notes: string[];
 }
 
-const PROJECT_SETTING = "the project's container registry is turned off (Settings › General › Visibility, project features, permissions › Container registry)";
+/** Where a project's own registry is switched on or off (docs.gitlab.com/user/packages/container_registry/#disable-the-container-registry-for-a-project). */
+const REGISTRY_SETTING = 'Settings › General › Visibility, project features, permissions › Container registry';
+const PROJECT_SETTING = `the project's container registry is turned off (${REGISTRY_SETTING})`;
 
 /** The three paths GitLab tries as the project for `path` (lib/container_registry/path.rb). */
 export function projectCandidates(path: string): string[] {
@@ -277,7 +279,7 @@ export function missingFix(type: CredentialType, missing: 'pull' | 'push', proje
   }
   const scope = missing === 'push' ? 'write_registry' : 'read_registry';
   const role = type === 'deploy-token' ? '' : ` and at least the ${requiredRole(missing)} role on ${project}`;
-  return `The token needs the scope ${scope}${role}. Check also that ${project} exists and is spelled as in its URL, and that ${PROJECT_SETTING.replace("the project's", 'its')}.`;
+  return `The token needs the scope ${scope}${role}. Check also that ${project} exists and is spelled as in its URL, and that its container registry is turned on (${REGISTRY_SETTING}).`;
 }
 
 function tagNotes(meta: AccessMeta | undefined, pushGranted: boolean): string[] {

@@ -81,6 +81,14 @@ test('GITLAB_REGISTRY_LOGIN_DEBUG=1 does the same; without either, not a line', 
   expect(JSON.parse(json.stdout)).toMatchObject({ ok: true }); // --json stays one object on stdout
 });
 
+test("--debug before the command works as after it (the program's own flag; it is not a wizard option)", async () => {
+  const before = await run(['--debug', 'verify', ...args()], { input: TOKEN, env: sb.env });
+  expect({ code: before.code, stderr: before.stderr }).toMatchObject({ code: 0, stderr: expect.stringMatching(/^debug \+\d+ ms http GET /m) });
+  noSecrets(before.stderr);
+  const version = await run(['--debug', '--version'], { env: sb.env });
+  expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+});
+
 test('an internal error shows its stack with --debug, redacted, and not without', async () => {
   // A fault injected from outside the product: JSON.stringify of the --json result throws, its message carrying a token.
   const dir = mkdtempSync(path.join(tmpdir(), 'grl-fault-'));

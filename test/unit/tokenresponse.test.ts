@@ -3,7 +3,7 @@
  * produces that answer (gitlabhq/gitlabhq paths, or the docs page).
  */
 import { describe, expect, test } from 'vitest';
-import { classifyTokenResponse, judgeGrant, projectCandidates, type TokenAnswer, type TokenContext } from '../../src/core/tokenresponse.js';
+import { classifyTokenResponse, judgeGrant, missingFix, projectCandidates, type TokenAnswer, type TokenContext } from '../../src/core/tokenresponse.js';
 import { readClaims } from '../../src/core/jwt.js';
 import { exitCodeFor, type VerdictCode } from '../../src/core/verdict.js';
 import type { CredentialType } from '../../src/core/credentials.js';
@@ -216,4 +216,13 @@ describe('judgeGrant: what the issued token grants', () => {
     expect(j.meta?.projectPath).toBe('acme/app');
     expect(j.granted).toEqual(['pull']);
   });
+});
+
+test('the fix for access not granted asks that the project’s registry be turned on, not off', () => {
+  for (const type of ['personal-access-token', 'deploy-token', 'project-access-token'] as const)
+    for (const missing of ['pull', 'push'] as const) {
+      const fix = missingFix(type, missing, 'group/app');
+      expect(fix).toMatch(/its container registry is turned on \(Settings › General/);
+      expect(fix).not.toMatch(/turned off/);
+    }
 });
