@@ -30,6 +30,7 @@ import { Choice } from './Choice.js';
 import { LineInput } from './LineInput.js';
 import { Link } from './Link.js';
 import { Verbatim } from './Verbatim.js';
+import { FixText } from './FixText.js';
 import { Para } from './Para.js';
 import { Marked } from './Marked.js';
 
@@ -479,15 +480,8 @@ export function FailureStep({
       <Marked mark="✘" color="red">
         {failure.message}
       </Marked>
-      {failure.fix ? (
-        <Box marginLeft={2}>
-          <Para>
-            <Text bold>Fix: </Text>
-            {failure.fix}
-          </Para>
-        </Box>
-      ) : null}
-      {page ? (
+      {failure.fix ? <FixText fix={failure.fix} links={links} /> : null}
+      {page && !failure.fix.includes(page) ? (
         <>
           <Para>Create one here:</Para>
           <Link url={page} supported={links} />
