@@ -25,7 +25,7 @@ test('on a narrow terminal the fix wraps its words, and its link reaches the ter
   const { lastFrame, unmount } = render(
     <FailureStep
       failure={{ verdict: 'insufficient-access', message: 'alice can pull group/app but not push.', fix }}
-      choices={[{ id: 'quit', label: 'Quit' }]}
+      choices={[{ id: 'quit', label: 'Quit', action: 'quit' }]}
       page={PAGE}
       links={false}
       onChoose={() => {}}
