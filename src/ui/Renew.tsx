@@ -7,6 +7,7 @@ import { useKeys } from './keys.js';
 import { Marked } from './Marked.js';
 import { Para } from './Para.js';
 import { Spinner } from './Spinner.js';
+import { FixText } from './FixText.js';
 
 export interface RenewKeys {
   onAsk: () => void;
@@ -26,9 +27,10 @@ export function RenewPanel(props: {
   renewal: 'asking' | 'running' | 'offering' | 'showing' | RenewResult | undefined;
   doing: string | undefined;
   successor: string | undefined;
+  links: boolean;
   keys: RenewKeys;
 }) {
-  const { renewal, doing, successor, keys } = props;
+  const { renewal, doing, successor, links, keys } = props;
   useKeys((input, key) => {
     if (renewal === undefined) {
       if (input === 'r') keys.onAsk();
@@ -61,7 +63,7 @@ export function RenewPanel(props: {
       </Box>
     );
   }
-  return <Renewed result={renewal} />;
+  return <Renewed result={renewal} links={links} />;
 }
 
 /** Every store failed after the rotation: show the successor once? Then the successor itself, until Enter. */
@@ -84,20 +86,13 @@ function SuccessorOffered({ successor }: { successor: string | undefined }) {
 }
 
 /** What renew did: the new expiry and where the token is, or why not and what to do; its warnings. */
-function Renewed({ result }: { result: RenewResult }) {
+function Renewed({ result, links }: { result: RenewResult; links: boolean }) {
   return (
     <Box flexDirection="column" marginTop={1}>
       <Marked mark={result.ok ? '✔' : '✘'} color={result.ok ? 'green' : 'red'}>
         {result.message}
       </Marked>
-      {result.fix ? (
-        <Box marginLeft={2}>
-          <Para>
-            <Text bold>Fix: </Text>
-            {result.fix}
-          </Para>
-        </Box>
-      ) : null}
+      {result.fix ? <FixText fix={result.fix} links={links} /> : null}
       {result.warnings.map((w) => (
         <Marked key={w} mark="⚠" color="yellow">
           {w}

@@ -143,6 +143,7 @@ export function Outcome(props: {
           renewal={state.renewal}
           doing={renewing}
           successor={successor.shown()}
+          links={deps.links}
           keys={{
             onAsk: () => dispatch({ type: 'renew-ask' }),
             onConfirm: () => dispatch({ type: 'renew-confirm' }),

@@ -4,6 +4,8 @@ import { render } from 'ink-testing-library';
 import { FailureStep } from '../../src/ui/steps.js';
 import { FixText, splitLinks } from '../../src/ui/FixText.js';
 import { joinWrapped } from '../../src/ui/Verbatim.js';
+import { RenewPanel } from '../../src/ui/Renew.js';
+import type { RenewResult } from '../../src/core/renew.js';
 import { plain, until } from './helpers.js';
 
 const PAGE = 'https://gitlab.example.com/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry';
@@ -48,5 +50,30 @@ test('a fix that starts with its link still says Fix:', async () => {
   // As the terminal receives it: the pieces of a long line joined (Verbatim.tsx), escape sequences removed.
   const frame = plain(joinWrapped(lastFrame() ?? ''));
   expect(frame.split('\n').map((l) => l.trim())).toEqual(['Fix:', PAGE, 'is where to create it.']);
+  unmount();
+});
+
+test("the wizard's renew result keeps the link in its fix whole too", async () => {
+  const result: RenewResult = {
+    ok: false,
+    verdict: 'no-rotate-scope',
+    message: 'The token "laptop" has neither the self_rotate nor the api scope.',
+    fix: `Create its successor at ${PAGE} and log in again.`,
+    rotation: 'none',
+    stored: false,
+    registry: 'registry.example.com',
+    gitlab: 'https://gitlab.example.com',
+    account: 'alice',
+    engine: 'docker',
+    token: null,
+    storage: null,
+    tokenPage: PAGE,
+    shown: false,
+    warnings: [],
+  };
+  const keys = { onAsk() {}, onConfirm() {}, onDecline() {}, onFinish() {}, onShow() {}, onShown() {} };
+  const { lastFrame, unmount } = render(<RenewPanel renewal={result} doing={undefined} successor={undefined} links={false} keys={keys} />);
+  await until(lastFrame, 'Fix:');
+  expect(plain(joinWrapped(lastFrame() ?? '')).match(/https?:\/\/\S+/g)).toEqual([PAGE]);
   unmount();
 });
