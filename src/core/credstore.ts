@@ -6,7 +6,7 @@
  * Asked before `docker login` (so a broken helper stops us before docker runs), by `doctor`, `logout` and `status`.
  */
 import { chmodSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dockerConfigDir, podmanAuthFile, readEngineConfig, type EngineConfig } from './authconfig.js';
+import { podmanAuthFile, readEngineConfig, type EngineConfig } from './authconfig.js';
 import type { EngineName } from './engine.js';
 import { childEnv, programText as helperText, type Runner } from './process.js';
 import { findOnPath, type LookupHost } from './which.js';
@@ -40,10 +40,6 @@ export type StoreWhere =
 export interface ConfigProblem {
   file: string;
   detail: string;
-}
-
-export function dockerConfigFile(env: NodeJS.ProcessEnv): string {
-  return path.join(dockerConfigDir(env), 'config.json');
 }
 
 /** The store docker uses for `registry`, exactly as docker/cli's `GetCredentialsStore` picks it. */

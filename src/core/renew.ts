@@ -38,15 +38,12 @@ import { checkStoreBeforeLogin, isStoreFailure } from './login.js';
 import type { LoginRequest } from './request.js';
 import { sanitise } from './sanitise.js';
 import { loginVerified, verifySession, type LoginDeps, type Progress, type SessionDeps } from './session.js';
-import { canSelfRotate, fetchTokenInfo, hasTokenInfo, successorLink, tokenApiUrl, type TokenInfo } from './tokeninfo.js';
+import { canSelfRotate, expiryLine, fetchTokenInfo, hasTokenInfo, successorLink, tokenApiUrl, type TokenInfo } from './tokeninfo.js';
 import { verdict, type Verdict, type VerdictCode } from './verdict.js';
 import type { VerifyResult } from './verify.js';
 
 /** The longest lifetime GitLab gives a token (app/models/personal_access_token.rb MAX_PERSONAL_ACCESS_TOKEN_LIFETIME_IN_DAYS). */
 export const MAX_RENEW_DAYS = 365;
-
-/** Which tokens may rotate themselves, and the hint that offers renew: decided in core/tokeninfo.ts, re-exported here. */
-export { canSelfRotate, ROTATE_SCOPES, expiryAdvice, type ExpiryAdvice } from './tokeninfo.js';
 
 /** renew's own verdicts, beside core/verdict.ts's (which verify, login and doctor share). */
 export const RENEW_VERDICTS = ['no-rotate-scope', 'not-logged-in', 'rotation-unknown'] as const;
@@ -263,7 +260,7 @@ async function checkCurrent(run: Run, token: string): Promise<{ verify: VerifyRe
   if (info && (info.state === 'expired' || info.state === 'revoked' || info.state === 'invalid'))
     return refusal(
       'invalid-credentials',
-      `The token of ${registry}'s login ${info.state === 'invalid' ? 'was refused by GitLab' : `has ${info.state === 'expired' ? 'expired' : 'been revoked'}`} (GitLab: ${info.gitlabSays}); GitLab rotates only an active token.${NOTHING}`,
+      `The token of ${registry}'s login ${expiryLine(info)}; GitLab rotates only an active token.${NOTHING}`,
       `Create a new token in GitLab${known.gitlab ? ` (${successorLink(known.gitlab, type, '', [], v.project) ?? known.gitlab})` : ''} and log in again.`,
     );
   if (!v.ok) return refusal(v.verdict, `The login for ${registry} does not work now, so it is not renewed: ${v.message}${NOTHING}`, v.fix);
@@ -398,8 +395,7 @@ const NOT_SENT = new Set(['refused', 'dns', 'tls', 'not-tls', 'proxy']);
 /** `POST /api/v4/personal_access_tokens/self/rotate?expires_at=…`, once. Never throws. */
 export async function rotateSelf(http: HttpClient, gitlab: string, token: string, expiresAt: string): Promise<Rotation> {
   const url = tokenApiUrl(gitlab, `/self/rotate?expires_at=${expiresAt}`);
-  const nothing = ' Nothing was changed.';
-  if (typeof url === 'string') return { kind: 'refused', verdict: refusal('untrusted-realm', `${url}.${nothing}`, '') };
+  if (typeof url === 'string') return { kind: 'refused', verdict: refusal('untrusted-realm', `${url}.${NOTHING}`, '') };
   let status: number;
   let body: string;
   try {
@@ -411,7 +407,7 @@ export async function rotateSelf(http: HttpClient, gitlab: string, token: string
     if (err instanceof HttpError && NOT_SENT.has(err.code))
       return {
         kind: 'refused',
-        verdict: refusal(err.code === 'tls' ? 'tls-error' : 'unreachable', `GitLab could not be reached: ${err.message}.${nothing}`, ''),
+        verdict: refusal(err.code === 'tls' ? 'tls-error' : 'unreachable', `GitLab could not be reached: ${err.message}.${NOTHING}`, ''),
       };
     return { kind: 'lost', why: err instanceof Error ? err.message : String(e) };
   }
@@ -431,21 +427,21 @@ export async function rotateSelf(http: HttpClient, gitlab: string, token: string
   if (status === 403 && j.error === 'insufficient_scope')
     return {
       kind: 'refused',
-      verdict: refusal('no-rotate-scope', `GitLab refused to rotate the token: it needs the api or self_rotate scope (GitLab: ${said}).${nothing}`, ''),
+      verdict: refusal('no-rotate-scope', `GitLab refused to rotate the token: it needs the api or self_rotate scope (GitLab: ${said}).${NOTHING}`, ''),
     };
   if (status === 401)
-    return { kind: 'refused', verdict: refusal('invalid-credentials', `GitLab refused the token (${said || '401 Unauthorized'}).${nothing}`, '') };
+    return { kind: 'refused', verdict: refusal('invalid-credentials', `GitLab refused the token (${said || '401 Unauthorized'}).${NOTHING}`, '') };
   if (status === 404)
     return {
       kind: 'refused',
-      verdict: refusal('gitlab-refused', `This GitLab has no personal_access_tokens/self/rotate (added in GitLab 16.10).${nothing}`, ''),
+      verdict: refusal('gitlab-refused', `This GitLab has no personal_access_tokens/self/rotate (added in GitLab 16.10).${NOTHING}`, ''),
     };
   // 400: the successor was refused (e.g. past the maximum lifetime); the transaction rolled the revocation back.
   return {
     kind: 'refused',
     verdict: refusal(
       'gitlab-refused',
-      `GitLab did not rotate the token: HTTP ${status}${said ? ` ("${said}")` : ''}.${nothing}`,
+      `GitLab did not rotate the token: HTTP ${status}${said ? ` ("${said}")` : ''}.${NOTHING}`,
       status === 400 && /must be before/i.test(said) ? 'Ask for fewer days with --days N.' : '',
     ),
   };

@@ -7,8 +7,18 @@
  * podman: its auth file (core/authconfig.ts `podmanAuthFile`). Each store is asked within 3 s (core/credstore.ts),
  * each re-test is bounded by the run's timeout, and the logins are tested concurrently.
  */
-import { readEngineConfig, podmanAuthFile, type EngineConfig } from './authconfig.js';
-import { askHelper, askStore, describeAnswer, helperAdvice, HELPER_LIMIT_MS, whereDockerKeeps, type StoreAnswer, type StoreWhere } from './credstore.js';
+import { configFileOf, readEngineConfig, podmanAuthFile, type EngineConfig } from './authconfig.js';
+import {
+  askHelper,
+  askStore,
+  describeAnswer,
+  helperAdvice,
+  HELPER_LIMIT_MS,
+  locateDockerStore,
+  whereDockerKeeps,
+  type StoreAnswer,
+  type StoreWhere,
+} from './credstore.js';
 import { kindName, typeFromUsername, usernameOptional, type CredentialType } from './credentials.js';
 import type { EngineChoice, EngineName } from './engine.js';
 import { parseRegistry, type RegistryAddress } from './hosts.js';
@@ -165,7 +175,7 @@ export function typeForStored(username: string, remembered: CredentialType | und
   const derived = typeFromUsername(username);
   if (!remembered) return derived;
   if (derived === 'personal-access-token') return usernameOptional(remembered) ? remembered : derived;
-  return remembered === derived ? remembered : derived;
+  return derived;
 }
 
 /** What an engine's store lists: docker's config (and its helpers' `list`), or podman's auth file. */
@@ -211,7 +221,7 @@ function listPodman(env: NodeJS.ProcessEnv, problems: string[]): string[] {
 /** The engines status reads: the one asked for, else docker's config and (when podman is here and keeps another file) podman's. */
 export function enginesFor(choice: EngineChoice, env: NodeJS.ProcessEnv, host?: LookupHost): EngineName[] {
   if (choice !== 'auto') return [choice];
-  const podmanOwnFile = podmanAuthFile(env) !== readEngineConfig('docker', env).file;
+  const podmanOwnFile = podmanAuthFile(env) !== configFileOf('docker', env);
   return findOnPath('podman', env, host) && podmanOwnFile ? ['docker', 'podman'] : ['docker'];
 }
 
@@ -389,8 +399,8 @@ async function retest(
 }
 
 function locate(l: ListedLogin, env: NodeJS.ProcessEnv, host: LookupHost | undefined): StoreWhere | undefined {
-  const read = readEngineConfig('docker', env);
-  return 'error' in read ? undefined : whereDockerKeeps(read.config, read.file, l.key, env, host);
+  const found = locateDockerStore(l.key, env, host);
+  return 'where' in found ? found.where : undefined;
 }
 
 /** The one point a login's status is built: what it quotes from a file or a server is sanitised here; fields in the schema's order. */

@@ -8,6 +8,7 @@
  */
 import { CREDENTIALS, type CredentialType } from './credentials.js';
 import { isLoopbackHost } from './hosts.js';
+import { sanitise } from './sanitise.js';
 import type { HttpClient } from './http.js';
 
 /** Personal, project and group access tokens: the types GitLab gives an expiry that this endpoint reads. */
@@ -32,13 +33,6 @@ export type TokenInfo =
   | { state: 'expired' | 'revoked' | 'invalid'; gitlabSays: string }
   /** The lookup did not give an answer: `reason` says why. The login is never affected by it. */
   | { state: 'unavailable'; reason: string };
-
-/** A server's text made safe to show: control characters removed, length capped. */
-function clean(s: string, max = 120): string {
-  // eslint-disable-next-line no-control-regex
-  const t = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max)}…` : t;
-}
 
 /** Whole days from today (UTC) to a `YYYY-MM-DD` date: 0 when it is today. */
 export function daysUntil(date: string, nowMs: number): number {
@@ -74,7 +68,7 @@ export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: st
     status = r.status;
     body = r.body;
   } catch (e) {
-    return { state: 'unavailable', reason: `GitLab could not be asked: ${clean((e as Error).message)}` };
+    return { state: 'unavailable', reason: `GitLab could not be asked: ${sanitise((e as Error).message, 120)}` };
   }
   let j: Record<string, unknown> = {};
   try {
@@ -84,7 +78,7 @@ export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: st
     /* not JSON: judged by the status */
   }
   const said = [j.error_description, j.message, j.error].find((x): x is string => typeof x === 'string');
-  const text = clean(said ?? '');
+  const text = sanitise(said ?? '', 120).trim();
   if (status === 401) {
     // lib/api/api_guard.rb: ExpiredError "Token is expired. …", RevokedError "Token was revoked. …".
     if (/expired/i.test(text)) return { state: 'expired', gitlabSays: text };
@@ -97,7 +91,7 @@ export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: st
   const scopes = Array.isArray(j.scopes)
     ? j.scopes
         .filter((s): s is string => typeof s === 'string')
-        .map((s) => clean(s, 40))
+        .map((s) => sanitise(s, 40).trim())
         .slice(0, 50)
     : [];
   const raw = typeof j.expires_at === 'string' ? j.expires_at.slice(0, 10) : null;
@@ -109,7 +103,7 @@ export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: st
     return { state: 'expired', gitlabSays: expiresAt ? `expired on ${expiresAt}` : 'expired' };
   const created = typeof j.created_at === 'string' ? j.created_at.slice(0, 10) : '';
   const createdAt = /^\d{4}-\d{2}-\d{2}$/.test(created) && !Number.isNaN(Date.parse(`${created}T00:00:00Z`)) ? { createdAt: created } : {};
-  return { state: 'active', name: clean(typeof j.name === 'string' ? j.name : '', 100), scopes, expiresAt, daysLeft, ...createdAt };
+  return { state: 'active', name: sanitise(typeof j.name === 'string' ? j.name : '', 100).trim(), scopes, expiresAt, daysLeft, ...createdAt };
 }
 
 /** Whether the token's scopes allow push to the registry (write_registry, or api). */
