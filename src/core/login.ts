@@ -160,7 +160,7 @@ export async function loginAfterVerify(
       }
     } else {
       const checked = await checkStoreBeforeLogin(registry, req, run);
-      if ('verdict' in checked) return { engine: 'docker', result: checked };
+      if (isStoreFailure(checked)) return { engine: 'docker', result: checked };
       if (checked.where.kind === 'helper') helper = checked.where;
     }
   }
