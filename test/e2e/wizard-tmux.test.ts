@@ -6,6 +6,7 @@ import { running } from '../helpers/proc.js';
 import { connectProxy } from '../helpers/servers.js';
 import {
   alice,
+  answerFlags,
   cliTerminal,
   dockerConfigFile,
   putOnPath,
@@ -24,17 +25,7 @@ const { gl, reg } = useStack({ users: [alice(TOKEN, { name: 'laptop', expiresInD
 const teamRepo = (dir: string, answers: Record<string, string | undefined> = {}) =>
   teamRepoWith(dir, { instance: gl.url, registry: reg.registry, project: 'group/app', type: 'personal-access-token', access: 'push', ...answers });
 /** The flags that answer everything but the token (and, without `access`, the access). */
-const answered = (access?: 'pull' | 'push') => [
-  '--registry',
-  reg.registry,
-  '--type',
-  'personal-access-token',
-  '--username',
-  'alice',
-  '--project',
-  'group/app',
-  ...(access ? ['--access', access] : []),
-];
+const answered = (access?: 'pull' | 'push') => answerFlags(reg.registry, access ? { access } : {});
 
 /** Ctrl-C, and the wizard's exit 130. Returns the last screen. */
 async function quit(t: Terminal): Promise<string> {

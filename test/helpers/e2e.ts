@@ -185,3 +185,20 @@ export function teamRepo(dir: string, answers: Record<string, string | undefined
   writeFileSync(path.join(repo, '.gitlab-registry-login.json'), JSON.stringify(answers));
   return repo;
 }
+
+/**
+ * The flags that answer everything but the token: `--registry REGISTRY --type personal-access-token --username alice
+ * --project group/app`, any of them changed (or, as `null`, left out) by `answers`, and `--access` when given.
+ */
+export function answerFlags(
+  registry: string,
+  answers: { type?: string; username?: string | null; project?: string | null; access?: 'pull' | 'push' } = {},
+): string[] {
+  const { type = 'personal-access-token', username = 'alice', project = 'group/app', access } = answers;
+  return [
+    ...['--registry', registry, '--type', type],
+    ...(username === null ? [] : ['--username', username]),
+    ...(project === null ? [] : ['--project', project]),
+    ...(access ? ['--access', access] : []),
+  ];
+}
