@@ -29,7 +29,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { podmanAuthFile } from './authconfig.js';
-import { askStore, HELPER_LIMIT_MS, INTERACTIVE_HELPER_LIMIT_MS } from './credstore.js';
+import { askStore, HELPER_LIMIT_MS, INTERACTIVE_HELPER_LIMIT_MS, type StoreWhere } from './credstore.js';
 import type { CredentialType } from './credentials.js';
 import { addSecret } from './debug.js';
 import { resolveEngine, type EngineLoginResult, type EngineName, type Storage } from './engine.js';
@@ -212,7 +212,7 @@ export async function renewToken(input: RenewInput, deps: RenewDeps): Promise<Re
   addSecret(rotated.token);
   known.token = { ...known.token!, expiresAt: rotated.expiresAt, ...(rotated.name ? { name: rotated.name } : {}) };
   deps.onProgress?.({ kind: 'rotated', expiresAt: rotated.expiresAt });
-  return storeSuccessor(run, rotated.token, checked.verify, store.helperStore);
+  return storeSuccessor(run, rotated.token, checked.verify, store.where);
 }
 
 /** The token to rotate: given on stdin, else the one the engine holds (a helper's `get`, or the file). */
@@ -284,8 +284,11 @@ async function checkCurrent(run: Run, token: string): Promise<{ verify: VerifyRe
   return { verify: v, info, gitlab: known.gitlab };
 }
 
-/** The engine's store must take a new secret BEFORE rotating: the rotation revokes the old token at once. */
-async function checkStore({ deps, registry, engine }: Run, token: string): Promise<{ helperStore: boolean } | RenewVerdict> {
+/**
+ * The engine's store must take a new secret BEFORE rotating: the rotation revokes the old token at once. docker's
+ * store found answering (`where`) is the one the successor's logins use: not looked for and asked again on a retry.
+ */
+async function checkStore({ deps, registry, engine }: Run, token: string): Promise<{ where?: StoreWhere } | RenewVerdict> {
   if (engine.engine === 'podman') {
     const dir = podmanDir(deps.env);
     return dir
@@ -294,16 +297,16 @@ async function checkStore({ deps, registry, engine }: Run, token: string): Promi
           `podman could not write its auth file: ${dir} is not writable. The token was not rotated.`,
           'Fix the permissions, or set REGISTRY_AUTH_FILE.',
         )
-      : { helperStore: false };
+      : {};
   }
-  if (deps.insecureStorage) return { helperStore: false };
+  if (deps.insecureStorage) return {};
   const checked = await checkStoreBeforeLogin(
     registry,
     { env: deps.env, ...(deps.interactive ? { interactive: true } : {}), ...(deps.onWait ? { onWait: deps.onWait } : {}), token },
     deps.runner,
   );
   if (isStoreFailure(checked)) return { ...checked, message: `${checked.message} The token was not rotated.` };
-  return { helperStore: checked.where.kind === 'helper' };
+  return { where: checked.where };
 }
 
 /**
@@ -314,7 +317,7 @@ async function storeSuccessor(
   { input, deps, registry, request, engine, known }: Run,
   successor: string,
   current: VerifyResult,
-  helperStore: boolean,
+  store: StoreWhere | undefined,
 ): Promise<RenewResult> {
   const warnings = [ELSEWHERE_WARNING];
   const sInput = { request, token: successor, trustRealm: input.trustRealm === true };
@@ -332,7 +335,9 @@ async function storeSuccessor(
     timeoutMs: deps.timeoutMs,
     ...(deps.interactive ? { interactive: true } : {}),
     ...(deps.onWait ? { onWait: deps.onWait } : {}),
+    prepared: { engine, ...(store ? { store } : {}) },
   };
+  const helperStore = store?.kind === 'helper';
   const insecure = deps.insecureStorage === true;
   // The fallback keeps this registry's login in docker's file (credHelpers[REG] = ""), as --insecure-storage does.
   const tries = [{ how: 'engine' as const, insecure }, { how: 'retry' as const, insecure }, ...(helperStore ? [{ how: 'file' as const, insecure: true }] : [])];
