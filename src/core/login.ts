@@ -168,7 +168,7 @@ export async function loginAfterVerify(
       }
     } else {
       const checked = req.prepared?.store ? { where: req.prepared.store } : await checkStoreBeforeLogin(registry, req, run);
-      if ('verdict' in checked) return { engine: 'docker', result: checked };
+      if (isStoreFailure(checked)) return { engine: 'docker', result: checked };
       if (checked.where.kind === 'helper') helper = checked.where;
     }
   }
