@@ -29,7 +29,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { podmanAuthFile } from './authconfig.js';
-import { askStore, HELPER_LIMIT_MS, INTERACTIVE_HELPER_LIMIT_MS, type StoreWhere } from './credstore.js';
+import { askStore, HELPER_LIMIT_MS, INTERACTIVE_HELPER_LIMIT_MS, type DockerStore } from './credstore.js';
 import type { CredentialType } from './credentials.js';
 import { addSecret } from './debug.js';
 import { resolveEngine, type EngineLoginResult, type EngineName, type Storage } from './engine.js';
@@ -216,7 +216,7 @@ export async function renewToken(input: RenewInput, deps: RenewDeps): Promise<Re
   addSecret(rotated.token);
   known.token = { ...known.token!, expiresAt: rotated.expiresAt, ...(rotated.name ? { name: rotated.name } : {}) };
   deps.onProgress?.({ kind: 'rotated', expiresAt: rotated.expiresAt });
-  return storeSuccessor(run, rotated.token, checked.verify, store.value.where);
+  return storeSuccessor(run, rotated.token, checked.verify, store.value.store);
 }
 
 /** The token to rotate: given on stdin, else the one the engine holds (a helper's `get`, or the file). */
@@ -293,9 +293,9 @@ async function checkCurrent(
 
 /**
  * The engine's store must take a new secret BEFORE rotating: the rotation revokes the old token at once. docker's
- * store found answering (`where`) is the one the successor's logins use: not looked for and asked again on a retry.
+ * store found answering (`store`) is the one the successor's logins use: not looked for and asked again on a retry.
  */
-async function checkStore({ deps, registry, engine }: Run, token: string): Promise<Result<{ where?: StoreWhere }, RenewVerdict>> {
+async function checkStore({ deps, registry, engine }: Run, token: string): Promise<Result<{ store?: DockerStore }, RenewVerdict>> {
   if (engine.engine === 'podman') {
     const dir = podmanDir(deps.env);
     return dir
@@ -313,7 +313,7 @@ async function checkStore({ deps, registry, engine }: Run, token: string): Promi
     deps.runner,
   );
   if (isStoreFailure(checked)) return failure({ ...checked, message: `${checked.message} The token was not rotated.` });
-  return success({ where: checked.where });
+  return success({ store: checked });
 }
 
 /**
@@ -324,7 +324,7 @@ async function storeSuccessor(
   { input, deps, registry, request, engine, known }: Run,
   successor: string,
   current: VerifyResult,
-  store: StoreWhere | undefined,
+  store: DockerStore | undefined,
 ): Promise<RenewResult> {
   const warnings = [ELSEWHERE_WARNING];
   const sInput = { request, token: successor, trustRealm: input.trustRealm === true };
@@ -344,7 +344,7 @@ async function storeSuccessor(
     ...(deps.onWait ? { onWait: deps.onWait } : {}),
     prepared: { engine, ...(store ? { store } : {}) },
   };
-  const helperStore = store?.kind === 'helper';
+  const helperStore = store?.where.kind === 'helper';
   const insecure = deps.insecureStorage === true;
   // The fallback keeps this registry's login in docker's file (credHelpers[REG] = ""), as --insecure-storage does.
   const tries = [{ how: 'engine' as const, insecure }, { how: 'retry' as const, insecure }, ...(helperStore ? [{ how: 'file' as const, insecure: true }] : [])];
