@@ -38,7 +38,7 @@ import { checkStoreBeforeLogin, isStoreFailure } from './login.js';
 import type { LoginRequest } from './request.js';
 import { sanitise } from './sanitise.js';
 import { loginVerified, verifySession, type LoginDeps, type Progress, type SessionDeps } from './session.js';
-import { canSelfRotate, expiryLine, fetchTokenInfo, hasTokenInfo, successorLink, tokenApiUrl, type TokenInfo } from './tokeninfo.js';
+import { callTokenApi, canSelfRotate, expiryLine, fetchTokenInfo, hasTokenInfo, successorLink, type TokenInfo } from './tokeninfo.js';
 import { asResult, failure, success, verdict, type Result, type Verdict, type VerdictCode } from './verdict.js';
 import type { VerifyResult } from './verify.js';
 
@@ -406,31 +406,18 @@ const NOT_SENT = new Set(['refused', 'dns', 'tls', 'not-tls', 'proxy']);
 
 /** `POST /api/v4/personal_access_tokens/self/rotate?expires_at=…`, once. Never throws. */
 export async function rotateSelf(http: HttpClient, gitlab: string, token: string, expiresAt: string): Promise<Rotation> {
-  const url = tokenApiUrl(gitlab, `/self/rotate?expires_at=${expiresAt}`);
-  if (typeof url === 'string') return { kind: 'refused', verdict: refusal('untrusted-realm', `${url}.${NOTHING}`, '') };
-  let status: number;
-  let body: string;
-  try {
-    const r = await http.get(url.href, { 'private-token': token }, { method: 'POST' });
-    status = r.status;
-    body = r.body;
-  } catch (e) {
-    const err = e as HttpError;
+  const a = await callTokenApi(http, gitlab, token, `/self/rotate?expires_at=${expiresAt}`, { method: 'POST', saidMax: 200 });
+  if (a.kind === 'not-sent') return { kind: 'refused', verdict: refusal('untrusted-realm', `${a.reason}.${NOTHING}`, '') };
+  if (a.kind === 'failed') {
+    const err = a.error;
     if (err instanceof HttpError && NOT_SENT.has(err.code))
       return {
         kind: 'refused',
         verdict: refusal(err.code === 'tls' ? 'tls-error' : 'unreachable', `GitLab could not be reached: ${err.message}.${NOTHING}`, ''),
       };
-    return { kind: 'lost', why: err instanceof Error ? err.message : String(e) };
+    return { kind: 'lost', why: err instanceof Error ? err.message : String(err) };
   }
-  let j: Record<string, unknown> = {};
-  try {
-    const parsed = JSON.parse(body) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) j = parsed as Record<string, unknown>;
-  } catch {
-    /* judged by the status */
-  }
-  const said = sanitise([j.error_description, j.message, j.error].find((x): x is string => typeof x === 'string') ?? '', 200);
+  const { status, json: j, said } = a;
   if (status === 200 || status === 201) {
     if (typeof j.token !== 'string' || j.token === '') return { kind: 'lost', why: `GitLab answered HTTP ${status} without the new token` };
     const exp = typeof j.expires_at === 'string' && /^\d{4}-\d{2}-\d{2}/.test(j.expires_at) ? j.expires_at.slice(0, 10) : null;
