@@ -171,10 +171,10 @@ export function parseJson<T = Record<string, unknown>>(r: RunResult): T {
   }
 }
 
-/** The wizard's remembered answers for `gitlab` in the sandbox, as the wizard writes them (0600). */
+/** The wizard's remembered answers for `gitlab` in the sandbox, as the wizard writes them (a 0700 directory, a 0600 file). */
 export function rememberAnswers(sb: Sandbox, gitlab: string, answers: Record<string, string>): void {
   const dir = path.join(sb.home, '.config', 'gitlab-registry-login');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ last: gitlab, instances: { [gitlab]: { gitlab, ...answers } } }), { mode: 0o600 });
 }
 
