@@ -74,6 +74,15 @@ export function useStack(config: GitlabConfig | (() => GitlabConfig), options: {
   return { pki: pki.ref, gl: gl.ref, reg: reg.ref };
 }
 
+/** Another test GitLab answering `config` and a registry trusting it (signed with `pki`), stopped when the test ends. */
+export async function testStack(pki: KeyPair, config: GitlabConfig): Promise<{ gl: FakeGitlab; reg: RealRegistry }> {
+  const gl = await startGitlab(pki, config);
+  onTestFinished(() => gl.close());
+  const reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
+  onTestFinished(() => reg.stop());
+  return { gl, reg };
+}
+
 /** A personal access token of alice's: read_registry + write_registry, Developer on group/app (`extra` changes any of it). */
 export function alice(token: string, extra: Partial<UserToken> = {}): UserToken {
   return { kind: 'personal', username: 'alice', token, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' }, ...extra };
