@@ -1,6 +1,5 @@
-// src/: the entry. launch.ts (the bundle's entry) turns on the compile cache and loads cli.ts, which holds
-// commander's definitions and loads each command lazily; version.ts holds the version.
-// The layers below: commands/ (the CLI), ui/ (the wizard), core/ (the product). ARCHITECTURE.md.
+// src/: the entry. launch.ts (the bundle's entry) turns on Node's compile cache and loads cli.ts: commander's
+// definitions, each command loaded lazily; version.ts holds the version. Below: commands/, ui/, core/ (ARCHITECTURE.md).
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from './version.js';
 import { debug, debugEnabled, debugWanted, enableDebug, redact } from './core/debug.js';
