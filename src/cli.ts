@@ -80,7 +80,7 @@ function renewCommand(program: Command, done: (code: number) => void): void {
   program
     .command('renew')
     .description('rotate the stored access token through GitLab (it needs the self_rotate or api scope) and log in with its successor')
-    .option('--registry <host[:port]>', 'the registry whose login is renewed (default: the last one remembered)')
+    .option('--registry <host[:port]>', "the registry whose login is renewed (default: the one remembered for --gitlab's instance, else the last one)")
     .option('--days <n>', "the new token's lifetime in days, 1 to 365 (default: the old token's own lifetime)")
     .option('--token-stdin', 'rotate the token piped in on stdin instead of the one the engine holds')
     .option('--engine <engine>', 'docker, podman or auto', undefined)
