@@ -5,27 +5,15 @@ import { InputError } from '../core/errors.js';
 import { createHttpClient, tlsEnvNotice } from '../core/http.js';
 import { spawnRunner, type Runner } from '../core/process.js';
 import { fileRealmCache } from '../core/realmcache.js';
-import { MAX_RENEW_DAYS, renewExitCode, renewToken, type RenewProgress, type RenewResult } from '../core/renew.js';
+import { renewExitCode, renewToken, type RenewProgress, type RenewResult } from '../core/renew.js';
 import { resolveRequest } from '../core/request.js';
 import { openConfStore, rememberedFor, type AnswerStore } from '../core/remembered.js';
 import { daysUntil } from '../core/tokeninfo.js';
 import { fit, paint, useColor, type IO } from './io.js';
 import { writeJson } from './json.js';
 import { ask, canPrompt } from './prompt.js';
-import { commandRequest, httpOptions, readToken, type CommonFlags } from './request.js';
-
-export interface RenewFlags extends CommonFlags {
-  days?: string;
-}
-
-/** `--days N`: whole days, 1 to 365 (GitLab's longest token lifetime). */
-export function parseDays(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_RENEW_DAYS)
-    throw new InputError(`--days takes whole days, 1 to ${MAX_RENEW_DAYS} (GitLab's longest token lifetime)`, '--days');
-  return n;
-}
+import { commandRequest, httpOptions, readToken } from './request.js';
+import type { RenewFlags } from './options.js';
 
 const STEP: Record<RenewProgress['kind'], string> = {
   read: 'read the stored login',
@@ -38,7 +26,7 @@ const STEP: Record<RenewProgress['kind'], string> = {
 
 export async function runRenew(opts: { flags: RenewFlags; io: IO; runner?: Runner; openStore?: () => Promise<AnswerStore> }): Promise<number> {
   const { io } = opts;
-  const days = parseDays(opts.flags.days);
+  const { days } = opts.flags;
   const resolved = commandRequest(opts.flags, io.env);
   const { options, layers } = resolved;
   // The wizard's and login's remembered answers for this registry (its project, access and type), as login uses them.
