@@ -32,6 +32,14 @@ export default tseslint.config(
     rules: {
       // The design rule of issue #15: no function in src/ over 100 lines.
       'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }],
+      // Issue #15: a step's answer says which it is (core/verdict.ts Result, or isVerdict for resolveEngine's), never by shape.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression[operator='in'][left.type='Literal'][left.value='verdict']",
+          message: "No `'verdict' in x` on an improvised `T | Verdict` union: return a Result (core/verdict.ts), or use isVerdict.",
+        },
+      ],
     },
   },
 
@@ -54,7 +62,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  // CommonJS on purpose: bench/floor-net.cjs measures a client without the ES module loader.
+  { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -23,6 +23,7 @@ import { startRegistry } from '../test/helpers/registry.js';
 const ROOT = process.cwd();
 const BIN = path.join(ROOT, 'bin', 'gitlab-registry-login.js');
 const FLOOR = path.join(ROOT, 'bench', 'floor.mjs');
+const FLOOR_NET = path.join(ROOT, 'bench', 'floor-net.cjs');
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const TOKEN = 'glpat-Bench0000secret0000';
@@ -168,6 +169,8 @@ async function main() {
     add('login', () => timed(node, [BIN, 'login', ...common], { input: TOKEN, env }));
     // What verify's requests cost without the CLI (bench/floor.mjs): the distance to it is the CLI's own.
     add('floor', () => timed(node, [FLOOR, reg.registry, gl.url], { input: TOKEN, env }));
+    // The lowest a Node client can go (bench/floor-net.cjs): the same requests straight onto node:net sockets.
+    add('floor over node:net', () => timed(node, [FLOOR_NET, reg.registry, gl.url], { input: TOKEN, env }));
     add('bare node first output (pty)', () => timed('script', inPty(`${node} -e "console.log('READY')"`), { env: tty, until: 'READY' }));
     add('wizard first frame (pty)', () => timed('script', inPty(`${node} ${BIN} --registry ${reg.registry}`), { env: tty, until: 'Which credential' }));
   });
@@ -255,6 +258,7 @@ async function main() {
     ['verify --json (realm remembered)', 'verify (realm remembered)', (i) => median(get('bare node', i)), 1.6],
     ['verify --json (first run)', 'verify (first run)', (i) => median(get('bare node', i)), 1.6],
     ['  floor: same requests, no CLI', 'floor', (i) => median(get('bare node', i)), 1.6],
+    ['  floor over node:net, no http', 'floor over node:net', (i) => median(get('bare node', i)), 1.6],
     [
       'login --json (÷ bare + docker login)',
       'login',

@@ -31,18 +31,34 @@ function rememberedLayer(store: AnswerStore, layers: Layers, registry: string | 
   return out;
 }
 
+/**
+ * The request with the remembered answers that apply (`rememberedLayer`) as its `remembered` layer, by the one
+ * precedence rule, a type computed from the username (docker's `-u`). `registry`: the one the higher sources give.
+ * With `offerRegistry` the remembered registry is left out of the request and returned, for the prompt to offer.
+ */
+export function withRemembered(
+  layers: Layers,
+  store: AnswerStore | undefined,
+  registry: string | undefined,
+  offerRegistry = false,
+): { request: LoginRequest; rememberedRegistry: string | undefined } {
+  const r = store ? rememberedLayer(store, layers, registry) : undefined;
+  const rememberedRegistry = r?.registry;
+  if (r && offerRegistry) delete r.registry;
+  layers.remembered = r;
+  return { request: withTypeFromUsername(resolveRequest(layers)), rememberedRegistry };
+}
+
 /** Fill the request from the remembered answers and the person; resolves with the request and the token typed. */
 export async function fillInteractively(layers: Layers, io: IO, openStore: () => Promise<AnswerStore> = () => openConfStore()): Promise<Filled> {
   const store = await openStore();
   const c = paint(useColor(io));
   let rememberedRegistry: string | undefined;
   const resolve = (registry: string | undefined) => {
-    const r = rememberedLayer(store, layers, registry);
-    rememberedRegistry = r?.registry;
     // The remembered registry is offered (Enter takes it), not taken silently: it is the one question docker asks too.
-    if (r) delete r.registry;
-    layers.remembered = r;
-    return withTypeFromUsername(resolveRequest(layers));
+    const r = withRemembered(layers, store, registry, true);
+    rememberedRegistry = r.rememberedRegistry;
+    return r.request;
   };
   let request = resolve(resolveRequest(layers).registry?.value);
 

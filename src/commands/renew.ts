@@ -6,14 +6,26 @@ import { createHttpClient, tlsEnvNotice } from '../core/http.js';
 import { spawnRunner, type Runner } from '../core/process.js';
 import { fileRealmCache } from '../core/realmcache.js';
 import { renewExitCode, renewToken, type RenewProgress, type RenewResult } from '../core/renew.js';
-import { resolveRequest } from '../core/request.js';
-import { openConfStore, rememberedFor, type AnswerStore } from '../core/remembered.js';
+import { openConfStore, type AnswerStore } from '../core/remembered.js';
+import { withRemembered } from './fill.js';
 import { daysUntil } from '../core/tokeninfo.js';
 import { fit, paint, useColor, type IO } from './io.js';
 import { writeJson } from './json.js';
 import { ask, canPrompt } from './prompt.js';
-import { commandRequest, httpOptions, readToken } from './request.js';
-import type { RenewFlags } from './options.js';
+import { commandRequest, httpOptions, readToken, type CommandRequest } from './request.js';
+import type { CommonFlags, RenewFlags } from './options.js';
+
+/**
+ * renew's request: the flags (with --ci the job's variables), the team file, then the wizard's and login's answers
+ * remembered for the registry (its project, access and type), by the one precedence rule as login's prompt uses it
+ * (commands/fill.ts `withRemembered`). Without a registry from any of them: exit 2.
+ */
+export function renewRequest(flags: CommonFlags, env: NodeJS.ProcessEnv, store: AnswerStore | undefined, cwd?: string): CommandRequest {
+  const resolved = commandRequest(flags, env, cwd);
+  const { request } = withRemembered(resolved.layers, store, resolved.request.registry?.value);
+  if (!request.registry) throw new InputError('missing --registry HOST[:PORT] (no remembered registry either)', '--registry');
+  return { ...resolved, request };
+}
 
 const STEP: Record<RenewProgress['kind'], string> = {
   read: 'read the stored login',
@@ -27,15 +39,8 @@ const STEP: Record<RenewProgress['kind'], string> = {
 export async function runRenew(opts: { flags: RenewFlags; io: IO; runner?: Runner; openStore?: () => Promise<AnswerStore> }): Promise<number> {
   const { io } = opts;
   const { days } = opts.flags;
-  const resolved = commandRequest(opts.flags, io.env);
-  const { options, layers } = resolved;
-  // The wizard's and login's remembered answers for this registry (its project, access and type), as login uses them.
   const store = await (opts.openStore ?? (() => openConfStore({ env: io.env })))().catch(() => undefined);
-  const registry = resolved.request.registry?.value ?? (store ? store.load()?.registry : undefined);
-  if (!registry) throw new InputError('missing --registry HOST[:PORT] (no remembered registry either)', '--registry');
-  const remembered = store ? rememberedFor(store, registry) : undefined;
-  if (remembered?.registry === registry) layers.remembered = { ...remembered, registry };
-  const request = { ...resolveRequest(layers), registry: resolveRequest(layers).registry ?? { value: registry, source: 'remembered' as const } };
+  const { options, request } = renewRequest(opts.flags, io.env, store);
   const token = opts.flags.tokenStdin ? await readToken(io, options.timeoutMs) : undefined;
   const notice = tlsEnvNotice(io.env);
   if (notice) io.stderr.write(`gitlab-registry-login: ${notice}\n`);

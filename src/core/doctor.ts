@@ -159,7 +159,7 @@ export function doctorContext(input: DoctorInput, deps: DoctorDeps) {
         (error: unknown) => ({ error }),
       );
     }),
-    challenge: once(async (): Promise<Result<RegistryChallenge> | undefined> => (registry ? asResult(await fetchChallenge(deps.http, registry)) : undefined)),
+    challenge: once(async (): Promise<Result<RegistryChallenge> | undefined> => (registry ? await fetchChallenge(deps.http, registry) : undefined)),
     realm: once(async (): Promise<Result<RealmDecision> | undefined> => {
       const c = await ctx.fact('challenge');
       return c ? decideRealm(c.realm, input.gitlab, input.trustRealm) : undefined;

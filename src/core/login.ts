@@ -61,6 +61,14 @@ export interface LoginRequest {
   interactive?: boolean;
   /** Called once when a helper keeps us waiting (after 3 s), with the line to show. */
   onWait?: (line: string) => void;
+  /** What the caller already found (renew, before rotating): not looked for again, so a retry repeats neither. */
+  prepared?: PreparedLogin;
+}
+
+/** The engine found (`resolveEngine`), and for docker the store `checkStoreBeforeLogin` found answering for the registry. */
+export interface PreparedLogin {
+  engine: { engine: EngineName; file: string };
+  store?: StoreWhere;
 }
 
 function storeFailure(registry: string, info: StoreFailureInfo, what: string): StoreFailure {
@@ -132,7 +140,7 @@ export async function loginAfterVerify(
   req: LoginRequest,
   run: Runner = spawnRunner,
 ): Promise<{ engine: EngineName | null; result: EngineLoginResult | StoreFailure | Verdict }> {
-  const found = asResult(resolveEngine(req.choice, req.env));
+  const found = req.prepared ? { ok: true as const, value: req.prepared.engine } : asResult(resolveEngine(req.choice, req.env));
   if (!found.ok) return { engine: null, result: found.verdict };
   const engine = found.value;
   const registry = verified.registry;
@@ -159,8 +167,8 @@ export async function loginAfterVerify(
         edit = e;
       }
     } else {
-      const checked = await checkStoreBeforeLogin(registry, req, run);
-      if ('verdict' in checked) return { engine: 'docker', result: checked };
+      const checked = req.prepared?.store ? { where: req.prepared.store } : await checkStoreBeforeLogin(registry, req, run);
+      if (isStoreFailure(checked)) return { engine: 'docker', result: checked };
       if (checked.where.kind === 'helper') helper = checked.where;
     }
   }

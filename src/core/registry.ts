@@ -4,7 +4,7 @@ import { bearerChallenge, parseChallenges, type Challenge } from './challenge.js
 import { InputError } from './errors.js';
 import { gitlabBase, isLoopbackHost, registryCandidates, type RegistryAddress } from './hosts.js';
 import { HttpError, type HttpClient, type HttpResponse } from './http.js';
-import { asResult, failure, success, verdict, type Result, type Verdict } from './verdict.js';
+import { failure, success, verdict, type Result, type Verdict } from './verdict.js';
 import { quote } from './sanitise.js';
 
 /** The registry's answer to an anonymous `GET /v2/`: where it is and where its tokens come from. */
@@ -85,7 +85,7 @@ export async function getWithRetry(
  * Ask the registry for its challenge: HTTPS first; a loopback registry may also answer plain HTTP
  * (as docker allows). Returns the challenge, or the verdict explaining why there is none.
  */
-export async function fetchChallenge(http: HttpClient, address: RegistryAddress, knownScheme?: 'https' | 'http'): Promise<RegistryChallenge | Verdict> {
+export async function fetchChallenge(http: HttpClient, address: RegistryAddress, knownScheme?: 'https' | 'http'): Promise<Result<RegistryChallenge>> {
   // Off loopback: HTTPS only. On loopback (as docker allows) plain HTTP too, tried first: a local registry
   // usually is plain HTTP, and the challenge request carries no credentials either way. A TLS registry's 400
   // to plain HTTP sends the request on to HTTPS (below).
@@ -114,22 +114,26 @@ export async function fetchChallenge(http: HttpClient, address: RegistryAddress,
   // Both failed: the HTTPS error says more (a TLS problem) than the reset a plaintext request gets from a TLS port.
   // Except when one scheme got an answer, only too large: that server speaks it, and that is the answer.
   const tooLarge = Object.values(errors).find((e) => e instanceof HttpError && e.code === 'too-large');
-  if (!res) return transportVerdict(tooLarge ?? errors.https ?? errors.http, `the registry ${address.registry} cannot be reached`);
+  if (!res) return failure(transportVerdict(tooLarge ?? errors.https ?? errors.http, `the registry ${address.registry} cannot be reached`));
   const where = `${address.registry}`;
   if (res.status === 200) {
-    return verdict(
-      'not-a-registry',
-      `${where} answers /v2/ without asking for credentials, so it is not a GitLab container registry.`,
-      'Check the registry host: GitLab registries always ask for a token.',
+    return failure(
+      verdict(
+        'not-a-registry',
+        `${where} answers /v2/ without asking for credentials, so it is not a GitLab container registry.`,
+        'Check the registry host: GitLab registries always ask for a token.',
+      ),
     );
   }
   if (res.status !== 401) {
-    return verdict(
-      'not-a-registry',
-      `${where} answered /v2/ with HTTP ${res.status}, not a registry's 401 challenge.`,
-      res.status === 404 || res.status >= 500
-        ? 'Check the registry host and port (on self-managed GitLab it is often registry.HOST or HOST:5050), and that the container registry is enabled.'
-        : 'Check the registry host and port.',
+    return failure(
+      verdict(
+        'not-a-registry',
+        `${where} answered /v2/ with HTTP ${res.status}, not a registry's 401 challenge.`,
+        res.status === 404 || res.status >= 500
+          ? 'Check the registry host and port (on self-managed GitLab it is often registry.HOST or HOST:5050), and that the container registry is enabled.'
+          : 'Check the registry host and port.',
+      ),
     );
   }
   let challenges: Challenge[];
@@ -137,23 +141,29 @@ export async function fetchChallenge(http: HttpClient, address: RegistryAddress,
     challenges = parseChallenges(res.wwwAuthenticate);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
-    return verdict(
-      'not-a-registry',
-      `${where} sent a malformed WWW-Authenticate header (${e.message}).`,
-      'Check the registry host, or any proxy in front of it.',
+    return failure(
+      verdict('not-a-registry', `${where} sent a malformed WWW-Authenticate header (${e.message}).`, 'Check the registry host, or any proxy in front of it.'),
     );
   }
   const bearer = bearerChallenge(challenges);
   if (!bearer) {
     const schemesSeen = challenges.map((c) => c.scheme).join(', ') || 'none';
-    return verdict(
-      'not-a-registry',
-      `${where} does not use token authentication (challenge: ${schemesSeen}), so it is not a GitLab container registry.`,
-      'GitLab registries answer with a Bearer challenge whose realm is GITLAB/jwt/auth; check the registry host.',
+    return failure(
+      verdict(
+        'not-a-registry',
+        `${where} does not use token authentication (challenge: ${schemesSeen}), so it is not a GitLab container registry.`,
+        'GitLab registries answer with a Bearer challenge whose realm is GITLAB/jwt/auth; check the registry host.',
+      ),
     );
   }
   const date = typeof res.headers.date === 'string' ? res.headers.date : undefined;
-  return { baseUrl, realm: bearer.params.realm!, ...(bearer.params.service ? { service: bearer.params.service } : {}), challenges, ...(date ? { date } : {}) };
+  return success({
+    baseUrl,
+    realm: bearer.params.realm!,
+    ...(bearer.params.service ? { service: bearer.params.service } : {}),
+    challenges,
+    ...(date ? { date } : {}),
+  });
 }
 
 /** Where the token may be sent, or why not. */
@@ -237,7 +247,7 @@ export async function discoverRegistry(http: HttpClient, gitlab: URL): Promise<{
   const probes = candidates.map(async (registry) => {
     const [hostname, port] = registry.startsWith('[') ? [host, '5050'] : registry.split(':');
     // Only a registry whose realm is this instance's counts: the token never goes elsewhere.
-    const c = asResult(await fetchChallenge(http, { hostname: hostname!, ...(port ? { port: Number(port) } : {}), registry }));
+    const c = await fetchChallenge(http, { hostname: hostname!, ...(port ? { port: Number(port) } : {}), registry });
     return c.ok && decideRealm(c.value.realm, gitlab, false).ok ? { registry, realm: c.value.realm } : undefined;
   });
   // One probe failing in an unexpected way must not hide the other's answer.

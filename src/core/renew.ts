@@ -29,7 +29,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { podmanAuthFile } from './authconfig.js';
-import { askStore, HELPER_LIMIT_MS, INTERACTIVE_HELPER_LIMIT_MS } from './credstore.js';
+import { askStore, HELPER_LIMIT_MS, INTERACTIVE_HELPER_LIMIT_MS, type StoreWhere } from './credstore.js';
 import { MAX_RENEW_DAYS } from './choices.js';
 import type { CredentialType } from './credentials.js';
 import { addSecret } from './debug.js';
@@ -40,7 +40,7 @@ import type { LoginRequest } from './request.js';
 import { sanitise } from './sanitise.js';
 import { loginVerified, verifySession, type LoginDeps, type Progress, type SessionDeps } from './session.js';
 import { canSelfRotate, expiryLine, fetchTokenInfo, hasTokenInfo, successorLink, tokenApiUrl, type TokenInfo } from './tokeninfo.js';
-import { verdict, type Verdict, type VerdictCode } from './verdict.js';
+import { asResult, failure, success, verdict, type Result, type Verdict, type VerdictCode } from './verdict.js';
 import type { VerifyResult } from './verify.js';
 
 /** renew's own verdicts, beside core/verdict.ts's (which verify, login and doctor share). */
@@ -159,6 +159,8 @@ function result(v: RenewVerdict, known: Known, rest: Partial<RenewResult> = {}):
 }
 
 const refusal = (code: RenewVerdictCode, message: string, fix: string): RenewVerdict => ({ verdict: code, message, fix });
+/** A refusal that ends a check: `Result`'s failure. */
+const refused = (code: RenewVerdictCode, message: string, fix: string) => failure(refusal(code, message, fix));
 
 const NOTHING = ' Nothing was changed.';
 
@@ -188,18 +190,20 @@ export async function renewToken(input: RenewInput, deps: RenewDeps): Promise<Re
       ),
       known,
     );
-  const engine = resolveEngine(deps.engine, deps.env);
-  if ('verdict' in engine) return result(engine, known);
+  const found = asResult(resolveEngine(deps.engine, deps.env));
+  if (!found.ok) return result(found.verdict, known);
+  const engine = found.value;
   known.engine = engine.engine;
   const request: LoginRequest = { ...input.request, credentialType: input.request.credentialType ?? { value: type, source: 'engine-config' } };
   const run: Run = { input, deps, registry, type, request, engine, known };
 
   const token = await readCurrent(run);
   if (typeof token !== 'string') return result(token, known);
-  const checked = await checkCurrent(run, token);
-  if ('verdict' in checked) return result(checked, known);
+  const current = await checkCurrent(run, token);
+  if (!current.ok) return result(current.verdict, known);
+  const checked = current.value;
   const store = await checkStore(run, token);
-  if ('verdict' in store) return result(store, known);
+  if (!store.ok) return result(store.verdict, known);
 
   // Rotate: one POST, never repeated.
   const expiresAt = dateAfterDays(input.days ?? previousLifetime(checked.info), deps.now?.());
@@ -210,7 +214,7 @@ export async function renewToken(input: RenewInput, deps: RenewDeps): Promise<Re
   addSecret(rotated.token);
   known.token = { ...known.token!, expiresAt: rotated.expiresAt, ...(rotated.name ? { name: rotated.name } : {}) };
   deps.onProgress?.({ kind: 'rotated', expiresAt: rotated.expiresAt });
-  return storeSuccessor(run, rotated.token, checked.verify, store.helperStore);
+  return storeSuccessor(run, rotated.token, checked.verify, store.value.where);
 }
 
 /** The token to rotate: given on stdin, else the one the engine holds (a helper's `get`, or the file). */
@@ -247,24 +251,27 @@ function sessionDeps(deps: RenewDeps, token: 'current' | 'successor'): SessionDe
 }
 
 /** The one verification, as login does it: the instance, the account, GitLab's record of the token, its scopes. */
-async function checkCurrent(run: Run, token: string): Promise<{ verify: VerifyResult; info: TokenInfo & { state: 'active' }; gitlab: string } | RenewVerdict> {
+async function checkCurrent(
+  run: Run,
+  token: string,
+): Promise<Result<{ verify: VerifyResult; info: TokenInfo & { state: 'active' }; gitlab: string }, RenewVerdict>> {
   const { known, registry, type, deps } = run;
   const first = await verifySession({ request: run.request, token, trustRealm: run.input.trustRealm === true }, sessionDeps(deps, 'current'));
-  if (first.kind === 'no-registry') return first.verdict;
+  if (first.kind === 'no-registry') return failure(first.verdict);
   const v = first.verify;
   known.gitlab = v.gitlab ?? known.gitlab;
   known.account = v.account ?? null;
   const info = v.token;
   if (info && (info.state === 'expired' || info.state === 'revoked' || info.state === 'invalid'))
-    return refusal(
+    return refused(
       'invalid-credentials',
       `The token of ${registry}'s login ${expiryLine(info)}; GitLab rotates only an active token.${NOTHING}`,
       `Create a new token in GitLab${known.gitlab ? ` (${successorLink(known.gitlab, type, '', [], v.project) ?? known.gitlab})` : ''} and log in again.`,
     );
-  if (!v.ok) return refusal(v.verdict, `The login for ${registry} does not work now, so it is not renewed: ${v.message}${NOTHING}`, v.fix);
-  if (!known.gitlab) return refusal('not-a-registry', `The GitLab instance behind ${registry} is not known.${NOTHING}`, 'Pass --gitlab URL.');
+  if (!v.ok) return refused(v.verdict, `The login for ${registry} does not work now, so it is not renewed: ${v.message}${NOTHING}`, v.fix);
+  if (!known.gitlab) return refused('not-a-registry', `The GitLab instance behind ${registry} is not known.${NOTHING}`, 'Pass --gitlab URL.');
   if (info?.state !== 'active')
-    return refusal(
+    return refused(
       'gitlab-refused',
       `GitLab did not say which token this is${info?.state === 'unavailable' ? ` (${info.reason})` : ''}; renew needs GET /api/v4/personal_access_tokens/self (GitLab 15.5+).${NOTHING}`,
       '',
@@ -274,34 +281,37 @@ async function checkCurrent(run: Run, token: string): Promise<{ verify: VerifyRe
   known.token = { name: info.name, scopes: info.scopes, previousExpiresAt: info.expiresAt, expiresAt: info.expiresAt };
   deps.onProgress?.({ kind: 'checked', name: info.name, scopes: info.scopes, expiresAt: info.expiresAt });
   if (!canSelfRotate(info.scopes))
-    return refusal(
+    return refused(
       'no-rotate-scope',
       `The token "${info.name}" has neither the self_rotate nor the api scope (it has ${info.scopes.join(', ') || 'none'}), so GitLab will not let it rotate itself.${NOTHING}`,
       `Create its successor${link ? ` at ${link}` : ' in GitLab'} (add the self_rotate scope, GitLab 17.9 or later, to renew it from here next time) and log in again.`,
     );
-  return { verify: v, info, gitlab: known.gitlab };
+  return success({ verify: v, info, gitlab: known.gitlab });
 }
 
-/** The engine's store must take a new secret BEFORE rotating: the rotation revokes the old token at once. */
-async function checkStore({ deps, registry, engine }: Run, token: string): Promise<{ helperStore: boolean } | RenewVerdict> {
+/**
+ * The engine's store must take a new secret BEFORE rotating: the rotation revokes the old token at once. docker's
+ * store found answering (`where`) is the one the successor's logins use: not looked for and asked again on a retry.
+ */
+async function checkStore({ deps, registry, engine }: Run, token: string): Promise<Result<{ where?: StoreWhere }, RenewVerdict>> {
   if (engine.engine === 'podman') {
     const dir = podmanDir(deps.env);
     return dir
-      ? refusal(
+      ? refused(
           'store-failed',
           `podman could not write its auth file: ${dir} is not writable. The token was not rotated.`,
           'Fix the permissions, or set REGISTRY_AUTH_FILE.',
         )
-      : { helperStore: false };
+      : success({});
   }
-  if (deps.insecureStorage) return { helperStore: false };
+  if (deps.insecureStorage) return success({});
   const checked = await checkStoreBeforeLogin(
     registry,
     { env: deps.env, ...(deps.interactive ? { interactive: true } : {}), ...(deps.onWait ? { onWait: deps.onWait } : {}), token },
     deps.runner,
   );
-  if (isStoreFailure(checked)) return { ...checked, message: `${checked.message} The token was not rotated.` };
-  return { helperStore: checked.where.kind === 'helper' };
+  if (isStoreFailure(checked)) return failure({ ...checked, message: `${checked.message} The token was not rotated.` });
+  return success({ where: checked.where });
 }
 
 /**
@@ -312,7 +322,7 @@ async function storeSuccessor(
   { input, deps, registry, request, engine, known }: Run,
   successor: string,
   current: VerifyResult,
-  helperStore: boolean,
+  store: StoreWhere | undefined,
 ): Promise<RenewResult> {
   const warnings = [ELSEWHERE_WARNING];
   const sInput = { request, token: successor, trustRealm: input.trustRealm === true };
@@ -330,7 +340,9 @@ async function storeSuccessor(
     timeoutMs: deps.timeoutMs,
     ...(deps.interactive ? { interactive: true } : {}),
     ...(deps.onWait ? { onWait: deps.onWait } : {}),
+    prepared: { engine, ...(store ? { store } : {}) },
   };
+  const helperStore = store?.kind === 'helper';
   const insecure = deps.insecureStorage === true;
   // The fallback keeps this registry's login in docker's file (credHelpers[REG] = ""), as --insecure-storage does.
   const tries = [{ how: 'engine' as const, insecure }, { how: 'retry' as const, insecure }, ...(helperStore ? [{ how: 'file' as const, insecure: true }] : [])];

@@ -5,7 +5,7 @@
  * outcome, with progress through a callback. `verify`, `login`, the wizard and doctor all reach GitLab through it.
  */
 import type { EngineChoice, EngineLoginResult, EngineName } from './engine.js';
-import { loginAfterVerify } from './login.js';
+import { loginAfterVerify, type PreparedLogin } from './login.js';
 import type { Runner } from './process.js';
 import { parseGitlabUrl, parseRegistry, type RegistryAddress } from './hosts.js';
 import { budget, type HttpClient } from './http.js';
@@ -47,6 +47,8 @@ export interface LoginDeps {
   /** A person is there: a credential helper may wait for a keyring unlock (longer limit, `onWait` after 3 s). */
   interactive?: boolean;
   onWait?: (line: string) => void;
+  /** The engine and store already found (core/login.ts `PreparedLogin`): a retry does not look for them again. */
+  prepared?: PreparedLogin;
 }
 
 export type SessionOutcome =
@@ -131,6 +133,7 @@ export async function loginVerified(
       ...(deps.insecureStorage ? { insecureStorage: true } : {}),
       ...(deps.interactive ? { interactive: true } : {}),
       ...(deps.onWait ? { onWait: deps.onWait } : {}),
+      ...(deps.prepared ? { prepared: deps.prepared } : {}),
     },
     deps.runner,
   );

@@ -29,7 +29,7 @@ import type { LoginRequest } from './request.js';
 import { verifySession } from './session.js';
 import type { Remembered } from './remembered.js';
 import { expiryWarning, type TokenInfo } from './tokeninfo.js';
-import type { Verdict } from './verdict.js';
+import type { Result } from './verdict.js';
 import { findOnPath, type LookupHost } from './which.js';
 import { sanitise } from './sanitise.js';
 
@@ -308,7 +308,7 @@ async function statusOf(
     token: null,
     fix: null,
   };
-  if (challenge === undefined || 'verdict' in challenge || !answersLikeGitlab(challenge)) return finish(notGitlab(l, base, challenge, store, remembered), env);
+  if (challenge === undefined || !challenge.ok || !answersLikeGitlab(challenge.value)) return finish(notGitlab(l, base, challenge, store, remembered), env);
   if (store.state === 'unreadable') {
     const fix =
       store.where?.kind === 'helper'
@@ -321,7 +321,7 @@ async function statusOf(
     return finish({ ...base, state: 'failed', verdict: 'store-failed', message }, env);
   }
   return finish(
-    await retest(l, base, { username: store.username, secret: store.secret }, challenge, remembered, {
+    await retest(l, base, { username: store.username, secret: store.secret }, challenge.value, remembered, {
       ...input,
       http,
       env,
@@ -335,17 +335,17 @@ async function statusOf(
 function notGitlab(
   l: ListedLogin,
   base: Base,
-  challenge: RegistryChallenge | Verdict | undefined,
+  challenge: Result<RegistryChallenge> | undefined,
   store: StoreAnswer,
   remembered: Remembered | undefined,
 ): Omit<LoginStatus, 'warnings'> {
-  if (challenge && 'verdict' in challenge && remembered && ['unreachable', 'tls-error'].includes(challenge.verdict))
-    return { ...base, state: 'failed', verdict: challenge.verdict, message: challenge.message, fix: challenge.fix };
+  if (challenge?.ok === false && remembered && ['unreachable', 'tls-error'].includes(challenge.verdict.verdict))
+    return { ...base, state: 'failed', ...challenge.verdict };
   const why = !challenge
     ? `${sanitise(l.key, 100)} is not a registry address`
-    : 'verdict' in challenge
-      ? challenge.message
-      : `${l.registry} does not answer like a GitLab registry (its token realm is ${sanitise(challenge.realm, 100)})`;
+    : !challenge.ok
+      ? challenge.verdict.message
+      : `${l.registry} does not answer like a GitLab registry (its token realm is ${sanitise(challenge.value.realm, 100)})`;
   const storeNote = store.state === 'unreadable' ? ` The login could not be read: ${store.message}.` : '';
   return { ...base, state: 'not-checked', verdict: null, message: `Not checked: ${why}${storeNote}` };
 }

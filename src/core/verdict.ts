@@ -51,17 +51,19 @@ export function exitCodeFor(verdict: VerdictCode): number {
 
 /**
  * What a step found, or the verdict that ends the flow there: `if (!r.ok) return r.verdict;` then `r.value`. (No
- * `'verdict' in x` tests on `T | Verdict` unions: a type that says which is which.)
+ * `'verdict' in x` tests on `T | Verdict` unions: a type that says which is which; lint forbids the test.) `V`: a
+ * verdict type of a command's own (renew's), when it is not the shared one.
  */
-export type Result<T> = { ok: true; value: T } | { ok: false; verdict: Verdict };
-export const success = <T>(value: T): Result<T> => ({ ok: true, value });
-export const failure = (v: Verdict): Result<never> => ({ ok: false, verdict: v });
-/**
- * A `T | Verdict` answer as a Result: the one place that tells them apart by shape, for the functions the wizard
- * (src/ui) still reads as unions (fetchChallenge, resolveEngine).
- */
+export type Result<T, V = Verdict> = { ok: true; value: T } | { ok: false; verdict: V };
+export const success = <T>(value: T): Result<T, never> => ({ ok: true, value });
+export const failure = <V = Verdict>(v: V): Result<never, V> => ({ ok: false, verdict: v });
+/** Whether an answer is the verdict rather than the value: for `T | Verdict` answers (resolveEngine's) and nothing else. */
+export function isVerdict<T extends object>(answer: T | Verdict): answer is Verdict {
+  return Object.hasOwn(answer, 'verdict');
+}
+/** A `T | Verdict` answer (resolveEngine's, whose shape its callers and tests know) as a Result. */
 export function asResult<T extends object>(answer: T | Verdict): Result<T> {
-  return 'verdict' in answer ? failure(answer) : success(answer);
+  return isVerdict(answer) ? failure(answer) : success(answer);
 }
 
 /** The one point where a verdict is built: whatever a message quotes from a server or a file is sanitised here. */

@@ -22,7 +22,7 @@ import {
   type LoginRequest,
   type Source,
 } from '../core/request.js';
-import type { Verdict } from '../core/verdict.js';
+import type { Result } from '../core/verdict.js';
 import { answered, asked, type WizardAnswers, type WizardInit } from '../core/wizard.js';
 import { EXIT } from '../core/verdict.js';
 import { colourWanted } from '../core/colour.js';
@@ -37,9 +37,9 @@ export { canPrompt };
  * The wizard's request: flags, then the team file (never asked); the instance the registry's realm names when only a
  * registry was given (never asked); then remembered answers for that instance and the git remote (offered).
  */
-function wizardRequest(given: Layers, challenge: RegistryChallenge | Verdict | undefined, store: AnswerStore, cwd: string): LoginRequest {
+function wizardRequest(given: Layers, challenge: Result<RegistryChallenge> | undefined, store: AnswerStore, cwd: string): LoginRequest {
   const layers: Layers = { ...given, 'git-remote': originRemote(cwd) };
-  if (challenge && !('verdict' in challenge)) layers.realm = { gitlab: new URL(challenge.realm).origin };
+  if (challenge?.ok) layers.realm = { gitlab: new URL(challenge.value.realm).origin };
   layers.remembered = store.load(instanceHint(layers));
   return resolveRequest(layers);
 }

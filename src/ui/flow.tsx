@@ -83,7 +83,7 @@ export function useDiscovery({ deps, state, a, dispatch }: Flow) {
         const host = gitlab.hostname.toLowerCase();
         const tried = `registry.${host}`;
         const why = await fetchChallenge(deps.http, parseRegistry(tried)).catch(() => undefined);
-        const reason = why && 'verdict' in why ? why.message.replace(/\.$/, '') : `${tried} does not send logins to ${gitlab.host}`;
+        const reason = why?.ok === false ? why.verdict.message.replace(/\.$/, '') : `${tried} does not send logins to ${gitlab.host}`;
         if (live)
           setDiscoveryProblem(
             `No registry found for ${gitlab.host} (tried registry.${host} and ${host}:5050): ${reason}. Type it as shown on a project's Deploy > Container registry page.`,

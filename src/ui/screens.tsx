@@ -10,7 +10,7 @@ import { InputError } from '../core/errors.js';
 import { parseRegistry } from '../core/hosts.js';
 import { fetchChallenge } from '../core/registry.js';
 import { resolveEngine, type EngineChoice, type EngineLoginResult } from '../core/engine.js';
-import { EXIT } from '../core/verdict.js';
+import { asResult, EXIT, failure } from '../core/verdict.js';
 import { failureOf, type Flow, type SuccessorOffer } from './flow.js';
 import * as S from './steps.js';
 import { Para } from './Para.js';
@@ -58,12 +58,10 @@ export function Question({ flow, discovery }: { flow: Flow; discovery: { discove
 
 /** A typed registry asked anonymously for its `/v2/` challenge: undefined when it answers as a registry, else why not. */
 async function probeRegistry({ deps }: Flow, registry: string): Promise<string | undefined> {
-  const c = await fetchChallenge(deps.http, parseRegistry(registry)).catch((e: unknown) => ({
-    verdict: 'unreachable',
-    message: e instanceof Error ? e.message : String(e),
-    fix: '',
-  }));
-  return 'verdict' in c ? `${c.message}${c.fix ? ` ${c.fix}` : ''}` : undefined;
+  const c = await fetchChallenge(deps.http, parseRegistry(registry)).catch((e: unknown) =>
+    failure({ verdict: 'unreachable', message: e instanceof Error ? e.message : String(e), fix: '' }),
+  );
+  return c.ok ? undefined : `${c.verdict.message}${c.verdict.fix ? ` ${c.verdict.fix}` : ''}`;
 }
 
 /** What the credential needs, where to create it, and the masked prompt; the token is kept in memory only. */
@@ -165,6 +163,6 @@ export function Closed() {
 
 /** The engine `auto` will run, for the spinner (the same choice loginAfterVerify makes). */
 function engineLabel(choice: EngineChoice, env: NodeJS.ProcessEnv): string {
-  const e = resolveEngine(choice, env);
-  return 'verdict' in e ? (choice === 'auto' ? 'the engine' : choice) : e.engine;
+  const e = asResult(resolveEngine(choice, env));
+  return e.ok ? e.value.engine : choice === 'auto' ? 'the engine' : choice;
 }

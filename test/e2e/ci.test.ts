@@ -1,51 +1,25 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { makeCert, type KeyPair } from '../helpers/pki.js';
-import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
-import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { run, type Sandbox } from '../helpers/cli.js';
+import { alice, answerFlags, childLogs, dockerConfigFile, parseJson as json, storedLogin, testSandbox as box, useStack } from '../helpers/e2e.js';
 
 const JOB = 'glcbt-CIjob0000secret0000';
 const CIREG = 'glcbt-CIreg0000secret0000';
 const DEPLOY = 'gldt-CIdeploy00secret0000';
 const PAT = 'glpat-Team00000secret0000';
-let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
-const boxes: Sandbox[] = [];
-
-beforeAll(async () => {
-  pki = makeCert();
-  gl = await startGitlab(pki, {
-    users: [{ kind: 'personal', username: 'newbie', token: PAT, scopes: ['read_registry', 'write_registry'], projects: { 'team/service': 'developer' } }],
-    deployTokens: [{ username: 'gitlab+deploy-token-7', token: DEPLOY, scopes: ['read_registry'], project: 'group/app' }],
-    jobTokens: [
-      { token: JOB, project: 'group/app', allowedBy: [] },
-      { token: CIREG, project: 'group/app', allowedBy: [] },
-    ],
-  });
-  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
-});
-afterAll(async () => {
-  for (const b of boxes) b.cleanup();
-  await reg?.stop();
-  await gl?.close();
-  pki?.cleanup();
+const { gl, reg } = useStack({
+  users: [alice(PAT, { username: 'newbie', projects: { 'team/service': 'developer' } })],
+  deployTokens: [{ username: 'gitlab+deploy-token-7', token: DEPLOY, scopes: ['read_registry'], project: 'group/app' }],
+  jobTokens: [
+    { token: JOB, project: 'group/app', allowedBy: [] },
+    { token: CIREG, project: 'group/app', allowedBy: [] },
+  ],
 });
 
-function box(): Sandbox {
-  const b = sandbox();
-  boxes.push(b);
-  return b;
-}
-const json = (r: RunResult) => JSON.parse(r.stdout) as Record<string, unknown>;
 function ciEnv(b: Sandbox, vars: Record<string, string>): NodeJS.ProcessEnv {
   return { ...b.env, GITLAB_CI: 'true', CI_REGISTRY: reg.registry, CI_SERVER_URL: gl.url, CI_PROJECT_PATH: 'Group/App', ...vars };
-}
-function childLogs(b: Sandbox): string {
-  return readdirSync(b.log)
-    .map((f) => readFileSync(path.join(b.log, f), 'utf8'))
-    .join('\n');
 }
 
 describe('login --ci', () => {
@@ -68,8 +42,7 @@ describe('login --ci', () => {
     const b = box();
     const r = await run(['login', '--ci', '--type', 'job-token', '--access', 'push', '--json'], { env: ciEnv(b, { CI_JOB_TOKEN: JOB }) });
     expect(json(r)).toMatchObject({ ok: true, username: 'gitlab-ci-token', project: 'group/app', granted: ['pull', 'push'], gitlab: gl.url, loggedIn: true });
-    const cfg = JSON.parse(readFileSync(path.join(b.dockerConfig, 'config.json'), 'utf8')) as { auths: Record<string, { auth: string }> };
-    expect(Buffer.from(cfg.auths[reg.registry]!.auth, 'base64').toString()).toBe(`gitlab-ci-token:${JOB}`);
+    expect(storedLogin(b, reg.registry)).toBe(`gitlab-ci-token:${JOB}`);
     expect(childLogs(b)).not.toContain(JOB);
   });
 
@@ -101,7 +74,7 @@ describe('login --ci', () => {
     const r = await run(['login', '--ci', ...extra], { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--ci needs the CI/CD variable ${name}`);
-    expect(existsSync(path.join(b.dockerConfig, 'config.json'))).toBe(false);
+    expect(existsSync(dockerConfigFile(b))).toBe(false);
   });
 
   test('--ci with a personal access token type is refused', async () => {
@@ -227,15 +200,18 @@ describe('the team file', () => {
 describe('logout and podman', () => {
   test('docker: logout says what was removed, and that there is nothing the second time', async () => {
     const b = box();
-    const login = await run(['login', '--registry', reg.registry, '--type', 'deploy-token', '--username', 'gitlab+deploy-token-7', '--token-stdin'], {
-      input: DEPLOY,
-      env: b.env,
-    });
+    const login = await run(
+      ['login', ...answerFlags(reg.registry, { type: 'deploy-token', username: 'gitlab+deploy-token-7', project: null }), '--token-stdin'],
+      {
+        input: DEPLOY,
+        env: b.env,
+      },
+    );
     expect(login.code).toBe(0);
     const out = await run(['logout', '--registry', reg.registry], { env: b.env });
     expect(out.code).toBe(0);
-    expect(out.stdout).toBe(`✔ Removed the login for ${reg.registry} (gitlab+deploy-token-7) from ${path.join(b.dockerConfig, 'config.json')}.\n`);
-    const cfg = JSON.parse(readFileSync(path.join(b.dockerConfig, 'config.json'), 'utf8')) as { auths: Record<string, unknown> };
+    expect(out.stdout).toBe(`✔ Removed the login for ${reg.registry} (gitlab+deploy-token-7) from ${dockerConfigFile(b)}.\n`);
+    const cfg = JSON.parse(readFileSync(dockerConfigFile(b), 'utf8')) as { auths: Record<string, unknown> };
     expect(cfg.auths[reg.registry]).toBeUndefined();
     const again = await run(['logout', '--registry', reg.registry], { env: b.env });
     expect(again.stdout).toBe(`✔ There was no docker login for ${reg.registry}; nothing to remove.\n`);
@@ -246,21 +222,7 @@ describe('logout and podman', () => {
     const authFile = path.join(b.dir, 'podman-auth.json');
     const env = { ...b.env, PATH: `${b.env.PATH}:/usr/bin`, REGISTRY_AUTH_FILE: authFile };
     const r = await run(
-      [
-        'login',
-        '--engine',
-        'podman',
-        '--registry',
-        reg.registry,
-        '--type',
-        'deploy-token',
-        '--username',
-        'gitlab+deploy-token-7',
-        '--project',
-        'group/app',
-        '--token-stdin',
-        '--json',
-      ],
+      ['login', '--engine', 'podman', ...answerFlags(reg.registry, { type: 'deploy-token', username: 'gitlab+deploy-token-7' }), '--token-stdin', '--json'],
       { input: DEPLOY, env },
     );
     expect(json(r)).toMatchObject({ ok: true, loggedIn: true, engine: 'podman', storage: { kind: 'file', file: authFile } });

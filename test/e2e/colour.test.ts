@@ -2,25 +2,14 @@
  * Colour by the conventions, in the built CLI: FORCE_COLOR (1/2/3 on, 0 off) wins over terminal detection for
  * the commands and the wizard alike; NO_COLOR turns colour off only when it is not empty.
  */
-import { afterAll, expect, test } from 'vitest';
-import { BIN, run, sandbox } from '../helpers/cli.js';
-import { cliCommand, startTerminal, type Terminal } from '../helpers/tmux.js';
+import { expect, test } from 'vitest';
+import { run } from '../helpers/cli.js';
+import { cliTerminal, fileSandbox } from '../helpers/e2e.js';
 
 const SGR = /\u001b\[[0-9;]*[1-9][0-9;]*m/; // a colour or attribute (not a plain reset)
 const EXPLAIN = ['doctor', '--error', "'denied: access forbidden'"];
-const terms: Terminal[] = [];
-const sb = sandbox({ docker: 'none' });
-afterAll(() => {
-  for (const t of terms) t.kill();
-  sb.cleanup();
-});
-
-function inTerminal(env: NodeJS.ProcessEnv, args: string[]): Terminal {
-  const all = { ...sb.env, TERM: 'xterm-256color', ...env };
-  const t = startTerminal(cliCommand(`${process.execPath} ${BIN}`, all, args, 'sleep 5'), all);
-  terms.push(t);
-  return t;
-}
+const sb = fileSandbox({ docker: 'none' });
+const inTerminal = (env: NodeJS.ProcessEnv, args: string[]) => cliTerminal(sb, args, { env, after: 'sleep 5' });
 
 test.each([
   [{}, false],

@@ -3,46 +3,18 @@
  * stderr, secrets redacted (the audit of every path is test/e2e/secret-audit.test.ts), and an internal error
  * shows its stack, redacted too.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { makeCert, type KeyPair } from '../helpers/pki.js';
-import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
-import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { run, sandbox, type Sandbox } from '../helpers/cli.js';
+import { run } from '../helpers/cli.js';
+import { alice, answerFlags, fileSandbox, useStack } from '../helpers/e2e.js';
 
 const TOKEN = 'glpat-Debug0000secret00000';
-let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry, sb: Sandbox;
+const { reg } = useStack({ users: [alice(TOKEN)] });
+const sb = fileSandbox();
 
-beforeAll(async () => {
-  pki = makeCert();
-  gl = await startGitlab(pki, {
-    users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }],
-  });
-  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
-  sb = sandbox();
-});
-afterAll(async () => {
-  await reg?.stop();
-  await gl?.close();
-  pki?.cleanup();
-  sb?.cleanup();
-});
-
-const args = () => [
-  '--registry',
-  reg.registry,
-  '--type',
-  'personal-access-token',
-  '--username',
-  'alice',
-  '--project',
-  'group/app',
-  '--access',
-  'push',
-  '--token-stdin',
-];
+const args = () => [...answerFlags(reg.registry, { access: 'push' }), '--token-stdin'];
 const noSecrets = (text: string) => {
   expect(text).not.toContain(TOKEN);
   expect(text).not.toContain(Buffer.from(`alice:${TOKEN}`).toString('base64'));

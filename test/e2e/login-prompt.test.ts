@@ -2,14 +2,11 @@
  * `login` and `verify` as a docker-login user types them: prompted in a terminal (tmux), docker's own syntax in a
  * pipe, `-p` refused, the real account and the token's expiry — against the real registry and the real docker CLI.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { makeCert, type KeyPair } from '../helpers/pki.js';
-import { dateInDays, startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
-import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { BIN, run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
-import { cliCommand, startTerminal, type Terminal } from '../helpers/tmux.js';
+import { describe, expect, test } from 'vitest';
+import { existsSync } from 'node:fs';
+import { dateInDays } from '../helpers/gitlab.js';
+import { run, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { alice, cliTerminal, dockerConfigFile, dockerRan, parseJson as json, rememberAnswers, storedLogin, testSandbox, useStack } from '../helpers/e2e.js';
 
 const T = {
   alice: 'glpat-Prompt0Alice00secret',
@@ -20,99 +17,46 @@ const T = {
   deploy: 'gldt-Prompt0Deploy000secret',
 };
 
-let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
-const terms: Terminal[] = [];
-
-beforeAll(async () => {
-  pki = makeCert();
-  gl = await startGitlab(pki, {
-    users: [
-      {
-        kind: 'personal',
-        username: 'alice',
-        token: T.alice,
-        name: 'laptop',
-        scopes: ['read_registry', 'write_registry'],
-        projects: { 'group/app': 'developer' },
-        expiresInDays: 200,
-      },
-      {
-        kind: 'personal',
-        username: 'alice',
-        token: T.soon,
-        name: 'old laptop',
-        scopes: ['read_registry', 'write_registry'],
-        projects: { 'group/app': 'developer' },
-        expiresInDays: 5,
-      },
-      { kind: 'personal', username: 'alice', token: T.expired, scopes: ['read_registry'], projects: { 'group/app': 'developer' }, expiresInDays: -1 },
-      { kind: 'personal', username: 'alice', token: T.revoked, scopes: ['read_registry'], projects: { 'group/app': 'developer' }, revoked: true },
-      { kind: 'personal', username: 'rita', token: T.reader, scopes: ['read_registry'], projects: { 'group/app': 'developer' } },
-    ],
-    deployTokens: [{ username: 'gitlab+deploy-token-7', token: T.deploy, scopes: ['read_registry'], project: 'group/app' }],
-  });
-  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
-});
-afterAll(async () => {
-  for (const t of terms) t.kill();
-  await reg?.stop();
-  await gl?.close();
-  pki?.cleanup();
+const { gl, reg } = useStack({
+  users: [
+    alice(T.alice, { name: 'laptop', expiresInDays: 200 }),
+    alice(T.soon, { name: 'old laptop', expiresInDays: 5 }),
+    alice(T.expired, { scopes: ['read_registry'], expiresInDays: -1 }),
+    alice(T.revoked, { scopes: ['read_registry'], revoked: true }),
+    alice(T.reader, { username: 'rita', scopes: ['read_registry'] }),
+  ],
+  deployTokens: [{ username: 'gitlab+deploy-token-7', token: T.deploy, scopes: ['read_registry'], project: 'group/app' }],
 });
 
-const json = (r: RunResult) => JSON.parse(r.stdout) as Record<string, unknown>;
-const stored = (sb: Sandbox) => {
-  const cfg = JSON.parse(readFileSync(path.join(sb.dockerConfig, 'config.json'), 'utf8')) as { auths: Record<string, { auth: string }> };
-  return Buffer.from(cfg.auths[reg.registry]!.auth, 'base64').toString();
-};
-const dockerRan = (sb: Sandbox) => readdirSync(sb.log).some((f) => f.startsWith('argv.'));
+const stored = (sb: Sandbox) => storedLogin(sb, reg.registry);
 function noLeak(r: RunResult, token: string) {
   expect(r.stdout + r.stderr).not.toContain(token);
   expect(r.stdout + r.stderr).not.toContain(token.slice(6, 16));
 }
-/** The wizard's remembered answers for this GitLab, as the wizard writes them. */
-function rememberAnswers(sb: Sandbox, r: Record<string, string>) {
-  const dir = path.join(sb.home, '.config', 'gitlab-registry-login');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ last: gl.url, instances: { [gl.url]: { gitlab: gl.url, ...r } } }), { mode: 0o600 });
-}
-const inTerminal = (sb: Sandbox, args: string[], after = '') => {
-  const env = { ...sb.env, TERM: 'xterm-256color' };
-  const t = startTerminal(cliCommand(`${process.execPath} ${BIN}`, env, args, after), env, { width: 160, height: 40 });
-  terms.push(t);
-  return t;
-};
+const inTerminal = (sb: Sandbox, args: string[], after = '') => cliTerminal(sb, args, { size: { width: 160, height: 40 }, after });
 
 describe('docker syntax, in a pipe', () => {
   test('echo "$T" | login REGISTRY -u USER --password-stdin replaces docker login', async () => {
-    const sb = sandbox();
-    try {
-      const r = await run(['login', reg.registry, '-u', 'alice', '--password-stdin'], { input: `${T.alice}\n`, env: sb.env });
-      expect(r.code).toBe(0);
-      expect(r.stdout).toContain('alice (personal access token) is valid and has registry access');
-      expect(r.stdout).toContain(`Token "laptop": scopes read_registry, write_registry; expires ${dateInDays(200)} (200 days)`);
-      expect(stored(sb)).toBe(`alice:${T.alice}`);
-      noLeak(r, T.alice);
-    } finally {
-      sb.cleanup();
-    }
+    const sb = testSandbox();
+    const r = await run(['login', reg.registry, '-u', 'alice', '--password-stdin'], { input: `${T.alice}\n`, env: sb.env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('alice (personal access token) is valid and has registry access');
+    expect(r.stdout).toContain(`Token "laptop": scopes read_registry, write_registry; expires ${dateInDays(200)} (200 days)`);
+    expect(stored(sb)).toBe(`alice:${T.alice}`);
+    noLeak(r, T.alice);
   });
 
   test('-p/--password VALUE is refused with exit 2 and why; nothing is sent or stored', async () => {
     for (const args of [['-p', T.alice], ['--password', T.alice], [`--password=${T.alice}`]]) {
-      const sb = sandbox();
-      try {
-        const before = gl.requests.length;
-        const r = await run(['login', reg.registry, '-u', 'alice', ...args], { env: sb.env });
-        expect(r.code).toBe(2);
-        expect(r.stderr).toMatch(/-p\/--password: a password in the command line is visible to every process.*nothing was sent or stored.*--password-stdin/);
-        expect(gl.requests.length).toBe(before);
-        expect(dockerRan(sb)).toBe(false);
-        expect(existsSync(path.join(sb.dockerConfig, 'config.json'))).toBe(false);
-        noLeak(r, T.alice);
-      } finally {
-        sb.cleanup();
-      }
+      const sb = testSandbox();
+      const before = gl.requests.length;
+      const r = await run(['login', reg.registry, '-u', 'alice', ...args], { env: sb.env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/-p\/--password: a password in the command line is visible to every process.*nothing was sent or stored.*--password-stdin/);
+      expect(gl.requests.length).toBe(before);
+      expect(dockerRan(sb)).toBe(false);
+      expect(existsSync(dockerConfigFile(sb))).toBe(false);
+      noLeak(r, T.alice);
     }
   });
 
@@ -133,20 +77,16 @@ describe('docker syntax, in a pipe', () => {
 
 describe('the real account and the expiry', () => {
   test('a wrong username with a personal access token: GitLab names alice; one line says so; docker stores alice', async () => {
-    const sb = sandbox();
-    try {
-      const r = await run(['login', reg.registry, '-u', 'nobody', '--project', 'group/app', '--access', 'push', '--password-stdin'], {
-        input: T.alice,
-        env: sb.env,
-      });
-      expect(r.code).toBe(0);
-      expect(r.stdout).toContain('alice (personal access token) can pull and push group/app');
-      expect(r.stdout).toContain('GitLab ignores the username for a personal access token: this one belongs to alice, not "nobody"');
-      expect(r.stdout).not.toContain('nobody can');
-      expect(stored(sb)).toBe(`alice:${T.alice}`);
-    } finally {
-      sb.cleanup();
-    }
+    const sb = testSandbox();
+    const r = await run(['login', reg.registry, '-u', 'nobody', '--project', 'group/app', '--access', 'push', '--password-stdin'], {
+      input: T.alice,
+      env: sb.env,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('alice (personal access token) can pull and push group/app');
+    expect(r.stdout).toContain('GitLab ignores the username for a personal access token: this one belongs to alice, not "nobody"');
+    expect(r.stdout).not.toContain('nobody can');
+    expect(stored(sb)).toBe(`alice:${T.alice}`);
   });
 
   test('--json: account and token {name, scopes, expiresAt, daysLeft}; no username needed', async () => {
@@ -197,73 +137,57 @@ describe('the real account and the expiry', () => {
 
 describe('prompting in a terminal', () => {
   test('login REGISTRY: the token is asked, masked; pasted with its newline; docker stores the real account', async () => {
-    const sb = sandbox();
-    try {
-      const t = inTerminal(sb, ['login', reg.registry]);
-      await t.waitFor('Personal access token:');
-      t.type(`${T.alice}\r`);
-      const done = await t.waitFor('EXIT=', 15_000);
-      expect(done).toContain('EXIT=0');
-      expect(done).toContain('alice (personal access token) is valid');
-      expect(done).not.toContain(T.alice);
-      expect(done).not.toContain(T.alice.slice(6, 16));
-      expect(stored(sb)).toBe(`alice:${T.alice}`);
-    } finally {
-      sb.cleanup();
-    }
+    const sb = testSandbox();
+    const t = inTerminal(sb, ['login', reg.registry]);
+    await t.waitFor('Personal access token:');
+    t.type(`${T.alice}\r`);
+    const done = await t.waitFor('EXIT=', 15_000);
+    expect(done).toContain('EXIT=0');
+    expect(done).toContain('alice (personal access token) is valid');
+    expect(done).not.toContain(T.alice);
+    expect(done).not.toContain(T.alice.slice(6, 16));
+    expect(stored(sb)).toBe(`alice:${T.alice}`);
   });
 
   test('bare verify: the remembered registry is the default, the remembered project and access are used; paste without newline, then Enter', async () => {
-    const sb = sandbox();
-    try {
-      rememberAnswers(sb, { registry: reg.registry, credentialType: 'personal-access-token', access: 'push', username: 'alice', project: 'group/app' });
-      const t = inTerminal(sb, ['verify']);
-      await t.waitFor(`Registry [${reg.registry}]:`);
-      t.keys('Enter');
-      await t.waitFor('Personal access token:');
-      expect(t.screen()).toContain('Remembered from the wizard: personal access token, project group/app, pull and push');
-      t.type(T.alice);
-      t.keys('Enter');
-      const done = await t.waitFor('EXIT=', 15_000);
-      expect(done).toContain('EXIT=0');
-      expect(done).toContain('alice (personal access token) can pull and push group/app');
-      expect(done).not.toContain(T.alice);
-    } finally {
-      sb.cleanup();
-    }
+    const sb = testSandbox();
+    rememberAnswers(sb, gl.url, { registry: reg.registry, credentialType: 'personal-access-token', access: 'push', username: 'alice', project: 'group/app' });
+    const t = inTerminal(sb, ['verify']);
+    await t.waitFor(`Registry [${reg.registry}]:`);
+    t.keys('Enter');
+    await t.waitFor('Personal access token:');
+    expect(t.screen()).toContain('Remembered from the wizard: personal access token, project group/app, pull and push');
+    t.type(T.alice);
+    t.keys('Enter');
+    const done = await t.waitFor('EXIT=', 15_000);
+    expect(done).toContain('EXIT=0');
+    expect(done).toContain('alice (personal access token) can pull and push group/app');
+    expect(done).not.toContain(T.alice);
   });
 
   test('a deploy token is asked its username', async () => {
-    const sb = sandbox();
-    try {
-      const t = inTerminal(sb, ['verify', reg.registry, '--type', 'deploy-token', '--project', 'group/app']);
-      await t.waitFor('Username (');
-      t.type('gitlab+deploy-token-7\r');
-      await t.waitFor('Deploy token:');
-      t.type(`${T.deploy}\r`);
-      const done = await t.waitFor('EXIT=', 15_000);
-      expect(done).toContain('EXIT=0');
-      expect(done).toContain('gitlab+deploy-token-7 (deploy token) can pull group/app');
-    } finally {
-      sb.cleanup();
-    }
+    const sb = testSandbox();
+    const t = inTerminal(sb, ['verify', reg.registry, '--type', 'deploy-token', '--project', 'group/app']);
+    await t.waitFor('Username (');
+    t.type('gitlab+deploy-token-7\r');
+    await t.waitFor('Deploy token:');
+    t.type(`${T.deploy}\r`);
+    const done = await t.waitFor('EXIT=', 15_000);
+    expect(done).toContain('EXIT=0');
+    expect(done).toContain('gitlab+deploy-token-7 (deploy token) can pull group/app');
   });
 
   test('Ctrl-C at the token prompt: exit 130, the terminal restored (echo and line mode back), nothing stored', async () => {
-    const sb = sandbox();
-    try {
-      const t = inTerminal(sb, ['login', reg.registry], "stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '");
-      await t.waitFor('Personal access token:');
-      t.type('glpat-half');
-      t.keys('C-c');
-      const end = await t.waitFor(/EXIT=\d+[\s\S]*(icanon|echo)/);
-      expect(end).toContain('EXIT=130');
-      expect(end).toMatch(/(^|\s)icanon\s+echo(\s|$)|(^|\s)echo\s+icanon(\s|$)/m);
-      expect(end).not.toContain('-icanon');
-      expect(end).not.toContain('glpat-half');
-      expect(existsSync(path.join(sb.dockerConfig, 'config.json'))).toBe(false);
-    } finally {
-      sb.cleanup();
-    }
+    const sb = testSandbox();
+    const t = inTerminal(sb, ['login', reg.registry], "stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '");
+    await t.waitFor('Personal access token:');
+    t.type('glpat-half');
+    t.keys('C-c');
+    const end = await t.waitFor(/EXIT=\d+[\s\S]*(icanon|echo)/);
+    expect(end).toContain('EXIT=130');
+    expect(end).toMatch(/(^|\s)icanon\s+echo(\s|$)|(^|\s)echo\s+icanon(\s|$)/m);
+    expect(end).not.toContain('-icanon');
+    expect(end).not.toContain('glpat-half');
+    expect(existsSync(dockerConfigFile(sb))).toBe(false);
   });
 });

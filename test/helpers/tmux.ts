@@ -14,6 +14,8 @@ export interface Terminal {
   /** The screen with its escape sequences (colours, attributes). */
   rawScreen(): string;
   waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
+  /** Waits for the visible screen (no scrollback) to match: a pattern, or a test of the screen. */
+  waitForVisible(pattern: RegExp | string | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
   kill(): void;
 }
 
@@ -23,22 +25,16 @@ export function startTerminal(command: string, env: NodeJS.ProcessEnv, size = { 
   tmux('new-session', '-d', '-s', 'w', '-x', String(size.width), '-y', String(size.height), ...(cwd ? ['-c', cwd] : []), command);
   tmux('set-option', '-t', 'w', 'remain-on-exit', 'on');
   const screen = () => tmux('capture-pane', '-p', '-t', 'w', '-S', '-200');
+  const visible = () => tmux('capture-pane', '-p', '-t', 'w');
   return {
     keys: (...keys) => void tmux('send-keys', '-t', 'w', ...keys),
     type: (text) => void tmux('send-keys', '-t', 'w', '-l', text),
     screen,
-    visible: () => tmux('capture-pane', '-p', '-t', 'w'),
+    visible,
     joined: () => tmux('capture-pane', '-p', '-J', '-t', 'w', '-S', '-200'),
     rawScreen: () => tmux('capture-pane', '-p', '-e', '-t', 'w', '-S', '-200'),
-    async waitFor(pattern, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const s = screen();
-        if (typeof pattern === 'string' ? s.includes(pattern) : pattern.test(s)) return s;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; screen:\n${s}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
+    waitFor: (pattern, timeoutMs) => waitForScreen(screen, pattern, timeoutMs),
+    waitForVisible: (pattern, timeoutMs) => waitForScreen(visible, pattern, timeoutMs),
     kill: () => {
       try {
         tmux('kill-server');
@@ -47,6 +43,27 @@ export function startTerminal(command: string, env: NodeJS.ProcessEnv, size = { 
       }
     },
   };
+}
+
+/** Polls `capture` (every 50 ms, a frame at a time) until it matches; the last capture is in the timeout's message. */
+async function waitForScreen(capture: () => string, pattern: RegExp | string | ((screen: string) => boolean), timeoutMs = 10_000): Promise<string> {
+  const matches = typeof pattern === 'function' ? pattern : (s: string) => (typeof pattern === 'string' ? s.includes(pattern) : pattern.test(s));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = capture();
+    if (matches(s)) return s;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(pattern)}; screen:\n${s}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Polls `ok` (every 50 ms) until it holds; on timeout, the error shows `show()` (the screen, say). */
+export async function waitUntil(ok: () => boolean, show: () => string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out; screen:\n${show()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** A shell line that runs the CLI with exactly `env` and then prints its exit code as EXIT=N. */

@@ -188,6 +188,27 @@ describe('renewToken', () => {
     expect(JSON.stringify(out)).not.toContain(NEW);
   });
 
+  test("a retry after a store failure neither finds the engine nor asks the helper's list again: list once, before rotating", async () => {
+    const g = gitlab({ [OLD]: { scopes: ['self_rotate'], expires: '2026-12-05', created: '2026-01-01' } });
+    const m = machine({ credsStore: 'counted' });
+    const helper = path.join(m.env.DOCKER_CONFIG, 'bin', 'docker-credential-counted');
+    writeFileSync(helper, '#!/bin/sh\nexit 0\n');
+    chmodSync(helper, 0o755);
+    const calls: string[] = [];
+    const run: Runner = async (file, args) => {
+      calls.push(`${path.basename(file)} ${args[0]}`);
+      if (args[0] === 'list') return { exitCode: 0, stdout: `{"https://${REG}":"alice"}`, stderr: '', timedOut: false, notFound: false };
+      if (args[0] === 'get') return { exitCode: 0, stdout: JSON.stringify({ Username: 'alice', Secret: OLD }), stderr: '', timedOut: false, notFound: false };
+      const stderr = 'Error saving credentials: error storing credentials - err: exit status 1, out: `no space left`';
+      return { exitCode: 1, stdout: '', stderr, timedOut: false, notFound: false };
+    };
+    const out = await renewToken({ request }, deps(g.client, m.env, run));
+    expect(out).toMatchObject({ ok: false, rotation: 'rotated', stored: false });
+    // The engine's login, its retry and the file fallback: three logins, and the helper listed once (before rotating).
+    expect(calls.filter((c) => c.endsWith(' login'))).toEqual(['docker login', 'docker login', 'docker login']);
+    expect(calls.filter((c) => c.endsWith(' list'))).toEqual(['docker-credential-counted list']);
+  });
+
   test('a lost answer: never sent again; GitLab is asked whether the old token still works (revoked: rotated, successor lost)', async () => {
     const g = gitlab({ [OLD]: { scopes: ['self_rotate'], expires: '2026-12-05', created: '2026-01-01' } }, { lose: true });
     const r = runner();

@@ -15,6 +15,8 @@ import {
 } from '../../src/core/request.js';
 import { commandRequest, requireComplete } from '../../src/commands/request.js';
 import { InputError } from '../../src/core/errors.js';
+import { renewRequest } from '../../src/commands/renew.js';
+import { memoryStore } from '../../src/core/remembered.js';
 
 const G = {
   flag: 'https://flag.example',
@@ -174,6 +176,28 @@ describe('commandRequest: argv, CI variables and the team file into one request'
     expect(() => commandRequest({ ci: true }, { ...CI, CI_REGISTRY: 'https://x' }, checkout())).toThrow(
       expect.objectContaining({ flag: 'CI_REGISTRY' }) as Error,
     );
+  });
+  test('renew: the remembered answers by the same rule as login: a remembered username implies the type, a flag wins over them', () => {
+    const dir = checkout();
+    const REG = 'registry.mem.example';
+    // A deploy token remembered by its username alone: its type is computed from it (a deploy token, which renew refuses before asking anything).
+    const deploy = memoryStore([{ gitlab: G.mem, registry: REG, username: 'gitlab+deploy-token-7', project: 'mem/app' }]);
+    expect(show(renewRequest({}, {}, deploy, dir).request)).toEqual({
+      gitlab: `${G.mem}@remembered`,
+      registry: `${REG}@remembered`,
+      credentialType: 'deploy-token@remembered',
+      username: 'gitlab+deploy-token-7@remembered',
+      project: 'mem/app@remembered',
+    });
+    // --type over the remembered type; the username remembered for the other type does not come with it.
+    const remembered = memoryStore([{ gitlab: G.mem, registry: REG, credentialType: 'deploy-token', username: 'gitlab+deploy-token-7', access: 'push' }]);
+    expect(show(renewRequest({ registry: REG, type: 'project-access-token' }, {}, remembered, dir).request)).toEqual({
+      gitlab: `${G.mem}@remembered`,
+      registry: `${REG}@flag`,
+      credentialType: 'project-access-token@flag',
+      access: 'push@remembered',
+    });
+    expect(() => renewRequest({}, {}, memoryStore(), dir)).toThrow(expect.objectContaining({ flag: '--registry' }) as Error);
   });
   test('requireComplete names what is missing; a job token needs no --username', () => {
     const dir = checkout();
