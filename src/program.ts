@@ -5,7 +5,7 @@
  * commands/options.ts. `runCli` parses argv with them and runs what a `Handlers` gives for the command (src/cli.ts
  * gives the real ones; tests give recorders), so argv → typed flags is tested in-process.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { VERSION } from './version.js';
 import { debug, debugEnabled, debugWanted, enableDebug, redact } from './core/debug.js';
 import {
@@ -101,9 +101,21 @@ Exit codes: 0 renewed · 1 refused, nothing changed (no self_rotate/api scope, n
             not take a new secret, GitLab refused), or rotated but not stored · 2 usage
             3 GitLab unreachable before rotating (nothing changed), or the rotation's answer was lost`;
 
-/** `cmd` with a table's flags; its action gets them typed, and the command's operands. */
+/** Each command's options, made when first needed (see withFlags). */
+const optionsOf = new WeakMap<Command, () => void>();
+const needOptions = (cmd: Command) => optionsOf.get(cmd)?.();
+
+/**
+ * `cmd` with a table's flags; its action gets them typed, and the command's operands. The options are made when
+ * first needed, when the command runs or its help is shown (buildProgram's hooks): --version, and every other
+ * command, build none of them.
+ */
 function withFlags<S extends Specs>(cmd: Command, specs: S, run: (flags: FlagsOf<S>, operands: string[]) => Promise<number>, done: (code: number) => void) {
-  return addOptions(cmd, specs).action(async () => done(await run(flagsOf(cmd, specs), cmd.args)));
+  optionsOf.set(cmd, () => {
+    optionsOf.delete(cmd);
+    addOptions(cmd, specs);
+  });
+  return cmd.action(async () => done(await run(flagsOf(cmd, specs), cmd.args)));
 }
 
 /** docker login's positional registry, beside the flags (it must agree with --registry when both are given). */
@@ -174,6 +186,19 @@ export function buildProgram(run: Handlers, out: Output, done: (code: number) =>
       writeOut: (s) => out.stdout.write(s),
       writeErr: (s) => out.stderr.write(s),
       outputError: (s, write) => write(s.replace(/^error: /, 'gitlab-registry-login: ')),
+    })
+    // A command's options are made before it parses its arguments, or a help lists them (`help verify` too) or
+    // shows that it takes some (the command list's `verify [options] [registry]`).
+    .hook('preSubcommand', (_program, command) => needOptions(command))
+    .configureHelp({
+      visibleOptions(cmd) {
+        needOptions(cmd);
+        return Help.prototype.visibleOptions.call(this, cmd);
+      },
+      subcommandTerm(cmd) {
+        needOptions(cmd);
+        return Help.prototype.subcommandTerm.call(this, cmd);
+      },
     });
   refuseArgvPassword(program);
   credentialCommands(program, run, done);

@@ -142,6 +142,15 @@ describe('--help lists the choices; --help and --version exit 0 and run nothing'
     expect(r.stdout).not.toContain('--password <'); // hidden: refused when given
   });
 
+  test('the options are made only when needed, yet every help shows them: `help verify`, and the command list', async () => {
+    const help = await parse(['help', 'verify']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('(choices: "pull", "push")');
+    const root = await parse(['--help']);
+    expect(root.stdout).toContain('verify [options] [registry]');
+    expect(root.stdout).toContain('snippet [options]');
+  });
+
   test('status --help and --version', async () => {
     expect((await parse(['status', '--help'])).stdout).toContain('(choices: "docker", "podman", "auto")');
     const v = await parse(['--version']);
