@@ -32,12 +32,21 @@ export default tseslint.config(
     rules: {
       // The design rule of issue #15: no function in src/ over 100 lines.
       'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }],
-      // Issue #15: a step's answer says which it is (core/verdict.ts Result, or isVerdict for resolveEngine's), never by shape.
+      // Issue #15: a step's answer says which it is (core/verdict.ts Result, or isVerdict for resolveEngine's), never by
+      // shape; and no cast that silences the checker.
       'no-restricted-syntax': [
         'error',
         {
           selector: "BinaryExpression[operator='in'][left.type='Literal'][left.value='verdict']",
           message: "No `'verdict' in x` on an improvised `T | Verdict` union: return a Result (core/verdict.ts), or use isVerdict.",
+        },
+        {
+          selector: 'TSAsExpression > TSNeverKeyword.typeAnnotation, TSTypeAssertion > TSNeverKeyword.typeAnnotation',
+          message: 'No `as never`: type the value (a typed setter such as core/wizard.ts setAnswer), do not silence the checker.',
+        },
+        {
+          selector: 'TSAsExpression > TSAsExpression.expression[typeAnnotation.type="TSUnknownKeyword"]',
+          message: 'No `as unknown as`: type the value, do not silence the checker.',
         },
       ],
     },

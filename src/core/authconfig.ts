@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { homedir } from 'node:os';
-import type { EngineName, Storage } from './engine.js';
+import type { EngineName } from './engine.js';
 
 export interface EngineConfig {
   auths?: Record<string, { auth?: string; username?: string; password?: string }>;
@@ -67,18 +67,4 @@ export function readEngineConfig(engine: EngineName, env: NodeJS.ProcessEnv): Co
   } catch (e) {
     return { file, error: `is not valid JSON (${(e as Error).message.split('\n')[0]})` };
   }
-}
-
-/** The credential helper docker uses for a registry: its own in credHelpers, else credsStore. */
-export function helperFor(config: EngineConfig | undefined, registry: string): string | undefined {
-  const helper = config?.credHelpers?.[registry] ?? config?.credsStore;
-  return typeof helper === 'string' && helper !== '' ? helper : undefined;
-}
-
-export function storageFor(engine: EngineName, registry: string, env: NodeJS.ProcessEnv = process.env): Storage {
-  if (engine === 'podman') return { kind: 'file', file: podmanAuthFile(env) };
-  const read = readEngineConfig('docker', env);
-  // No config yet, or not JSON: docker writes the file.
-  const helper = 'config' in read ? helperFor(read.config, registry) : undefined;
-  return helper ? { kind: 'helper', file: read.file, helper } : { kind: 'file', file: read.file };
 }

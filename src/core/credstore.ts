@@ -7,7 +7,7 @@
  */
 import { chmodSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { podmanAuthFile, readEngineConfig, type EngineConfig } from './authconfig.js';
-import type { EngineName } from './engine.js';
+import type { EngineName, Storage } from './engine.js';
 import { childEnv, programText as helperText, type Runner } from './process.js';
 import { findOnPath, type LookupHost } from './which.js';
 import path from 'node:path';
@@ -51,15 +51,37 @@ export function whereDockerKeeps(config: EngineConfig | undefined, file: string,
   return { kind: 'helper', file, helper, setBy: own !== undefined ? `credHelpers["${registry}"]` : 'credsStore', ...(binary ? { binary } : {}) };
 }
 
+/** docker's store for a registry, and the config it was read from. */
+export interface DockerStore {
+  where: StoreWhere;
+  config?: EngineConfig;
+}
+
 /** Read docker's config and locate the store for `registry`; a config docker cannot read is a problem of its own. */
-export function locateDockerStore(
-  registry: string,
-  env: NodeJS.ProcessEnv,
-  host?: LookupHost,
-): { where: StoreWhere; config?: EngineConfig } | { problem: ConfigProblem } {
+export function locateDockerStore(registry: string, env: NodeJS.ProcessEnv, host?: LookupHost): DockerStore | { problem: ConfigProblem } {
   const read = readEngineConfig('docker', env);
   if ('error' in read) return { problem: { file: read.file, detail: read.error } };
   return { where: whereDockerKeeps(read.config, read.file, registry, env, host), ...(read.config ? { config: read.config } : {}) };
+}
+
+/** docker/cli's `ContainsAuth` (cli/config/configfile/file.go): a credsStore, any credHelpers, or any auths. */
+function containsAuth(c: EngineConfig | undefined): boolean {
+  return Boolean(c?.credsStore) || Object.keys(c?.credHelpers ?? {}).length > 0 || Object.keys(c?.auths ?? {}).length > 0;
+}
+
+/**
+ * Where the engine keeps a login it has just stored. podman: its auth file. docker: the store found before it
+ * ran (`before`: its config is not read again), unless that config held no login setting at all: docker then
+ * picks its platform's helper itself and writes it as credsStore (docker/cli cli/config/config.go
+ * `LoadDefaultConfigFile`: `if !configFile.ContainsAuth() { … DetectDefaultStore … }`), so it is read again.
+ */
+export function storageFor(engine: EngineName, registry: string, env: NodeJS.ProcessEnv = process.env, before?: DockerStore): Storage {
+  if (engine === 'podman') return { kind: 'file', file: podmanAuthFile(env) };
+  const found = before && containsAuth(before.config) ? before : locateDockerStore(registry, env);
+  // A config docker cannot read: docker wrote the file.
+  if ('problem' in found) return { kind: 'file', file: found.problem.file };
+  const { where } = found;
+  return where.kind === 'helper' ? { kind: 'helper', file: where.file, helper: where.helper } : { kind: 'file', file: where.file };
 }
 
 export type HelperAnswer =

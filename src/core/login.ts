@@ -5,8 +5,7 @@
  * missing, failing or hanging stops us before docker runs), `--insecure-storage`, the engine login, and where
  * the login was stored. Docker's config is left byte for byte as it was whenever this fails.
  */
-import { resolveEngine, engineLogin, type EngineChoice, type EngineName, type EngineLoginResult } from './engine.js';
-import { storageFor } from './authconfig.js';
+import { resolveEngine, engineLogin, type EngineChoice, type EngineName, type EngineLoginResult, type Storage } from './engine.js';
 import {
   askHelper,
   describeAnswer,
@@ -17,8 +16,10 @@ import {
   isGlab,
   locateDockerStore,
   optOutOfHelper,
+  storageFor,
   undoEdit,
   type ConfigEdit,
+  type DockerStore,
   type StoreWhere,
 } from './credstore.js';
 import { spawnRunner, type Runner } from './process.js';
@@ -68,7 +69,7 @@ export interface LoginRequest {
 /** The engine found (`resolveEngine`), and for docker the store `checkStoreBeforeLogin` found answering for the registry. */
 export interface PreparedLogin {
   engine: { engine: EngineName; file: string };
-  store?: StoreWhere;
+  store?: DockerStore;
 }
 
 function storeFailure(registry: string, info: StoreFailureInfo, what: string): StoreFailure {
@@ -95,7 +96,7 @@ export async function checkStoreBeforeLogin(
   registry: string,
   req: Pick<LoginRequest, 'env' | 'interactive' | 'onWait'> & { token?: string },
   run: Runner = spawnRunner,
-): Promise<{ where: StoreWhere } | StoreFailure> {
+): Promise<DockerStore | StoreFailure> {
   const located = locateDockerStore(registry, req.env);
   if ('problem' in located) {
     const { file, detail } = located.problem;
@@ -106,7 +107,7 @@ export async function checkStoreBeforeLogin(
     );
   }
   const { where } = located;
-  if (where.kind === 'file') return { where };
+  if (where.kind === 'file') return located;
   const base = { file: where.file, helper: where.helper, setBy: where.setBy, advice: helperAdvice(where.helper) };
   if (!where.binary)
     return storeFailure(registry, { ...base, state: 'missing' }, `docker keeps logins for ${registry} with ${describeHelper(where)}, which is not on PATH.`);
@@ -121,7 +122,7 @@ export async function checkStoreBeforeLogin(
   const limit = req.interactive ? INTERACTIVE_HELPER_LIMIT_MS : HELPER_LIMIT_MS;
   const waiting = req.interactive && req.onWait ? setTimeout(() => req.onWait!(waitLine(where.helper)), HELPER_LIMIT_MS) : undefined;
   const a = await askHelper(where, 'list', registry, req.env, run, limit, req.token ?? '').finally(() => clearTimeout(waiting));
-  if (a.state === 'ok' || a.state === 'not-found') return { where };
+  if (a.state === 'ok' || a.state === 'not-found') return located;
   return storeFailure(
     registry,
     { ...base, state: a.state, ...(a.state === 'failed' ? { said: a.message } : {}) },
@@ -146,6 +147,8 @@ export async function loginAfterVerify(
   const registry = verified.registry;
   let edit: ConfigEdit | undefined;
   let helper: Extract<StoreWhere, { kind: 'helper' }> | undefined;
+  /** docker's store as found before the login: where the login goes, unless docker picks its own (storageFor). */
+  let before: DockerStore | undefined;
   if (engine.engine === 'docker') {
     if (req.insecureStorage) {
       const located = locateDockerStore(registry, req.env);
@@ -153,6 +156,7 @@ export async function loginAfterVerify(
         const { file, detail } = located.problem;
         return { engine: 'docker', result: storeFailure(registry, { state: 'config', file, advice: `repair ${file}` }, `docker's config ${file} ${detail}.`) };
       }
+      before = located;
       if (located.where.kind === 'helper') {
         const e = optOutOfHelper(located.where.file, registry);
         if (!('before' in e))
@@ -167,8 +171,9 @@ export async function loginAfterVerify(
         edit = e;
       }
     } else {
-      const checked = req.prepared?.store ? { where: req.prepared.store } : await checkStoreBeforeLogin(registry, req, run);
+      const checked = req.prepared?.store ?? (await checkStoreBeforeLogin(registry, req, run));
       if (isStoreFailure(checked)) return { engine: 'docker', result: checked };
+      before = checked;
       if (checked.where.kind === 'helper') helper = checked.where;
     }
   }
@@ -201,8 +206,8 @@ export async function loginAfterVerify(
     if (edit) undoEdit(edit);
     return { engine: engine.engine, result: helper ? storeFailureAfterEngine(registry, helper, result, timeoutMs) : result };
   }
-  const storage = storageFor(engine.engine, registry, req.env);
-  if (edit) storage.insecure = { backup: edit.backup };
+  // --insecure-storage: this registry's login is in the file now (credHelpers[REG] = ""), its backup beside it.
+  const storage: Storage = edit ? { kind: 'file', file: edit.file, insecure: { backup: edit.backup } } : storageFor(engine.engine, registry, req.env, before);
   return { engine: engine.engine, result: { ...result, storage } };
 }
 

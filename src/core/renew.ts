@@ -29,7 +29,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { podmanAuthFile } from './authconfig.js';
-import { askStore, HELPER_LIMIT_MS, INTERACTIVE_HELPER_LIMIT_MS, type StoreWhere } from './credstore.js';
+import { askStore, HELPER_LIMIT_MS, INTERACTIVE_HELPER_LIMIT_MS, type DockerStore } from './credstore.js';
 import { MAX_RENEW_DAYS } from './choices.js';
 import type { CredentialType } from './credentials.js';
 import { addSecret } from './debug.js';
@@ -39,7 +39,7 @@ import { checkStoreBeforeLogin, isStoreFailure } from './login.js';
 import type { LoginRequest } from './request.js';
 import { sanitise } from './sanitise.js';
 import { loginVerified, verifySession, type LoginDeps, type Progress, type SessionDeps } from './session.js';
-import { canSelfRotate, expiryLine, fetchTokenInfo, hasTokenInfo, successorLink, tokenApiUrl, type TokenInfo } from './tokeninfo.js';
+import { callTokenApi, canSelfRotate, expiryLine, fetchTokenInfo, hasTokenInfo, successorLink, type TokenInfo } from './tokeninfo.js';
 import { asResult, failure, success, verdict, type Result, type Verdict, type VerdictCode } from './verdict.js';
 import type { VerifyResult } from './verify.js';
 
@@ -214,7 +214,7 @@ export async function renewToken(input: RenewInput, deps: RenewDeps): Promise<Re
   addSecret(rotated.token);
   known.token = { ...known.token!, expiresAt: rotated.expiresAt, ...(rotated.name ? { name: rotated.name } : {}) };
   deps.onProgress?.({ kind: 'rotated', expiresAt: rotated.expiresAt });
-  return storeSuccessor(run, rotated.token, checked.verify, store.value.where);
+  return storeSuccessor(run, rotated.token, checked.verify, store.value.store);
 }
 
 /** The token to rotate: given on stdin, else the one the engine holds (a helper's `get`, or the file). */
@@ -291,9 +291,9 @@ async function checkCurrent(
 
 /**
  * The engine's store must take a new secret BEFORE rotating: the rotation revokes the old token at once. docker's
- * store found answering (`where`) is the one the successor's logins use: not looked for and asked again on a retry.
+ * store found answering (`store`) is the one the successor's logins use: not looked for and asked again on a retry.
  */
-async function checkStore({ deps, registry, engine }: Run, token: string): Promise<Result<{ where?: StoreWhere }, RenewVerdict>> {
+async function checkStore({ deps, registry, engine }: Run, token: string): Promise<Result<{ store?: DockerStore }, RenewVerdict>> {
   if (engine.engine === 'podman') {
     const dir = podmanDir(deps.env);
     return dir
@@ -311,7 +311,7 @@ async function checkStore({ deps, registry, engine }: Run, token: string): Promi
     deps.runner,
   );
   if (isStoreFailure(checked)) return failure({ ...checked, message: `${checked.message} The token was not rotated.` });
-  return success({ where: checked.where });
+  return success({ store: checked });
 }
 
 /**
@@ -322,7 +322,7 @@ async function storeSuccessor(
   { input, deps, registry, request, engine, known }: Run,
   successor: string,
   current: VerifyResult,
-  store: StoreWhere | undefined,
+  store: DockerStore | undefined,
 ): Promise<RenewResult> {
   const warnings = [ELSEWHERE_WARNING];
   const sInput = { request, token: successor, trustRealm: input.trustRealm === true };
@@ -342,7 +342,7 @@ async function storeSuccessor(
     ...(deps.onWait ? { onWait: deps.onWait } : {}),
     prepared: { engine, ...(store ? { store } : {}) },
   };
-  const helperStore = store?.kind === 'helper';
+  const helperStore = store?.where.kind === 'helper';
   const insecure = deps.insecureStorage === true;
   // The fallback keeps this registry's login in docker's file (credHelpers[REG] = ""), as --insecure-storage does.
   const tries = [{ how: 'engine' as const, insecure }, { how: 'retry' as const, insecure }, ...(helperStore ? [{ how: 'file' as const, insecure: true }] : [])];
@@ -404,31 +404,18 @@ const NOT_SENT = new Set(['refused', 'dns', 'tls', 'not-tls', 'proxy']);
 
 /** `POST /api/v4/personal_access_tokens/self/rotate?expires_at=…`, once. Never throws. */
 export async function rotateSelf(http: HttpClient, gitlab: string, token: string, expiresAt: string): Promise<Rotation> {
-  const url = tokenApiUrl(gitlab, `/self/rotate?expires_at=${expiresAt}`);
-  if (typeof url === 'string') return { kind: 'refused', verdict: refusal('untrusted-realm', `${url}.${NOTHING}`, '') };
-  let status: number;
-  let body: string;
-  try {
-    const r = await http.get(url.href, { 'private-token': token }, { method: 'POST' });
-    status = r.status;
-    body = r.body;
-  } catch (e) {
-    const err = e as HttpError;
+  const a = await callTokenApi(http, gitlab, token, `/self/rotate?expires_at=${expiresAt}`, { method: 'POST', saidMax: 200 });
+  if (a.kind === 'not-sent') return { kind: 'refused', verdict: refusal('untrusted-realm', `${a.reason}.${NOTHING}`, '') };
+  if (a.kind === 'failed') {
+    const err = a.error;
     if (err instanceof HttpError && NOT_SENT.has(err.code))
       return {
         kind: 'refused',
         verdict: refusal(err.code === 'tls' ? 'tls-error' : 'unreachable', `GitLab could not be reached: ${err.message}.${NOTHING}`, ''),
       };
-    return { kind: 'lost', why: err instanceof Error ? err.message : String(e) };
+    return { kind: 'lost', why: err instanceof Error ? err.message : String(err) };
   }
-  let j: Record<string, unknown> = {};
-  try {
-    const parsed = JSON.parse(body) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) j = parsed as Record<string, unknown>;
-  } catch {
-    /* judged by the status */
-  }
-  const said = sanitise([j.error_description, j.message, j.error].find((x): x is string => typeof x === 'string') ?? '', 200);
+  const { status, json: j, said } = a;
   if (status === 200 || status === 201) {
     if (typeof j.token !== 'string' || j.token === '') return { kind: 'lost', why: `GitLab answered HTTP ${status} without the new token` };
     const exp = typeof j.expires_at === 'string' && /^\d{4}-\d{2}-\d{2}/.test(j.expires_at) ? j.expires_at.slice(0, 10) : null;

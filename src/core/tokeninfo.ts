@@ -57,28 +57,56 @@ export function tokenApiUrl(gitlab: string, rest: string): URL | string {
   return url;
 }
 
-/** Ask GitLab about the token. Never throws; the token goes only to `gitlab` (HTTPS, or plain HTTP on loopback). */
-export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: string, nowMs = Date.now()): Promise<TokenInfo> {
-  const url = tokenApiUrl(gitlab, '/self');
-  if (typeof url === 'string') return { state: 'unavailable', reason: url };
+/**
+ * GitLab's token API's answer: its HTTP status, its body when that is a JSON object (else `{}`: judged by the
+ * status), and its own words (`error_description`, `message` or `error`, as lib/api/api_guard.rb and Grape's
+ * `error!` put them), sanitised to `saidMax` characters. `not-sent`: the token may not go to that URL; `failed`:
+ * the request threw (an HttpError, or anything else), with no answer.
+ */
+export type TokenApiAnswer =
+  { kind: 'answer'; status: number; json: Record<string, unknown>; said: string } | { kind: 'not-sent'; reason: string } | { kind: 'failed'; error: unknown };
+
+/**
+ * The one call to `GITLAB/api/v4/personal_access_tokens` + `rest` with the token (header `PRIVATE-TOKEN`), and its
+ * answer read: for `fetchTokenInfo` (GET …/self) and renew's rotation (POST …/self/rotate). Never throws; the token
+ * goes only to `gitlab` (HTTPS, or plain HTTP on loopback).
+ */
+export async function callTokenApi(
+  http: HttpClient,
+  gitlab: string,
+  token: string,
+  rest: string,
+  o: { method?: 'POST'; saidMax: number },
+): Promise<TokenApiAnswer> {
+  const url = tokenApiUrl(gitlab, rest);
+  if (typeof url === 'string') return { kind: 'not-sent', reason: url };
   let status: number;
   let body: string;
   try {
-    const r = await http.get(url.href, { 'private-token': token });
+    const r = await http.get(url.href, { 'private-token': token }, o.method ? { method: o.method } : undefined);
     status = r.status;
     body = r.body;
-  } catch (e) {
-    return { state: 'unavailable', reason: `GitLab could not be asked: ${sanitise((e as Error).message, 120)}` };
+  } catch (error) {
+    return { kind: 'failed', error };
   }
-  let j: Record<string, unknown> = {};
+  let json: Record<string, unknown> = {};
   try {
     const parsed = JSON.parse(body) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) j = parsed as Record<string, unknown>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
   } catch {
     /* not JSON: judged by the status */
   }
-  const said = [j.error_description, j.message, j.error].find((x): x is string => typeof x === 'string');
-  const text = sanitise(said ?? '', 120).trim();
+  const said = [json.error_description, json.message, json.error].find((x): x is string => typeof x === 'string');
+  return { kind: 'answer', status, json, said: sanitise(said ?? '', o.saidMax) };
+}
+
+/** Ask GitLab about the token. Never throws; the token goes only to `gitlab` (HTTPS, or plain HTTP on loopback). */
+export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: string, nowMs = Date.now()): Promise<TokenInfo> {
+  const a = await callTokenApi(http, gitlab, token, '/self', { saidMax: 120 });
+  if (a.kind === 'not-sent') return { state: 'unavailable', reason: a.reason };
+  if (a.kind === 'failed') return { state: 'unavailable', reason: `GitLab could not be asked: ${sanitise((a.error as Error).message, 120)}` };
+  const { status, json: j } = a;
+  const text = a.said.trim();
   if (status === 401) {
     // lib/api/api_guard.rb: ExpiredError "Token is expired. …", RevokedError "Token was revoked. …".
     if (/expired/i.test(text)) return { state: 'expired', gitlabSays: text };

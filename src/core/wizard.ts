@@ -7,10 +7,10 @@
  * username `gitlab-ci-token`) is computed when it is read (`effective`), so going back to change an answer
  * forgets what the abandoned one implied: nothing implied was ever stored.
  */
-import { CREDENTIALS, defaultUsername, usernameOptional, type CredentialType } from './credentials.js';
+import { ACCESS_LEVELS, CREDENTIAL_TYPES, CREDENTIALS, defaultUsername, usernameOptional, type CredentialType } from './credentials.js';
 import type { EngineLoginResult } from './engine.js';
 import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from './hosts.js';
-import type { AnswerValues } from './request.js';
+import { ANSWER_KEYS, type AnswerValues } from './request.js';
 import { expiryAdvice, hasTokenInfo } from './tokeninfo.js';
 import type { RenewResult } from './renew.js';
 import type { Verdict } from './verdict.js';
@@ -209,10 +209,32 @@ function advance(u: WizardState): WizardState {
   return v;
 }
 
+/** Set one answer (or default), its value of the key's own type. */
+function setAnswer<K extends AnswerKey>(answers: WizardAnswers, key: K, value: NonNullable<WizardAnswers[K]>): void {
+  answers[key] = value;
+}
+
+/**
+ * Set an answer as a screen or the failure menu gives it (text, in an action): a credential type or an access is
+ * one of its choices, anything else is a bug here.
+ */
+function setText(answers: WizardAnswers, key: AnswerKey, text: string): void {
+  if (key === 'credentialType') setAnswer(answers, key, choiceOf(CREDENTIAL_TYPES, text, key));
+  else if (key === 'access') setAnswer(answers, key, choiceOf(ACCESS_LEVELS, text, key));
+  else setAnswer(answers, key, text);
+}
+
+function choiceOf<T extends string>(choices: readonly T[], text: string, key: AnswerKey): T {
+  const found = choices.find((c) => c === text);
+  if (found === undefined) throw new Error(`wizard: "${text}" is not a choice of ${key}`);
+  return found;
+}
+
 /** Un-answer `key` (unless a flag gave it), keeping what was answered as the default. */
 function unanswer(u: WizardState, key: AnswerKey): void {
   if (u.fixed.includes(key)) return;
-  if (u.answers[key] !== undefined) u.defaults[key] = u.answers[key] as never;
+  const was = u.answers[key];
+  if (was !== undefined) setAnswer(u.defaults, key, was);
   delete u.answers[key];
 }
 
@@ -277,7 +299,7 @@ export function reducer(s: WizardState, action: WizardAction): WizardState {
   switch (action.type) {
     case 'answer': {
       const u = copy(s);
-      u.answers[action.key] = action.value as never;
+      setText(u.answers, action.key, action.value);
       u.history.push(s.step);
       return advance(u);
     }
@@ -288,8 +310,10 @@ export function reducer(s: WizardState, action: WizardAction): WizardState {
       // Take every remembered answer: the person just confirmed them. The next step is the token.
       const u = copy(s);
       const take = { ...s.defaults, ...s.answers };
-      for (const [k, v] of Object.entries(s.defaults))
-        if (u.answers[k as AnswerKey] === undefined && v !== undefined && asked(k as AnswerKey, take)) u.answers[k as AnswerKey] = v as never;
+      for (const k of ANSWER_KEYS) {
+        const v = s.defaults[k];
+        if (u.answers[k] === undefined && v !== undefined && asked(k, take)) setAnswer(u.answers, k, v);
+      }
       u.history.push('confirm');
       return advance(u);
     }
@@ -347,7 +371,7 @@ export function reducer(s: WizardState, action: WizardAction): WizardState {
       delete u.verify;
       delete u.login;
       u.fixed = u.fixed.filter((f) => f !== action.key);
-      u.answers[action.key] = action.value as never;
+      setText(u.answers, action.key, action.value);
       if (action.key === 'credentialType') {
         // The username answered for the other type does not fit this one: ask it (it is offered again).
         u.fixed = u.fixed.filter((f) => f !== 'username');

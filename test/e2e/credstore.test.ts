@@ -2,32 +2,26 @@
  * Credential stores on real machines: the real docker 28 CLI against the real registry, with fake credential
  * helpers on PATH (failing with the D-Bus text, missing, hanging on `list`, hanging on `store`, glab's).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeCert, type KeyPair } from '../helpers/pki.js';
-import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
-import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { BIN, run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
-import { cliCommand, startTerminal } from '../helpers/tmux.js';
+import { run, type RunResult, type Sandbox } from '../helpers/cli.js';
+import {
+  alice,
+  answerFlags,
+  cliTerminal,
+  dockerConfigFile as configFile,
+  dockerRan,
+  parseJson,
+  putOnPath,
+  storedLogin,
+  testSandbox,
+  useStack,
+  writeDockerConfig,
+} from '../helpers/e2e.js';
 
 const PAT = 'glpat-Store0000secret0PAT';
-let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
-const boxes: Sandbox[] = [];
-
-beforeAll(async () => {
-  pki = makeCert();
-  gl = await startGitlab(pki, {
-    users: [{ kind: 'personal', username: 'alice', token: PAT, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } }],
-  });
-  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
-});
-afterAll(async () => {
-  for (const b of boxes) b.cleanup();
-  await reg?.stop();
-  await gl?.close();
-  pki?.cleanup();
-});
+const { reg } = useStack({ users: [alice(PAT)] });
 
 const DBUS = 'Cannot autolaunch D-Bus without X11 $DISPLAY';
 /** Fake docker-credential-NAME programs, as shell scripts (the protocol: action in argv, data on stdin/stdout). */
@@ -40,46 +34,16 @@ const HELPERS = {
   glab: `#!/bin/sh\ncat >/dev/null\necho "glab auth docker-helper does not support manual registry logins. Remove the glab credential helper for $1 if you'd like to manually handle credentials for this registry."\nexit 1\n`,
 };
 
+/** A sandbox with docker's config `config` (none when undefined) and the credential helpers `helpers` on PATH. */
 function box(config: string | undefined, helpers: Record<string, string> = {}): Sandbox {
-  const sb = sandbox();
-  boxes.push(sb);
-  if (config !== undefined) writeFileSync(path.join(sb.dockerConfig, 'config.json'), config);
-  for (const [name, script] of Object.entries(helpers)) {
-    const f = path.join(sb.dir, 'bin', `docker-credential-${name}`);
-    writeFileSync(f, script);
-    chmodSync(f, 0o755);
-  }
+  const sb = testSandbox();
+  if (config !== undefined) writeDockerConfig(sb, config);
+  for (const [name, script] of Object.entries(helpers)) putOnPath(sb, `docker-credential-${name}`, script);
   return sb;
 }
-const configFile = (sb: Sandbox) => path.join(sb.dockerConfig, 'config.json');
 const login = (sb: Sandbox, extra: string[] = [], timeoutMs = 20_000) =>
-  run(
-    [
-      'login',
-      '--registry',
-      reg.registry,
-      '--type',
-      'personal-access-token',
-      '--username',
-      'alice',
-      '--project',
-      'group/app',
-      '--token-stdin',
-      '--json',
-      '--timeout',
-      '5',
-      ...extra,
-    ],
-    { input: PAT, env: sb.env, timeoutMs },
-  );
-function json(r: RunResult): Record<string, unknown> & { store?: Record<string, unknown> } {
-  try {
-    return JSON.parse(r.stdout) as Record<string, unknown>;
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
-  }
-}
-const dockerRan = (sb: Sandbox) => readdirSync(sb.log).some((f) => f.startsWith('argv'));
+  run(['login', ...answerFlags(reg.registry), '--token-stdin', '--json', '--timeout', '5', ...extra], { input: PAT, env: sb.env, timeoutMs });
+const json = (r: RunResult) => parseJson<Record<string, unknown> & { store?: Record<string, unknown> }>(r);
 /** A config someone really has: another registry's login in the file, another helper for ECR, a credsStore. */
 const lived = (store: string, extra = '') =>
   `{\n\t"auths": {\n\t\t"other.example.com": {\n\t\t\t"auth": "${Buffer.from('bob:kept').toString('base64')}"\n\t\t}\n\t},\n\t"credHelpers": {\n\t\t"123.dkr.ecr.us-east-1.amazonaws.com": "ecr-login"${extra}\n\t},\n\t"credsStore": "${store}",\n\t"detachKeys": "ctrl-z"\n}`;
@@ -136,18 +100,18 @@ describe('login checks the store before docker runs', () => {
     const sb = box(`{"credsStore":"broken","credHelpers":{"${reg.registry}":""}}`);
     const r = await login(sb);
     expect(json(r)).toMatchObject({ ok: true, loggedIn: true, storage: { kind: 'file' } });
-    const cfg = JSON.parse(readFileSync(configFile(sb), 'utf8')) as { auths: Record<string, { auth: string }>; credsStore: string };
-    expect(Buffer.from(cfg.auths[reg.registry]!.auth, 'base64').toString()).toBe(`alice:${PAT}`);
-    expect(cfg.credsStore).toBe('broken');
+    expect(storedLogin(sb, reg.registry)).toBe(`alice:${PAT}`);
+    expect((JSON.parse(readFileSync(configFile(sb), 'utf8')) as { credsStore: string }).credsStore).toBe('broken');
   });
 
   test('a helper hanging on store: docker is stopped at --timeout with its helper, the helper is named, config byte-for-byte', async () => {
     const sb = box(lived('hangstore'), { hangstore: HELPERS.hangOnStore });
     const before = readFileSync(configFile(sb));
-    const r = await run(
-      ['login', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json', '--timeout', '3'],
-      { input: PAT, env: sb.env, timeoutMs: 20_000 },
-    );
+    const r = await run(['login', ...answerFlags(reg.registry, { project: null }), '--token-stdin', '--json', '--timeout', '3'], {
+      input: PAT,
+      env: sb.env,
+      timeoutMs: 20_000,
+    });
     const j = json(r);
     expect(j).toMatchObject({ verdict: 'store-failed', store: { state: 'timeout', helper: 'hangstore' } });
     expect(String(j.message)).toMatch(/docker login did not finish within 3 s.*docker-credential-hangstore/);
@@ -190,28 +154,15 @@ describe('a helper waiting for the person, in a terminal', () => {
     const sb = box('{"credsStore":"slowkeychain"}', { slowkeychain: slow });
     const tokenFile = path.join(sb.dir, 'token');
     writeFileSync(tokenFile, PAT, { mode: 0o600 });
-    const env = { ...sb.env, TERM: 'xterm-256color', NO_COLOR: '1' };
-    const cmd = cliCommand(`${process.execPath} ${BIN}`, env, [
-      'login',
-      '--registry',
-      reg.registry,
-      '--type',
-      'personal-access-token',
-      '--username',
-      'alice',
-      '--token-stdin',
-      `< ${tokenFile}`,
-    ]);
-    const t = startTerminal(cmd, env, { width: 120, height: 40 });
-    try {
-      await t.waitFor('waiting for docker-credential-slowkeychain (it may be asking you to unlock your keyring)', 10_000);
-      const screen = await t.waitFor('EXIT=', 15_000);
-      expect(screen).toContain('EXIT=0');
-      expect(screen).toMatch(/Logged in to 127\.0\.0\.1:\d+ with docker/);
-      expect(screen).not.toContain(PAT);
-    } finally {
-      t.kill();
-    }
+    const t = cliTerminal(sb, ['login', ...answerFlags(reg.registry, { project: null }), '--token-stdin', `< ${tokenFile}`], {
+      env: { NO_COLOR: '1' },
+      size: { width: 120, height: 40 },
+    });
+    await t.waitFor('waiting for docker-credential-slowkeychain (it may be asking you to unlock your keyring)', 10_000);
+    const screen = await t.waitFor('EXIT=', 15_000);
+    expect(screen).toContain('EXIT=0');
+    expect(screen).toMatch(/Logged in to 127\.0\.0\.1:\d+ with docker/);
+    expect(screen).not.toContain(PAT);
   });
 });
 
@@ -231,16 +182,13 @@ describe('--insecure-storage', () => {
     expect(cfg.detachKeys).toBe('ctrl-z');
     expect(cfg.credHelpers).toEqual({ ...old.credHelpers, [reg.registry]: '' });
     expect(cfg.auths['other.example.com']).toEqual(old.auths['other.example.com']);
-    expect(Buffer.from(cfg.auths[reg.registry]!.auth, 'base64').toString()).toBe(`alice:${PAT}`);
+    expect(storedLogin(sb, reg.registry)).toBe(`alice:${PAT}`);
     const backup = (j.storage as { insecure: { backup: string } }).insecure.backup;
     expect(path.dirname(backup)).toBe(sb.dockerConfig);
     expect(readFileSync(backup).equals(before)).toBe(true);
     // And in words, without --json.
     const sb2 = box(lived('secretservice'), { secretservice: HELPERS.dbus });
-    const text = await run(
-      ['login', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--insecure-storage'],
-      { input: PAT, env: sb2.env },
-    );
+    const text = await run(['login', ...answerFlags(reg.registry, { project: null }), '--token-stdin', '--insecure-storage'], { input: PAT, env: sb2.env });
     expect(text.code).toBe(0);
     expect(text.stdout.replace(/\s+/g, ' ')).toMatch(
       /stored base64 \(not encrypted\) in .*config\.json.*credsStore and your other logins are unchanged.*To undo: `docker logout 127\.0\.0\.1:\d+`, then delete/,
@@ -251,9 +199,8 @@ describe('--insecure-storage', () => {
   test('when docker login then fails, the config is put back byte for byte and the backup removed', async () => {
     const failing =
       "#!/bin/sh\ncat >/dev/null\necho 'Error response from daemon: login attempt to https://x/v2/ failed with status: 401 Unauthorized' >&2\nexit 1\n";
-    const sb = sandbox({ docker: failing });
-    boxes.push(sb);
-    writeFileSync(configFile(sb), lived('secretservice'));
+    const sb = testSandbox({ docker: failing });
+    writeDockerConfig(sb, lived('secretservice'));
     const before = readFileSync(configFile(sb));
     const j = json(await login(sb, ['--insecure-storage']));
     expect(j).toMatchObject({ ok: false, loggedIn: false });
@@ -281,7 +228,7 @@ describe('logout with a store that cannot be read', () => {
       new RegExp(`Could not check for a login to ${reg.registry.replace(/\./g, '\\.')}: docker-credential-secretservice failed: Cannot autolaunch D-Bus`),
     );
     expect(String(j.message)).toMatch(/Ran `docker logout 127\.0\.0\.1:\d+`; docker said: /);
-    expect(readdirSync(sb.log).some((f) => f.startsWith('argv'))).toBe(true);
+    expect(dockerRan(sb)).toBe(true);
     const text = await run(['logout', '--registry', reg.registry], { env: sb.env });
     expect(text.stderr).toMatch(/^⚠ Could not check for a login/);
   });
@@ -294,7 +241,7 @@ describe('podman: the auth file podman really uses, asked of podman itself', () 
     return env;
   };
   const podmanLogin = (env: NodeJS.ProcessEnv) =>
-    run(['login', '--engine', 'podman', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json'], {
+    run(['login', '--engine', 'podman', ...answerFlags(reg.registry, { project: null }), '--token-stdin', '--json'], {
       input: PAT,
       env,
     });
@@ -302,7 +249,7 @@ describe('podman: the auth file podman really uses, asked of podman itself', () 
 
   test.each([
     ['REGISTRY_AUTH_FILE', (sb: Sandbox) => ({ REGISTRY_AUTH_FILE: path.join(sb.dir, 'ra.json') }), (sb: Sandbox) => path.join(sb.dir, 'ra.json')],
-    ["DOCKER_CONFIG/config.json (podman writes docker's file)", () => ({}), (sb: Sandbox) => path.join(sb.dockerConfig, 'config.json')],
+    ["DOCKER_CONFIG/config.json (podman writes docker's file)", () => ({}), (sb: Sandbox) => configFile(sb)],
     [
       '$XDG_RUNTIME_DIR/containers/auth.json',
       (sb: Sandbox) => ({ DOCKER_CONFIG: undefined, XDG_RUNTIME_DIR: sb.home }),

@@ -1,77 +1,51 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chmodSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
-import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
-import { freePort, startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { httpServer, tlsProxy, type Closable } from '../helpers/servers.js';
-import { BIN, run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
-import { cliCommand, startTerminal } from '../helpers/tmux.js';
+import { dateInDays } from '../helpers/gitlab.js';
+import { freePort } from '../helpers/registry.js';
+import { tlsProxy } from '../helpers/servers.js';
+import { run, type RunResult, type Sandbox } from '../helpers/cli.js';
+import {
+  alice,
+  answerFlags,
+  basicAuth as authFor,
+  cliTerminal,
+  parseJson,
+  putOnPath,
+  testSandbox,
+  testServer as httpServer,
+  useStack,
+  writeDockerConfig,
+} from '../helpers/e2e.js';
 
 const GOOD = 'glpat-Doctor000good0000token';
 const STALE = 'glpat-Doctor000stale000token';
 const SOON = 'glpat-Doctor000soon00000token';
 const PULLONLY = 'glpat-Doctor000pull00000token';
-let pki: KeyPair, tlsCert: KeyPair, gl: FakeGitlab, reg: RealRegistry;
-const closers: Closable[] = [];
-const sandboxes: Sandbox[] = [];
-
-const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-
-beforeAll(async () => {
-  pki = makeCert();
+const { gl, reg } = useStack(() => ({
+  users: [
+    alice(GOOD, { expiresAt: dateInDays(90) }),
+    alice(SOON, { username: 'sam', expiresAt: dateInDays(3) }),
+    alice(PULLONLY, { username: 'pat', scopes: ['read_registry'] }),
+  ],
+}));
+let tlsCert: KeyPair;
+beforeAll(() => {
   tlsCert = makeCert('127.0.0.1', ['IP:127.0.0.1']);
-  gl = await startGitlab(pki, {
-    users: [
-      {
-        kind: 'personal',
-        username: 'alice',
-        token: GOOD,
-        scopes: ['read_registry', 'write_registry'],
-        projects: { 'group/app': 'developer' },
-        expiresAt: inDays(90),
-      },
-      {
-        kind: 'personal',
-        username: 'sam',
-        token: SOON,
-        scopes: ['read_registry', 'write_registry'],
-        projects: { 'group/app': 'developer' },
-        expiresAt: inDays(3),
-      },
-      { kind: 'personal', username: 'pat', token: PULLONLY, scopes: ['read_registry'], projects: { 'group/app': 'developer' } },
-    ],
-  });
-  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
 });
-afterAll(async () => {
-  for (const s of sandboxes) s.cleanup();
-  await Promise.all(closers.map((c) => c.close()));
-  await reg?.stop();
-  await gl?.close();
-  pki?.cleanup();
-  tlsCert?.cleanup();
-});
+afterAll(() => tlsCert?.cleanup());
 
+/** A sandbox with docker's config `config` (none when undefined). */
 function box(config?: string): Sandbox {
-  const sb = sandbox();
-  sandboxes.push(sb);
-  if (config !== undefined) writeFileSync(path.join(sb.dockerConfig, 'config.json'), config);
+  const sb = testSandbox();
+  if (config !== undefined) writeDockerConfig(sb, config);
   return sb;
 }
-const authFor = (user: string, token: string) => Buffer.from(`${user}:${token}`).toString('base64');
 
 interface Report {
   ok: boolean;
   checks: Array<{ id: string; title: string; status: string; detail: string; fix?: string }>;
 }
-function report(r: RunResult): Report {
-  try {
-    return JSON.parse(r.stdout) as Report;
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
-  }
-}
+const report = (r: RunResult) => parseJson<Report>(r);
 const check = (r: Report, id: string) => {
   const c = r.checks.find((k) => k.id === id);
   if (!c) throw new Error(`no check ${id}`);
@@ -81,24 +55,7 @@ const check = (r: Report, id: string) => {
 describe('doctor against the real registry', () => {
   test('a healthy setup with a stored login that works, and a token on stdin', async () => {
     const sb = box(JSON.stringify({ auths: { [reg.registry]: { auth: authFor('alice', GOOD) } } }));
-    const r = await run(
-      [
-        'doctor',
-        '--registry',
-        reg.registry,
-        '--project',
-        'group/app',
-        '--access',
-        'push',
-        '--type',
-        'personal-access-token',
-        '--username',
-        'alice',
-        '--token-stdin',
-        '--json',
-      ],
-      { input: GOOD, env: sb.env },
-    );
+    const r = await run(['doctor', ...answerFlags(reg.registry, { access: 'push' }), '--token-stdin', '--json'], { input: GOOD, env: sb.env });
     const rep = report(r);
     const status = Object.fromEntries(rep.checks.map((c) => [c.id, c.status]));
     expect(status).toEqual({
@@ -138,22 +95,17 @@ describe('doctor against the real registry', () => {
 
   test('in a narrow terminal, long details and fixes wrap at spaces under their own text', async () => {
     const sb = box('{not json');
-    const env = { ...sb.env, TERM: 'xterm-256color', NO_COLOR: '1' };
-    const t = startTerminal(cliCommand(`${process.execPath} ${BIN}`, env, ['doctor', '--registry', reg.registry]), env, { width: 72, height: 80 });
-    try {
-      const screen = await t.waitFor('EXIT=');
-      const lines = screen.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('EXIT=') && !l.startsWith('Pane is dead'));
-      // Section titles and the summary start at the left edge; everything else is indented: a line the
-      // terminal itself had to wrap would start at column 0 in mid-word.
-      const edge = lines.filter((l) => !l.startsWith(' '));
-      expect(
-        edge.every((l) => /^(Engine|Docker config|Network|Registry|Credential)$|^\d+ failed|^nothing failed/.test(l)),
-        edge.join('\n'),
-      ).toBe(true);
-      expect(screen).toMatch(/\n {6}Fix: Repair .*\n {11}\S/);
-    } finally {
-      t.kill();
-    }
+    const t = cliTerminal(sb, ['doctor', '--registry', reg.registry], { env: { NO_COLOR: '1' }, size: { width: 72, height: 80 } });
+    const screen = await t.waitFor('EXIT=');
+    const lines = screen.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('EXIT=') && !l.startsWith('Pane is dead'));
+    // Section titles and the summary start at the left edge; everything else is indented: a line the
+    // terminal itself had to wrap would start at column 0 in mid-word.
+    const edge = lines.filter((l) => !l.startsWith(' '));
+    expect(
+      edge.every((l) => /^(Engine|Docker config|Network|Registry|Credential)$|^\d+ failed|^nothing failed/.test(l)),
+      edge.join('\n'),
+    ).toBe(true);
+    expect(screen).toMatch(/\n {6}Fix: Repair .*\n {11}\S/);
   });
 
   test('not logged in is a warning, not a failure', async () => {
@@ -175,12 +127,11 @@ describe('doctor against the real registry', () => {
 
   test('a stored credential read through a credential helper, and accepted', async () => {
     const sb = box(JSON.stringify({ credsStore: 'testhelper' }));
-    const helper = path.join(sb.dir, 'bin', 'docker-credential-testhelper');
-    writeFileSync(
-      helper,
+    putOnPath(
+      sb,
+      'docker-credential-testhelper',
       `#!/bin/sh\nread host\n[ "$1" = get ] && [ "$host" = "${reg.registry}" ] && printf '{"ServerURL":"%s","Username":"alice","Secret":"${GOOD}"}' "$host" && exit 0\necho "credentials not found" >&2\nexit 1\n`,
     );
-    chmodSync(helper, 0o755);
     const r = await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env });
     const rep = report(r);
     expect(check(rep, 'docker.helpers')).toMatchObject({ status: 'pass' });
@@ -218,9 +169,7 @@ describe('doctor against the real registry', () => {
 
   test('a helper failing on get is reported as that, with its words, not as "not logged in"', async () => {
     const sb = box(JSON.stringify({ credsStore: 'secretservice' }));
-    const helper = path.join(sb.dir, 'bin', 'docker-credential-secretservice');
-    writeFileSync(helper, '#!/bin/sh\ncat >/dev/null\necho "Cannot autolaunch D-Bus without X11 \\$DISPLAY"\nexit 1\n');
-    chmodSync(helper, 0o755);
+    putOnPath(sb, 'docker-credential-secretservice', '#!/bin/sh\ncat >/dev/null\necho "Cannot autolaunch D-Bus without X11 \\$DISPLAY"\nexit 1\n');
     const r = await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env });
     const stored = check(report(r), 'docker.stored');
     expect(stored).toMatchObject({
@@ -233,9 +182,7 @@ describe('doctor against the real registry', () => {
 
   test('a helper hanging on get is stopped after 3 s and reported as such', async () => {
     const sb = box(JSON.stringify({ credHelpers: { [reg.registry]: 'slow' } }));
-    const helper = path.join(sb.dir, 'bin', 'docker-credential-slow');
-    writeFileSync(helper, '#!/bin/sh\nexec sleep 60\n');
-    chmodSync(helper, 0o755);
+    putOnPath(sb, 'docker-credential-slow', '#!/bin/sh\nexec sleep 60\n');
     const rep = report(await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env }));
     expect(check(rep, 'docker.stored')).toMatchObject({
       status: 'fail',
@@ -245,12 +192,11 @@ describe('doctor against the real registry', () => {
 
   test("glab's helper is recognised and asked for glab's login", async () => {
     const sb = box(JSON.stringify({ credHelpers: { [reg.registry]: 'glab' } }));
-    const helper = path.join(sb.dir, 'bin', 'docker-credential-glab');
-    writeFileSync(
-      helper,
+    putOnPath(
+      sb,
+      'docker-credential-glab',
       `#!/bin/sh\nread host\n[ "$1" = get ] && printf '{"ServerURL":"%s","Username":"alice","Secret":"${GOOD}"}' "$host" && exit 0\nexit 1\n`,
     );
-    chmodSync(helper, 0o755);
     const r = await run(['doctor', '--registry', reg.registry, '--json'], { env: sb.env });
     const rep = report(r);
     expect(check(rep, 'docker.helpers')).toMatchObject({
@@ -276,7 +222,6 @@ describe('doctor against the real registry', () => {
 
   test('a registry without a challenge', async () => {
     const web = await httpServer((_q, res) => res.end('{}'));
-    closers.push(web);
     const rep = report(await run(['doctor', '--registry', `127.0.0.1:${web.port}`, '--json'], { env: box().env }));
     expect(check(rep, 'registry.challenge')).toMatchObject({ status: 'fail' });
     expect(check(rep, 'registry.challenge').detail).toMatch(/without asking for credentials/);
@@ -285,22 +230,10 @@ describe('doctor against the real registry', () => {
   test('a realm on another host than the instance: nothing is sent there, not even the stored login', async () => {
     const sb = box(JSON.stringify({ auths: { [reg.registry]: { auth: authFor('alice', GOOD) } } }));
     const before = gl.authorizations.length;
-    const r = await run(
-      [
-        'doctor',
-        '--registry',
-        reg.registry,
-        '--gitlab',
-        'https://gitlab.example.com',
-        '--token-stdin',
-        '--type',
-        'personal-access-token',
-        '--username',
-        'alice',
-        '--json',
-      ],
-      { input: GOOD, env: sb.env },
-    );
+    const r = await run(['doctor', ...answerFlags(reg.registry, { project: null }), '--gitlab', 'https://gitlab.example.com', '--token-stdin', '--json'], {
+      input: GOOD,
+      env: sb.env,
+    });
     const rep = report(r);
     expect(check(rep, 'registry.realm')).toMatchObject({ status: 'fail' });
     expect(check(rep, 'registry.realm').detail).toMatch(/not the GitLab instance gitlab\.example\.com/);
@@ -311,7 +244,7 @@ describe('doctor against the real registry', () => {
 
   test('a TLS registry with a self-signed CA: the fix names both this tool and docker; --ca-file passes', async () => {
     const front = await tlsProxy(tlsCert.certPem, tlsCert.keyPem, `http://${reg.registry}`);
-    closers.push(front);
+    onTestFinished(() => front.close());
     const sb = box();
     const bad = report(await run(['doctor', '--registry', `127.0.0.1:${front.port}`, '--json'], { env: sb.env }));
     const tls = check(bad, 'network.tls');
@@ -332,7 +265,6 @@ describe('doctor against the real registry', () => {
       res.writeHead(401, { date: new Date(Date.now() - 300_000).toUTCString(), 'www-authenticate': `Bearer realm="${gl.realm}",service="container_registry"` });
       res.end();
     });
-    closers.push(skewed);
     const rep = report(await run(['doctor', '--registry', `127.0.0.1:${skewed.port}`, '--json'], { env: box().env }));
     expect(check(rep, 'registry.clock')).toMatchObject({ status: 'fail' });
     expect(check(rep, 'registry.clock').detail).toMatch(/clock is 30\d s ahead of the registry's/);
@@ -340,7 +272,7 @@ describe('doctor against the real registry', () => {
 
   test('a personal access token that expires within a week is a warning; one without write_registry fails for push', async () => {
     const soon = report(
-      await run(['doctor', '--registry', reg.registry, '--type', 'personal-access-token', '--username', 'sam', '--token-stdin', '--json'], {
+      await run(['doctor', ...answerFlags(reg.registry, { username: 'sam', project: null }), '--token-stdin', '--json'], {
         input: SOON,
         env: box().env,
       }),
@@ -348,24 +280,10 @@ describe('doctor against the real registry', () => {
     expect(check(soon, 'credential.token-info')).toMatchObject({ status: 'warn' });
     expect(check(soon, 'credential.token-info').fix).toMatch(/expires within a week/);
     const pull = report(
-      await run(
-        [
-          'doctor',
-          '--registry',
-          reg.registry,
-          '--type',
-          'personal-access-token',
-          '--username',
-          'pat',
-          '--access',
-          'push',
-          '--project',
-          'group/app',
-          '--token-stdin',
-          '--json',
-        ],
-        { input: PULLONLY, env: box().env },
-      ),
+      await run(['doctor', ...answerFlags(reg.registry, { username: 'pat', access: 'push' }), '--token-stdin', '--json'], {
+        input: PULLONLY,
+        env: box().env,
+      }),
     );
     expect(check(pull, 'credential.token-info')).toMatchObject({ status: 'fail' });
     expect(check(pull, 'credential.token-info').fix).toMatch(/lacks write_registry/);

@@ -1,41 +1,19 @@
 /** Hostile and broken servers, interruptions: a verdict every time, nothing hangs, the token goes nowhere. */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type http from 'node:http';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
-import { signJwt, startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
-import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { connectProxy, flood, httpServer, tlsProxy, type Closable } from '../helpers/servers.js';
-import { BIN, run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { signJwt } from '../helpers/gitlab.js';
+import { connectProxy, flood, tlsProxy, type Closable } from '../helpers/servers.js';
+import { BIN, run, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { alice, answerFlags, dockerConfigFile, putOnPath, teamRepo, testSandbox, testServer as server, useStack } from '../helpers/e2e.js';
 import { running } from '../helpers/proc.js';
 
 const TOKEN = 'glpat-Faults00000secret00';
-let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
-const closers: Closable[] = [];
-const boxes: Sandbox[] = [];
-
-beforeAll(async () => {
-  pki = makeCert();
-  gl = await startGitlab(pki, {
-    users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry'], projects: { 'group/app': 'reporter' } }],
-  });
-  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
-});
-afterAll(async () => {
-  for (const b of boxes) b.cleanup();
-  await Promise.all(closers.map((c) => c.close()));
-  await reg?.stop();
-  await gl?.close();
-  pki?.cleanup();
-});
-
-async function server(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void, host?: string): Promise<Closable> {
-  const s = await httpServer(handler, host);
-  closers.push(s);
-  return s;
-}
+const { pki, gl, reg } = useStack({ users: [alice(TOKEN, { scopes: ['read_registry'], projects: { 'group/app': 'reporter' } })] });
+/** A sandbox with no docker on PATH (a test puts its own fake there). */
+const box = () => testSandbox({ docker: 'none' });
 /** A registry whose challenge is `header` (or none), and that accepts any bearer token. */
 function fakeRegistry(header: string | undefined) {
   return server((req, res) => {
@@ -44,22 +22,7 @@ function fakeRegistry(header: string | undefined) {
     res.end();
   });
 }
-const verifyArgs = (registry: string, extra: string[] = []) => [
-  'verify',
-  '--registry',
-  registry,
-  '--type',
-  'personal-access-token',
-  '--username',
-  'alice',
-  '--project',
-  'group/app',
-  '--token-stdin',
-  '--json',
-  '--timeout',
-  '1',
-  ...extra,
-];
+const verifyArgs = (registry: string, extra: string[] = []) => ['verify', ...answerFlags(registry), '--token-stdin', '--json', '--timeout', '1', ...extra];
 function verdictOf(r: RunResult): { verdict: string; message: string; fix: string } {
   expect(r.signal, 'killed: it hung').toBeNull();
   expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -108,21 +71,12 @@ describe('proxies: every socket owned, bounded by --timeout, closed when done', 
   // The registry's name is never resolved: the proxy is asked for it (and never answers, or refuses).
   const proxied = (cmd: 'verify' | 'login' | 'doctor', extra: string[] = []) => [
     cmd,
-    '--registry',
-    'registry.example.test',
-    '--type',
-    'personal-access-token',
-    '--username',
-    'alice',
-    '--token-stdin',
-    '--json',
-    '--timeout',
-    '2',
-    ...extra,
+    ...answerFlags('registry.example.test', { project: null }),
+    ...['--token-stdin', '--json', '--timeout', '2', ...extra],
   ];
   test.each(['verify', 'login'] as const)('%s through a proxy that accepts CONNECT and never answers: exits within --timeout + 1 s', async (cmd) => {
     const proxy = await connectProxy('silent');
-    closers.push(proxy);
+    onTestFinished(() => proxy.close());
     const b = box();
     const r = await run(proxied(cmd), { input: TOKEN, env: { ...b.env, HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` }, timeoutMs: 15_000 });
     const v = verdictOf(r);
@@ -133,7 +87,7 @@ describe('proxies: every socket owned, bounded by --timeout, closed when done', 
   });
   test('doctor through a proxy that accepts CONNECT and never answers: exits within --timeout + 1 s, the challenge named as unreachable', async () => {
     const proxy = await connectProxy('silent');
-    closers.push(proxy);
+    onTestFinished(() => proxy.close());
     const b = box();
     const r = await run(proxied('doctor'), { input: TOKEN, env: { ...b.env, HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` }, timeoutMs: 15_000 });
     expect(r.code).toBe(1);
@@ -163,9 +117,9 @@ describe('TLS trust: only --ca-file and NODE_EXTRA_CA_CERTS', () => {
     own = makeCert('127.0.0.1', ['IP:127.0.0.1']);
     other = makeCert('another CA');
     front = await tlsProxy(own.certPem, own.keyPem, `http://${reg.registry}`);
-    closers.push(front);
   });
-  afterAll(() => {
+  afterAll(async () => {
+    await front?.close();
     own?.cleanup();
     other?.cleanup();
   });
@@ -248,10 +202,8 @@ describe('the team file: only from a git checkout, and named before the token go
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/missing --registry/);
     expect(r.stderr).not.toContain('evil');
-    const repo = path.join(b.dir, 'repo');
-    mkdirSync(path.join(repo, '.git'), { recursive: true });
+    const repo = teamRepo(b.dir, { registry: reg.registry, project: 'group/app', type: 'personal-access-token' });
     const file = path.join(repo, '.gitlab-registry-login.json');
-    writeFileSync(file, JSON.stringify({ registry: reg.registry, project: 'group/app', type: 'personal-access-token' }));
     const ok = await run(['verify', '--username', 'alice', '--token-stdin', '--json'], { input: TOKEN, env: b.env, cwd: repo, timeoutMs: 15_000 });
     expect(verdictOf(ok).verdict).toBe('ok');
     expect(ok.stderr).toContain(`gitlab-registry-login: using ${file}: registry ${reg.registry}, project group/app`);
@@ -372,24 +324,12 @@ describe('redirects and realm trust: the token never reaches another host', () =
   });
 });
 
-function fakeDocker(b: Sandbox, script: string) {
-  const file = path.join(b.dir, 'bin', 'docker');
-  writeFileSync(file, `#!/bin/sh\n${script}\n`);
-  chmodSync(file, 0o755);
-}
-function box(): Sandbox {
-  const b = sandbox({ docker: 'none' });
-  boxes.push(b);
-  return b;
-}
-const loginArgs = ['login', '--registry', '', '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--token-stdin', '--json'];
+const fakeDocker = (b: Sandbox, script: string) => putOnPath(b, 'docker', `#!/bin/sh\n${script}\n`);
+const loginArgs = () => ['login', ...answerFlags(reg.registry), '--token-stdin', '--json'];
 
 describe('engine faults and interruptions', () => {
   test.each([
-    [
-      'verify --json',
-      ['verify', '--registry', '127.0.0.1:1', '--type', 'personal-access-token', '--username', 'alice', '--token-stdin', '--json', '--timeout', '1'],
-    ],
+    ['verify --json', ['verify', ...answerFlags('127.0.0.1:1', { project: null }), '--token-stdin', '--json', '--timeout', '1']],
     ['snippet', ['snippet', '--type', 'job-token']],
     ['--version', ['--version']],
   ])('%s writing to a full disk (/dev/full): one line, exit 70, no stack trace', async (_n, args) => {
@@ -410,9 +350,7 @@ describe('engine faults and interruptions', () => {
   test('docker hanging is stopped after --timeout, with what it started: login-failed', async () => {
     const b = box();
     fakeDocker(b, `cat >/dev/null\nsleep 300 &\necho $! > ${b.log}/grandchild\nwait`);
-    const args = [...loginArgs, '--timeout', '2'];
-    args[2] = reg.registry;
-    const r = await run(args, { input: TOKEN, env: b.env, timeoutMs: 15_000 });
+    const r = await run([...loginArgs(), '--timeout', '2'], { input: TOKEN, env: b.env, timeoutMs: 15_000 });
     const v = verdictOf(r);
     expect(v.verdict).toBe('login-failed');
     expect(v.message).toMatch(/did not finish within 2 s/);
@@ -453,10 +391,8 @@ describe('engine faults and interruptions', () => {
   ] as const)('%s during the engine login: exit %i, no child left, docker config untouched', async (signal, code) => {
     const b = box();
     fakeDocker(b, `echo $$ > ${b.log}/docker.pid\ncat >/dev/null\nsleep 300 &\necho $! > ${b.log}/grandchild\nwait`);
-    writeFileSync(path.join(b.dockerConfig, 'config.json'), '{"auths":{}}');
-    const args = [...loginArgs];
-    args[2] = reg.registry;
-    const p = start(args, b.env);
+    writeFileSync(dockerConfigFile(b), '{"auths":{}}');
+    const p = start(loginArgs(), b.env);
     const pidFile = path.join(b.log, 'grandchild');
     while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((res) => setTimeout(res, 20));
     const pids = [readFileSync(path.join(b.log, 'docker.pid'), 'utf8'), readFileSync(pidFile, 'utf8')].map(Number);
@@ -464,6 +400,6 @@ describe('engine faults and interruptions', () => {
     expect(await p.exited).toBe(code);
     await new Promise((res) => setTimeout(res, 200));
     expect(pids.map(running)).toEqual([false, false]);
-    expect(readFileSync(path.join(b.dockerConfig, 'config.json'), 'utf8')).toBe('{"auths":{}}');
+    expect(readFileSync(dockerConfigFile(b), 'utf8')).toBe('{"auths":{}}');
   });
 });

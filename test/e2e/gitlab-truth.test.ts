@@ -2,11 +2,11 @@
  * GitLab's every answer, told truthfully: the built CLI against the test GitLab (which quotes GitLab's texts,
  * see test/helpers/gitlab.ts for the source of each) and the real distribution registry.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { makeCert, type KeyPair } from '../helpers/pki.js';
-import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
-import { startRegistry, type RealRegistry } from '../helpers/registry.js';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import { makeCert } from '../helpers/pki.js';
+import { startRegistry } from '../helpers/registry.js';
 import { run, type RunResult } from '../helpers/cli.js';
+import { answerFlags, testStack, useStack } from '../helpers/e2e.js';
 
 const T = {
   dev: 'glpat-Dev00000000secretDEV',
@@ -17,64 +17,33 @@ const T = {
   deployNoRegistry: 'gldt-DeployRepo00secretDT3',
 };
 
-let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
-
-beforeAll(async () => {
-  pki = makeCert();
-  gl = await startGitlab(pki, {
-    users: [
-      {
-        kind: 'personal',
-        username: 'dana',
-        token: T.dev,
-        scopes: ['read_registry', 'write_registry'],
-        projects: { acme: 'developer', 'full/app': 'developer' },
-      },
-      { kind: 'personal', username: 'walt', token: T.writeOnly, scopes: ['write_registry'], projects: { 'acme/app': 'developer' } },
-      { kind: 'personal', username: 'bill', token: T.blocked, scopes: ['read_registry'], projects: { 'acme/app': 'developer' }, blocked: true },
-    ],
-    deployTokens: [
-      { username: 'gitlab+deploy-token-7', token: T.deploy, scopes: ['read_registry'], project: 'acme/app' },
-      { username: 'gitlab+deploy-token-8', token: T.deployNoRegistry, scopes: ['read_repository'], project: 'acme/app' },
-    ],
-    jobTokens: [{ token: T.job, project: 'acme/app', allowedBy: [] }],
-    projects: {
-      'acme/app': { protectedTags: [{ pattern: 'v*', minimumPushRole: 'maintainer' }], immutableTags: ['release-*'] },
-      'acme/off': { registryEnabled: false },
-      'acme/lib': {},
-      'full/app': { storageFull: true },
+const { pki, gl, reg } = useStack({
+  users: [
+    {
+      kind: 'personal',
+      username: 'dana',
+      token: T.dev,
+      scopes: ['read_registry', 'write_registry'],
+      projects: { acme: 'developer', 'full/app': 'developer' },
     },
-  });
-  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
-});
-
-afterAll(async () => {
-  await reg?.stop();
-  await gl?.close();
-  pki?.cleanup();
+    { kind: 'personal', username: 'walt', token: T.writeOnly, scopes: ['write_registry'], projects: { 'acme/app': 'developer' } },
+    { kind: 'personal', username: 'bill', token: T.blocked, scopes: ['read_registry'], projects: { 'acme/app': 'developer' }, blocked: true },
+  ],
+  deployTokens: [
+    { username: 'gitlab+deploy-token-7', token: T.deploy, scopes: ['read_registry'], project: 'acme/app' },
+    { username: 'gitlab+deploy-token-8', token: T.deployNoRegistry, scopes: ['read_repository'], project: 'acme/app' },
+  ],
+  jobTokens: [{ token: T.job, project: 'acme/app', allowedBy: [] }],
+  projects: {
+    'acme/app': { protectedTags: [{ pattern: 'v*', minimumPushRole: 'maintainer' }], immutableTags: ['release-*'] },
+    'acme/off': { registryEnabled: false },
+    'acme/lib': {},
+    'full/app': { storageFull: true },
+  },
 });
 
 function verify(type: string, username: string, token: string, project: string, access: 'pull' | 'push', registry = reg.registry): Promise<RunResult> {
-  return run(
-    [
-      'verify',
-      '--registry',
-      registry,
-      '--type',
-      type,
-      '--username',
-      username,
-      '--project',
-      project,
-      '--access',
-      access,
-      '--token-stdin',
-      '--json',
-      '--timeout',
-      '5',
-    ],
-    { input: token },
-  );
+  return run(['verify', ...answerFlags(registry, { type, username, project, access }), '--token-stdin', '--json', '--timeout', '5'], { input: token });
 }
 const json = (r: RunResult) => JSON.parse(r.stdout) as { verdict: string; message: string; fix: string; granted: string[] | null };
 
@@ -161,27 +130,21 @@ describe('verdicts GitLab really gives', () => {
 
 describe('the failed-authentication IP ban (GitLab text/plain 403)', () => {
   test('after the failures, every login is refused unchecked: ip-blocked, exit 3, wait, never a new token', async () => {
-    const banning = await startGitlab(pki, {
+    const { reg: banReg } = await testStack(pki, {
       users: [{ kind: 'personal', username: 'dana', token: T.dev, scopes: ['read_registry'], projects: { 'acme/app': 'developer' } }],
       banAfterFailures: 2,
     });
-    const banReg = await startRegistry({ realm: banning.realm, certFile: pki.certFile });
-    try {
-      for (let i = 0; i < 2; i++)
-        expect(json(await verify('personal-access-token', 'dana', 'glpat-wrong-token-000000', 'acme/app', 'pull', banReg.registry)).verdict).toBe(
-          'invalid-credentials',
-        );
-      const r = await verify('personal-access-token', 'dana', T.dev, 'acme/app', 'pull', banReg.registry);
-      const j = json(r);
-      expect(j.verdict).toBe('ip-blocked');
-      expect(r.code).toBe(3);
-      expect(j.message).toMatch(/Too many failed authentication attempts from this IP[\s\S]*not checked/);
-      expect(j.fix).toMatch(/Wait/);
-      expect(j.fix).not.toMatch(/create a new|new token with/i);
-    } finally {
-      await banReg.stop();
-      await banning.close();
-    }
+    for (let i = 0; i < 2; i++)
+      expect(json(await verify('personal-access-token', 'dana', 'glpat-wrong-token-000000', 'acme/app', 'pull', banReg.registry)).verdict).toBe(
+        'invalid-credentials',
+      );
+    const r = await verify('personal-access-token', 'dana', T.dev, 'acme/app', 'pull', banReg.registry);
+    const j = json(r);
+    expect(j.verdict).toBe('ip-blocked');
+    expect(r.code).toBe(3);
+    expect(j.message).toMatch(/Too many failed authentication attempts from this IP[\s\S]*not checked/);
+    expect(j.fix).toMatch(/Wait/);
+    expect(j.fix).not.toMatch(/create a new|new token with/i);
   });
 });
 
@@ -206,55 +169,17 @@ describe('every verdict is documented with its exit code', () => {
 describe("a loopback registry that speaks TLS (the distribution registry's own TLS listener)", () => {
   test('verify --ca-file finds it over HTTPS (its 400 to plain HTTP means "speak TLS"), as docker does', async () => {
     const tls = makeCert('127.0.0.1', ['IP:127.0.0.1']);
+    onTestFinished(() => tls.cleanup());
     const tlsReg = await startRegistry({ realm: gl.realm, certFile: pki.certFile, tls: { certFile: tls.certFile, keyFile: tls.keyFile } });
-    try {
-      const r = await run(
-        [
-          'verify',
-          '--registry',
-          tlsReg.registry,
-          '--type',
-          'personal-access-token',
-          '--username',
-          'dana',
-          '--project',
-          'acme/app',
-          '--token-stdin',
-          '--json',
-          '--timeout',
-          '5',
-          '--ca-file',
-          tls.certFile,
-        ],
-        { input: T.dev },
-      );
-      const j = JSON.parse(r.stdout) as { verdict: string; registryUrl?: string; message: string };
-      expect(j.verdict, j.message).toBe('ok');
-      expect(r.code).toBe(0);
-      // Without the CA it is a TLS problem, named as such: not "not a registry".
-      const untrusted = await run(
-        [
-          'verify',
-          '--registry',
-          tlsReg.registry,
-          '--type',
-          'personal-access-token',
-          '--username',
-          'dana',
-          '--project',
-          'acme/app',
-          '--token-stdin',
-          '--json',
-          '--timeout',
-          '5',
-        ],
-        { input: T.dev },
-      );
-      expect(json(untrusted).verdict).toBe('tls-error');
-    } finally {
-      await tlsReg.stop();
-      tls.cleanup();
-    }
+    onTestFinished(() => tlsReg.stop());
+    const args = ['verify', ...answerFlags(tlsReg.registry, { username: 'dana', project: 'acme/app' }), '--token-stdin', '--json', '--timeout', '5'];
+    const r = await run([...args, '--ca-file', tls.certFile], { input: T.dev });
+    const j = JSON.parse(r.stdout) as { verdict: string; registryUrl?: string; message: string };
+    expect(j.verdict, j.message).toBe('ok');
+    expect(r.code).toBe(0);
+    // Without the CA it is a TLS problem, named as such: not "not a registry".
+    const untrusted = await run(args, { input: T.dev });
+    expect(json(untrusted).verdict).toBe('tls-error');
   });
 });
 
@@ -317,20 +242,14 @@ describe('a fix that needs a new credential links to where it is made on this in
   });
 
   test('a project access token on an image path: the link is the project GitLab resolved (meta.project_path)', async () => {
-    const bot = await startGitlab(pki, {
+    const { gl: bot, reg: botReg } = await testStack(pki, {
       users: [
         { kind: 'project', username: 'project_9_bot', token: 'glpat-Bot0000000secretBOT9', scopes: ['read_registry'], projects: { 'acme/app': 'developer' } },
       ],
     });
-    const botReg = await startRegistry({ realm: bot.realm, certFile: pki.certFile });
-    try {
-      const j = json(await verify('project-access-token', 'project_9_bot', 'glpat-Bot0000000secretBOT9', 'acme/app/web', 'push', botReg.registry));
-      expect(j.verdict).toBe('insufficient-access');
-      expect(j.fix).toContain(`Create one at ${bot.url}/acme/app/-/settings/access_tokens?name=container+registry&scopes=read_registry,write_registry.`);
-      expect(j.fix).not.toContain('acme/app/web/-/settings');
-    } finally {
-      await botReg.stop();
-      await bot.close();
-    }
+    const j = json(await verify('project-access-token', 'project_9_bot', 'glpat-Bot0000000secretBOT9', 'acme/app/web', 'push', botReg.registry));
+    expect(j.verdict).toBe('insufficient-access');
+    expect(j.fix).toContain(`Create one at ${bot.url}/acme/app/-/settings/access_tokens?name=container+registry&scopes=read_registry,write_registry.`);
+    expect(j.fix).not.toContain('acme/app/web/-/settings');
   });
 });

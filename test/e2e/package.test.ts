@@ -7,16 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { makeCert, type KeyPair } from '../helpers/pki.js';
-import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
-import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { ROOT, sandbox } from '../helpers/cli.js';
-import { cliCommand, startTerminal, type Terminal } from '../helpers/tmux.js';
+import { ROOT } from '../helpers/cli.js';
+import { cliCommand, startTerminal } from '../helpers/tmux.js';
+import { alice, ownedTerminal, testSandbox, useStack } from '../helpers/e2e.js';
 import { spawn } from 'node:child_process';
 
 const TOKEN = 'glpat-Package0000secret000';
-let dir: string, bin: string, tarball: string, pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
-const terms: Terminal[] = [];
+const { reg } = useStack({ users: [alice(TOKEN, { scopes: ['read_registry'], projects: { 'group/app': 'reporter' } })] });
+let dir: string, bin: string, tarball: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'grl-pack-'));
@@ -32,17 +30,8 @@ beforeAll(async () => {
     env: { ...process.env, npm_config_update_notifier: 'false' },
   });
   bin = path.join(prefix, 'node_modules', '.bin', 'gitlab-registry-login');
-  pki = makeCert();
-  gl = await startGitlab(pki, {
-    users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry'], projects: { 'group/app': 'reporter' } }],
-  });
-  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
 }, 120_000);
-afterAll(async () => {
-  for (const t of terms) t.kill();
-  await reg?.stop();
-  await gl?.close();
-  pki?.cleanup();
+afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -73,15 +62,11 @@ test('--version and verify from the installed package', async () => {
 });
 
 test('the installed wizard draws its first frame', async () => {
-  const sb = sandbox();
-  try {
-    const env = { ...sb.env, TERM: 'xterm-256color' };
-    const t = startTerminal(cliCommand(bin, { ...env, PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin` }, ['--registry', reg.registry], 'sleep 5'), env);
-    terms.push(t);
-    await t.waitFor('Which credential do you have');
-    t.keys('C-c');
-    expect(await t.waitFor('EXIT=')).toContain('EXIT=130');
-  } finally {
-    sb.cleanup();
-  }
+  const env = { ...testSandbox().env, TERM: 'xterm-256color' };
+  const t = ownedTerminal(
+    startTerminal(cliCommand(bin, { ...env, PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin` }, ['--registry', reg.registry], 'sleep 5'), env),
+  );
+  await t.waitFor('Which credential do you have');
+  t.keys('C-c');
+  expect(await t.waitFor('EXIT=')).toContain('EXIT=130');
 });

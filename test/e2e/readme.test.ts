@@ -4,17 +4,14 @@
  * tell a reader to set: GITLAB, REGISTRY, TOKEN (alice: pull and push on my-group/my-app) and DOCKER_CONFIG.
  * `npx gitlab-registry-login` runs the built CLI, as it will from the npm registry once published.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeCert, type KeyPair } from '../helpers/pki.js';
-import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
-import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { BIN, ROOT, sandbox, type Sandbox } from '../helpers/cli.js';
+import { BIN, ROOT } from '../helpers/cli.js';
+import { alice, fileSandbox, putOnPath, useStack } from '../helpers/e2e.js';
 
 const TOKEN = 'glpat-Readme000secret0000';
-let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry, sb: Sandbox;
 
 interface Block {
   line: number;
@@ -30,27 +27,15 @@ export function runnableBlocks(markdown: string): Block[] {
   return blocks;
 }
 
-beforeAll(async () => {
-  pki = makeCert();
-  gl = await startGitlab(pki, {
-    users: [{ kind: 'personal', username: 'alice', token: TOKEN, scopes: ['read_registry', 'write_registry'], projects: { 'my-group/my-app': 'developer' } }],
-  });
-  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
-  sb = sandbox();
-  // `npx gitlab-registry-login ARGS`: the built CLI; anything else npx is asked is refused (no network in tests).
-  writeFileSync(path.join(sb.dir, 'bin', 'gitlab-registry-login'), `#!/bin/sh\nexec ${process.execPath} ${BIN} "$@"\n`);
-  writeFileSync(
-    path.join(sb.dir, 'bin', 'npx'),
-    `#!/bin/sh\n[ "$1" = gitlab-registry-login ] || { echo "npx $1: not in this test" >&2; exit 127; }\nshift\nexec gitlab-registry-login "$@"\n`,
-  );
-  for (const f of ['gitlab-registry-login', 'npx']) chmodSync(path.join(sb.dir, 'bin', f), 0o755);
-}, 60_000);
-afterAll(async () => {
-  await reg?.stop();
-  await gl?.close();
-  pki?.cleanup();
-  sb?.cleanup();
-});
+const { gl, reg } = useStack({ users: [alice(TOKEN, { projects: { 'my-group/my-app': 'developer' } })] });
+const sb = fileSandbox();
+// `npx gitlab-registry-login ARGS`: the built CLI; anything else npx is asked is refused (no network in tests).
+putOnPath(sb, 'gitlab-registry-login', `#!/bin/sh\nexec ${process.execPath} ${BIN} "$@"\n`);
+putOnPath(
+  sb,
+  'npx',
+  `#!/bin/sh\n[ "$1" = gitlab-registry-login ] || { echo "npx $1: not in this test" >&2; exit 127; }\nshift\nexec gitlab-registry-login "$@"\n`,
+);
 
 test('the extractor finds runnable blocks and their expected exit codes, and nothing else', () => {
   const md = '```sh\nnot this\n```\n```sh runnable\na\nb\n```\ntext\n```sh runnable exit=1\nc\n```\n```console\n$ no\n```\n';

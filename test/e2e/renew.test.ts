@@ -2,15 +2,13 @@
  * `renew` end to end: the built CLI, the real registry, the real docker CLI (client-side login in a temporary
  * DOCKER_CONFIG) and the test GitLab's self-rotation (test/helpers/gitlab.ts, as GitLab answers it).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeCert, type KeyPair } from '../helpers/pki.js';
-import { dateInDays, startGitlab, type FakeGitlab, type UserToken } from '../helpers/gitlab.js';
-import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { BIN, run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
-import { cliCommand, startTerminal } from '../helpers/tmux.js';
+import { dateInDays, type UserToken } from '../helpers/gitlab.js';
+import { run, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { alice, basicAuth, cliTerminal, dockerConfigFile, putOnPath, storedLogin, testSandbox, useStack, writeDockerConfig } from '../helpers/e2e.js';
 
 const T = {
   rotate: 'glpat-Renew0Rotate000secret',
@@ -26,58 +24,31 @@ const T = {
   podman: 'glpat-Renew0Podman000secret',
 };
 
-let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry;
-const boxes: Sandbox[] = [];
-const user = (token: string, scopes: string[], extra: Partial<UserToken> = {}): UserToken => ({
-  kind: 'personal',
-  username: 'alice',
-  token,
-  name: 'laptop',
-  scopes: ['read_registry', ...scopes],
-  projects: { 'group/app': 'developer' },
-  expiresInDays: 5,
-  createdDaysAgo: 85,
-  ...extra,
+/** An expiring token of alice's named laptop (created 85 days ago, 5 days left): read_registry and `scopes`. */
+const user = (token: string, scopes: string[], extra: Partial<UserToken> = {}): UserToken =>
+  alice(token, { name: 'laptop', scopes: ['read_registry', ...scopes], expiresInDays: 5, createdDaysAgo: 85, ...extra });
+const { gl, reg } = useStack({
+  users: [
+    user(T.rotate, ['self_rotate']),
+    user(T.api, ['api']),
+    user(T.reader, []),
+    user(T.helper, ['self_rotate']),
+    user(T.lost, ['self_rotate']),
+    user(T.max, ['self_rotate']),
+    user(T.hint, ['self_rotate']),
+    ...[T.pipe, T.shown, T.hang, T.podman].map((t) => user(t, ['self_rotate'])),
+  ],
 });
 
-beforeAll(async () => {
-  pki = makeCert();
-  gl = await startGitlab(pki, {
-    users: [
-      user(T.rotate, ['self_rotate']),
-      user(T.api, ['api']),
-      user(T.reader, []),
-      user(T.helper, ['self_rotate']),
-      user(T.lost, ['self_rotate']),
-      user(T.max, ['self_rotate']),
-      user(T.hint, ['self_rotate']),
-      ...[T.pipe, T.shown, T.hang, T.podman].map((t) => user(t, ['self_rotate'])),
-    ],
-  });
-  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
-});
-afterAll(async () => {
-  boxes.forEach((b) => b.cleanup());
-  await reg?.stop();
-  await gl?.close();
-  pki?.cleanup();
-});
-
-const b64 = (s: string) => Buffer.from(s).toString('base64');
-/** A sandbox whose docker config holds `token` for the registry, as `docker login` writes it. */
-function loggedIn(token: string, extra: Record<string, unknown> = {}): Sandbox {
-  const sb = sandbox();
-  boxes.push(sb);
-  writeFileSync(
-    path.join(sb.dockerConfig, 'config.json'),
-    JSON.stringify({ auths: { [reg.registry]: { auth: b64(`alice:${token}`) } }, ...extra }, null, '\t'),
-  );
+/** A sandbox (with `options`) whose docker config holds `token` for the registry, as `docker login` writes it. */
+function loggedIn(token: string, extra: Record<string, unknown> = {}, options: Parameters<typeof testSandbox>[0] = {}): Sandbox {
+  const sb = testSandbox(options);
+  writeDockerConfig(sb, { auths: { [reg.registry]: { auth: basicAuth('alice', token) } }, ...extra });
   return sb;
 }
-const config = (sb: Sandbox) => readFileSync(path.join(sb.dockerConfig, 'config.json'), 'utf8');
+const config = (sb: Sandbox) => readFileSync(dockerConfigFile(sb), 'utf8');
 const storedToken = (sb: Sandbox) => {
-  const auth = (JSON.parse(config(sb)) as { auths: Record<string, { auth: string }> }).auths[reg.registry]!.auth;
-  const s = Buffer.from(auth, 'base64').toString();
+  const s = storedLogin(sb, reg.registry);
   return s.slice(s.indexOf(':') + 1);
 };
 const successorOf = (token: string) => gl.config.users!.find((u) => u.previous === token);
@@ -107,7 +78,7 @@ describe('renew', () => {
     expect(next.expiresAt).toBe(dateInDays(90));
     expect(r.stdout).toContain('Renewed the token "laptop" (alice)');
     expect(r.stdout).toContain(`new expiry: ${dateInDays(90)} (90 days), was ${dateInDays(5)}`);
-    expect(r.stdout).toContain(`stored: docker, ${path.join(sb.dockerConfig, 'config.json')}`);
+    expect(r.stdout).toContain(`stored: docker, ${dockerConfigFile(sb)}`);
     expect(r.stdout).toMatch(/CI\/CD variables, other machines/);
     noLeak(r, T.rotate, next.token);
     expect(storedToken(sb)).toBe(next.token);
@@ -172,11 +143,11 @@ describe('renew', () => {
   test("a credential helper that fails after the rotation: retried, then this registry's login kept in docker's file", async () => {
     const sb = loggedIn(T.helper, { credsStore: 'flaky' });
     // `list` and `get` answer (the old login is read from it); `store` fails, as a full keyring does.
-    writeFileSync(
-      path.join(sb.dir, 'bin', 'docker-credential-flaky'),
+    putOnPath(
+      sb,
+      'docker-credential-flaky',
       `#!/bin/sh\ncase "$1" in list) echo '{"${reg.registry}":"alice"}';; get) cat >/dev/null; printf '{"ServerURL":"x","Username":"alice","Secret":"${T.helper}"}';; store) cat >/dev/null; echo 'no space left on device' >&2; exit 1;; *) cat >/dev/null;; esac\n`,
     );
-    chmodSync(path.join(sb.dir, 'bin', 'docker-credential-flaky'), 0o755);
     const r = await renew(sb, ['--json']);
     const next = successorOf(T.helper)!;
     const j = JSON.parse(r.stdout) as { warnings: string[]; storage: { kind: string; insecure?: object } };
@@ -209,8 +180,7 @@ describe('renew', () => {
   });
 
   test('not logged in: exit 1, nothing asked of GitLab', async () => {
-    const sb = sandbox();
-    boxes.push(sb);
+    const sb = testSandbox();
     const r = await renew(sb);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`docker holds no login for ${reg.registry}`);
@@ -219,8 +189,7 @@ describe('renew', () => {
 
 describe('the hint where expiry is reported', () => {
   test('verify and login: an expiring token with self_rotate is told "renew it now: gitlab-registry-login renew --registry R"', async () => {
-    const sb = sandbox();
-    boxes.push(sb);
+    const sb = testSandbox();
     const hint = `renew it now: gitlab-registry-login renew --registry ${reg.registry}`;
     const verify = await run(['verify', reg.registry, '-u', 'alice', '--password-stdin'], { input: T.hint, env: sb.env });
     expect(verify.code).toBe(0);
@@ -243,12 +212,7 @@ describe('the last resort, and a rotation that never answers', () => {
   /** A docker whose every login fails to store the credential (a locked keyring), as docker reports it. */
   const failingDocker =
     "#!/bin/sh\ncat >/dev/null\necho 'Error saving credentials: error storing credentials - err: exit status 1, out: `keyring is locked`' >&2\nexit 1\n";
-  const stuck = (token: string) => {
-    const sb = sandbox({ docker: failingDocker });
-    boxes.push(sb);
-    writeFileSync(path.join(sb.dockerConfig, 'config.json'), JSON.stringify({ auths: { [reg.registry]: { auth: b64(`alice:${token}`) } } }, null, '\t'));
-    return sb;
-  };
+  const stuck = (token: string) => loggedIn(token, {}, { docker: failingDocker });
 
   test('not stored, no terminal: exit 1, the old token said revoked, the new one never shown', async () => {
     const sb = stuck(T.pipe);
@@ -262,21 +226,16 @@ describe('the last resort, and a rotation that never answers', () => {
 
   test('not stored, in a terminal: asked first, then shown once when the person says yes', async () => {
     const sb = stuck(T.shown);
-    const env = { ...sb.env, TERM: 'xterm-256color' };
-    const t = startTerminal(cliCommand(`${process.execPath} ${BIN}`, env, ['renew', '--registry', reg.registry]), env, { width: 160, height: 40 });
-    try {
-      await t.waitFor('Show the new token once', 20_000);
-      const next = successorOf(T.shown)!;
-      expect(t.screen()).not.toContain(next.token);
-      t.type('y\r');
-      const done = await t.waitFor('EXIT=', 15_000);
-      expect(done).toContain('EXIT=1');
-      expect(done.split(next.token).length - 1).toBe(1);
-      expect(done).toContain('Log in with the token you were shown');
-      expect(done).not.toContain(T.shown);
-    } finally {
-      t.kill();
-    }
+    const t = cliTerminal(sb, ['renew', '--registry', reg.registry], { size: { width: 160, height: 40 } });
+    await t.waitFor('Show the new token once', 20_000);
+    const next = successorOf(T.shown)!;
+    expect(t.screen()).not.toContain(next.token);
+    t.type('y\r');
+    const done = await t.waitFor('EXIT=', 15_000);
+    expect(done).toContain('EXIT=1');
+    expect(done.split(next.token).length - 1).toBe(1);
+    expect(done).toContain('Log in with the token you were shown');
+    expect(done).not.toContain(T.shown);
   });
 
   test('a rotation that never answers (--timeout 2): not sent again; GitLab asked about the old token', async () => {
@@ -297,8 +256,7 @@ describe('the last resort, and a rotation that never answers', () => {
 });
 
 test('podman: the token read from its auth file (REGISTRY_AUTH_FILE), the successor stored there by podman login', async () => {
-  const sb = sandbox();
-  boxes.push(sb);
+  const sb = testSandbox();
   const file = path.join(sb.dir, 'auth.json');
   const env: NodeJS.ProcessEnv = { ...sb.env, REGISTRY_AUTH_FILE: file };
   const login = await run(['login', '--engine', 'podman', reg.registry, '-u', 'alice', '--password-stdin'], { input: T.podman, env });

@@ -4,16 +4,13 @@
  * environment, no file under HOME but the engine's own credential store, no error or stack trace; and the
  * remembered-answers file holds only its documented keys.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { makeCert, type KeyPair } from '../helpers/pki.js';
-import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
-import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { BIN, sandbox, type Sandbox } from '../helpers/cli.js';
-import { cliCommand, startTerminal } from '../helpers/tmux.js';
+import { BIN } from '../helpers/cli.js';
+import { alice, basicAuth, cliTerminal, dockerConfigFile, fileSandbox, putOnPath, useStack } from '../helpers/e2e.js';
 
 // A fresh canary each run: the watcher scans every process on the machine, and another run of this suite
 // (a second checkout, a parallel CI job) must not be taken for a leak of this one.
@@ -24,54 +21,27 @@ const CANARY_B64 = Buffer.from(`alice:${CANARY}`).toString('base64');
 let rotations = 0;
 const RENEWABLE = `${CANARY}r0`;
 const WIZARD_RENEWABLE = `${CANARY}w0`;
-let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry, sb: Sandbox;
-
-beforeAll(async () => {
-  pki = makeCert();
-  gl = await startGitlab(pki, {
-    users: [
-      { kind: 'personal', username: 'alice', token: CANARY, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' } },
-      {
-        kind: 'personal',
-        username: 'alice',
-        token: RENEWABLE,
-        scopes: ['read_registry', 'self_rotate'],
-        projects: { 'group/app': 'developer' },
-        expiresInDays: 5,
-      },
-      // The wizard's "renew it now" (its own token, so the CLI's rotations above do not decide which one is live).
-      {
-        kind: 'personal',
-        username: 'alice',
-        token: WIZARD_RENEWABLE,
-        scopes: ['read_registry', 'self_rotate'],
-        projects: { 'group/app': 'developer' },
-        expiresInDays: 5,
-      },
-    ],
-    jobTokens: [{ token: CANARY, project: 'group/app', allowedBy: [] }],
-    successorToken: () => `${CANARY}r${++rotations}`,
-  });
-  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
-  sb = sandbox({ docker: 'none' });
-  // docker, slowed down so the watcher sees it running, then the real one.
-  const real = ['/usr/local/bin/docker', '/usr/bin/docker'].find((f) => {
-    try {
-      readFileSync(f);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  writeFileSync(path.join(sb.dir, 'bin', 'docker'), `#!/bin/sh\nsleep 0.3\nexec ${real} "$@"\n`);
-  chmodSync(path.join(sb.dir, 'bin', 'docker'), 0o755);
+const { gl, reg } = useStack({
+  users: [
+    alice(CANARY),
+    alice(RENEWABLE, { scopes: ['read_registry', 'self_rotate'], expiresInDays: 5 }),
+    // The wizard's "renew it now" (its own token, so the CLI's rotations above do not decide which one is live).
+    alice(WIZARD_RENEWABLE, { scopes: ['read_registry', 'self_rotate'], expiresInDays: 5 }),
+  ],
+  jobTokens: [{ token: CANARY, project: 'group/app', allowedBy: [] }],
+  successorToken: () => `${CANARY}r${++rotations}`,
 });
-afterAll(async () => {
-  sb?.cleanup();
-  await reg?.stop();
-  await gl?.close();
-  pki?.cleanup();
+const sb = fileSandbox({ docker: 'none' });
+// docker, slowed down so the watcher sees it running, then the real one.
+const real = ['/usr/local/bin/docker', '/usr/bin/docker'].find((f) => {
+  try {
+    readFileSync(f);
+    return true;
+  } catch {
+    return false;
+  }
 });
+putOnPath(sb, 'docker', `#!/bin/sh\nsleep 0.3\nexec ${real} "$@"\n`);
 
 /** Every process's argv, and every process's environment but the CLI's own (CI hands it the token there). */
 function watch(exclude: () => number[]) {
@@ -142,14 +112,13 @@ function helperEnv(kind: 'broken' | 'insecure' | 'keeps'): NodeJS.ProcessEnv {
   mkdirSync(dir, { recursive: true });
   const helper = kind === 'keeps' ? 'auditkeeps' : 'auditdbus';
   writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ credsStore: helper }));
-  const bin = path.join(sb.dir, 'bin');
-  writeFileSync(path.join(bin, 'docker-credential-auditdbus'), "#!/bin/sh\ncat >/dev/null\necho 'Cannot autolaunch D-Bus without X11 $DISPLAY'\nexit 1\n");
-  writeFileSync(
-    path.join(bin, 'docker-credential-auditkeeps'),
+  putOnPath(sb, 'docker-credential-auditdbus', "#!/bin/sh\ncat >/dev/null\necho 'Cannot autolaunch D-Bus without X11 $DISPLAY'\nexit 1\n");
+  putOnPath(
+    sb,
+    'docker-credential-auditkeeps',
     // `list` names the login it keeps (docker-credential-helpers' format: {ServerURL: Username}), as a real store would.
     `#!/bin/sh\ncase "$1" in list) sleep 0.2; echo '{"${reg.registry}":"alice"}';; get) cat >/dev/null; printf '{"ServerURL":"x","Username":"alice","Secret":"${CANARY}"}';; *) cat >/dev/null;; esac\n`,
   );
-  for (const f of ['docker-credential-auditdbus', 'docker-credential-auditkeeps']) chmodSync(path.join(bin, f), 0o755);
   return { ...sb.env, DOCKER_CONFIG: dir };
 }
 
@@ -172,7 +141,7 @@ function renewEnv(): NodeJS.ProcessEnv {
   try {
     readFileSync(file);
   } catch {
-    writeFileSync(file, JSON.stringify({ auths: { [reg.registry]: { auth: Buffer.from(`alice:${RENEWABLE}`).toString('base64') } } }));
+    writeFileSync(file, JSON.stringify({ auths: { [reg.registry]: { auth: basicAuth('alice', RENEWABLE) } } }));
   }
   return { ...sb.env, DOCKER_CONFIG: dir };
 }
@@ -297,12 +266,11 @@ test('every command and wizard path keeps the token to itself', async () => {
   expect(refused.out).not.toContain(CANARY);
 
   // The wizard: success, then a failure and troubleshooting, in a real terminal.
-  const env = { ...sb.env, TERM: 'xterm-256color' };
-  const wiz = (args: string) => cliCommand(`${process.execPath} ${BIN}`, env, [args], 'sleep 10');
+  const wiz = (args: string, env: NodeJS.ProcessEnv = {}) => cliTerminal(sb, [args], { env, size: { width: 160, height: 60 }, after: 'sleep 10' });
   const w = watch(() => []);
   try {
     // login's own prompt (no Ink): the token typed at a masked prompt.
-    const p = startTerminal(wiz(`login ${reg.registry}`), env, { width: 160, height: 60 });
+    const p = wiz(`login ${reg.registry}`);
     try {
       await p.waitFor('Personal access token:');
       p.type(`${CANARY}\r`);
@@ -312,10 +280,7 @@ test('every command and wizard path keeps the token to itself', async () => {
     } finally {
       p.kill();
     }
-    const t = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project group/app --access push`), env, {
-      width: 160,
-      height: 60,
-    });
+    const t = wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project group/app --access push`);
     try {
       await t.waitFor('Paste your');
       t.type(`${CANARY}\r`);
@@ -325,10 +290,7 @@ test('every command and wizard path keeps the token to itself', async () => {
     } finally {
       t.kill();
     }
-    const f = startTerminal(wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project other/secret --access pull`), env, {
-      width: 160,
-      height: 60,
-    });
+    const f = wiz(`--registry ${reg.registry} --type personal-access-token --username alice --project other/secret --access pull`);
     try {
       await f.waitFor('Paste your');
       f.type(`${CANARY}\r`);
@@ -347,17 +309,7 @@ test('every command and wizard path keeps the token to itself', async () => {
     // its successor verified and given to docker.
     const renewDir = path.join(sb.dir, 'docker-wizard-renew');
     mkdirSync(renewDir, { recursive: true });
-    const renewTerm = { ...env, DOCKER_CONFIG: renewDir };
-    const rw = startTerminal(
-      cliCommand(
-        `${process.execPath} ${BIN}`,
-        renewTerm,
-        [`--registry ${reg.registry} --type personal-access-token --project group/app --access pull`],
-        'sleep 10',
-      ),
-      renewTerm,
-      { width: 160, height: 60 },
-    );
+    const rw = wiz(`--registry ${reg.registry} --type personal-access-token --project group/app --access pull`, { DOCKER_CONFIG: renewDir });
     try {
       await rw.waitFor('Paste your');
       rw.type(`${WIZARD_RENEWABLE}\r`);
@@ -382,7 +334,7 @@ test('every command and wizard path keeps the token to itself', async () => {
   // Files: the token is only in docker's own credential store.
   // docker's own stores: the config files it writes, and the fake helper that plays the keyring.
   const dockerStores = [
-    path.join(sb.dockerConfig, 'config.json'),
+    dockerConfigFile(sb),
     path.join(sb.dir, 'docker-insecure', 'config.json'),
     path.join(sb.dir, 'docker-renew', 'config.json'),
     path.join(sb.dir, 'docker-wizard-renew', 'config.json'),

@@ -4,92 +4,44 @@
  * (failing with the D-Bus text, hanging), a registry that is not GitLab's, and DOCKER_AUTH_CONFIG.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeCert, type KeyPair } from '../helpers/pki.js';
-import { startGitlab, type FakeGitlab, type UserToken } from '../helpers/gitlab.js';
 import { startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { run, sandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { httpServer, type Closable } from '../helpers/servers.js';
+import { run, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { alice, dockerConfigFile as configFile, parseJson, putOnPath, rememberAnswers, testSandbox as box, testServer, useStack } from '../helpers/e2e.js';
 
 const T = {
   alice: 'glpat-Status0Alice0secret00',
   bob: 'glpat-Status0Bob000secret00',
   soon: 'glpat-Status0Soon00secret00',
 };
-let pki: KeyPair, gl: FakeGitlab, reg: RealRegistry, reg2: RealRegistry, reg3: RealRegistry;
-let other: http.Server, otherRegistry: string;
-const boxes: Sandbox[] = [];
-const bob: UserToken = { kind: 'personal', username: 'bob', token: T.bob, scopes: ['read_registry'], projects: { 'group/app': 'developer' } };
-
+const bob = alice(T.bob, { username: 'bob', scopes: ['read_registry'] });
+const { pki, gl, reg } = useStack({
+  users: [alice(T.alice, { expiresInDays: 200 }), bob, alice(T.soon, { username: 'sam', scopes: ['read_registry'], expiresInDays: 5, name: 'ci-pull' })],
+});
+let reg2: RealRegistry, reg3: RealRegistry, other: Closable, otherRegistry: string;
 beforeAll(async () => {
-  pki = makeCert();
-  gl = await startGitlab(pki, {
-    users: [
-      {
-        kind: 'personal',
-        username: 'alice',
-        token: T.alice,
-        scopes: ['read_registry', 'write_registry'],
-        projects: { 'group/app': 'developer' },
-        expiresInDays: 200,
-      },
-      bob,
-      {
-        kind: 'personal',
-        username: 'sam',
-        token: T.soon,
-        scopes: ['read_registry'],
-        projects: { 'group/app': 'developer' },
-        expiresInDays: 5,
-        name: 'ci-pull',
-      },
-    ],
-  });
-  [reg, reg2, reg3] = (await Promise.all([1, 2, 3].map(() => startRegistry({ realm: gl.realm, certFile: pki.certFile })))) as [
-    RealRegistry,
-    RealRegistry,
-    RealRegistry,
-  ];
+  [reg2, reg3] = (await Promise.all([2, 3].map(() => startRegistry({ realm: gl.realm, certFile: pki.certFile })))) as [RealRegistry, RealRegistry];
   // A registry that is not GitLab's: its challenge names a token service of its own (as Docker Hub's auth.docker.io/token).
-  other = http.createServer((req, res) => {
-    const port = (other.address() as AddressInfo).port;
-    res.writeHead(401, {
-      'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="registry.docker.io"`,
-      'content-type': 'application/json',
-    });
+  other = await httpServer((_req, res) => {
+    res.writeHead(401, { 'www-authenticate': `Bearer realm="${other.url}/token",service="registry.docker.io"`, 'content-type': 'application/json' });
     res.end('{"errors":[{"code":"UNAUTHORIZED"}]}');
   });
-  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
-  otherRegistry = `127.0.0.1:${(other.address() as AddressInfo).port}`;
+  otherRegistry = `127.0.0.1:${other.port}`;
 });
 afterAll(async () => {
-  for (const b of boxes) b.cleanup();
-  await Promise.all([reg, reg2, reg3].map((r) => r?.stop()));
-  await new Promise((r) => other?.close(r));
-  await gl?.close();
-  pki?.cleanup();
+  await Promise.all([reg2, reg3].map((r) => r?.stop()));
+  await other?.close();
 });
-
-function box(): Sandbox {
-  const sb = sandbox();
-  boxes.push(sb);
-  return sb;
-}
-const configFile = (sb: Sandbox) => path.join(sb.dockerConfig, 'config.json');
 /** A login made by the real docker CLI (through this tool's login: verified, then `docker login` with the token on stdin). */
 async function dockerLogin(sb: Sandbox, registry: string, token: string, username: string, env: NodeJS.ProcessEnv = sb.env) {
   const r = await run(['login', registry, '-u', username, '--password-stdin', '--json'], { input: token, env });
   expect(r.code, r.stdout + r.stderr).toBe(0);
 }
 /** The wizard's remembered answers for the instance: the registry and the project to re-test pull on. */
-function remember(sb: Sandbox, registry: string, project: string) {
-  const dir = path.join(sb.home, '.config', 'gitlab-registry-login');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const answers = { gitlab: gl.url, registry, credentialType: 'personal-access-token', access: 'pull', project };
-  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ last: gl.url, instances: { [gl.url]: answers } }), { mode: 0o600 });
-}
+const remember = (sb: Sandbox, registry: string, project: string) =>
+  rememberAnswers(sb, gl.url, { registry, credentialType: 'personal-access-token', access: 'pull', project });
 /** docker's config, edited as a person would (the keys status reads). */
 interface DockerConfig {
   auths: Record<string, object>;
@@ -108,11 +60,7 @@ function addToConfig(sb: Sandbox, patch: (c: DockerConfig) => void) {
   patch(c);
   writeFileSync(file, JSON.stringify(c, null, '\t'));
 }
-function helper(sb: Sandbox, name: string, script: string) {
-  const f = path.join(sb.dir, 'bin', `docker-credential-${name}`);
-  writeFileSync(f, script);
-  chmodSync(f, 0o755);
-}
+const helper = (sb: Sandbox, name: string, script: string) => putOnPath(sb, `docker-credential-${name}`, script);
 interface Login {
   registry: string;
   state: string;
@@ -126,13 +74,7 @@ interface Login {
   token: Record<string, unknown> | null;
   warnings: string[];
 }
-function json(r: RunResult): { ok: boolean; logins: Login[]; warnings: string[]; problems: string[] } {
-  try {
-    return JSON.parse(r.stdout);
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
-  }
-}
+const json = (r: RunResult) => parseJson<{ ok: boolean; logins: Login[]; warnings: string[]; problems: string[] }>(r);
 const of = (j: { logins: Login[] }, registry: string) => {
   const l = j.logins.find((x) => x.registry === registry);
   if (!l) throw new Error(`no login for ${registry} in ${JSON.stringify(j.logins.map((x) => x.registry))}`);
@@ -301,38 +243,29 @@ describe('status', () => {
     // GitLab-like registries (their challenge names /jwt/auth) whose token endpoint accepts the connection and never answers.
     const silent = await Promise.all(
       [1, 2, 3].map(async () => {
-        const srv = http.createServer((req, res) => {
+        const srv: Closable = await testServer((req, res) => {
           if (req.url?.startsWith('/jwt/auth')) return; // hangs
-          const port = (srv.address() as AddressInfo).port;
-          res.writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/jwt/auth",service="container_registry"` });
+          res.writeHead(401, { 'www-authenticate': `Bearer realm="${srv.url}/jwt/auth",service="container_registry"` });
           res.end('{}');
         });
-        await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
         return srv;
       }),
     );
-    try {
-      const sb = box();
-      await dockerLogin(sb, reg.registry, T.alice, 'alice');
-      addToConfig(sb, (c) => {
-        for (const srv of silent) c.auths[`127.0.0.1:${(srv.address() as AddressInfo).port}`] = { auth: Buffer.from(`alice:${T.alice}`).toString('base64') };
-      });
-      const t = Date.now();
-      const r = await status(sb, ['--timeout', '2']);
-      const ms = Date.now() - t;
-      noSecrets(r);
-      const j = json(r);
-      expect(r.code).toBe(1);
-      expect(of(j, reg.registry)).toMatchObject({ state: 'ok' });
-      for (const srv of silent) expect(of(j, `127.0.0.1:${(srv.address() as AddressInfo).port}`)).toMatchObject({ state: 'failed', verdict: 'unreachable' });
-      // One --timeout (2 s) plus start-up; one after another they would take at least 6 s.
-      expect(ms).toBeLessThan(5000);
-    } finally {
-      for (const srv of silent) {
-        srv.closeAllConnections();
-        srv.close();
-      }
-    }
+    const sb = box();
+    await dockerLogin(sb, reg.registry, T.alice, 'alice');
+    addToConfig(sb, (c) => {
+      for (const srv of silent) c.auths[`127.0.0.1:${srv.port}`] = { auth: Buffer.from(`alice:${T.alice}`).toString('base64') };
+    });
+    const t = Date.now();
+    const r = await status(sb, ['--timeout', '2']);
+    const ms = Date.now() - t;
+    noSecrets(r);
+    const j = json(r);
+    expect(r.code).toBe(1);
+    expect(of(j, reg.registry)).toMatchObject({ state: 'ok' });
+    for (const srv of silent) expect(of(j, `127.0.0.1:${srv.port}`)).toMatchObject({ state: 'failed', verdict: 'unreachable' });
+    // One --timeout (2 s) plus start-up; one after another they would take at least 6 s.
+    expect(ms).toBeLessThan(5000);
   });
 
   test('podman: its auth file (REGISTRY_AUTH_FILE), re-tested like docker', async () => {

@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeCert, type KeyPair } from '../helpers/pki.js';
-import { startGitlab, type FakeGitlab } from '../helpers/gitlab.js';
+import { startGitlab } from '../helpers/gitlab.js';
 import { freePort, startRegistry, type RealRegistry } from '../helpers/registry.js';
-import { httpFront, httpServer, tlsProxy, type Closable } from '../helpers/servers.js';
-import { run, sandbox, type RunResult } from '../helpers/cli.js';
+import { httpFront, tlsProxy } from '../helpers/servers.js';
+import { run, type RunResult } from '../helpers/cli.js';
+import { dockerConfigFile, parseJson as json, storedLogin, testSandbox, testServer as httpServer, useStack, writeDockerConfig } from '../helpers/e2e.js';
 
 const T = {
   pat: 'glpat-Alice0000secretPAT',
@@ -18,50 +19,42 @@ const T = {
   ciRegistry: 'glcbt-CiReg00000secretCI',
 };
 
-let pki: KeyPair, tlsCert: KeyPair, gl: FakeGitlab, reg: RealRegistry, strangerReg: RealRegistry;
-const closers: Closable[] = [];
-
+const { pki, gl, reg } = useStack({
+  users: [
+    {
+      kind: 'personal',
+      username: 'alice',
+      token: T.pat,
+      scopes: ['read_registry', 'write_registry'],
+      projects: { 'group/app': 'developer', 'group/guest-only': 'guest' },
+    },
+    { kind: 'personal', username: 'rita', token: T.patReadOnly, scopes: ['read_registry'], projects: { 'group/app': 'developer' } },
+    { kind: 'personal', username: 'nora', token: T.patNoRegistry, scopes: ['read_user'], projects: { 'group/app': 'developer' } },
+    {
+      kind: 'project',
+      username: 'project_7_bot_abc',
+      token: T.projectToken,
+      scopes: ['read_registry', 'write_registry'],
+      projects: { 'group/app': 'maintainer' },
+    },
+    { kind: 'group', username: 'group_3_bot_def', token: T.groupToken, scopes: ['read_registry'], projects: { group: 'reporter' } },
+  ],
+  deployTokens: [{ username: 'gitlab+deploy-token-42', token: T.deploy, scopes: ['read_registry'], project: 'group/app' }],
+  jobTokens: [
+    { token: T.job, project: 'group/app', allowedBy: ['group/lib'] },
+    { token: T.ciRegistry, project: 'group/app', allowedBy: [] },
+  ],
+  protectedPaths: ['group/app/release'],
+});
+let tlsCert: KeyPair, strangerReg: RealRegistry;
 beforeAll(async () => {
-  pki = makeCert();
   tlsCert = makeCert('127.0.0.1', ['IP:127.0.0.1']);
-  gl = await startGitlab(pki, {
-    users: [
-      {
-        kind: 'personal',
-        username: 'alice',
-        token: T.pat,
-        scopes: ['read_registry', 'write_registry'],
-        projects: { 'group/app': 'developer', 'group/guest-only': 'guest' },
-      },
-      { kind: 'personal', username: 'rita', token: T.patReadOnly, scopes: ['read_registry'], projects: { 'group/app': 'developer' } },
-      { kind: 'personal', username: 'nora', token: T.patNoRegistry, scopes: ['read_user'], projects: { 'group/app': 'developer' } },
-      {
-        kind: 'project',
-        username: 'project_7_bot_abc',
-        token: T.projectToken,
-        scopes: ['read_registry', 'write_registry'],
-        projects: { 'group/app': 'maintainer' },
-      },
-      { kind: 'group', username: 'group_3_bot_def', token: T.groupToken, scopes: ['read_registry'], projects: { group: 'reporter' } },
-    ],
-    deployTokens: [{ username: 'gitlab+deploy-token-42', token: T.deploy, scopes: ['read_registry'], project: 'group/app' }],
-    jobTokens: [
-      { token: T.job, project: 'group/app', allowedBy: ['group/lib'] },
-      { token: T.ciRegistry, project: 'group/app', allowedBy: [] },
-    ],
-    protectedPaths: ['group/app/release'],
-  });
-  reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
   // A registry that trusts another issuer: it refuses GitLab's tokens (server-side misconfiguration).
   strangerReg = await startRegistry({ realm: gl.realm, certFile: pki.certFile, issuer: 'some-other-issuer' });
 });
 
 afterAll(async () => {
-  await Promise.all(closers.map((c) => c.close()));
-  await reg?.stop();
   await strangerReg?.stop();
-  await gl?.close();
-  pki?.cleanup();
   tlsCert?.cleanup();
 });
 
@@ -91,14 +84,6 @@ function args(cmd: 'verify' | 'login', c: Case): string[] {
     '5',
     ...(c.extra ?? []),
   ];
-}
-
-function json(r: RunResult): Record<string, unknown> {
-  try {
-    return JSON.parse(r.stdout) as Record<string, unknown>;
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
-  }
 }
 
 /** The token must appear in no output stream of ours. */
@@ -282,7 +267,7 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
 
   test('tls-error: a registry with an unknown CA (exit 3), and --ca-file fixes it', async () => {
     const front = await tlsProxy(tlsCert.certPem, tlsCert.keyPem, `http://${reg.registry}`);
-    closers.push(front);
+    onTestFinished(() => front.close());
     const c: Case = { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', registry: `127.0.0.1:${front.port}` };
     const bad = await run(args('verify', c), { input: T.pat });
     expect(json(bad)).toMatchObject({ verdict: 'tls-error' });
@@ -299,7 +284,6 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html>hello</html>');
     });
-    closers.push(web);
     const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, registry: `127.0.0.1:${web.port}` }), {
       input: T.pat,
     });
@@ -313,7 +297,6 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="Registry Realm"' });
       res.end();
     });
-    closers.push(basic);
     const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, registry: `127.0.0.1:${basic.port}` }), {
       input: T.pat,
     });
@@ -444,116 +427,95 @@ describe('usage and bad input: exit 2, one line naming the flag, nothing sent', 
 
 describe('login: the real docker CLI, and the secret stays secret', () => {
   test('logs in with the token on stdin only; nothing leaks anywhere', async () => {
-    const sb = sandbox();
-    try {
-      const env = { ...sb.env, SOME_VARIABLE_HOLDING_IT: T.pat };
-      const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', access: 'push' }), {
-        input: `${T.pat}\n`,
-        env,
-      });
-      const j = json(r);
-      expect(j).toMatchObject({ ok: true, verdict: 'ok', loggedIn: true, engine: 'docker', storage: { kind: 'file' } });
-      expect(r.code).toBe(0);
-      noLeak(r, T.pat);
-      // The login landed in DOCKER_CONFIG.
-      const cfg = JSON.parse(readFileSync(path.join(sb.dockerConfig, 'config.json'), 'utf8')) as { auths: Record<string, { auth: string }> };
-      expect(Buffer.from(cfg.auths[reg.registry]!.auth, 'base64').toString()).toBe(`alice:${T.pat}`);
-      // What docker really got: argv and environment, recorded by the wrapper as it ran.
-      const logs = readdirSync(sb.log);
-      const argv = readFileSync(
-        path.join(
-          sb.log,
-          logs.find((f) => f.startsWith('argv'))!,
-        ),
-        'utf8',
-      );
-      const childEnv = readFileSync(
-        path.join(
-          sb.log,
-          logs.find((f) => f.startsWith('env'))!,
-        ),
-        'utf8',
-      );
-      expect(argv.split('\n')).toEqual(['login', '--username', 'alice', '--password-stdin', reg.registry, '']);
-      expect(argv).not.toContain(T.pat);
-      expect(childEnv).not.toContain(T.pat);
-      expect(childEnv).not.toContain('SOME_VARIABLE_HOLDING_IT');
-      expect(childEnv).toContain(`DOCKER_CONFIG=${sb.dockerConfig}`);
-      // No file of ours holds it: only docker's own credential store does.
-      for (const [file, content] of sb.files()) {
-        if (file === path.join(sb.dockerConfig, 'config.json')) continue;
-        expect(content, file).not.toContain(T.pat);
-        expect(content, file).not.toContain(Buffer.from(`alice:${T.pat}`).toString('base64'));
-      }
-    } finally {
-      sb.cleanup();
+    const sb = testSandbox();
+    const env = { ...sb.env, SOME_VARIABLE_HOLDING_IT: T.pat };
+    const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', access: 'push' }), {
+      input: `${T.pat}\n`,
+      env,
+    });
+    const j = json(r);
+    expect(j).toMatchObject({ ok: true, verdict: 'ok', loggedIn: true, engine: 'docker', storage: { kind: 'file' } });
+    expect(r.code).toBe(0);
+    noLeak(r, T.pat);
+    // The login landed in DOCKER_CONFIG.
+    expect(storedLogin(sb, reg.registry)).toBe(`alice:${T.pat}`);
+    // What docker really got: argv and environment, recorded by the wrapper as it ran.
+    const logs = readdirSync(sb.log);
+    const argv = readFileSync(
+      path.join(
+        sb.log,
+        logs.find((f) => f.startsWith('argv'))!,
+      ),
+      'utf8',
+    );
+    const childEnv = readFileSync(
+      path.join(
+        sb.log,
+        logs.find((f) => f.startsWith('env'))!,
+      ),
+      'utf8',
+    );
+    expect(argv.split('\n')).toEqual(['login', '--username', 'alice', '--password-stdin', reg.registry, '']);
+    expect(argv).not.toContain(T.pat);
+    expect(childEnv).not.toContain(T.pat);
+    expect(childEnv).not.toContain('SOME_VARIABLE_HOLDING_IT');
+    expect(childEnv).toContain(`DOCKER_CONFIG=${sb.dockerConfig}`);
+    // No file of ours holds it: only docker's own credential store does.
+    for (const [file, content] of sb.files()) {
+      if (file === dockerConfigFile(sb)) continue;
+      expect(content, file).not.toContain(T.pat);
+      expect(content, file).not.toContain(Buffer.from(`alice:${T.pat}`).toString('base64'));
     }
   });
 
   test('a failed verification never runs docker and never touches its config', async () => {
-    const sb = sandbox();
-    try {
-      writeFileSync(path.join(sb.dockerConfig, 'config.json'), '{"auths":{}}');
-      const r = await run(args('login', { type: 'personal-access-token', username: 'rita', token: T.patReadOnly, project: 'group/app', access: 'push' }), {
-        input: T.patReadOnly,
-        env: sb.env,
-      });
-      expect(json(r)).toMatchObject({ verdict: 'insufficient-access', loggedIn: false, engine: null });
-      expect(r.code).toBe(1);
-      expect(readFileSync(path.join(sb.dockerConfig, 'config.json'), 'utf8')).toBe('{"auths":{}}');
-      expect(readdirSync(sb.log)).toEqual([]);
-    } finally {
-      sb.cleanup();
-    }
+    const sb = testSandbox();
+    writeDockerConfig(sb, '{"auths":{}}');
+    const r = await run(args('login', { type: 'personal-access-token', username: 'rita', token: T.patReadOnly, project: 'group/app', access: 'push' }), {
+      input: T.patReadOnly,
+      env: sb.env,
+    });
+    expect(json(r)).toMatchObject({ verdict: 'insufficient-access', loggedIn: false, engine: null });
+    expect(r.code).toBe(1);
+    expect(readFileSync(dockerConfigFile(sb), 'utf8')).toBe('{"auths":{}}');
+    expect(readdirSync(sb.log)).toEqual([]);
   });
 
   test('store-failed: docker could not store the credential (credsStore names a missing helper), found before docker runs', async () => {
-    const sb = sandbox();
-    try {
-      writeFileSync(path.join(sb.dockerConfig, 'config.json'), '{"credsStore":"nonexistent-helper"}');
-      const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app' }), {
-        input: T.pat,
-        env: sb.env,
-      });
-      const j = json(r);
-      expect(j).toMatchObject({ verdict: 'store-failed', loggedIn: false, engine: 'docker' });
-      expect(String(j.message)).toMatch(/docker-credential-nonexistent-helper \(credsStore in .*config\.json\), which is not on PATH/);
-      expect(String(j.fix)).toMatch(/--insecure-storage/);
-      expect(readdirSync(sb.log)).toEqual([]);
-      expect(r.code).toBe(1);
-      noLeak(r, T.pat);
-    } finally {
-      sb.cleanup();
-    }
+    const sb = testSandbox();
+    writeDockerConfig(sb, '{"credsStore":"nonexistent-helper"}');
+    const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app' }), {
+      input: T.pat,
+      env: sb.env,
+    });
+    const j = json(r);
+    expect(j).toMatchObject({ verdict: 'store-failed', loggedIn: false, engine: 'docker' });
+    expect(String(j.message)).toMatch(/docker-credential-nonexistent-helper \(credsStore in .*config\.json\), which is not on PATH/);
+    expect(String(j.fix)).toMatch(/--insecure-storage/);
+    expect(readdirSync(sb.log)).toEqual([]);
+    expect(r.code).toBe(1);
+    noLeak(r, T.pat);
   });
 
   test('login-failed: D-Bus secret service missing is explained', async () => {
     const fake =
       "#!/bin/sh\ncat >/dev/null\necho 'Error saving credentials: error storing credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`' >&2\nexit 1\n";
-    const sb = sandbox({ docker: fake });
-    try {
-      const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat }), { input: T.pat, env: sb.env });
-      const j = json(r);
-      expect(j).toMatchObject({ verdict: 'login-failed' });
-      expect(String(j.message)).toMatch(/keyring|D-Bus/);
-    } finally {
-      sb.cleanup();
-    }
+    const sb = testSandbox({ docker: fake });
+    const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat }), { input: T.pat, env: sb.env });
+    const j = json(r);
+    expect(j).toMatchObject({ verdict: 'login-failed' });
+    expect(String(j.message)).toMatch(/keyring|D-Bus/);
   });
 
   test('engine-missing: no docker or podman on PATH', async () => {
-    const sb = sandbox({ docker: 'none' });
-    try {
-      const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat }), {
-        input: T.pat,
-        env: { ...sb.env, PATH: path.join(sb.dir, 'bin') },
-      });
-      expect(json(r)).toMatchObject({ verdict: 'engine-missing', loggedIn: false });
-      expect(r.code).toBe(1);
-      expect(existsSync(path.join(sb.dockerConfig, 'config.json'))).toBe(false);
-    } finally {
-      sb.cleanup();
-    }
+    const sb = testSandbox({ docker: 'none' });
+    const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat }), {
+      input: T.pat,
+      env: { ...sb.env, PATH: path.join(sb.dir, 'bin') },
+    });
+    expect(json(r)).toMatchObject({ verdict: 'engine-missing', loggedIn: false });
+    expect(r.code).toBe(1);
+    expect(existsSync(dockerConfigFile(sb))).toBe(false);
   });
 
   test('the token is in no process argument of ours', async () => {
@@ -581,90 +543,74 @@ describe('remembered realms: a repeat verify skips the challenge, a failing one 
   /** The real registry behind a front that records each request reaching it. */
   async function countedRegistry() {
     const front = await httpFront(`http://${reg.registry}`);
-    closers.push(front);
+    onTestFinished(() => front.close());
     return { front, registry: `127.0.0.1:${front.port}`, paths: () => front.hits.map((h) => h.path) };
   }
 
   test('the second verify asks GitLab at once: one request fewer, and the cache holds no secret (0600)', async () => {
     const { front, registry, paths } = await countedRegistry();
-    const sb = sandbox();
-    try {
-      const first = await run(args('verify', alice(registry)), { input: T.pat, env: sb.env });
-      expect(first.code).toBe(0);
-      expect(paths()).toEqual(['/v2/', '/v2/group/app/tags/list?n=1']);
-      const text = readFileSync(cacheFile(sb.home), 'utf8');
-      expect(JSON.parse(text)).toEqual({ [registry]: { baseUrl: `http://${registry}`, realm: gl.realm, service: 'container_registry' } });
-      expect(statSync(cacheFile(sb.home)).mode & 0o777).toBe(0o600);
-      expect(text).not.toContain(T.pat);
+    const sb = testSandbox();
+    const first = await run(args('verify', alice(registry)), { input: T.pat, env: sb.env });
+    expect(first.code).toBe(0);
+    expect(paths()).toEqual(['/v2/', '/v2/group/app/tags/list?n=1']);
+    const text = readFileSync(cacheFile(sb.home), 'utf8');
+    expect(JSON.parse(text)).toEqual({ [registry]: { baseUrl: `http://${registry}`, realm: gl.realm, service: 'container_registry' } });
+    expect(statSync(cacheFile(sb.home)).mode & 0o777).toBe(0o600);
+    expect(text).not.toContain(T.pat);
 
-      front.hits.length = 0;
-      const tokenRequests = () => gl.requests.filter((q) => q.path === '/jwt/auth').length;
-      const asked = tokenRequests();
-      const second = await run(args('verify', alice(registry)), { input: T.pat, env: sb.env });
-      expect(second.code).toBe(0);
-      expect(paths()).toEqual(['/v2/group/app/tags/list?n=1']);
-      expect(tokenRequests() - asked).toBe(1);
-      expect((json(second).steps as Array<{ detail?: string }>)[0]!.detail).toBe('realm remembered');
-      noLeak(second, T.pat);
-    } finally {
-      sb.cleanup();
-    }
+    front.hits.length = 0;
+    const tokenRequests = () => gl.requests.filter((q) => q.path === '/jwt/auth').length;
+    const asked = tokenRequests();
+    const second = await run(args('verify', alice(registry)), { input: T.pat, env: sb.env });
+    expect(second.code).toBe(0);
+    expect(paths()).toEqual(['/v2/group/app/tags/list?n=1']);
+    expect(tokenRequests() - asked).toBe(1);
+    expect((json(second).steps as Array<{ detail?: string }>)[0]!.detail).toBe('realm remembered');
+    noLeak(second, T.pat);
   });
 
   test('a remembered realm that no longer answers: the challenge is asked and the cache mended', async () => {
     const { registry, paths } = await countedRegistry();
-    const sb = sandbox();
-    try {
-      remember(sb.home, registry, `http://127.0.0.1:${await freePort()}/jwt/auth`);
-      const r = await run(args('verify', alice(registry)), { input: T.pat, env: sb.env });
-      expect(r.code).toBe(0);
-      expect(json(r)).toMatchObject({ verdict: 'ok', realm: gl.realm });
-      expect(paths()).toEqual(['/v2/', '/v2/group/app/tags/list?n=1']);
-      expect((JSON.parse(readFileSync(cacheFile(sb.home), 'utf8')) as Record<string, { realm: string }>)[registry]!.realm).toBe(gl.realm);
-    } finally {
-      sb.cleanup();
-    }
+    const sb = testSandbox();
+    remember(sb.home, registry, `http://127.0.0.1:${await freePort()}/jwt/auth`);
+    const r = await run(args('verify', alice(registry)), { input: T.pat, env: sb.env });
+    expect(r.code).toBe(0);
+    expect(json(r)).toMatchObject({ verdict: 'ok', realm: gl.realm });
+    expect(paths()).toEqual(['/v2/', '/v2/group/app/tags/list?n=1']);
+    expect((JSON.parse(readFileSync(cacheFile(sb.home), 'utf8')) as Record<string, { realm: string }>)[registry]!.realm).toBe(gl.realm);
   });
 
   test('a remembered realm that answers but is stale (the registry now names another): verified at the current one', async () => {
     const { registry } = await countedRegistry();
     const stale = await startGitlab(pki, { users: [] });
-    const sb = sandbox();
-    try {
-      remember(sb.home, registry, stale.realm);
-      const r = await run(args('verify', alice(registry)), { input: T.pat, env: sb.env });
-      expect(r.code).toBe(0);
-      expect(json(r)).toMatchObject({ verdict: 'ok', realm: gl.realm });
-      expect(stale.requests.filter((q) => q.path === '/jwt/auth').length).toBe(1);
-      expect((JSON.parse(readFileSync(cacheFile(sb.home), 'utf8')) as Record<string, { realm: string }>)[registry]!.realm).toBe(gl.realm);
-    } finally {
-      sb.cleanup();
-      await stale.close();
-    }
+    onTestFinished(() => stale.close());
+    const sb = testSandbox();
+    remember(sb.home, registry, stale.realm);
+    const r = await run(args('verify', alice(registry)), { input: T.pat, env: sb.env });
+    expect(r.code).toBe(0);
+    expect(json(r)).toMatchObject({ verdict: 'ok', realm: gl.realm });
+    expect(stale.requests.filter((q) => q.path === '/jwt/auth').length).toBe(1);
+    expect((JSON.parse(readFileSync(cacheFile(sb.home), 'utf8')) as Record<string, { realm: string }>)[registry]!.realm).toBe(gl.realm);
   });
 
   test('a current remembered realm and a wrong token: invalid-credentials, and the token is sent once', async () => {
     const { registry, paths } = await countedRegistry();
-    const sb = sandbox();
-    try {
-      remember(sb.home, registry, gl.realm);
-      const asked = gl.requests.length;
-      const r = await run(args('verify', { ...alice(registry), token: 'glpat-Wrong000000secret00' }), { input: 'glpat-Wrong000000secret00', env: sb.env });
-      expect(r.code).toBe(1);
-      expect(json(r).verdict).toBe('invalid-credentials');
-      // The token endpoint once, with the token (the token's own record is asked alongside, at /api/v4); then, for the fix's link, the personal-access-token page, anonymously.
-      expect(
-        gl.requests
-          .slice(asked)
-          .filter((q) => !q.path.startsWith('/api/v4/'))
-          .map((q) => [q.path, q.hadAuthorization]),
-      ).toEqual([
-        ['/jwt/auth', true],
-        ['/-/profile/personal_access_tokens', false],
-      ]);
-      expect(paths()).toEqual(['/v2/']);
-    } finally {
-      sb.cleanup();
-    }
+    const sb = testSandbox();
+    remember(sb.home, registry, gl.realm);
+    const asked = gl.requests.length;
+    const r = await run(args('verify', { ...alice(registry), token: 'glpat-Wrong000000secret00' }), { input: 'glpat-Wrong000000secret00', env: sb.env });
+    expect(r.code).toBe(1);
+    expect(json(r).verdict).toBe('invalid-credentials');
+    // The token endpoint once, with the token (the token's own record is asked alongside, at /api/v4); then, for the fix's link, the personal-access-token page, anonymously.
+    expect(
+      gl.requests
+        .slice(asked)
+        .filter((q) => !q.path.startsWith('/api/v4/'))
+        .map((q) => [q.path, q.hadAuthorization]),
+    ).toEqual([
+      ['/jwt/auth', true],
+      ['/-/profile/personal_access_tokens', false],
+    ]);
+    expect(paths()).toEqual(['/v2/']);
   });
 });

@@ -74,6 +74,15 @@ export function useStack(config: GitlabConfig | (() => GitlabConfig), options: {
   return { pki: pki.ref, gl: gl.ref, reg: reg.ref };
 }
 
+/** Another test GitLab answering `config` and a registry trusting it (signed with `pki`), stopped when the test ends. */
+export async function testStack(pki: KeyPair, config: GitlabConfig): Promise<{ gl: FakeGitlab; reg: RealRegistry }> {
+  const gl = await startGitlab(pki, config);
+  onTestFinished(() => gl.close());
+  const reg = await startRegistry({ realm: gl.realm, certFile: pki.certFile });
+  onTestFinished(() => reg.stop());
+  return { gl, reg };
+}
+
 /** A personal access token of alice's: read_registry + write_registry, Developer on group/app (`extra` changes any of it). */
 export function alice(token: string, extra: Partial<UserToken> = {}): UserToken {
   return { kind: 'personal', username: 'alice', token, scopes: ['read_registry', 'write_registry'], projects: { 'group/app': 'developer' }, ...extra };
@@ -171,10 +180,10 @@ export function parseJson<T = Record<string, unknown>>(r: RunResult): T {
   }
 }
 
-/** The wizard's remembered answers for `gitlab` in the sandbox, as the wizard writes them (0600). */
+/** The wizard's remembered answers for `gitlab` in the sandbox, as the wizard writes them (a 0700 directory, a 0600 file). */
 export function rememberAnswers(sb: Sandbox, gitlab: string, answers: Record<string, string>): void {
   const dir = path.join(sb.home, '.config', 'gitlab-registry-login');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ last: gitlab, instances: { [gitlab]: { gitlab, ...answers } } }), { mode: 0o600 });
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, lstatSync, statSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { askHelper, askStore, optOutOfHelper, undoEdit, whereDockerKeeps } from '../../src/core/credstore.js';
+import { askHelper, askStore, locateDockerStore, optOutOfHelper, storageFor, undoEdit, whereDockerKeeps } from '../../src/core/credstore.js';
 import { podmanAuthFile } from '../../src/core/authconfig.js';
 import { loginAfterVerify } from '../../src/core/login.js';
 import type { Runner, RunResult } from '../../src/core/process.js';
@@ -129,6 +129,28 @@ describe('askStore (for status, doctor, logout, renew)', () => {
         ok({ exitCode: 125, stderr: 'Error: not logged into r' }),
       ),
     ).toMatchObject({ state: 'not-logged-in' });
+  });
+});
+
+describe('storageFor: where docker kept the login it just stored', () => {
+  test("the store found before docker ran, its config not read again; a config with no login setting is read again (docker picks its platform's helper)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'grl-storage-'));
+    const env = { DOCKER_CONFIG: dir, PATH: dir };
+    const file = path.join(dir, 'config.json');
+    try {
+      writeFileSync(file, '{"credsStore":"desktop","auths":{}}');
+      const helper = locateDockerStore('r.example.com', env);
+      // Read once, before the login: what the file says afterwards is not parsed again.
+      writeFileSync(file, 'not json');
+      expect('where' in helper && storageFor('docker', 'r.example.com', env, helper)).toEqual({ kind: 'helper', file, helper: 'desktop' });
+      // No credsStore, credHelpers or auths: docker/cli's LoadDefaultConfigFile detects its default helper and writes it at the login.
+      writeFileSync(file, '{}');
+      const empty = locateDockerStore('r.example.com', env);
+      writeFileSync(file, '{"auths":{"r.example.com":{}},"credsStore":"secretservice"}');
+      expect('where' in empty && storageFor('docker', 'r.example.com', env, empty)).toEqual({ kind: 'helper', file, helper: 'secretservice' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { classifyEngineError, engineLogin, resolveEngine } from '../../src/core/engine.js';
 import { childEnv, spawnRunner, type Runner } from '../../src/core/process.js';
-import { storageFor } from '../../src/core/authconfig.js';
+import { storageFor } from '../../src/core/credstore.js';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { running } from '../helpers/proc.js';
 import { tmpdir } from 'node:os';

@@ -77,6 +77,14 @@ describe('wizard state machine', () => {
     expect(s.answers.gitlab).toBe('https://g');
   });
 
+  test('an answer of the wrong kind is a bug, never stored: a type or an access is one of its choices', () => {
+    const s = initialState({ fixed: { gitlab: 'https://g', registry: 'r' } });
+    expect(() => reducer(s, answer('credentialType', 'password'))).toThrow('wizard: "password" is not a choice of credentialType');
+    const typed = reducer(s, answer('credentialType', 'deploy-token'));
+    expect(() => reducer(typed, answer('access', 'admin'))).toThrow('not a choice of access');
+    expect(reducer(typed, answer('access', 'pull')).answers).toEqual({ gitlab: 'https://g', registry: 'r', credentialType: 'deploy-token', access: 'pull' });
+  });
+
   test('confirm takes the remembered answers straight to the token; e starts from the first question', () => {
     const s = initialState({ defaults: { ...REMEMBERED, credentialType: 'deploy-token', access: 'pull', username: 'u', project: '' }, offerConfirm: true });
     expect(s.step).toBe('confirm');
