@@ -24,16 +24,21 @@ export interface Spec<V> {
   make(): Option;
   /** Never set: carries the parsed value's type. */
   readonly value?: V;
+  /** The command does not run without it (flagsOf says what is missing). */
+  readonly required?: true;
 }
 export type Specs = Record<string, Spec<unknown>>;
 
-/** The flags a command's action gets, typed from its table: each one absent, or parsed and checked. */
-export type FlagsOf<S extends Specs> = { [K in keyof S]?: S[K] extends Spec<infer V> ? V : never };
+type ValueOf<T> = T extends Spec<infer V> ? V : never;
+type RequiredKeys<S> = { [K in keyof S]: S[K] extends { required: true } ? K : never }[keyof S];
+/** The flags a command's action gets, typed from its table: each one parsed and checked, absent unless required. */
+export type FlagsOf<S extends Specs> = { [K in Exclude<keyof S, RequiredKeys<S>>]?: ValueOf<S[K]> } & { [K in RequiredKeys<S>]: ValueOf<S[K]> };
 
 const spec = <V>(make: () => Option): Spec<V> => ({ make });
 const text = (flags: string, description: string) => spec<string>(() => new Option(flags, description));
 const flag = (flags: string, description: string) => spec<boolean>(() => new Option(flags, description));
 const hidden = <V>(s: Spec<V>) => spec<V>(() => s.make().hideHelp());
+const required = <V>(s: Spec<V>): Spec<V> & { required: true } => ({ ...s, required: true });
 /** A value from a closed list: --help lists the choices; a bad one is refused in our words (not commander's, exit 1). */
 function choice<T extends string>(flags: string, description: string, choices: readonly T[]): Spec<T> {
   return spec<T>(() => {
@@ -80,7 +85,13 @@ export function addOptions(cmd: Command, specs: Specs): Command {
 export function flagsOf<S extends Specs>(cmd: Command, specs: S): FlagsOf<S> {
   const values = cmd.opts();
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(specs)) if (values[key] !== undefined) out[key] = values[key];
+  for (const [key, s] of Object.entries(specs)) {
+    if (values[key] !== undefined) out[key] = values[key];
+    else if (s.required) {
+      const o = s.make();
+      throw usageError(`missing ${o.long ?? o.flags} (${o.argChoices?.join('|') ?? o.flags})`, o.long ?? o.flags);
+    }
+  }
   // Sound by construction: each value is what that key's Spec parsed (its choices or parser).
   return out as FlagsOf<S>;
 }
@@ -156,7 +167,7 @@ export const STATUS_OPTIONS = {
   trustRealm: flag('--trust-realm', 'send a stored token to a realm on another host than the remembered instance'),
 };
 export const SNIPPET_OPTIONS = {
-  type: choice('--type <type>', 'the CI/CD credential', CI_TYPES),
+  type: required(choice('--type <type>', 'the CI/CD credential', CI_TYPES)),
   access: choice('--access <access>', 'pull (the default), or push, which includes pull', ACCESS_LEVELS),
 };
 

@@ -101,6 +101,8 @@ describe('a bad value: exit 2, one line naming the flag in our words, the comman
       '--type: --type must be one of ci-registry-password, job-token, deploy-token (got "personal-access-token")',
     ],
     [['snippet', '--type', 'job-token', '--access', 'all'], '--access: --access must be one of pull, push'],
+    [['snippet'], '--type: missing --type (ci-registry-password|job-token|deploy-token)'],
+    [['snippet', '--access', 'push'], '--type: missing --type (ci-registry-password|job-token|deploy-token)'],
     [['verify', '--timeout', '0'], '--timeout: --timeout takes seconds, more than 0 and at most 600'],
     [['verify', '--timeout', '601'], '--timeout: --timeout takes seconds'],
     [['status', '--timeout', 'soon'], '--timeout: --timeout takes seconds'],
