@@ -1,6 +1,5 @@
-// src/: the entry. launch.ts (the bundle's entry) turns on the compile cache and loads cli.ts, which runs
-// program.ts (commander's definitions) with the real commands, each loaded when it runs; version.ts holds the
-// version. The layers below: commands/ (the CLI), ui/ (the wizard), core/ (the product). ARCHITECTURE.md.
+// src/: the entry. launch.ts (the bundle's entry) turns on Node's compile cache and loads cli.ts, which runs program.ts
+// (commander's definitions), each command loaded lazily; version.ts holds the version. Below: commands/, ui/, core/ (ARCHITECTURE.md).
 import { debug } from './core/debug.js';
 import { runCli, type Handlers } from './program.js';
 

@@ -1,5 +1,5 @@
-// src/: the entry. launch.ts turns on Node's compile cache and loads cli.ts, which runs this program with the real
-// commands (each loaded lazily); version.ts holds the version. The layers below: commands/, ui/, core/. ARCHITECTURE.md.
+// src/: the entry. launch.ts (the bundle's entry) turns on Node's compile cache and loads cli.ts, which runs program.ts
+// (commander's definitions), each command loaded lazily; version.ts holds the version. Below: commands/, ui/, core/ (ARCHITECTURE.md).
 /**
  * commander's definitions: the commands, their help and exit codes; their flags, with choices and parsers, are in
  * commands/options.ts. `runCli` parses argv with them and runs what a `Handlers` gives for the command (src/cli.ts

@@ -149,7 +149,7 @@ export const LOGOUT_OPTIONS = {
   json,
 };
 export const RENEW_OPTIONS = {
-  registry: text('--registry <host[:port]>', 'the registry whose login is renewed (default: the last one remembered)'),
+  registry: text('--registry <host[:port]>', "the registry whose login is renewed (default: the one remembered for --gitlab's instance, else the last one)"),
   days: parsed('--days <n>', "the new token's lifetime in days, 1 to 365 (default: the old token's own lifetime)", parseDays),
   tokenStdin: flag('--token-stdin', 'rotate the token piped in on stdin instead of the one the engine holds'),
   engine: engine('auto takes docker if present'),
