@@ -15,7 +15,7 @@ import { gitlabBase, type RegistryAddress } from './hosts.js';
 import { proxyFor, type HttpClient } from './http.js';
 import type { NetProbes } from './netprobe.js';
 import { decideRealm, fetchChallenge, type RealmDecision, type RegistryChallenge } from './registry.js';
-import { verifySession } from './session.js';
+import { verifyOnChallenge } from './session.js';
 import { expiryLine, fetchTokenInfo, type TokenInfo } from './tokeninfo.js';
 import type { VerifyResult } from './verify.js';
 import type { Answer, LoginRequest } from './request.js';
@@ -238,10 +238,6 @@ const NO_CONFIG = 'the config file could not be read';
 const UNKNOWN_CA = /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT/;
 const errCode = (e: unknown) => (e as NodeJS.ErrnoException).code;
 
-function scrub(text: string, secret: string): string {
-  return text.split(secret).join('[token]');
-}
-
 /** Is this login accepted? Asked through the one session, with the challenge already fetched as the known realm. */
 async function verifyWith(
   ctx: DoctorContext,
@@ -258,14 +254,7 @@ async function verifyWith(
     access: { value: input.access, source: 'flag' },
     ...(input.project ? { project: { value: input.project, source: 'flag' } } : {}),
   };
-  const known = { baseUrl: challenge.baseUrl, realm: challenge.realm, ...(challenge.service ? { service: challenge.service } : {}) };
-  const outcome = await verifySession(
-    { request, token: login.token, trustRealm: input.trustRealm },
-    { http: ctx.deps.http, env: ctx.env, realmCache: { get: () => known, set: () => undefined } },
-  );
-  // The registry is given, so there is always a verification.
-  if (outcome.kind !== 'verified') throw new Error('doctor: no registry to verify against');
-  return outcome.verify;
+  return verifyOnChallenge({ request, token: login.token, trustRealm: input.trustRealm }, challenge, { http: ctx.deps.http, env: ctx.env });
 }
 
 /** The engine runs `args` (no token in its environment), within 5 s. */
@@ -393,8 +382,8 @@ const dockerStoredAccepted = check({
   run: async (ctx, have) => {
     const { username, secret } = have.stored;
     const v = await verifyWith(ctx, have, { username: { value: username, source: 'engine-config' }, token: secret, type: typeFromUsername(username) });
-    if (v.ok) return { status: 'pass', detail: scrub(v.message, secret) };
-    return { status: 'fail', detail: `the stored login for ${username} no longer works: ${scrub(v.message, secret)}`, fix: scrub(v.fix, secret) };
+    if (v.ok) return { status: 'pass', detail: v.message };
+    return { status: 'fail', detail: `the stored login for ${username} no longer works: ${v.message}`, fix: v.fix };
   },
 });
 
