@@ -1,6 +1,5 @@
-// src/: the entry. launch.ts (the bundle's entry) turns on the compile cache and loads cli.ts, which holds
-// commander's definitions and loads each command lazily; version.ts holds the version.
-// The layers below: commands/ (the CLI), ui/ (the wizard), core/ (the product). ARCHITECTURE.md.
+// src/: the entry. launch.ts (the bundle's entry) turns on Node's compile cache and loads cli.ts: commander's
+// definitions, each command loaded lazily; version.ts holds the version. Below: commands/, ui/, core/ (ARCHITECTURE.md).
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from './version.js';
 import { debug, debugEnabled, debugWanted, enableDebug, redact } from './core/debug.js';
@@ -81,7 +80,7 @@ function renewCommand(program: Command, done: (code: number) => void): void {
   program
     .command('renew')
     .description('rotate the stored access token through GitLab (it needs the self_rotate or api scope) and log in with its successor')
-    .option('--registry <host[:port]>', 'the registry whose login is renewed (default: the last one remembered)')
+    .option('--registry <host[:port]>', "the registry whose login is renewed (default: the one remembered for --gitlab's instance, else the last one)")
     .option('--days <n>', "the new token's lifetime in days, 1 to 365 (default: the old token's own lifetime)")
     .option('--token-stdin', 'rotate the token piped in on stdin instead of the one the engine holds')
     .option('--engine <engine>', 'docker, podman or auto', undefined)

@@ -1,3 +1,5 @@
+// src/commands/: one file per CLI command: argv to the one request (request.ts), the core called through
+// core/session.ts, the result printed (report.ts, json.ts, io.ts). No GitLab logic here.
 /**
  * `login` and `verify` in a terminal: what the flags, CI variables and team file left open is filled from the
  * answers the wizard remembered (the request model's `remembered` layer, core/request.ts), and the rest is asked

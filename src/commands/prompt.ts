@@ -1,3 +1,5 @@
+// src/commands/: one file per CLI command: argv to the one request (request.ts), the core called through
+// core/session.ts, the result printed (report.ts, json.ts, io.ts). No GitLab logic here.
 /**
  * A small line reader for `login` and `verify` in a terminal: no Ink (it would cost the wizard's ~60 ms first
  * frame on a path that asks two questions). Raw mode, so a secret is never echoed and Ctrl-C is ours: the

@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /**
  * `--debug` (or GITLAB_REGISTRY_LOGIN_DEBUG=1): one line per step on stderr — each request (method, host, path,
  * status, time) and each engine command (argv, outcome, time) — so a failed login can be followed. Every line

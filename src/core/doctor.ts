@@ -6,7 +6,7 @@
  * establishes, with the reason it is skipped without it), and each fact is found once, when first needed.
  */
 import { isIP } from 'node:net';
-import { CREDENTIALS, requiredScopes, type Access, type CredentialType } from './credentials.js';
+import { CREDENTIALS, requiredScopes, typeFromUsername, type Access, type CredentialType } from './credentials.js';
 import { resolveEngine, type EngineChoice, type EngineName } from './engine.js';
 import { childEnv, type Runner } from './process.js';
 import { readEngineConfig, type EngineConfig } from './authconfig.js';
@@ -234,13 +234,6 @@ const NO_CONFIG = 'the config file could not be read';
 const UNKNOWN_CA = /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT/;
 const errCode = (e: unknown) => (e as NodeJS.ErrnoException).code;
 
-/** A credential's type guessed from its username, for the messages only. */
-function guessType(username: string): CredentialType {
-  if (username === 'gitlab-ci-token') return 'job-token';
-  if (username.startsWith('gitlab+deploy-token')) return 'deploy-token';
-  return 'personal-access-token';
-}
-
 function scrub(text: string, secret: string): string {
   return text.split(secret).join('[token]');
 }
@@ -395,7 +388,7 @@ const dockerStoredAccepted = check({
   needs: { stored: 'no stored login', registry: REALM_FAILED, challenge: REALM_FAILED, realm: REALM_FAILED },
   run: async (ctx, have) => {
     const { username, secret } = have.stored;
-    const v = await verifyWith(ctx, have, { username: { value: username, source: 'engine-config' }, token: secret, type: guessType(username) });
+    const v = await verifyWith(ctx, have, { username: { value: username, source: 'engine-config' }, token: secret, type: typeFromUsername(username) });
     if (v.ok) return { status: 'pass', detail: scrub(v.message, secret) };
     return { status: 'fail', detail: `the stored login for ${username} no longer works: ${scrub(v.message, secret)}`, fix: scrub(v.fix, secret) };
   },

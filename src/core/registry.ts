@@ -85,7 +85,11 @@ export async function getWithRetry(
  * Ask the registry for its challenge: HTTPS first; a loopback registry may also answer plain HTTP
  * (as docker allows). Returns the challenge, or the verdict explaining why there is none.
  */
-export async function fetchChallenge(http: HttpClient, address: RegistryAddress, knownScheme?: 'https' | 'http'): Promise<Result<RegistryChallenge>> {
+export async function fetchChallenge(
+  http: HttpClient,
+  address: RegistryAddress,
+  { knownScheme, sleep }: { knownScheme?: 'https' | 'http'; sleep?: Sleep | undefined } = {},
+): Promise<Result<RegistryChallenge>> {
   // Off loopback: HTTPS only. On loopback (as docker allows) plain HTTP too, tried first: a local registry
   // usually is plain HTTP, and the challenge request carries no credentials either way. A TLS registry's 400
   // to plain HTTP sends the request on to HTTPS (below).
@@ -97,7 +101,7 @@ export async function fetchChallenge(http: HttpClient, address: RegistryAddress,
   for (const [i, scheme] of schemes.entries()) {
     const url = `${scheme}://${address.registry}`;
     try {
-      [res, baseUrl] = [await getWithRetry(http, `${url}/v2/`), url];
+      [res, baseUrl] = [await getWithRetry(http, `${url}/v2/`, undefined, sleep ? { sleep } : {}), url];
       // A TLS listener answers a plain-HTTP request with 400 (the distribution registry, through Go's net/http:
       // "Client sent an HTTP request to an HTTPS server."): on loopback that says "speak TLS", which docker's
       // HTTPS-first order finds at once; HTTPS's own failure (an untrusted certificate) is then the answer.

@@ -10,7 +10,7 @@ import type { Runner } from './process.js';
 import { parseGitlabUrl, parseRegistry, type RegistryAddress } from './hosts.js';
 import { budget, type HttpClient } from './http.js';
 import type { KnownRealm, RealmCache } from './realmcache.js';
-import { discoverRegistry } from './registry.js';
+import { discoverRegistry, type Sleep } from './registry.js';
 import { accessOf, usernameOf, type LoginRequest } from './request.js';
 import { verdict, type Verdict } from './verdict.js';
 import { usernameOptional } from './credentials.js';
@@ -36,6 +36,8 @@ export interface SessionDeps {
   /** Awaited after a verification that passed, before the engine login (the wizard remembers the answers here). */
   afterVerify?: (v: VerifyResult) => Promise<void> | void;
   now?: () => number;
+  /** How retries wait (tests: without real time passing). */
+  sleep?: Sleep;
 }
 
 export interface LoginDeps {
@@ -107,6 +109,7 @@ export async function verifySession(input: SessionInput, sessionDeps: SessionDep
     http: deps.http,
     ...(onStep ? { onStep } : {}),
     ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
   if (v.ok && v.registryUrl && v.realm && (known?.realm !== v.realm || known.baseUrl !== v.registryUrl || (known.service ?? '') !== (v.service ?? ''))) {
     deps.realmCache?.set(registry.registry, { baseUrl: v.registryUrl, realm: v.realm, ...(v.service ? { service: v.service } : {}) });

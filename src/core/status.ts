@@ -218,11 +218,17 @@ function listPodman(env: NodeJS.ProcessEnv, problems: string[]): string[] {
   return Object.keys(read.config?.auths ?? {});
 }
 
-/** The engines status reads: the one asked for, else docker's config and (when podman is here and keeps another file) podman's. */
-export function enginesFor(choice: EngineChoice, env: NodeJS.ProcessEnv, host?: LookupHost): EngineName[] {
-  if (choice !== 'auto') return [choice];
+/**
+ * The engines status reads: the one asked for, else docker's config and (when podman is here and keeps another
+ * file) podman's; with podman among them, its program, looked up on PATH once for the whole run.
+ */
+export function enginesFor(choice: EngineChoice, env: NodeJS.ProcessEnv, host?: LookupHost): { engines: EngineName[]; podman?: string } {
+  if (choice === 'docker') return { engines: ['docker'] };
+  const podman = findOnPath('podman', env, host);
+  const found = podman ? { podman } : {};
+  if (choice === 'podman') return { engines: ['podman'], ...found };
   const podmanOwnFile = podmanAuthFile(env) !== configFileOf('docker', env);
-  return findOnPath('podman', env, host) && podmanOwnFile ? ['docker', 'podman'] : ['docker'];
+  return podman && podmanOwnFile ? { engines: ['docker', 'podman'], ...found } : { engines: ['docker'] };
 }
 
 function storageOf(where: StoreWhere | { kind: 'podman'; file: string } | undefined): LoginStorage | null {
@@ -234,7 +240,7 @@ function storageOf(where: StoreWhere | { kind: 'podman'; file: string } | undefi
 /** Every login the engines hold (one per engine and registry), then each one's status, concurrently. */
 export async function runStatus(input: StatusInput, deps: StatusDeps): Promise<StatusReport> {
   const env = deps.env;
-  const engines = enginesFor(input.engine, env, deps.host);
+  const { engines, podman } = enginesFor(input.engine, env, deps.host);
   const problems: string[] = [];
   const listed: ListedLogin[] = [];
   const failedHelpers = new Map<string, string>();
@@ -253,7 +259,6 @@ export async function runStatus(input: StatusInput, deps: StatusDeps): Promise<S
       listed.push({ engine, key, registry });
     }
   }
-  const podman = engines.includes('podman') ? findOnPath('podman', env, deps.host) : undefined;
   const results = await Promise.all(listed.map((l) => statusOf(l, input, deps, failedHelpers, podman)));
   const logins = results.filter((r): r is LoginStatus => r !== undefined);
   return {

@@ -1,3 +1,5 @@
+// src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
+// files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /**
  * What GitLab knows about a personal, project or group access token: its name, scopes and expiry, from
  * `GET /api/v4/personal_access_tokens/self` (GitLab 15.5+; lib/api/personal_access_tokens/self_information.rb).

@@ -114,7 +114,7 @@ export async function verifyCredential(req: VerifyRequest, deps: VerifyDeps): Pr
   // verdict, and a credential that is simply wrong is not sent twice; another challenge, or none, is what the
   // registry says today, and the check runs on that.
   const known = req.knownRealm;
-  const fresh = await fetchChallenge(deps.http, req.registry, known.baseUrl.startsWith('https:') ? 'https' : 'http');
+  const fresh = await fetchChallenge(deps.http, req.registry, { knownScheme: known.baseUrl.startsWith('https:') ? 'https' : 'http', sleep: deps.sleep });
   const same = fresh.ok && sameRealm(fresh.value, known);
   return withPatPage(same ? result : await verifyOnce({ ...req, knownRealm: undefined }, deps, fresh), req, deps);
 }
@@ -170,7 +170,7 @@ const challengePhase: Phase = async (ctx) => {
   const { req } = ctx;
   let challenge = req.knownRealm;
   if (!challenge) {
-    const c = ctx.fresh ?? (await fetchChallenge(ctx.deps.http, req.registry));
+    const c = ctx.fresh ?? (await fetchChallenge(ctx.deps.http, req.registry, retry(ctx.deps)));
     if (!c.ok) {
       ctx.step('registry', `Registry ${req.registry.registry}`, 'fail', c.verdict.message);
       return c.verdict;

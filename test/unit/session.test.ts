@@ -28,6 +28,28 @@ function fakeDockerPath() {
 }
 
 describe('the verify-and-login session', () => {
+  test("a registry's 5xx challenge is retried with the session's sleep, not real time", async () => {
+    const { client } = fakeGitlabHttp(GOOD);
+    let challenges = 0;
+    // The registry answers its first two challenges with 503, then as usual.
+    const busy: typeof client = {
+      ...client,
+      get: async (url, headers, o) =>
+        new URL(url).pathname === '/v2/' && !headers?.authorization && ++challenges <= 2
+          ? { url, status: 503, headers: {}, wwwAuthenticate: [], body: '' }
+          : client.get(url, headers, o),
+    };
+    const waits: number[] = [];
+    const o = await verifySession(input({ flag: { ...pat, registry: 'registry.gitlab.example.com' } }), {
+      http: busy,
+      env: {},
+      sleep: async (ms) => void waits.push(ms),
+    });
+    expect(o.kind === 'verified' && o.verify.ok).toBe(true);
+    expect(challenges).toBe(3);
+    expect(waits).toEqual([250, 500]);
+  });
+
   test('discovery → verify → realm cache write, with progress', async () => {
     const { client, seen } = fakeGitlabHttp(GOOD);
     const cache = memoryCache();

@@ -1,5 +1,20 @@
 import { describe, expect, test } from 'vitest';
-import { answersLikeGitlab, enginesFor, envAuthRegistries, loginWarnings, registryOfKey, setupWarnings, typeForStored } from '../../src/core/status.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { HttpError } from '../../src/core/http.js';
+import type { Runner } from '../../src/core/process.js';
+import { fakeHttp } from '../helpers/fakes.js';
+import {
+  runStatus,
+  answersLikeGitlab,
+  enginesFor,
+  envAuthRegistries,
+  loginWarnings,
+  registryOfKey,
+  setupWarnings,
+  typeForStored,
+} from '../../src/core/status.js';
 
 describe('status: the pure parts', () => {
   test("a config key names its registry as docker's ConvertToHostname does", () => {
@@ -68,10 +83,34 @@ describe('status: the pure parts', () => {
   test('engines: the one asked for; else docker, and podman when it is here and keeps a file of its own', () => {
     const host = (found: string[]) => ({ platform: 'linux' as const, isExecutable: (f: string) => found.some((p) => f === p) });
     const env = { PATH: '/bin', HOME: '/h', XDG_RUNTIME_DIR: '/run/user/1' };
-    expect(enginesFor('podman', env)).toEqual(['podman']);
-    expect(enginesFor('auto', env, host([]))).toEqual(['docker']);
-    expect(enginesFor('auto', env, host(['/bin/podman']))).toEqual(['docker', 'podman']);
+    expect(enginesFor('podman', env).engines).toEqual(['podman']);
+    expect(enginesFor('auto', env, host([])).engines).toEqual(['docker']);
+    expect(enginesFor('auto', env, host(['/bin/podman'])).engines).toEqual(['docker', 'podman']);
     // DOCKER_CONFIG set: podman writes docker's own file, listed once.
-    expect(enginesFor('auto', { ...env, DOCKER_CONFIG: '/d' }, host(['/bin/podman']))).toEqual(['docker']);
+    expect(enginesFor('auto', { ...env, DOCKER_CONFIG: '/d' }, host(['/bin/podman'])).engines).toEqual(['docker']);
   });
+});
+
+test('status looks podman up on PATH once for the whole run (its logins are asked with that program)', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'grl-status-'));
+  try {
+    const auth = path.join(dir, 'auth.json');
+    const login = { auth: Buffer.from('alice:secret').toString('base64') };
+    writeFileSync(auth, JSON.stringify({ auths: { 'r1.example.com': login, 'r2.example.com': login } }));
+    const lookups: string[] = [];
+    const host = { platform: 'linux' as const, isExecutable: (f: string) => (f.endsWith('/podman') && lookups.push(f), f === '/bin/podman') };
+    const programs: string[] = [];
+    const runner: Runner = async (file) => {
+      programs.push(file);
+      return { exitCode: 0, stdout: 'alice\n', stderr: '', timedOut: false, notFound: false };
+    };
+    const http = fakeHttp(() => new HttpError('refused', 'connection refused')).client;
+    const env = { PATH: '/bin', HOME: dir, DOCKER_CONFIG: dir, REGISTRY_AUTH_FILE: auth };
+    const report = await runStatus({ engine: 'auto', timeoutMs: 2000 }, { http, runner, env, host });
+    expect(report.logins.map((l) => `${l.engine} ${l.registry}`)).toEqual(['podman r1.example.com', 'podman r2.example.com']);
+    expect(programs).toEqual(['/bin/podman', '/bin/podman']);
+    expect(lookups).toEqual(['/bin/podman']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -130,11 +130,15 @@ describe('verifyCredential classification', () => {
     ['bearer without realm', { status: 401, wwwAuthenticate: ['Bearer service="x"'] }],
     ['no auth at all', { status: 200 }],
     ['500', { status: 500 }],
-  ] as Array<[string, Partial<HttpResponse>]>)('registry %s → not-a-registry, token never sent', async (_n, res) => {
+  ] as Array<[string, Partial<HttpResponse>]>)('registry %s → not-a-registry, token never sent', async (n, res) => {
     const { client, seen } = fakeHttp(() => res);
-    const r = await verifyCredential(req(), { http: client });
+    const waits: number[] = [];
+    const r = await verifyCredential(req(), { http: client, sleep: async (ms) => void waits.push(ms) });
     expect(r.verdict).toBe('not-a-registry');
     expect(seen.every((s) => s.headers.authorization === undefined)).toBe(true);
+    // A 5xx challenge is asked twice more, after 250 and 500 ms (registry.ts getWithRetry), through the injected sleep.
+    expect(waits).toEqual(n === '500' ? [250, 500] : []);
+    if (n === '500') expect(seen).toHaveLength(3);
   });
 
   test('realm on another host than the known instance: untrusted, token never sent', async () => {
