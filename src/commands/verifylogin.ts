@@ -10,7 +10,7 @@ import { bareResult, printResult, toCommandResult, type CommandResult } from './
 import type { IO } from './io.js';
 import { canPrompt } from './prompt.js';
 import { dockerSyntax } from './request.js';
-import { usernameOptional } from '../core/credentials.js';
+import { defaultUsername, usernameOptional } from '../core/credentials.js';
 import type { AnswerStore } from '../core/remembered.js';
 
 export interface VerifyLoginOptions {
@@ -78,12 +78,15 @@ export async function runVerifyLogin(opts: VerifyLoginOptions): Promise<VerifyLo
       // Asked in a terminal: remembered as the wizard remembers (never the token), best effort.
       const v = outcome.verify;
       const { remember } = await import('../core/remembered.js');
+      // A type's own username (a job token's gitlab-ci-token) is computed when read: never remembered.
+      const username =
+        defaultUsername(v.credentialType) !== undefined ? undefined : usernameOptional(v.credentialType) ? v.account : (v.engineUsername ?? v.username);
       await remember(store, {
         gitlab: v.gitlab!,
         registry: v.registry,
         credentialType: v.credentialType,
         access: request.access?.value ?? 'pull',
-        ...(usernameOptional(v.credentialType) ? (v.account ? { username: v.account } : {}) : { username: v.engineUsername ?? v.username }),
+        ...(username !== undefined ? { username } : {}),
         project: request.project?.value ?? '',
       });
     }

@@ -130,10 +130,12 @@ export function effective(s: Pick<WizardState, 'answers' | 'fixed'>): WizardAnsw
  * and group access tokens (lib/gitlab/auth.rb `personal_access_token_check(password, project)` never reads it;
  * docs.gitlab.com/user/profile/personal_access_tokens/: "GitLab usernames are ignored when authenticating with a
  * personal access token"), so it is not asked; verify sends a placeholder login (verify.ts ANY_LOGIN) and the engine
- * stores the account GitLab names.
+ * stores the account GitLab names. A type with a username of its own (a job token's gitlab-ci-token) is not asked
+ * it either: it is computed when read (core/request.ts `usernameOf`).
  */
 export function asked(key: AnswerKey, a: WizardAnswers): boolean {
-  return !(key === 'username' && a.credentialType !== undefined && usernameOptional(a.credentialType));
+  const type = a.credentialType;
+  return !(key === 'username' && type !== undefined && (usernameOptional(type) || defaultUsername(type) !== undefined));
 }
 
 /**

@@ -118,15 +118,17 @@ export function useVerification({ deps, state, a, dispatch, token, crash }: Flow
         // The wizard always has a registry (asked, or given), so there is always a verification.
         if (outcome.kind !== 'verified') throw new Error('wizard: no registry to verify against');
         const result = outcome.verify;
+        // Only what the person answered (or flags gave) is remembered, never what a choice implies (a job token's
+        // username is computed when read); an access token's username is not asked (GitLab ignores it).
+        const answered = state.answers;
         const problem = result.ok
           ? await remember(deps.store, {
-              gitlab: a.gitlab!,
-              registry: a.registry!,
-              credentialType: a.credentialType!,
-              access: a.access!,
-              // An access token's username is not asked (GitLab ignores it): nothing to remember.
-              ...(a.username !== undefined ? { username: a.username } : {}),
-              project: a.project ?? '',
+              gitlab: answered.gitlab!,
+              registry: answered.registry!,
+              credentialType: answered.credentialType!,
+              access: answered.access!,
+              ...(answered.username !== undefined ? { username: answered.username } : {}),
+              project: answered.project ?? '',
             })
           : undefined;
         dispatch({ type: 'verified', result, ...(problem ? { rememberProblem: problem } : {}) });

@@ -366,6 +366,36 @@ describe('whole wizard runs', () => {
     expect(w.runner.calls[0]!.args).toContain('gitlab-ci-token');
   });
 
+  // #15: what a type implies (its username, gitlab-ci-token) is computed when read, never remembered as if typed.
+  test.each([
+    ['job-token', 4],
+    ['ci-registry-password', 5],
+  ] as const)('a %s run remembers the type, never the username it implies', async (type, downs) => {
+    const w = start({ init: { inCi: true } });
+    await w.wait('Which GitLab?');
+    await w.press(KEY.down, KEY.enter);
+    await w.wait("Your GitLab's URL");
+    await w.press('gitlab.example.com', KEY.enter);
+    await w.wait('Found it');
+    await w.press(KEY.enter);
+    await w.wait('Which credential');
+    await w.press(...Array<string>(downs).fill(KEY.down), KEY.enter);
+    await w.wait('What do you need to do?');
+    await w.press(KEY.enter);
+    await w.wait('Project to check (optional)');
+    await w.press('group/app', KEY.enter);
+    await w.wait('Paste your');
+    await w.press(GOOD, KEY.enter);
+    await w.wait('Logged in');
+    // Used: docker gets the username the type implies; never asked.
+    expect(askedUsername(w)).toBe(false);
+    expect(w.runner.calls[0]!.args).toEqual(['login', '--username', 'gitlab-ci-token', '--password-stdin', 'registry.gitlab.example.com']);
+    expect(w.store.saved).toHaveLength(1);
+    expect(w.store.saved).toEqual([
+      { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', credentialType: type, access: 'pull', project: 'group/app' },
+    ]);
+  });
+
   test('a CI-only credential outside CI shows the .gitlab-ci.yml job, each line whole; Esc goes back, Enter closes', async () => {
     const w = start({ init: { fixed: { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com' } } });
     await w.wait('Which credential');

@@ -71,6 +71,16 @@ describe('the wizard setup: what is given is never asked, what is remembered is 
     expect((await setup({}, { store: memoryStore([{ ...withoutName, credentialType: 'deploy-token' }]) })).init.offerConfirm).toBe(false);
   });
 
+  test.each(['job-token', 'ci-registry-password'] as const)(
+    '%s remembered without its username (gitlab-ci-token, computed when read) still gets "one Enter"',
+    async (credentialType) => {
+      const { username: _u, ...withoutName } = MEM;
+      const s = await setup({}, { store: memoryStore([{ ...withoutName, credentialType }]) });
+      expect(s.init.offerConfirm).toBe(true);
+      expect(s.init.defaults?.username).toBeUndefined();
+    },
+  );
+
   test("every asked answer given as flags, an access token's username only remembered: nothing to confirm (it is never asked)", async () => {
     const s = await setup(
       { gitlab: MEM.gitlab, registry: MEM.registry, type: 'personal-access-token', access: 'push', project: 'team/app' },
