@@ -6,7 +6,7 @@ import { describe, expect, onTestFinished, test } from 'vitest';
 import { makeCert } from '../helpers/pki.js';
 import { startRegistry } from '../helpers/registry.js';
 import { run, type RunResult } from '../helpers/cli.js';
-import { answerFlags, testStack, useStack } from '../helpers/e2e.js';
+import { answerFlags, setForTest, testStack, useStack } from '../helpers/e2e.js';
 
 const T = {
   dev: 'glpat-Dev00000000secretDEV',
@@ -229,16 +229,12 @@ describe('a fix that needs a new credential links to where it is made on this in
   });
 
   test('write-only personal token on a GitLab before 16.7 (both paths redirect to sign-in, which proves nothing): both pages', async () => {
-    gl.config.webRoutes = 'old';
-    try {
-      const j = json(await verify('personal-access-token', 'walt', T.writeOnly, 'acme/app', 'push'));
-      expect(j.fix).toContain(
-        `Create one at ${gl.url}/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry&description=`,
-      );
-      expect(j.fix).toContain(`before GitLab 16.7: ${gl.url}/-/profile/personal_access_tokens?`);
-    } finally {
-      delete gl.config.webRoutes;
-    }
+    setForTest(gl.config, { webRoutes: 'old' });
+    const j = json(await verify('personal-access-token', 'walt', T.writeOnly, 'acme/app', 'push'));
+    expect(j.fix).toContain(
+      `Create one at ${gl.url}/-/user_settings/personal_access_tokens?name=container+registry&scopes=read_registry,write_registry&description=`,
+    );
+    expect(j.fix).toContain(`before GitLab 16.7: ${gl.url}/-/profile/personal_access_tokens?`);
   });
 
   test('a project access token on an image path: the link is the project GitLab resolved (meta.project_path)', async () => {

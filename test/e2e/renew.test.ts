@@ -8,7 +8,18 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dateInDays, type UserToken } from '../helpers/gitlab.js';
 import { run, type RunResult, type Sandbox } from '../helpers/cli.js';
-import { alice, basicAuth, cliTerminal, dockerConfigFile, putOnPath, storedLogin, testSandbox, useStack, writeDockerConfig } from '../helpers/e2e.js';
+import {
+  alice,
+  basicAuth,
+  cliTerminal,
+  dockerConfigFile,
+  putOnPath,
+  setForTest,
+  storedLogin,
+  testSandbox,
+  useStack,
+  writeDockerConfig,
+} from '../helpers/e2e.js';
 
 const T = {
   rotate: 'glpat-Renew0Rotate000secret',
@@ -127,15 +138,11 @@ describe('renew', () => {
     const local = await renew(sb, ['--days', '400']);
     expect(local.code).toBe(2);
     expect(local.stderr).toContain('--days takes whole days, 1 to 365');
-    gl.config.maxLifetimeDays = 30;
-    try {
-      const r = await renew(sb, ['--days', '60']);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`400 Bad request - Expiration date must be before ${dateInDays(30)}`);
-      expect(r.stderr).toContain('Nothing was changed.');
-    } finally {
-      delete gl.config.maxLifetimeDays;
-    }
+    setForTest(gl.config, { maxLifetimeDays: 30 });
+    const r = await renew(sb, ['--days', '60']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`400 Bad request - Expiration date must be before ${dateInDays(30)}`);
+    expect(r.stderr).toContain('Nothing was changed.');
     expect(config(sb)).toBe(before);
     expect(gl.config.users!.find((u) => u.token === T.max)!.revoked).toBeUndefined();
   });
@@ -165,18 +172,14 @@ describe('renew', () => {
     const sb = loggedIn(T.lost);
     const before = config(sb);
     const n = rotations();
-    gl.config.loseRotateAnswer = 'drop';
-    try {
-      const r = await renew(sb);
-      expect(r.code).toBe(3);
-      expect(rotations()).toBe(n + 1);
-      expect(r.stderr).toContain('its answer, with the new token, was lost');
-      expect(r.stderr).toContain(`Check the token page: ${gl.url}/-/user_settings/personal_access_tokens`);
-      expect(config(sb)).toBe(before);
-      noLeak(r, T.lost, successorOf(T.lost)!.token);
-    } finally {
-      delete gl.config.loseRotateAnswer;
-    }
+    setForTest(gl.config, { loseRotateAnswer: 'drop' });
+    const r = await renew(sb);
+    expect(r.code).toBe(3);
+    expect(rotations()).toBe(n + 1);
+    expect(r.stderr).toContain('its answer, with the new token, was lost');
+    expect(r.stderr).toContain(`Check the token page: ${gl.url}/-/user_settings/personal_access_tokens`);
+    expect(config(sb)).toBe(before);
+    noLeak(r, T.lost, successorOf(T.lost)!.token);
   });
 
   test('not logged in: exit 1, nothing asked of GitLab', async () => {
@@ -242,16 +245,12 @@ describe('the last resort, and a rotation that never answers', () => {
     const sb = loggedIn(T.hang);
     const before = config(sb);
     const n = rotations();
-    gl.config.loseRotateAnswer = 'hang';
-    try {
-      const r = await renew(sb, ['--timeout', '2']);
-      expect(r.code).toBe(3);
-      expect(rotations()).toBe(n + 1);
-      expect(r.stderr).toMatch(/answer, with the new token, was lost \(.*did not answer within 2 s\)/);
-      expect(config(sb)).toBe(before);
-    } finally {
-      delete gl.config.loseRotateAnswer;
-    }
+    setForTest(gl.config, { loseRotateAnswer: 'hang' });
+    const r = await renew(sb, ['--timeout', '2']);
+    expect(r.code).toBe(3);
+    expect(rotations()).toBe(n + 1);
+    expect(r.stderr).toMatch(/answer, with the new token, was lost \(.*did not answer within 2 s\)/);
+    expect(config(sb)).toBe(before);
   });
 });
 

@@ -6,7 +6,16 @@ import { startGitlab } from '../helpers/gitlab.js';
 import { freePort, startRegistry, type RealRegistry } from '../helpers/registry.js';
 import { httpFront, tlsProxy } from '../helpers/servers.js';
 import { run, type RunResult } from '../helpers/cli.js';
-import { dockerConfigFile, parseJson as json, storedLogin, testSandbox, testServer as httpServer, useStack, writeDockerConfig } from '../helpers/e2e.js';
+import {
+  dockerConfigFile,
+  setForTest,
+  parseJson as json,
+  storedLogin,
+  testSandbox,
+  testServer as httpServer,
+  useStack,
+  writeDockerConfig,
+} from '../helpers/e2e.js';
 
 const T = {
   pat: 'glpat-Alice0000secretPAT',
@@ -68,6 +77,9 @@ interface Case {
   extra?: string[];
 }
 
+/** alice's personal access token (Developer on group/app, read_registry + write_registry). */
+const ALICE = { type: 'personal-access-token', username: 'alice', token: T.pat } as const;
+
 function args(cmd: 'verify' | 'login', c: Case): string[] {
   return [
     cmd,
@@ -94,11 +106,8 @@ function noLeak(r: RunResult, token: string) {
 
 describe('verify: every credential type that should pass', () => {
   const ok: Array<[string, Case]> = [
-    ['personal access token, push', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', access: 'push' }],
-    [
-      'personal access token, image below the project',
-      { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app/worker', access: 'push' },
-    ],
+    ['personal access token, push', { ...ALICE, project: 'group/app', access: 'push' }],
+    ['personal access token, image below the project', { ...ALICE, project: 'group/app/worker', access: 'push' }],
     ['deploy token, pull', { type: 'deploy-token', username: 'gitlab+deploy-token-42', token: T.deploy, project: 'group/app' }],
     [
       'project access token, push',
@@ -119,7 +128,7 @@ describe('verify: every credential type that should pass', () => {
   });
 
   test('without --project only the credential is checked, and the result says so', async () => {
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat }), { input: T.pat });
+    const r = await run(args('verify', ALICE), { input: T.pat });
     const j = json(r);
     expect(j).toMatchObject({ ok: true, verdict: 'ok', project: null, granted: null, requested: [] });
     expect(String(j.message)).toMatch(/no --project was given/i);
@@ -127,7 +136,7 @@ describe('verify: every credential type that should pass', () => {
 
   test('human output names every step and the result', async () => {
     const r = await run(
-      args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', access: 'push' }).filter((a) => a !== '--json'),
+      args('verify', { ...ALICE, project: 'group/app', access: 'push' }).filter((a) => a !== '--json'),
       { input: T.pat },
     );
     expect(r.code).toBe(0);
@@ -180,7 +189,7 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
   });
 
   test('insufficient-access: a Guest cannot pull; the fix names the Reporter role', async () => {
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/guest-only' }), { input: T.pat });
+    const r = await run(args('verify', { ...ALICE, project: 'group/guest-only' }), { input: T.pat });
     const j = json(r);
     expect(j).toMatchObject({ verdict: 'insufficient-access', granted: [] });
     expect(String(j.fix)).toContain('Reporter');
@@ -201,7 +210,7 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
   });
 
   test('insufficient-access: pushing to a protected repository path', async () => {
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app/release', access: 'push' }), {
+    const r = await run(args('verify', { ...ALICE, project: 'group/app/release', access: 'push' }), {
       input: T.pat,
     });
     expect(json(r)).toMatchObject({ verdict: 'insufficient-access' });
@@ -209,23 +218,17 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
   });
 
   test('registry-disabled', async () => {
-    gl.config.registryEnabled = false;
-    try {
-      const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app' }), { input: T.pat });
-      expect(json(r)).toMatchObject({ verdict: 'registry-disabled' });
-      expect(r.code).toBe(1);
-    } finally {
-      gl.config.registryEnabled = true;
-    }
+    setForTest(gl.config, { registryEnabled: false });
+    const r = await run(args('verify', { ...ALICE, project: 'group/app' }), { input: T.pat });
+    expect(json(r)).toMatchObject({ verdict: 'registry-disabled' });
+    expect(r.code).toBe(1);
   });
 
   test('untrusted-realm: realm not on the --gitlab instance; the token is never sent', async () => {
     const before = gl.authorizations.length;
     const r = await run(
       args('verify', {
-        type: 'personal-access-token',
-        username: 'alice',
-        token: T.pat,
+        ...ALICE,
         project: 'group/app',
         extra: ['--gitlab', 'https://gitlab.example.com'],
       }),
@@ -240,9 +243,7 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
   test('--trust-realm lets a realm on another host through', async () => {
     const r = await run(
       args('verify', {
-        type: 'personal-access-token',
-        username: 'alice',
-        token: T.pat,
+        ...ALICE,
         project: 'group/app',
         extra: ['--gitlab', 'https://gitlab.example.com', '--trust-realm'],
       }),
@@ -252,7 +253,7 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
   });
 
   test('--gitlab naming the realm host is accepted', async () => {
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', extra: ['--gitlab', gl.url] }), {
+    const r = await run(args('verify', { ...ALICE, project: 'group/app', extra: ['--gitlab', gl.url] }), {
       input: T.pat,
     });
     expect(json(r)).toMatchObject({ verdict: 'ok', gitlab: gl.url });
@@ -260,7 +261,7 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
 
   test('unreachable: nothing listens on the port (exit 3)', async () => {
     const port = await freePort();
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, registry: `127.0.0.1:${port}` }), { input: T.pat });
+    const r = await run(args('verify', { ...ALICE, registry: `127.0.0.1:${port}` }), { input: T.pat });
     expect(json(r)).toMatchObject({ verdict: 'unreachable' });
     expect(r.code).toBe(3);
   });
@@ -268,7 +269,7 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
   test('tls-error: a registry with an unknown CA (exit 3), and --ca-file fixes it', async () => {
     const front = await tlsProxy(tlsCert.certPem, tlsCert.keyPem, `http://${reg.registry}`);
     onTestFinished(() => front.close());
-    const c: Case = { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', registry: `127.0.0.1:${front.port}` };
+    const c: Case = { ...ALICE, project: 'group/app', registry: `127.0.0.1:${front.port}` };
     const bad = await run(args('verify', c), { input: T.pat });
     expect(json(bad)).toMatchObject({ verdict: 'tls-error' });
     expect(String(json(bad).fix)).toMatch(/--ca-file.*certs\.d/s);
@@ -284,7 +285,7 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html>hello</html>');
     });
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, registry: `127.0.0.1:${web.port}` }), {
+    const r = await run(args('verify', { ...ALICE, registry: `127.0.0.1:${web.port}` }), {
       input: T.pat,
     });
     expect(json(r)).toMatchObject({ verdict: 'not-a-registry' });
@@ -297,7 +298,7 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="Registry Realm"' });
       res.end();
     });
-    const r = await run(args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, registry: `127.0.0.1:${basic.port}` }), {
+    const r = await run(args('verify', { ...ALICE, registry: `127.0.0.1:${basic.port}` }), {
       input: T.pat,
     });
     expect(json(r)).toMatchObject({ verdict: 'not-a-registry' });
@@ -306,10 +307,7 @@ describe('verify: each failure verdict, with its exit code and fix', () => {
   });
 
   test('registry-rejected-token: the registry refuses what GitLab issued', async () => {
-    const r = await run(
-      args('verify', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', registry: strangerReg.registry }),
-      { input: T.pat },
-    );
+    const r = await run(args('verify', { ...ALICE, project: 'group/app', registry: strangerReg.registry }), { input: T.pat });
     expect(json(r)).toMatchObject({ verdict: 'registry-rejected-token' });
     expect(String(json(r).fix)).toMatch(/admin/);
     expect(r.code).toBe(1);
@@ -429,7 +427,7 @@ describe('login: the real docker CLI, and the secret stays secret', () => {
   test('logs in with the token on stdin only; nothing leaks anywhere', async () => {
     const sb = testSandbox();
     const env = { ...sb.env, SOME_VARIABLE_HOLDING_IT: T.pat };
-    const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app', access: 'push' }), {
+    const r = await run(args('login', { ...ALICE, project: 'group/app', access: 'push' }), {
       input: `${T.pat}\n`,
       env,
     });
@@ -484,7 +482,7 @@ describe('login: the real docker CLI, and the secret stays secret', () => {
   test('store-failed: docker could not store the credential (credsStore names a missing helper), found before docker runs', async () => {
     const sb = testSandbox();
     writeDockerConfig(sb, '{"credsStore":"nonexistent-helper"}');
-    const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat, project: 'group/app' }), {
+    const r = await run(args('login', { ...ALICE, project: 'group/app' }), {
       input: T.pat,
       env: sb.env,
     });
@@ -501,7 +499,7 @@ describe('login: the real docker CLI, and the secret stays secret', () => {
     const fake =
       "#!/bin/sh\ncat >/dev/null\necho 'Error saving credentials: error storing credentials - err: exit status 1, out: `Cannot autolaunch D-Bus without X11 $DISPLAY`' >&2\nexit 1\n";
     const sb = testSandbox({ docker: fake });
-    const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat }), { input: T.pat, env: sb.env });
+    const r = await run(args('login', ALICE), { input: T.pat, env: sb.env });
     const j = json(r);
     expect(j).toMatchObject({ verdict: 'login-failed' });
     expect(String(j.message)).toMatch(/keyring|D-Bus/);
@@ -509,7 +507,7 @@ describe('login: the real docker CLI, and the secret stays secret', () => {
 
   test('engine-missing: no docker or podman on PATH', async () => {
     const sb = testSandbox({ docker: 'none' });
-    const r = await run(args('login', { type: 'personal-access-token', username: 'alice', token: T.pat }), {
+    const r = await run(args('login', ALICE), {
       input: T.pat,
       env: { ...sb.env, PATH: path.join(sb.dir, 'bin') },
     });

@@ -211,3 +211,15 @@ export function answerFlags(
     ...(access ? ['--access', access] : []),
   ];
 }
+
+/** Sets `patch` on `target` (the test GitLab's `gl.config`, say) for the current test: each key is put back when it ends. */
+export function setForTest<T extends object>(target: T, patch: Partial<T>): void {
+  const saved = (Object.keys(patch) as Array<keyof T>).map((key) => ({ key, had: Object.hasOwn(target, key), value: target[key] }));
+  Object.assign(target, patch);
+  onTestFinished(() => {
+    for (const { key, had, value } of saved) {
+      if (had) target[key] = value;
+      else delete target[key];
+    }
+  });
+}

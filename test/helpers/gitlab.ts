@@ -18,8 +18,8 @@
  */
 import http from 'node:http';
 import { createHash, createPublicKey, createSign, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { KeyPair } from './pki.js';
+import { listen } from './servers.js';
 
 export type Role = 'guest' | 'reporter' | 'developer' | 'maintainer';
 const RANK: Record<Role, number> = { guest: 10, reporter: 20, developer: 30, maintainer: 40 };
@@ -393,23 +393,10 @@ export async function startGitlab(signer: KeyPair, config: GitlabConfig, options
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ token }));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    realm: `${url}/jwt/auth`,
-    port,
-    config,
-    requests,
-    authorizations,
-    privateTokens,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  const listening = await listen(server, 'http', []);
+  port = listening.port;
+  const url = listening.url;
+  return { url, realm: `${url}/jwt/auth`, port, config, requests, authorizations, privateTokens, close: () => listening.close() };
 }
 
 // ---- Token API and account claims (the `account` branch's block; keep the token endpoint's changes above) ----

@@ -10,7 +10,8 @@ export interface Closable {
   close(): Promise<void>;
 }
 
-async function listen(server: http.Server | https.Server, proto: 'http' | 'https', hits: Closable['hits'], host = '127.0.0.1'): Promise<Closable> {
+/** `server` listening on a free loopback port; close() ends its open connections too. */
+export async function listen(server: http.Server | https.Server, proto: 'http' | 'https', hits: Closable['hits'], host = '127.0.0.1'): Promise<Closable> {
   await new Promise<void>((r) => server.listen(0, host, r));
   const port = (server.address() as AddressInfo).port;
   return {
