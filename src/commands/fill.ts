@@ -10,10 +10,9 @@ import { CREDENTIALS, usernameOptional } from '../core/credentials.js';
 import { InputError } from '../core/errors.js';
 import { parseRegistry } from '../core/hosts.js';
 import { cleanToken } from '../core/secret.js';
-import { instanceHint, resolveRequest, usernameOf, type AnswerValues, type Layers, type LoginRequest } from '../core/request.js';
+import { instanceHint, resolveRequest, usernameOf, withTypeFromUsername, type AnswerValues, type Layers, type LoginRequest } from '../core/request.js';
 import { openConfStore, rememberedFor, type AnswerStore, type Remembered } from '../core/remembered.js';
 import { ask } from './prompt.js';
-import { withTypeFromUsername } from './request.js';
 import { paint, useColor, type IO } from './io.js';
 
 export interface Filled {

@@ -1,10 +1,10 @@
 // src/commands/: one file per CLI command: argv to the one request (request.ts), the core called through
 // core/session.ts, the result printed (report.ts, json.ts, io.ts). No GitLab logic here.
 /** From argv to the one request model: flags parsed and checked, then resolved with the other sources (core/request.ts). */
-import { CREDENTIAL_TYPES, CREDENTIALS, typeFromUsername, usernameOptional, type CredentialType } from '../core/credentials.js';
+import { CREDENTIAL_TYPES, CREDENTIALS, usernameOptional, type CredentialType } from '../core/credentials.js';
 import { InputError } from '../core/errors.js';
 import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from '../core/hosts.js';
-import { resolveRequest, usernameOf, type AnswerValues, type Layers, type LoginRequest } from '../core/request.js';
+import { resolveRequest, usernameOf, withTypeFromUsername, type AnswerValues, type Layers, type LoginRequest } from '../core/request.js';
 import { checkUsername, cleanToken, readStdin } from '../core/secret.js';
 import type { EngineChoice } from '../core/engine.js';
 import type { CommonFlags } from './options.js';
@@ -130,16 +130,6 @@ export function commandRequest(rawFlags: CommonFlags, env: NodeJS.ProcessEnv, cw
     ...(token !== undefined ? { token } : {}),
     ...(team ? { teamFile: team } : {}),
   };
-}
-
-/**
- * docker's `login -u USER` names no type: the username says it (a job token's, a deploy token's), else it is a
- * password, which for GitLab is an access token. Computed when read, at the username's rank; a type from any
- * source wins.
- */
-export function withTypeFromUsername(r: LoginRequest): LoginRequest {
-  if (r.credentialType || !r.username) return r;
-  return { ...r, credentialType: { value: typeFromUsername(r.username.value), source: r.username.source } };
 }
 
 /**

@@ -109,6 +109,16 @@ export function usernameOf(r: LoginRequest): Answer<string> | undefined {
   return { value: fixed, source: type.source };
 }
 
+/**
+ * docker's `login -u USER` names no type: the username says it (a job token's, a deploy token's), else it is a
+ * password, which for GitLab is an access token. Computed when read, at the username's rank; a type from any
+ * source wins.
+ */
+export function withTypeFromUsername(r: LoginRequest): LoginRequest {
+  if (r.credentialType || !r.username) return r;
+  return { ...r, credentialType: { value: typeFromUsername(r.username.value), source: r.username.source } };
+}
+
 /** `push`, `pull`, or pull when no source said. */
 export function accessOf(r: LoginRequest): Access {
   return r.access?.value ?? 'pull';

@@ -8,6 +8,7 @@ import {
   instanceHint,
   resolveRequest,
   usernameOf,
+  withTypeFromUsername,
   type AnswerValues,
   type Layers,
   type LoginRequest,
@@ -122,6 +123,16 @@ describe('derived values are computed when read', () => {
     const u = usernameOf(req(layers));
     expect(u?.value).toBe(value);
     expect(u?.source).toBe(source);
+  });
+  test.each<[string, Layers, string | undefined]>([
+    ["docker's `-u gitlab-ci-token`: a job token", { flag: { username: 'gitlab-ci-token' } }, 'job-token@flag'],
+    ["a deploy token's own username: a deploy token", { remembered: { gitlab: G.mem, username: 'gitlab+deploy-token-7' } }, 'deploy-token@remembered'],
+    ['any other username: a password, for GitLab an access token', { flag: { username: 'alice' } }, 'personal-access-token@flag'],
+    ['a type from any source wins', { flag: { username: 'gitlab-ci-token' }, 'team-file': { credentialType: 'deploy-token' } }, 'deploy-token@team-file'],
+    ['no username, no type', { flag: { registry: 'r' } }, undefined],
+  ])('the type a username implies, at its rank: %s', (_name, layers, expected) => {
+    const t = withTypeFromUsername(req(layers)).credentialType;
+    expect(t ? `${t.value}@${t.source}` : undefined).toBe(expected);
   });
   test('the derived username is never an answer of a source', () => {
     expect(fromSources(req({ flag: { credentialType: 'job-token' } }), ['flag'])).toEqual({ credentialType: 'job-token' });
