@@ -83,7 +83,7 @@ export type RenewProgress =
   /** Storing the successor: with the engine, again, or in the file for this registry only. */
   | { kind: 'storing'; how: 'engine' | 'retry' | 'file' };
 
-export interface RenewDeps extends Omit<SessionDeps, 'onProgress' | 'afterVerify'>, LoginDeps {
+export interface RenewDeps extends Omit<SessionDeps, 'onProgress'>, LoginDeps {
   onProgress?: (p: RenewProgress) => void;
   /**
    * The last resort when every store failed: a person at a terminal is asked whether to see the successor once.

@@ -33,8 +33,6 @@ export interface SessionDeps {
   /** Remembered realms; none: the registry's challenge is always asked. */
   realmCache?: RealmCache;
   onProgress?: (p: Progress) => void;
-  /** Awaited after a verification that passed, before the engine login (the wizard remembers the answers here). */
-  afterVerify?: (v: VerifyResult) => Promise<void> | void;
   now?: () => number;
   /** How retries wait (tests: without real time passing). */
   sleep?: Sleep;
@@ -163,6 +161,5 @@ export async function loginVerified(
 export async function loginSession(input: SessionInput, deps: SessionDeps & LoginDeps): Promise<SessionOutcome> {
   const verified = await verifySession(input, deps);
   if (verified.kind === 'no-registry' || !verified.verify.ok) return verified;
-  await deps.afterVerify?.(verified.verify);
   return loginVerified(input, verified.verify, deps);
 }

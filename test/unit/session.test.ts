@@ -132,25 +132,20 @@ describe('the verify-and-login session', () => {
     expect(calls).toEqual([]);
   });
 
-  test('login: afterVerify is awaited before the engine runs, with the derived username and the token on stdin', async () => {
+  test('login: the engine runs after the verification passed, with the derived username and the token on stdin', async () => {
     const { client } = fakeGitlabHttp({ 'glcbt-job': ['pull'] });
     const { runner, calls } = fakeRunner();
     const docker = fakeDockerPath();
-    const order: string[] = [];
     try {
       const o = await loginSession(input({ flag: { registry: 'registry.gitlab.example.com', credentialType: 'job-token' } }, 'glcbt-job'), {
         http: client,
         env: docker.env,
-        runner: async (...args) => (order.push('engine'), runner(...args)),
+        runner,
         engine: 'docker',
         timeoutMs: 1000,
-        afterVerify: async () => {
-          await Promise.resolve();
-          order.push('afterVerify');
-        },
       });
       expect(o).toMatchObject({ kind: 'logged-in', engine: 'docker', login: { verdict: 'ok' } });
-      expect(order).toEqual(['afterVerify', 'engine']);
+      expect(calls).toHaveLength(1);
       expect(calls[0]!.args).toEqual(['login', '--username', 'gitlab-ci-token', '--password-stdin', 'registry.gitlab.example.com']);
       expect(calls[0]!.input).toBe('glcbt-job\n');
     } finally {
