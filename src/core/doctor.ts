@@ -11,11 +11,13 @@ import { resolveEngine, type EngineChoice, type EngineName } from './engine.js';
 import { childEnv, type Runner } from './process.js';
 import { readEngineConfig, type EngineConfig } from './authconfig.js';
 import { askStore, helperAdvice, isGlab, whereDockerKeeps, type StoreAnswer } from './credstore.js';
-import { gitlabBase, isLoopbackHost, type RegistryAddress } from './hosts.js';
+import { gitlabBase, type RegistryAddress } from './hosts.js';
 import { proxyFor, type HttpClient } from './http.js';
 import type { NetProbes } from './netprobe.js';
 import { decideRealm, fetchChallenge, type RealmDecision, type RegistryChallenge } from './registry.js';
-import { verifySession } from './session.js';
+import { verifyOnChallenge } from './session.js';
+import { expiryLine, fetchTokenInfo, type TokenInfo } from './tokeninfo.js';
+import type { VerifyResult } from './verify.js';
 import type { Answer, LoginRequest } from './request.js';
 import { quote, sanitise } from './sanitise.js';
 import { asResult, type Result, type Verdict } from './verdict.js';
@@ -165,6 +167,8 @@ export function doctorContext(input: DoctorInput, deps: DoctorDeps) {
       return c ? decideRealm(c.realm, input.gitlab, input.trustRealm) : undefined;
     }),
     probeMs,
+    /** The given token's verification, once credential.verify has asked it: credential.token-info reads its token record. */
+    given: {} as { verify?: Promise<VerifyResult> },
     fact: async <N extends FactName>(name: N): Promise<Facts[N] | undefined> => FACTS[name](ctx),
   };
   return ctx;
@@ -234,10 +238,6 @@ const NO_CONFIG = 'the config file could not be read';
 const UNKNOWN_CA = /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT/;
 const errCode = (e: unknown) => (e as NodeJS.ErrnoException).code;
 
-function scrub(text: string, secret: string): string {
-  return text.split(secret).join('[token]');
-}
-
 /** Is this login accepted? Asked through the one session, with the challenge already fetched as the known realm. */
 async function verifyWith(
   ctx: DoctorContext,
@@ -254,14 +254,7 @@ async function verifyWith(
     access: { value: input.access, source: 'flag' },
     ...(input.project ? { project: { value: input.project, source: 'flag' } } : {}),
   };
-  const known = { baseUrl: challenge.baseUrl, realm: challenge.realm, ...(challenge.service ? { service: challenge.service } : {}) };
-  const outcome = await verifySession(
-    { request, token: login.token, trustRealm: input.trustRealm },
-    { http: ctx.deps.http, env: ctx.env, realmCache: { get: () => known, set: () => undefined } },
-  );
-  // The registry is given, so there is always a verification.
-  if (outcome.kind !== 'verified') throw new Error('doctor: no registry to verify against');
-  return outcome.verify;
+  return verifyOnChallenge({ request, token: login.token, trustRealm: input.trustRealm }, challenge, { http: ctx.deps.http, env: ctx.env });
 }
 
 /** The engine runs `args` (no token in its environment), within 5 s. */
@@ -389,8 +382,8 @@ const dockerStoredAccepted = check({
   run: async (ctx, have) => {
     const { username, secret } = have.stored;
     const v = await verifyWith(ctx, have, { username: { value: username, source: 'engine-config' }, token: secret, type: typeFromUsername(username) });
-    if (v.ok) return { status: 'pass', detail: scrub(v.message, secret) };
-    return { status: 'fail', detail: `the stored login for ${username} no longer works: ${scrub(v.message, secret)}`, fix: scrub(v.fix, secret) };
+    if (v.ok) return { status: 'pass', detail: v.message };
+    return { status: 'fail', detail: `the stored login for ${username} no longer works: ${v.message}`, fix: v.fix };
   },
 });
 
@@ -568,7 +561,7 @@ const credentialVerify = check({
   needs: NEEDS_TOKEN,
   run: async (ctx, have) => {
     const username = { value: ctx.input.username ?? 'gitlab', source: 'flag' as const };
-    const v = await verifyWith(ctx, have, { username, token: have.token, type: typeGiven(ctx) });
+    const v = await (ctx.given.verify ??= verifyWith(ctx, have, { username, token: have.token, type: typeGiven(ctx) }));
     return v.ok ? { status: 'pass', detail: v.message } : { status: 'fail', detail: v.message, fix: v.fix };
   },
 });
@@ -581,7 +574,9 @@ const credentialTokenInfo = check({
     const type = typeGiven(ctx);
     if (type !== 'personal-access-token')
       return { status: 'skip', detail: `GitLab shows these only for personal access tokens (${CREDENTIALS[type].label.toLowerCase()} given)` };
-    return tokenInfo(ctx.deps.http, realm.gitlab, token, ctx.input.access, ctx.now());
+    // The record the verification already asked for (core/verify.ts asks it beside the token endpoint), else asked here.
+    const info = (await ctx.given.verify)?.token ?? (await fetchTokenInfo(ctx.deps.http, realm.gitlab, token, ctx.now()));
+    return judgeTokenInfo(info, ctx.input.access);
   },
 });
 
@@ -605,29 +600,16 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   credentialTokenInfo,
 ];
 
-/** A personal access token's scopes and expiry from GitLab's API (sent only to the instance, as the realm). */
-async function tokenInfo(http: HttpClient, gitlab: string, token: string, access: Access, nowMs: number): Promise<Finding> {
-  const base = gitlab.replace(/\/+$/, '');
-  const u = new URL(`${base}/api/v4/personal_access_tokens/self`);
-  if (u.protocol !== 'https:' && !isLoopbackHost(u.hostname)) return { status: 'skip', detail: 'the instance is not HTTPS' };
-  try {
-    const r = await http.get(u.href, { 'private-token': token });
-    if (r.status === 404) return { status: 'skip', detail: 'this GitLab has no personal_access_tokens/self API' };
-    if (r.status !== 200) return { status: 'skip', detail: `GitLab answered HTTP ${r.status}` };
-    const j = JSON.parse(r.body) as { scopes?: unknown; expires_at?: unknown; active?: unknown; revoked?: unknown };
-    const scopes = Array.isArray(j.scopes) ? j.scopes.filter((s): s is string => typeof s === 'string') : [];
-    const expires = typeof j.expires_at === 'string' ? j.expires_at : undefined;
-    const days = expires ? Math.floor((Date.parse(`${expires}T00:00:00Z`) - nowMs) / 86_400_000) : undefined;
-    const detail = `scopes: ${scopes.join(', ') || 'none'}; ${expires ? `expires ${expires} (${days} days)` : 'never expires'}`;
-    const need = requiredScopes(access);
-    const has = (s: string) => scopes.includes(s) || scopes.includes('api') || (s === 'read_registry' && scopes.includes('read_api'));
-    const lacking = need.filter((s) => !has(s));
-    if (j.revoked === true || j.active === false)
-      return { status: 'fail', detail: `${detail}; the token is ${j.revoked === true ? 'revoked' : 'inactive'}`, fix: 'Create a new personal access token.' };
-    if (lacking.length) return { status: 'fail', detail, fix: `The token lacks ${lacking.join(' and ')}: create one with ${need.join(' and ')}.` };
-    if (days !== undefined && days <= 7) return { status: 'warn', detail, fix: 'The token expires within a week: create its successor now.' };
-    return { status: 'pass', detail };
-  } catch (e) {
-    return { status: 'skip', detail: `could not ask GitLab: ${(e as Error).message}` };
-  }
+/** A personal access token's record (core/tokeninfo.ts) judged: the scopes the access needs, and its expiry. */
+function judgeTokenInfo(info: TokenInfo, access: Access): Finding {
+  if (info.state === 'unavailable') return { status: 'skip', detail: info.reason };
+  if (info.state === 'invalid') return { status: 'skip', detail: `GitLab refused the token (${info.gitlabSays})` };
+  if (info.state !== 'active') return { status: 'fail', detail: `the token ${expiryLine(info)}`, fix: 'Create a new personal access token.' };
+  const detail = `scopes: ${info.scopes.join(', ') || 'none'}; ${expiryLine(info)}`;
+  const need = requiredScopes(access);
+  const has = (s: string) => info.scopes.includes(s) || info.scopes.includes('api') || (s === 'read_registry' && info.scopes.includes('read_api'));
+  const lacking = need.filter((s) => !has(s));
+  if (lacking.length) return { status: 'fail', detail, fix: `The token lacks ${lacking.join(' and ')}: create one with ${need.join(' and ')}.` };
+  if (info.daysLeft !== null && info.daysLeft <= 7) return { status: 'warn', detail, fix: 'The token expires within a week: create its successor now.' };
+  return { status: 'pass', detail };
 }

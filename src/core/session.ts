@@ -117,6 +117,22 @@ export async function verifySession(input: SessionInput, sessionDeps: SessionDep
   return { kind: 'verified', verify: v };
 }
 
+/**
+ * A credential verified against the registry's challenge the caller has just fetched (taken as the known realm: not
+ * asked again, nothing written to the realm cache): status and doctor re-testing a login an engine stores, and
+ * doctor's given token. The token in what GitLab's answers put into the message, the fix or a step is replaced by [token].
+ */
+export async function verifyOnChallenge(input: SessionInput, challenge: KnownRealm, deps: Omit<SessionDeps, 'realmCache'>): Promise<VerifyResult> {
+  const realm: KnownRealm = { baseUrl: challenge.baseUrl, realm: challenge.realm, ...(challenge.service ? { service: challenge.service } : {}) };
+  const outcome = await verifySession(input, { ...deps, realmCache: { get: () => realm, set: () => undefined } });
+  // The request names the registry the challenge came from, so there is always a verification.
+  if (outcome.kind !== 'verified') throw new Error('session: no registry to verify against');
+  const v = outcome.verify;
+  const scrub = (s: string) => s.split(input.token).join('[token]');
+  const steps = v.steps.map((s) => (s.detail ? { ...s, detail: scrub(s.detail) } : s));
+  return { ...v, message: scrub(v.message), fix: scrub(v.fix), steps };
+}
+
 /** The engine login after a verification that passed, as verified, with the token on stdin. */
 export async function loginVerified(
   input: SessionInput,

@@ -26,7 +26,7 @@ import { budget, type HttpClient } from './http.js';
 import type { Runner } from './process.js';
 import { fetchChallenge, type RegistryChallenge } from './registry.js';
 import type { LoginRequest } from './request.js';
-import { verifySession } from './session.js';
+import { verifyOnChallenge } from './session.js';
 import type { Remembered } from './remembered.js';
 import { expiryWarning, type TokenInfo } from './tokeninfo.js';
 import type { Result } from './verdict.js';
@@ -376,14 +376,11 @@ async function retest(
     access: { value: 'pull', source: 'engine-config' },
     ...(remembered?.project ? { project: { value: remembered.project, source: 'remembered' as const } } : {}),
   };
-  const realm = { baseUrl: c.baseUrl, realm: c.realm, ...(c.service ? { service: c.service } : {}) };
-  const outcome = await verifySession(
-    { request, token: stored.secret, trustRealm: o.trustRealm ?? false },
-    { http: o.http, env: o.env, realmCache: { get: () => realm, set: () => undefined }, ...(o.now ? { now: o.now } : {}) },
-  );
-  if (outcome.kind !== 'verified') throw new Error('status: no registry to verify against');
-  const v = outcome.verify;
-  const scrub = (s: string) => s.split(stored.secret).join('[token]');
+  const v = await verifyOnChallenge({ request, token: stored.secret, trustRealm: o.trustRealm ?? false }, c, {
+    http: o.http,
+    env: o.env,
+    ...(o.now ? { now: o.now } : {}),
+  });
   return {
     ...base,
     state: v.ok ? 'ok' : 'failed',
@@ -394,12 +391,11 @@ async function retest(
     token: v.token ?? null,
     verdict: v.verdict,
     // verify's "No --project was given" is about flags; here no project is remembered for the registry.
-    message: scrub(
+    message:
       v.ok && !v.project
         ? `${v.account ?? stored.username} (${kindName(v.credentialType)}) is valid and has registry access on ${l.registry}; pull was not tried on a project (none is remembered for this registry).`
         : v.message,
-    ),
-    fix: v.ok ? null : scrub(v.fix),
+    fix: v.ok ? null : v.fix,
   };
 }
 

@@ -327,3 +327,20 @@ test("credential.token-info: only for personal access tokens; a token lacking th
     'https://gitlab.example.com/api/v4/personal_access_tokens/self',
   ]);
 });
+
+test("credential.token-info after credential.verify reads the verification's token record: GitLab is asked for it once", async () => {
+  // The verification reads the record with the real clock: an expiry 3 days from today.
+  const in3Days = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+  const self = { name: 'ci', scopes: ['read_registry', 'write_registry'], expires_at: in3Days, active: true, revoked: false };
+  const http = fakeHttp(gitlab((url) => (url.pathname === '/api/v4/personal_access_tokens/self' ? { status: 200, body: JSON.stringify(self) } : undefined)));
+  const input = { registry: REGISTRY, token: TOKEN, username: 'alice', credentialType: 'personal-access-token' as const, access: 'push' as const };
+  const ctx = doctorContext(
+    { trustRealm: false, engine: 'auto', timeoutMs: 2000, ...input },
+    { http: http.client, runner: fakeRunner().runner, env: { PATH: '/nonexistent', DOCKER_CONFIG: dockerConfig() }, probes: probesOk },
+  );
+  const byId = (id: string) => DOCTOR_CHECKS.find((k) => k.id === id)!;
+  expect((await runCheck(byId('credential.verify'), ctx)).status).toBe('pass');
+  const info = await runCheck(byId('credential.token-info'), ctx);
+  expect(http.seen.filter((r) => r.url.endsWith('/personal_access_tokens/self'))).toHaveLength(1);
+  expect(info).toMatchObject({ status: 'warn', detail: `scopes: read_registry, write_registry; expires ${in3Days} (3 days)` });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { loginSession, verifySession, type Progress } from '../../src/core/session.js';
+import { loginSession, verifyOnChallenge, verifySession, type Progress } from '../../src/core/session.js';
 import { resolveRequest, type Layers } from '../../src/core/request.js';
 import type { KnownRealm, RealmCache } from '../../src/core/realmcache.js';
 import { fakeGitlabHttp, fakeRunner } from '../helpers/fakes.js';
@@ -28,6 +28,25 @@ function fakeDockerPath() {
 }
 
 describe('the verify-and-login session', () => {
+  test('verifyOnChallenge: the challenge given is the known realm (verification starts at the token endpoint); the token never in what it says', async () => {
+    const { client, seen } = fakeGitlabHttp({ [TOKEN]: 403 });
+    const echo: typeof client = {
+      ...client,
+      // A token endpoint that quotes the credential back (a proxy's page, a debug build): it must not reach the output.
+      get: async (url, headers, o) => {
+        const r = await client.get(url, headers, o);
+        return new URL(url).pathname === '/jwt/auth' ? { ...r, body: JSON.stringify({ errors: [{ code: 'DENIED', message: `no access for ${TOKEN}` }] }) } : r;
+      },
+    };
+    const challenge = { baseUrl: 'https://registry.gitlab.example.com', realm: 'https://gitlab.example.com/jwt/auth', service: 'container_registry' };
+    const v = await verifyOnChallenge(input({ flag: { ...pat, registry: 'registry.gitlab.example.com' } }), challenge, { http: echo, env: {} });
+    expect(v).toMatchObject({ ok: false, verdict: 'gitlab-refused' });
+    // The verification starts at GitLab's token endpoint: the challenge given stood for the registry's.
+    expect(new URL(seen[0]!.url).pathname).toBe('/jwt/auth');
+    expect(JSON.stringify(v)).not.toContain(TOKEN);
+    expect(v.message).toContain('[token]');
+  });
+
   test("a registry's 5xx challenge is retried with the session's sleep, not real time", async () => {
     const { client } = fakeGitlabHttp(GOOD);
     let challenges = 0;
