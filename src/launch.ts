@@ -1,5 +1,5 @@
-// src/: the entry. launch.ts (the bundle's entry) turns on Node's compile cache and loads cli.ts: commander's
-// definitions, each command loaded lazily; version.ts holds the version. Below: commands/, ui/, core/ (ARCHITECTURE.md).
+// src/: the entry. launch.ts (the bundle's entry) turns on Node's compile cache and loads cli.ts, which runs program.ts
+// (commander's definitions), each command loaded lazily; version.ts holds the version. Below: commands/, ui/, core/ (ARCHITECTURE.md).
 import module from 'node:module';
 import path from 'node:path';
 import { compileCacheDir, privateDir, writableByOthers } from './core/paths.js';

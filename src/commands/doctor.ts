@@ -9,12 +9,13 @@ import { usernameOf } from '../core/request.js';
 import { registryOf } from '../core/session.js';
 import { InputError } from '../core/errors.js';
 import { cleanToken, readStdin } from '../core/secret.js';
-import { commandRequest, httpOptions, readToken, teamFileNotice, type CommandRequest, type CommonFlags } from './request.js';
+import { commandRequest, httpOptions, readToken, teamFileNotice, type CommandRequest } from './request.js';
+import type { DoctorFlags } from './options.js';
 import { fit, paint, useColor, type IO } from './io.js';
 import { writeJson } from './json.js';
 
 export interface DoctorOptions {
-  flags: CommonFlags & { error?: string };
+  flags: DoctorFlags;
   io: IO;
   http?: (o: { timeoutMs: number; caFile?: string; env: NodeJS.ProcessEnv }) => HttpClient;
   runner?: Runner;

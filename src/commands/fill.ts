@@ -26,11 +26,8 @@ export interface Filled {
 function rememberedLayer(store: AnswerStore, layers: Layers, registry: string | undefined): AnswerValues | undefined {
   const r: Remembered | undefined = registry ? rememberedFor(store, registry) : store.load(instanceHint(layers));
   if (!r || (registry && r.registry !== registry)) return undefined;
-  const out: AnswerValues = { ...r };
-  // A username belongs to its type: remembered for another type than a higher source names, it does not apply.
-  const higherType = layers.flag?.credentialType ?? layers.ci?.credentialType ?? layers['team-file']?.credentialType;
-  if (higherType && higherType !== r.credentialType) delete out.username;
-  return out;
+  // A username remembered for another type than a higher source names does not apply: core/request.ts resolveRequest.
+  return { ...r };
 }
 
 /**

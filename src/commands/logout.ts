@@ -4,13 +4,14 @@ import { engineLogout, resolveEngine } from '../core/engine.js';
 import { spawnRunner, type Runner } from '../core/process.js';
 import { askStore } from '../core/credstore.js';
 import { InputError } from '../core/errors.js';
-import { commandRequest, type CommonFlags } from './request.js';
+import { commandRequest } from './request.js';
+import type { LogoutFlags } from './options.js';
 import type { IO } from './io.js';
 import { writeJson } from './json.js';
 import { asResult } from '../core/verdict.js';
 
 /** `logout`: ask the store what is there (3 s), run the engine's logout, and say what was removed. */
-export async function runLogout(opts: { flags: CommonFlags; io: IO; runner?: Runner }): Promise<number> {
+export async function runLogout(opts: { flags: LogoutFlags; io: IO; runner?: Runner }): Promise<number> {
   const { io } = opts;
   const { request, options: a } = commandRequest(opts.flags, io.env);
   if (!request.registry) throw new InputError('missing --registry HOST[:PORT]', '--registry');

@@ -5,34 +5,22 @@ import { InputError } from '../core/errors.js';
 import { createHttpClient, tlsEnvNotice } from '../core/http.js';
 import { spawnRunner, type Runner } from '../core/process.js';
 import { fileRealmCache } from '../core/realmcache.js';
-import { MAX_RENEW_DAYS, renewExitCode, renewToken, type RenewProgress, type RenewResult } from '../core/renew.js';
+import { renewExitCode, renewToken, type RenewProgress, type RenewResult } from '../core/renew.js';
 import { openConfStore, type AnswerStore } from '../core/remembered.js';
 import { withRemembered } from './fill.js';
 import { daysUntil } from '../core/tokeninfo.js';
 import { fit, paint, useColor, type IO } from './io.js';
 import { writeJson } from './json.js';
 import { ask, canPrompt } from './prompt.js';
-import { commandRequest, httpOptions, readToken, type CommandRequest, type CommonFlags } from './request.js';
-
-export interface RenewFlags extends CommonFlags {
-  days?: string;
-}
-
-/** `--days N`: whole days, 1 to 365 (GitLab's longest token lifetime). */
-export function parseDays(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_RENEW_DAYS)
-    throw new InputError(`--days takes whole days, 1 to ${MAX_RENEW_DAYS} (GitLab's longest token lifetime)`, '--days');
-  return n;
-}
+import { commandRequest, httpOptions, readToken, type CommandRequest } from './request.js';
+import type { CommonFlags, RenewFlags } from './options.js';
 
 /**
  * renew's request: the flags (with --ci the job's variables), the team file, then the wizard's and login's answers
  * remembered for the registry (its project, access and type), by the one precedence rule as login's prompt uses it
  * (commands/fill.ts `withRemembered`). Without a registry from any of them: exit 2.
  */
-export function renewRequest(flags: RenewFlags, env: NodeJS.ProcessEnv, store: AnswerStore | undefined, cwd?: string): CommandRequest {
+export function renewRequest(flags: CommonFlags, env: NodeJS.ProcessEnv, store: AnswerStore | undefined, cwd?: string): CommandRequest {
   const resolved = commandRequest(flags, env, cwd);
   const { request } = withRemembered(resolved.layers, store, resolved.request.registry?.value);
   if (!request.registry) throw new InputError('missing --registry HOST[:PORT] (no remembered registry either)', '--registry');
@@ -50,7 +38,7 @@ const STEP: Record<RenewProgress['kind'], string> = {
 
 export async function runRenew(opts: { flags: RenewFlags; io: IO; runner?: Runner; openStore?: () => Promise<AnswerStore> }): Promise<number> {
   const { io } = opts;
-  const days = parseDays(opts.flags.days);
+  const { days } = opts.flags;
   const store = await (opts.openStore ?? (() => openConfStore({ env: io.env })))().catch(() => undefined);
   const { options, request } = renewRequest(opts.flags, io.env, store);
   const token = opts.flags.tokenStdin ? await readToken(io, options.timeoutMs) : undefined;

@@ -1,50 +1,22 @@
 // src/commands/: one file per CLI command: argv to the one request (request.ts), the core called through
 // core/session.ts, the result printed (report.ts, json.ts, io.ts). No GitLab logic here.
 /** From argv to the one request model: flags parsed and checked, then resolved with the other sources (core/request.ts). */
-import { CREDENTIAL_TYPES, CREDENTIALS, ACCESS_LEVELS, typeFromUsername, usernameOptional, type CredentialType } from '../core/credentials.js';
+import { CREDENTIAL_TYPES, CREDENTIALS, typeFromUsername, usernameOptional, type CredentialType } from '../core/credentials.js';
 import { InputError } from '../core/errors.js';
 import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from '../core/hosts.js';
 import { resolveRequest, usernameOf, type AnswerValues, type Layers, type LoginRequest } from '../core/request.js';
 import { checkUsername, cleanToken, readStdin } from '../core/secret.js';
-import { ENGINES, type EngineChoice } from '../core/engine.js';
+import type { EngineChoice } from '../core/engine.js';
+import type { CommonFlags } from './options.js';
 import type { IO } from './io.js';
 import { loadTeamFile, type TeamFile } from '../core/teamfile.js';
 import { ciAnswers } from '../core/ci.js';
 
-/** The flags shared by verify, login and doctor, as commander hands them over. */
-export interface CommonFlags {
-  gitlab?: string;
-  registry?: string;
-  type?: string;
-  access?: string;
-  project?: string;
-  username?: string;
-  tokenStdin?: boolean;
-  /** docker's name for --token-stdin. */
-  passwordStdin?: boolean;
-  /** `login [REGISTRY]`: docker's positional registry; must agree with --registry when both are given. */
-  registryArgument?: string;
-  engine?: string;
-  json?: boolean;
-  timeout?: string;
-  caFile?: string;
-  trustRealm?: boolean;
-  ci?: boolean;
-  /** login: keep this registry's login in docker's config file, not in the credential helper. */
-  insecureStorage?: boolean;
-}
+export type { CommonFlags } from './options.js';
 
-export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
-  if (value === undefined) return undefined;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new InputError(`${flag} must be one of ${allowed.join(', ')} (got "${value.slice(0, 40)}")`, flag);
-}
-
-export function parseTimeout(value: string | undefined): number {
-  if (value === undefined) return 15_000;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 600) throw new InputError('--timeout takes seconds, more than 0 and at most 600', '--timeout');
-  return Math.round(n * 1000);
+/** `--timeout`'s seconds (checked by commander: options.ts), default 15, in milliseconds. */
+export function timeoutMs(seconds: number | undefined): number {
+  return Math.round((seconds ?? 15) * 1000);
 }
 
 /** How a run goes, beside the answers: from flags only. */
@@ -64,10 +36,14 @@ export function httpOptions(
   return { timeoutMs: o.timeoutMs, ...(o.caFile ? { caFile: o.caFile } : {}), env };
 }
 
-/** Parse and check the run's option flags; bad values throw InputError naming the flag (exit 2). */
+/** The run's options from its flags (parsed and checked as commander read them: options.ts). */
 export function runOptions(flags: CommonFlags): RunOptions {
-  const engine = oneOf(flags.engine, [...ENGINES, 'auto'] as const, '--engine') ?? 'auto';
-  const o: RunOptions = { engine, timeoutMs: parseTimeout(flags.timeout), trustRealm: flags.trustRealm === true, json: flags.json === true };
+  const o: RunOptions = {
+    engine: flags.engine ?? 'auto',
+    timeoutMs: timeoutMs(flags.timeout),
+    trustRealm: flags.trustRealm === true,
+    json: flags.json === true,
+  };
   if (flags.caFile !== undefined) o.caFile = flags.caFile;
   return o;
 }
@@ -75,12 +51,10 @@ export function runOptions(flags: CommonFlags): RunOptions {
 /** The answers the flags give, parsed and checked; bad values throw InputError naming the flag (exit 2). */
 export function flagAnswers(flags: CommonFlags): AnswerValues {
   const a: AnswerValues = {};
-  const credentialType = oneOf(flags.type, CREDENTIAL_TYPES, '--type');
-  const access = oneOf(flags.access, ACCESS_LEVELS, '--access');
   if (flags.gitlab !== undefined) a.gitlab = gitlabBase(parseGitlabUrl(flags.gitlab));
   if (flags.registry !== undefined) a.registry = parseRegistry(flags.registry).registry;
-  if (credentialType) a.credentialType = credentialType;
-  if (access) a.access = access;
+  if (flags.type) a.credentialType = flags.type;
+  if (flags.access) a.access = flags.access;
   if (flags.project !== undefined) a.project = parseProject(flags.project);
   if (flags.username !== undefined) a.username = checkUsername(flags.username);
   return a;

@@ -3,22 +3,13 @@
 import { createHttpClient, tlsEnvNotice, type HttpClient } from '../core/http.js';
 import { spawnRunner, type Runner } from '../core/process.js';
 import { parseRegistry } from '../core/hosts.js';
-import { ENGINES } from '../core/engine.js';
 import { runStatus, type LoginStatus, type StatusReport } from '../core/status.js';
 import { openConfStore, rememberedFor, type AnswerStore } from '../core/remembered.js';
 import { expiryLine } from '../core/tokeninfo.js';
-import { httpOptions, oneOf, parseTimeout } from './request.js';
+import { httpOptions, timeoutMs as toMs } from './request.js';
+import type { StatusFlags } from './options.js';
 import { fit, paint, useColor, type IO } from './io.js';
 import { writeJson } from './json.js';
-
-export interface StatusFlags {
-  registry?: string;
-  engine?: string;
-  json?: boolean;
-  timeout?: string;
-  caFile?: string;
-  trustRealm?: boolean;
-}
 
 export interface StatusOptions {
   flags: StatusFlags;
@@ -32,8 +23,8 @@ export interface StatusOptions {
 /** `status`: every stored login, each GitLab one re-tested. Exit 0 when every checked login works, 1 when any fails. */
 export async function runStatusCommand(opts: StatusOptions): Promise<number> {
   const { io, flags } = opts;
-  const engine = oneOf(flags.engine, [...ENGINES, 'auto'] as const, '--engine') ?? 'auto';
-  const timeoutMs = parseTimeout(flags.timeout);
+  const engine = flags.engine ?? 'auto';
+  const timeoutMs = toMs(flags.timeout);
   const registry = flags.registry !== undefined ? parseRegistry(flags.registry).registry : undefined;
   const notice = tlsEnvNotice(io.env);
   if (notice) io.stderr.write(`gitlab-registry-login: ${notice}\n`);

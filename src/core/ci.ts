@@ -1,11 +1,10 @@
 // src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
 // files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /** Everything a GitLab CI/CD job already knows, from its predefined variables. */
-import type { CredentialType } from './credentials.js';
+import { CI_TYPES, type CiType, type CredentialType } from './choices.js';
 import { InputError } from './errors.js';
 
-export type CiType = Extract<CredentialType, 'ci-registry-password' | 'job-token' | 'deploy-token'>;
-export const CI_TYPES: readonly CiType[] = ['ci-registry-password', 'job-token', 'deploy-token'];
+export { CI_TYPES, type CiType } from './choices.js';
 
 export interface CiAnswers {
   registry: string;

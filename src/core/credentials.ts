@@ -1,20 +1,10 @@
 // src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
 // files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
-/** Everything the tool knows about GitLab credential types, in one place. */
+/** Everything the tool knows about each GitLab credential type (the list of them is in choices.ts). */
+import type { Access, CredentialType } from './choices.js';
 
-export const CREDENTIAL_TYPES = [
-  'personal-access-token',
-  'deploy-token',
-  'project-access-token',
-  'group-access-token',
-  'job-token',
-  'ci-registry-password',
-] as const;
-export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
-
-export const ACCESS_LEVELS = ['pull', 'push'] as const;
-/** `push` always includes `pull`. */
-export type Access = (typeof ACCESS_LEVELS)[number];
+// The lists themselves live in choices.ts (a leaf the CLI's definitions load at start).
+export { ACCESS_LEVELS, CREDENTIAL_TYPES, type Access, type CredentialType } from './choices.js';
 
 export interface CredentialInfo {
   label: string;

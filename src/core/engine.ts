@@ -6,9 +6,9 @@ import { explainError } from './explain.js';
 import { findOnPath } from './which.js';
 import { childEnv, programText, spawnRunner, type Runner } from './process.js';
 
-export const ENGINES = ['docker', 'podman'] as const;
-export type EngineName = (typeof ENGINES)[number];
-export type EngineChoice = EngineName | 'auto';
+import type { EngineChoice, EngineName } from './choices.js';
+
+export { ENGINES, type EngineChoice, type EngineName } from './choices.js';
 
 export function resolveEngine(choice: EngineChoice, env: NodeJS.ProcessEnv = process.env): { engine: EngineName; file: string } | Verdict {
   const order: EngineName[] = choice === 'auto' ? ['docker', 'podman'] : [choice];

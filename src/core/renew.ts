@@ -30,6 +30,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { podmanAuthFile } from './authconfig.js';
 import { askStore, HELPER_LIMIT_MS, INTERACTIVE_HELPER_LIMIT_MS, type DockerStore } from './credstore.js';
+import { MAX_RENEW_DAYS } from './choices.js';
 import type { CredentialType } from './credentials.js';
 import { addSecret } from './debug.js';
 import { resolveEngine, type EngineLoginResult, type EngineName, type Storage } from './engine.js';
@@ -41,9 +42,6 @@ import { loginVerified, verifySession, type LoginDeps, type Progress, type Sessi
 import { callTokenApi, canSelfRotate, expiryLine, fetchTokenInfo, hasTokenInfo, successorLink, type TokenInfo } from './tokeninfo.js';
 import { asResult, failure, success, verdict, type Result, type Verdict, type VerdictCode } from './verdict.js';
 import type { VerifyResult } from './verify.js';
-
-/** The longest lifetime GitLab gives a token (app/models/personal_access_token.rb MAX_PERSONAL_ACCESS_TOKEN_LIFETIME_IN_DAYS). */
-export const MAX_RENEW_DAYS = 365;
 
 /** renew's own verdicts, beside core/verdict.ts's (which verify, login and doctor share). */
 export const RENEW_VERDICTS = ['no-rotate-scope', 'not-logged-in', 'rotation-unknown'] as const;

@@ -4,7 +4,7 @@
  * The one request model: every answer a login needs, each with where it came from, and the one precedence rule
  * that decides between sources. Values derived from a choice (a type's username) are computed when read, never stored.
  */
-import { CREDENTIALS, type Access, type CredentialType } from './credentials.js';
+import { CREDENTIALS, typeFromUsername, type Access, type CredentialType } from './credentials.js';
 
 /** Where an answer came from (`engine-config`: a login docker or podman already stores, which doctor checks). */
 export const SOURCES = ['flag', 'ci', 'team-file', 'remembered', 'git-remote', 'realm', 'typed', 'engine-config'] as const;
@@ -54,9 +54,11 @@ export function outranks(a: Source, b: Source): boolean {
 }
 
 /**
- * Resolve the sources by the precedence rule, key by key. Coherence rules keep answers with their instance: the
- * realm's instance (derived from a registry given for this run) ranks after the team file; a git remote's project is used only when the remote
- * is on the resolved instance; remembered answers are the ones remembered for that instance (see `instanceHint`).
+ * Resolve the sources by the precedence rule, key by key. Coherence rules keep answers with what they belong to: the
+ * realm's instance (derived from a registry given for this run) ranks after the team file; a git remote's project is
+ * used only when the remote is on the resolved instance; remembered answers are the ones remembered for that instance
+ * (see `instanceHint`); a username belongs to its type, so a source's username does not apply when a higher source
+ * named another type (a personal access token's name remembered is no deploy token's).
  */
 export function resolveRequest(layers: Layers): LoginRequest {
   const out: Partial<Record<AnswerKey, Answer<string>>> = {};
@@ -66,14 +68,24 @@ export function resolveRequest(layers: Layers): LoginRequest {
     if (values) {
       for (const key of ANSWER_KEYS) {
         const v = values[key];
-        if (v === undefined || out[key]) continue;
-        if (source === 'git-remote' && key === 'project' && out.gitlab?.value !== values.gitlab) continue;
+        if (v === undefined || out[key] || !coherent(key, source, values, out)) continue;
         out[key] = { value: v, source };
       }
     }
     if (source === 'team-file' && realm !== undefined && !out.gitlab && out.registry) out.gitlab = { value: realm, source: 'realm' };
   }
   return out as LoginRequest;
+}
+
+/** Whether `source`'s answer for `key` goes with the answers of higher sources already resolved (`out`). */
+function coherent(key: AnswerKey, source: Source, values: AnswerValues, out: Partial<Record<AnswerKey, Answer<string>>>): boolean {
+  if (key === 'project' && source === 'git-remote') return out.gitlab?.value === values.gitlab;
+  // The type is resolved before the username (ANSWER_KEYS' order): from another source, it is a higher one's. A
+  // source that names no type means the one its username implies (docker's `login -u`, `withTypeFromUsername`).
+  const type = out.credentialType;
+  if (key === 'username' && type && type.source !== source && values.username !== undefined)
+    return type.value === (values.credentialType ?? typeFromUsername(values.username));
+  return true;
 }
 
 /** The instance whose remembered answers apply: the one the higher sources or the git remote name (undefined: the last used). */

@@ -10,7 +10,7 @@
 import { ACCESS_LEVELS, CREDENTIAL_TYPES, CREDENTIALS, defaultUsername, usernameOptional, type CredentialType } from './credentials.js';
 import type { EngineLoginResult } from './engine.js';
 import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from './hosts.js';
-import { ANSWER_KEYS, type AnswerValues } from './request.js';
+import { ANSWER_KEYS, requestFrom, valuesOf, type AnswerValues } from './request.js';
 import { expiryAdvice, hasTokenInfo } from './tokeninfo.js';
 import type { RenewResult } from './renew.js';
 import type { Verdict } from './verdict.js';
@@ -116,13 +116,13 @@ const STEP_OF: Partial<Record<WizardStep, AnswerKey>> = {
 /** Steps that ask something: Esc goes back from them. */
 export const ASKING: readonly WizardStep[] = ['confirm', 'gitlab', 'registry', 'type', 'ci-only', 'access', 'project', 'token', 'username'];
 
-/** The answers as they are used: what was answered, plus what the credential type implies. */
+/**
+ * The answers as they are used: what was answered, plus what the credential type implies, by the one rule
+ * (core/request.ts `usernameOf`). Answers given before the wizard (flags, the team file, the realm) rank above what
+ * is typed; only a flag gives a username among them, so each is ranked as a flag.
+ */
 export function effective(s: Pick<WizardState, 'answers' | 'fixed'>): WizardAnswers {
-  const a = { ...s.answers };
-  const implied = a.credentialType ? defaultUsername(a.credentialType) : undefined;
-  // A username given as a flag wins; otherwise a type with a fixed username (gitlab-ci-token) decides it.
-  if (implied && !s.fixed.includes('username')) a.username = implied;
-  return a;
+  return valuesOf(requestFrom(s.answers, Object.fromEntries(s.fixed.map((k) => [k, 'flag']))));
 }
 
 /**
@@ -302,6 +302,9 @@ export function reducer(s: WizardState, action: WizardAction): WizardState {
     case 'answer': {
       const u = copy(s);
       setText(u.answers, action.key, action.value);
+      // A username belongs to its type: one typed for another type is no answer for a type that does not ask it
+      // (kept as the default, for that type chosen again).
+      if (action.key === 'credentialType' && !asked('username', u.answers)) unanswer(u, 'username');
       u.history.push(s.step);
       return advance(u);
     }

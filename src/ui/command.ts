@@ -1,6 +1,7 @@
 // src/ui/: the Ink wizard: command.ts sets it up, App.tsx renders core/wizard.ts's state machine and runs
 // its effects through core/session.ts. Components only render; decisions live in core/.
-import { flagAnswers, httpOptions, runOptions, teamAnswers, teamFileNotice, type CommonFlags, type RunOptions } from '../commands/request.js';
+import { flagAnswers, httpOptions, runOptions, teamAnswers, teamFileNotice, type RunOptions } from '../commands/request.js';
+import type { WizardFlags } from '../commands/options.js';
 import { loadTeamFile } from '../core/teamfile.js';
 import { createHttpClient, type HttpClient } from '../core/http.js';
 import { spawnRunner, stopChildren, type Runner } from '../core/process.js';
@@ -137,7 +138,7 @@ export async function wizardSetup(flags: WizardFlags, ctx: Pick<WizardContext, '
   return { request, options, http, store, firstRun, init: { fixed, defaults, inCi: ctx.env.GITLAB_CI === 'true', offerConfirm } };
 }
 
-export type WizardFlags = CommonFlags & { forget?: boolean };
+export type { WizardFlags };
 
 export async function runWizardCommand(flags: WizardFlags, ctx: WizardContext = processWizardContext()): Promise<number> {
   const { env } = ctx;

@@ -72,6 +72,21 @@ describe('the one precedence rule: flags, CI variables, team file, remembered, g
       { flag: { registry: 'r.flag' }, 'team-file': { gitlab: G.team }, realm: { gitlab: 'https://realm.example' } },
       { registry: 'r.flag@flag', gitlab: `${G.team}@team-file` },
     ],
+    [
+      'a username belongs to its type: remembered for another type than a higher source names, it does not apply',
+      { flag: { credentialType: 'deploy-token' }, remembered: { gitlab: G.mem, credentialType: 'personal-access-token', username: 'alice', access: 'push' } },
+      { credentialType: 'deploy-token@flag', gitlab: `${G.mem}@remembered`, access: 'push@remembered' },
+    ],
+    [
+      "a username remembered without a type belongs to the one it implies: a deploy token's name is no project access token's",
+      { 'team-file': { credentialType: 'project-access-token' }, remembered: { gitlab: G.mem, username: 'gitlab+deploy-token-7' } },
+      { credentialType: 'project-access-token@team-file', gitlab: `${G.mem}@remembered` },
+    ],
+    [
+      'a username remembered for the type a higher source names applies',
+      { flag: { credentialType: 'deploy-token' }, remembered: { gitlab: G.mem, credentialType: 'deploy-token', username: 'gitlab+deploy-token-7' } },
+      { credentialType: 'deploy-token@flag', gitlab: `${G.mem}@remembered`, username: 'gitlab+deploy-token-7@remembered' },
+    ],
     ['no sources, no answers', {}, {}],
   ])('%s', (_name, layers, expected) => {
     expect(show(resolveRequest(layers))).toEqual(expected);

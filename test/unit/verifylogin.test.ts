@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runVerifyLogin } from '../../src/commands/verifylogin.js';
 import { memoryStore } from '../../src/core/remembered.js';
+import type { CredentialType } from '../../src/core/credentials.js';
 import type { KnownRealm, RealmCache } from '../../src/core/realmcache.js';
 import { fakeGitlabHttp, fakeRunner } from '../helpers/fakes.js';
 
@@ -38,7 +39,7 @@ const realmCache = (): RealmCache => {
 };
 
 /** `login` with these flags in a terminal, the prompts answered in turn; resolves with what was remembered. */
-async function loginAsked(flags: { type: string; username?: string }, ...answers: string[]) {
+async function loginAsked(flags: { type: CredentialType; username?: string }, ...answers: string[]) {
   const store = memoryStore();
   const t = terminal(...answers);
   const { exitCode } = await runVerifyLogin({
@@ -58,9 +59,12 @@ async function loginAsked(flags: { type: string; username?: string }, ...answers
 const ANSWERED = { gitlab: 'https://gitlab.example.com', registry: 'registry.gitlab.example.com', access: 'pull', project: 'group/app' };
 
 describe('login in a terminal remembers what was answered', () => {
-  test.each(['job-token', 'ci-registry-password'])("%s: the type's own username (gitlab-ci-token) is computed when read, never remembered", async (type) => {
-    expect(await loginAsked({ type }, TOKEN)).toEqual([{ ...ANSWERED, credentialType: type }]);
-  });
+  test.each(['job-token', 'ci-registry-password'] as const)(
+    "%s: the type's own username (gitlab-ci-token) is computed when read, never remembered",
+    async (type) => {
+      expect(await loginAsked({ type }, TOKEN)).toEqual([{ ...ANSWERED, credentialType: type }]);
+    },
+  );
   test("a deploy token's username, typed at the prompt, is remembered", async () => {
     expect(await loginAsked({ type: 'deploy-token' }, 'gitlab+deploy-token-1', DEPLOY)).toEqual([
       { ...ANSWERED, credentialType: 'deploy-token', username: 'gitlab+deploy-token-1' },

@@ -213,6 +213,27 @@ describe('wizard state machine', () => {
       { username: undefined, credentialType: 'deploy-token' },
     ],
     [
+      'deploy token and username, failure, the token again, back to the type, job token: the type decides the username',
+      { inCi: true },
+      [G, R, D, A, PR, TOKEN, U, failed('invalid-credentials'), { type: 'retry', to: 'token' }, ESC, ESC, ESC, J],
+      'access',
+      { username: 'gitlab-ci-token' },
+    ],
+    [
+      '… a personal access token instead: the username typed for the deploy token is not its (GitLab ignores it)',
+      { inCi: true },
+      [G, R, D, A, PR, TOKEN, U, failed('invalid-credentials'), { type: 'retry', to: 'token' }, ESC, ESC, ESC, P, A, PR, TOKEN],
+      'verifying',
+      { username: undefined },
+    ],
+    [
+      '… the deploy token again: its username stays answered',
+      { inCi: true },
+      [G, R, D, A, PR, TOKEN, U, failed('invalid-credentials'), { type: 'retry', to: 'token' }, ESC, ESC, ESC, D, A, PR, TOKEN],
+      'verifying',
+      { username: 'alice' },
+    ],
+    [
       'last answers, token, Esc: back to the question',
       { defaults: REMEMBERED, offerConfirm: true },
       [{ type: 'continue' }, ESC],

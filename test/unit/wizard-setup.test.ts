@@ -81,6 +81,16 @@ describe('the wizard setup: what is given is never asked, what is remembered is 
     },
   );
 
+  // #15: the wizard and `login` read the remembered answers by the one rule (core/request.ts resolveRequest).
+  test('--type deploy-token: a username remembered for a personal access token is neither offered nor "one Enter"', async () => {
+    const s = await setup({ type: 'deploy-token' }, { store: memoryStore([MEM]) });
+    expect(s.init.fixed).toEqual({ credentialType: 'deploy-token' });
+    expect(s.init.defaults).toEqual({ gitlab: MEM.gitlab, registry: MEM.registry, access: MEM.access, project: MEM.project });
+    expect(s.request.username).toBeUndefined();
+    // The deploy token's username is still to be asked: nothing to confirm.
+    expect(s.init.offerConfirm).toBe(false);
+  });
+
   test("every asked answer given as flags, an access token's username only remembered: nothing to confirm (it is never asked)", async () => {
     const s = await setup(
       { gitlab: MEM.gitlab, registry: MEM.registry, type: 'personal-access-token', access: 'push', project: 'team/app' },
