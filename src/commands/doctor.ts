@@ -5,8 +5,7 @@ import { spawnRunner, type Runner } from '../core/process.js';
 import { realProbes, type NetProbes } from '../core/netprobe.js';
 import { runDoctor, sectionOf, type Check } from '../core/doctor.js';
 import { explainError, hostIn } from '../core/explain.js';
-import { parseGitlabUrl } from '../core/hosts.js';
-import { accessOf, usernameOf } from '../core/request.js';
+import { usernameOf } from '../core/request.js';
 import { registryOf } from '../core/session.js';
 import { InputError } from '../core/errors.js';
 import { cleanToken, readStdin } from '../core/secret.js';
@@ -91,17 +90,13 @@ export async function runDoctorCommand(opts: DoctorOptions): Promise<number> {
   if (notice) io.stderr.write(`gitlab-registry-login: ${notice}\n`);
   const http = (opts.http ?? createHttpClient)(httpOptions(options, io.env));
   try {
-    const registry = await registryOf(http, request);
-    const gitlab = request.gitlab && request.gitlab.source !== 'realm' ? parseGitlabUrl(request.gitlab.value) : undefined;
+    // The registry given, else the one found for the instance: derived from the instance's answer, at its rank.
+    const registry = request.registry ? undefined : await registryOf(http, request);
+    const found = registry && request.gitlab ? { registry: { value: registry.registry, source: request.gitlab.source } } : {};
     const checks = await runDoctor(
       {
-        ...(registry ? { registry } : {}),
-        ...(gitlab ? { gitlab } : {}),
-        ...(request.project?.value ? { project: request.project.value } : {}),
-        ...(request.credentialType ? { credentialType: request.credentialType.value } : {}),
-        ...(username ? { username } : {}),
+        request: { ...request, ...found },
         ...(token ? { token: cleanToken(token) } : {}),
-        access: accessOf(request),
         trustRealm: options.trustRealm,
         engine: options.engine,
         ...(options.caFile ? { caFile: options.caFile } : {}),

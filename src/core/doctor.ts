@@ -11,14 +11,14 @@ import { resolveEngine, type EngineChoice, type EngineName } from './engine.js';
 import { childEnv, type Runner } from './process.js';
 import { readEngineConfig, type EngineConfig } from './authconfig.js';
 import { askStore, helperAdvice, isGlab, whereDockerKeeps, type StoreAnswer } from './credstore.js';
-import { gitlabBase, type RegistryAddress } from './hosts.js';
+import { parseRegistry, type RegistryAddress } from './hosts.js';
 import { proxyFor, type HttpClient } from './http.js';
 import type { NetProbes } from './netprobe.js';
 import { decideRealm, fetchChallenge, type RealmDecision, type RegistryChallenge } from './registry.js';
-import { verifyOnChallenge } from './session.js';
+import { instanceOf, verifyOnChallenge } from './session.js';
 import { expiryLine, fetchTokenInfo, type TokenInfo } from './tokeninfo.js';
 import type { VerifyResult } from './verify.js';
-import type { Answer, LoginRequest } from './request.js';
+import { accessOf, type Answer, type LoginRequest } from './request.js';
 import { quote, sanitise } from './sanitise.js';
 import { asResult, type Result, type Verdict } from './verdict.js';
 
@@ -32,13 +32,12 @@ export interface Check {
 }
 
 export interface DoctorInput {
-  registry?: RegistryAddress;
-  gitlab?: URL;
-  project?: string;
-  credentialType?: CredentialType;
-  username?: string;
+  /**
+   * The resolved request (core/request.ts), each answer with its source, as verify and login read it. Its registry is
+   * the one given, or the one found for its instance (session.ts `registryOf`), with the instance's source.
+   */
+  request: LoginRequest;
   token?: string;
-  access: Access;
   trustRealm: boolean;
   engine: EngineChoice;
   caFile?: string;
@@ -110,7 +109,8 @@ const once = <T>(f: () => T): (() => T) => {
 /** The input, the injected I/O and what the links answered, each asked once (a check and a fact share it). */
 export function doctorContext(input: DoctorInput, deps: DoctorDeps) {
   const env = deps.env;
-  const registry = input.registry;
+  const registry = input.request.registry ? parseRegistry(input.request.registry.value) : undefined;
+  const gitlab = instanceOf(input.request);
   const engine = once(() => asResult(resolveEngine(input.engine, env)));
   const isPodman = once(() => {
     const e = engine();
@@ -121,6 +121,10 @@ export function doctorContext(input: DoctorInput, deps: DoctorDeps) {
   const probeMs = Math.min(input.timeoutMs, 10_000);
   const ctx = {
     input,
+    registry,
+    /** The instance the request names (not one the realm named: that is no trust anchor). */
+    gitlab,
+    access: accessOf(input.request),
     deps,
     env,
     now: deps.now ?? (() => Date.now()),
@@ -164,7 +168,7 @@ export function doctorContext(input: DoctorInput, deps: DoctorDeps) {
     challenge: once(async (): Promise<Result<RegistryChallenge> | undefined> => (registry ? await fetchChallenge(deps.http, registry) : undefined)),
     realm: once(async (): Promise<Result<RealmDecision> | undefined> => {
       const c = await ctx.fact('challenge');
-      return c ? decideRealm(c.realm, input.gitlab, input.trustRealm) : undefined;
+      return c ? decideRealm(c.realm, gitlab, input.trustRealm) : undefined;
     }),
     probeMs,
     /** The given token's verification, once credential.verify has asked it: credential.token-info reads its token record. */
@@ -183,7 +187,7 @@ const valueOf = async <T>(r: Result<T> | undefined | Promise<Result<T> | undefin
 
 /** How each fact is found (from the answers the context keeps). */
 const FACTS: { [N in FactName]: (ctx: DoctorContext) => Promise<Facts[N] | undefined> } = {
-  registry: async (ctx) => ctx.input.registry,
+  registry: async (ctx) => ctx.registry,
   token: async (ctx) => ctx.input.token || undefined,
   engine: async (ctx) => valueOf(ctx.engine()),
   config: async (ctx) => {
@@ -195,7 +199,7 @@ const FACTS: { [N in FactName]: (ctx: DoctorContext) => Promise<Facts[N] | undef
     return a?.state === 'logged-in' && a.secret ? { username: a.username, secret: a.secret } : undefined;
   },
   resolves: async (ctx) => {
-    if (!ctx.input.registry) return undefined;
+    if (!ctx.registry) return undefined;
     const l = await ctx.lookup();
     return !l || l.addrs || ctx.proxy ? true : undefined;
   },
@@ -238,24 +242,9 @@ const NO_CONFIG = 'the config file could not be read';
 const UNKNOWN_CA = /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT/;
 const errCode = (e: unknown) => (e as NodeJS.ErrnoException).code;
 
-/** Is this login accepted? Asked through the one session, with the challenge already fetched as the known realm. */
-async function verifyWith(
-  ctx: DoctorContext,
-  have: Pick<Facts, 'registry' | 'challenge'>,
-  login: { username: Answer<string>; token: string; type: CredentialType },
-) {
-  const { input } = ctx;
-  const { registry, challenge } = have;
-  const request: LoginRequest = {
-    registry: { value: registry.registry, source: 'flag' },
-    ...(input.gitlab ? { gitlab: { value: gitlabBase(input.gitlab), source: 'flag' } } : {}),
-    credentialType: { value: login.type, source: login.username.source },
-    username: login.username,
-    access: { value: input.access, source: 'flag' },
-    ...(input.project ? { project: { value: input.project, source: 'flag' } } : {}),
-  };
-  return verifyOnChallenge({ request, token: login.token, trustRealm: input.trustRealm }, challenge, { http: ctx.deps.http, env: ctx.env });
-}
+/** Is this login accepted? The request asked through the one session, with the challenge already fetched as the known realm. */
+const verifyWith = (ctx: DoctorContext, challenge: RegistryChallenge, request: LoginRequest, token: string) =>
+  verifyOnChallenge({ request, token, trustRealm: ctx.input.trustRealm }, challenge, { http: ctx.deps.http, env: ctx.env });
 
 /** The engine runs `args` (no token in its environment), within 5 s. */
 const engineRun = (ctx: DoctorContext, file: string, args: string[]) => ctx.deps.runner(file, args, { input: '', env: ctx.childEnv(), timeoutMs: 5000 });
@@ -326,7 +315,7 @@ const dockerHelpers = check({
   needs: { config: NO_CONFIG },
   run: (ctx, { config }) => {
     if (ctx.isPodman()) return { status: 'skip', detail: `podman keeps logins in its auth file (${config.file})` };
-    const registry = ctx.input.registry?.registry;
+    const registry = ctx.registry?.registry;
     const where = whereDockerKeeps(config.config, config.file, registry ?? '', ctx.env);
     const forWhom = registry ? `for ${registry}` : 'by default';
     if (where.kind === 'file') {
@@ -381,7 +370,13 @@ const dockerStoredAccepted = check({
   needs: { stored: 'no stored login', registry: REALM_FAILED, challenge: REALM_FAILED, realm: REALM_FAILED },
   run: async (ctx, have) => {
     const { username, secret } = have.stored;
-    const v = await verifyWith(ctx, have, { username: { value: username, source: 'engine-config' }, token: secret, type: typeFromUsername(username) });
+    // The stored login's username, and the type it implies, in place of the request's: each from the engine's config.
+    const request: LoginRequest = {
+      ...ctx.input.request,
+      credentialType: { value: typeFromUsername(username), source: 'engine-config' },
+      username: { value: username, source: 'engine-config' },
+    };
+    const v = await verifyWith(ctx, have.challenge, request, secret);
     if (v.ok) return { status: 'pass', detail: v.message };
     return { status: 'fail', detail: `the stored login for ${username} no longer works: ${v.message}`, fix: v.fix };
   },
@@ -499,7 +494,7 @@ const registryRealm = check({
     if (!decided.ok) return failed(decided.verdict);
     const d = decided.value;
     if (d.realm.protocol === 'http:') return { status: 'warn', detail: `${d.realm.origin} is plain HTTP (allowed on loopback only)` };
-    const gitlab = ctx.input.gitlab;
+    const gitlab = ctx.gitlab;
     return { status: 'pass', detail: `${d.realm.origin} over HTTPS${gitlab ? `, on the instance ${gitlab.host}` : ''}` };
   },
 });
@@ -553,15 +548,19 @@ const registryClock = check({
 });
 
 const NEEDS_TOKEN = { token: 'no token given (--token-stdin)', registry: REALM_FAILED, challenge: REALM_FAILED, realm: REALM_FAILED };
-const typeGiven = (ctx: DoctorContext) => ctx.input.credentialType ?? 'personal-access-token';
+/**
+ * The given token's type: the request's; none given (`doctor --registry R --token-stdin`): an access token, as docker
+ * takes a password (commands/request.ts `withTypeFromUsername`), at the rank of the flag that gave the token.
+ */
+const typeGiven = (ctx: DoctorContext): Answer<CredentialType> => ctx.input.request.credentialType ?? { value: 'personal-access-token', source: 'flag' };
 
 const credentialVerify = check({
   id: 'credential.verify',
   title: 'The given token',
   needs: NEEDS_TOKEN,
   run: async (ctx, have) => {
-    const username = { value: ctx.input.username ?? 'gitlab', source: 'flag' as const };
-    const v = await (ctx.given.verify ??= verifyWith(ctx, have, { username, token: have.token, type: typeGiven(ctx) }));
+    const request: LoginRequest = { ...ctx.input.request, credentialType: typeGiven(ctx) };
+    const v = await (ctx.given.verify ??= verifyWith(ctx, have.challenge, request, have.token));
     return v.ok ? { status: 'pass', detail: v.message } : { status: 'fail', detail: v.message, fix: v.fix };
   },
 });
@@ -571,12 +570,12 @@ const credentialTokenInfo = check({
   title: 'Token scopes and expiry',
   needs: NEEDS_TOKEN,
   run: async (ctx, { token, realm }) => {
-    const type = typeGiven(ctx);
+    const type = typeGiven(ctx).value;
     if (type !== 'personal-access-token')
       return { status: 'skip', detail: `GitLab shows these only for personal access tokens (${CREDENTIALS[type].label.toLowerCase()} given)` };
     // The record the verification already asked for (core/verify.ts asks it beside the token endpoint), else asked here.
     const info = (await ctx.given.verify)?.token ?? (await fetchTokenInfo(ctx.deps.http, realm.gitlab, token, ctx.now()));
-    return judgeTokenInfo(info, ctx.input.access);
+    return judgeTokenInfo(info, ctx.access);
   },
 });
 

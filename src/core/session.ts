@@ -67,6 +67,11 @@ export async function registryOf(http: HttpClient, request: LoginRequest): Promi
   return found ? parseRegistry(found.registry) : undefined;
 }
 
+/** The instance a request names, as a trust anchor: not one the registry's realm named (source `realm`). */
+export function instanceOf(r: LoginRequest): URL | undefined {
+  return r.gitlab && r.gitlab.source !== 'realm' ? parseGitlabUrl(r.gitlab.value) : undefined;
+}
+
 /** The one place a VerifyRequest is assembled. The instance the realm named is no trust anchor: realm safety runs as without one. */
 function verifyRequest(input: SessionInput, registry: RegistryAddress, knownRealm: KnownRealm | undefined): VerifyRequest {
   const r = input.request;
@@ -76,7 +81,8 @@ function verifyRequest(input: SessionInput, registry: RegistryAddress, knownReal
     throw new Error('session: the request has no credential type or username (the caller checks completeness)');
   // An access token needs no username (GitLab ignores it): verify sends any login and reports the real account.
   const req: VerifyRequest = { registry, credentialType: type, username, token: input.token, access: accessOf(r), trustRealm: input.trustRealm };
-  if (r.gitlab && r.gitlab.source !== 'realm') req.gitlab = parseGitlabUrl(r.gitlab.value);
+  const gitlab = instanceOf(r);
+  if (gitlab) req.gitlab = gitlab;
   if (r.project?.value) req.project = r.project.value;
   if (knownRealm) req.knownRealm = knownRealm;
   return req;

@@ -8,7 +8,8 @@ import { signJwt } from '../helpers/gitlab.js';
 import { connectProxy, flood, tlsProxy, type Closable } from '../helpers/servers.js';
 import { BIN, run, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { alice, answerFlags, dockerConfigFile, putOnPath, teamRepo, testSandbox, testServer as server, useStack } from '../helpers/e2e.js';
-import { running } from '../helpers/proc.js';
+import { pollUntil, running } from '../helpers/proc.js';
+import { waitUntil } from '../helpers/tmux.js';
 
 const TOKEN = 'glpat-Faults00000secret00';
 const { pki, gl, reg } = useStack({ users: [alice(TOKEN, { scopes: ['read_registry'], projects: { 'group/app': 'reporter' } })] });
@@ -354,8 +355,9 @@ describe('engine faults and interruptions', () => {
     const v = verdictOf(r);
     expect(v.verdict).toBe('login-failed');
     expect(v.message).toMatch(/did not finish within 2 s/);
-    await new Promise((res) => setTimeout(res, 200));
-    expect(running(Number(readFileSync(path.join(b.log, 'grandchild'), 'utf8')))).toBe(false);
+    const grandchild = Number(readFileSync(path.join(b.log, 'grandchild'), 'utf8'));
+    await pollUntil(() => !running(grandchild), 200);
+    expect(running(grandchild)).toBe(false);
   });
 
   function start(args: string[], env: NodeJS.ProcessEnv) {
@@ -377,7 +379,7 @@ describe('engine faults and interruptions', () => {
     const silent = await server(() => {});
     const regi = await fakeRegistry(`Bearer realm="${silent.url}/jwt/auth"`);
     const p = start(verifyArgs(`127.0.0.1:${regi.port}`, ['--timeout', '30']), process.env);
-    while (silent.hits.length === 0) await new Promise((res) => setTimeout(res, 20));
+    await waitUntil(() => silent.hits.length > 0, p.out, 20_000);
     p.child.kill(signal);
     expect(await p.exited).toBe(code);
     expect(p.out()).not.toContain(TOKEN);
@@ -394,11 +396,11 @@ describe('engine faults and interruptions', () => {
     writeFileSync(dockerConfigFile(b), '{"auths":{}}');
     const p = start(loginArgs(), b.env);
     const pidFile = path.join(b.log, 'grandchild');
-    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((res) => setTimeout(res, 20));
+    await waitUntil(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '', p.out, 20_000);
     const pids = [readFileSync(path.join(b.log, 'docker.pid'), 'utf8'), readFileSync(pidFile, 'utf8')].map(Number);
     p.child.kill(signal);
     expect(await p.exited).toBe(code);
-    await new Promise((res) => setTimeout(res, 200));
+    await pollUntil(() => !pids.some(running), 200);
     expect(pids.map(running)).toEqual([false, false]);
     expect(readFileSync(dockerConfigFile(b), 'utf8')).toBe('{"auths":{}}');
   });

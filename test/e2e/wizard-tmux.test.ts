@@ -2,7 +2,7 @@ import { describe, expect, onTestFinished, test } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { waitUntil, type Terminal } from '../helpers/tmux.js';
-import { running } from '../helpers/proc.js';
+import { pollUntil, running } from '../helpers/proc.js';
 import { connectProxy } from '../helpers/servers.js';
 import {
   alice,
@@ -142,8 +142,7 @@ test('Ctrl-C while docker login runs: exit 130, and docker and what it started a
   const alive = running;
   expect(pids.map(alive)).toEqual([true, true]);
   await quit(t);
-  const gone = Date.now() + 3000;
-  while (pids.some(alive) && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
+  await pollUntil(() => !pids.some(alive), 3000);
   expect(pids.map(alive)).toEqual([false, false]);
   expect(existsSync(dockerConfigFile(sb))).toBe(false);
 });

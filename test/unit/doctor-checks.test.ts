@@ -4,7 +4,10 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DOCTOR_CHECKS, doctorContext, runCheck, type DoctorDeps, type DoctorInput } from '../../src/core/doctor.js';
-import { parseGitlabUrl, parseRegistry } from '../../src/core/hosts.js';
+import { gitlabBase, parseGitlabUrl, parseRegistry, type RegistryAddress } from '../../src/core/hosts.js';
+import type { Access, CredentialType } from '../../src/core/credentials.js';
+import type { EngineChoice } from '../../src/core/engine.js';
+import { resolveRequest } from '../../src/core/request.js';
 import { HttpError } from '../../src/core/http.js';
 import type { NetProbes } from '../../src/core/netprobe.js';
 import { fakeHttp, fakeJwt, fakeRunner, type Route } from '../helpers/fakes.js';
@@ -75,20 +78,34 @@ const noNetwork: NetProbes = {
   },
 };
 
-async function run(id: string, input: Partial<DoctorInput> = {}, deps: Partial<DoctorDeps> & { route?: Route } = {}) {
+/** What a check is given: the answers (as flags) and the token. */
+interface Given {
+  registry?: RegistryAddress;
+  gitlab?: URL;
+  credentialType?: CredentialType;
+  username?: string;
+  project?: string;
+  access?: Access;
+  token?: string;
+  engine?: EngineChoice;
+}
+/** The doctor's input: the answers as the request resolves them from flags (core/request.ts), and the token. */
+function inputOf({ registry, gitlab: instance, token, engine = 'auto', ...answers }: Given): DoctorInput {
+  const flags = { ...answers, ...(registry ? { registry: registry.registry } : {}), ...(instance ? { gitlab: gitlabBase(instance) } : {}) };
+  return { request: resolveRequest({ flag: flags }), ...(token ? { token } : {}), trustRealm: false, engine, timeoutMs: 2000 };
+}
+
+async function run(id: string, given: Given = {}, deps: Partial<DoctorDeps> & { route?: Route } = {}) {
   const c = DOCTOR_CHECKS.find((k) => k.id === id);
   if (!c) throw new Error(`no check ${id}`);
   const http = fakeHttp(deps.route ?? gitlab());
-  const ctx = doctorContext(
-    { access: 'pull', trustRealm: false, engine: 'auto', timeoutMs: 2000, ...input },
-    {
-      http: http.client,
-      runner: deps.runner ?? fakeRunner({ stdout: 'Docker version 28.0.0\n' }).runner,
-      env: deps.env ?? { PATH: '/nonexistent', DOCKER_CONFIG: dockerConfig() },
-      probes: deps.probes ?? probesOk,
-      now: () => NOW,
-    },
-  );
+  const ctx = doctorContext(inputOf(given), {
+    http: http.client,
+    runner: deps.runner ?? fakeRunner({ stdout: 'Docker version 28.0.0\n' }).runner,
+    env: deps.env ?? { PATH: '/nonexistent', DOCKER_CONFIG: dockerConfig() },
+    probes: deps.probes ?? probesOk,
+    now: () => NOW,
+  });
   return { check: await runCheck(c, ctx), seen: http.seen };
 }
 
@@ -334,13 +351,34 @@ test("credential.token-info after credential.verify reads the verification's tok
   const self = { name: 'ci', scopes: ['read_registry', 'write_registry'], expires_at: in3Days, active: true, revoked: false };
   const http = fakeHttp(gitlab((url) => (url.pathname === '/api/v4/personal_access_tokens/self' ? { status: 200, body: JSON.stringify(self) } : undefined)));
   const input = { registry: REGISTRY, token: TOKEN, username: 'alice', credentialType: 'personal-access-token' as const, access: 'push' as const };
-  const ctx = doctorContext(
-    { trustRealm: false, engine: 'auto', timeoutMs: 2000, ...input },
-    { http: http.client, runner: fakeRunner().runner, env: { PATH: '/nonexistent', DOCKER_CONFIG: dockerConfig() }, probes: probesOk },
-  );
+  const ctx = doctorContext(inputOf(input), {
+    http: http.client,
+    runner: fakeRunner().runner,
+    env: { PATH: '/nonexistent', DOCKER_CONFIG: dockerConfig() },
+    probes: probesOk,
+  });
   const byId = (id: string) => DOCTOR_CHECKS.find((k) => k.id === id)!;
   expect((await runCheck(byId('credential.verify'), ctx)).status).toBe('pass');
   const info = await runCheck(byId('credential.token-info'), ctx);
   expect(http.seen.filter((r) => r.url.endsWith('/personal_access_tokens/self'))).toHaveLength(1);
   expect(info).toMatchObject({ status: 'warn', detail: `scopes: read_registry, write_registry; expires ${in3Days} (3 days)` });
+});
+
+test("doctor reads the request as verify does: a team file's answers at their rank, the realm's instance no trust anchor", async () => {
+  const request = resolveRequest({
+    'team-file': { registry: REGISTRY.registry, project: 'group/app', credentialType: 'personal-access-token', username: 'alice' },
+    realm: { gitlab: 'https://gitlab.example.com' },
+  });
+  expect(request.gitlab?.source).toBe('realm');
+  const http = fakeHttp(gitlab());
+  const ctx = doctorContext(
+    { request, token: TOKEN, trustRealm: false, engine: 'auto', timeoutMs: 2000 },
+    { http: http.client, runner: fakeRunner().runner, env: { PATH: '/nonexistent', DOCKER_CONFIG: dockerConfig() }, probes: probesOk, now: () => NOW },
+  );
+  const byId = (id: string) => DOCTOR_CHECKS.find((k) => k.id === id)!;
+  // The instance the realm named is where the realm is, not a given instance it was checked against.
+  expect(await runCheck(byId('registry.realm'), ctx)).toMatchObject({ status: 'pass', detail: 'https://gitlab.example.com over HTTPS' });
+  expect((await runCheck(byId('credential.verify'), ctx)).status).toBe('pass');
+  const asked = http.seen.filter((r) => r.url.includes('/jwt/auth') && r.headers.authorization).map((r) => new URL(r.url).searchParams.get('scope'));
+  expect(asked).toEqual(['repository:group/app:pull']);
 });

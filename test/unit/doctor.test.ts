@@ -1,11 +1,14 @@
 import { expect, test } from 'vitest';
 import { runDoctor } from '../../src/core/doctor.js';
 import { parseRegistry } from '../../src/core/hosts.js';
+import { resolveRequest } from '../../src/core/request.js';
 import type { NetProbes } from '../../src/core/netprobe.js';
 import { HttpError } from '../../src/core/http.js';
 import { fakeHttp, fakeRunner } from '../helpers/fakes.js';
 
-const base = { access: 'pull' as const, trustRealm: false, engine: 'auto' as const, timeoutMs: 2000 };
+const base = { trustRealm: false, engine: 'auto' as const, timeoutMs: 2000 };
+/** A request naming the registry (as --registry does). */
+const registry = (r: string) => ({ request: resolveRequest({ flag: { registry: parseRegistry(r).registry } }) });
 
 test('DNS: a name that does not resolve fails, and TCP and TLS are skipped rather than failed again', async () => {
   const probes: NetProbes = {
@@ -20,7 +23,7 @@ test('DNS: a name that does not resolve fails, and TCP and TLS are skipped rathe
     },
   };
   const checks = await runDoctor(
-    { ...base, registry: parseRegistry('registry.example.test') },
+    { ...base, ...registry('registry.example.test') },
     { http: fakeHttp(() => new HttpError('dns', 'no such host')).client, runner: fakeRunner().runner, env: { PATH: '/nonexistent' }, probes },
   );
   const by = Object.fromEntries(checks.map((c) => [c.id, c]));
@@ -37,7 +40,7 @@ test('DNS resolving, TLS valid for a long time: pass with the addresses and the 
     tls: async () => ({ authorized: true, subject: 'registry.example.test', issuer: 'Example CA', validTo: new Date(Date.now() + 90 * 86_400_000) }),
   };
   const checks = await runDoctor(
-    { ...base, registry: parseRegistry('registry.example.test') },
+    { ...base, ...registry('registry.example.test') },
     { http: fakeHttp(() => new HttpError('refused', 'refused')).client, runner: fakeRunner().runner, env: { PATH: '/nonexistent' }, probes },
   );
   const by = Object.fromEntries(checks.map((c) => [c.id, c]));
@@ -61,7 +64,7 @@ test("a certificate's subject and issuer (read from an unverified certificate) a
     }),
   };
   const checks = await runDoctor(
-    { ...base, registry: parseRegistry('registry.example.test') },
+    { ...base, ...registry('registry.example.test') },
     { http: fakeHttp(() => new HttpError('refused', 'refused')).client, runner: fakeRunner().runner, env: { PATH: '/nonexistent' }, probes },
   );
   for (const c of checks) {
@@ -80,7 +83,7 @@ test('TCP connect names the host and the port once (registry.example.test:5050 p
     tls: async () => ({ authorized: true, subject: 'x', issuer: 'y', validTo: new Date(Date.now() + 90 * 86_400_000) }),
   };
   const checks = await runDoctor(
-    { ...base, registry: parseRegistry('registry.example.test:5050') },
+    { ...base, ...registry('registry.example.test:5050') },
     { http: fakeHttp(() => new HttpError('refused', 'refused')).client, runner: fakeRunner().runner, env: { PATH: '/nonexistent' }, probes },
   );
   expect(checks.find((c) => c.id === 'network.tcp')!.detail).toBe('registry.example.test port 5050 accepts connections');
