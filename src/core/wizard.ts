@@ -297,7 +297,41 @@ function successor(s: WizardState, step: 'offer' | 'show' | 'done'): WizardState
   return s.renewal === 'offering' || s.renewal === 'showing' ? { ...s, renewal: 'running' } : s;
 }
 
+/** The actions of one kind. */
+type ActionOf<T extends WizardAction['type']> = Extract<WizardAction, { type: T }>;
+
+/** The state machine: each kind of action in its own function, below. */
 export function reducer(s: WizardState, action: WizardAction): WizardState {
+  switch (action.type) {
+    case 'answer':
+    case 'default':
+    case 'continue':
+    case 'edit':
+    case 'token':
+    case 'back':
+    case 'renewable':
+      return asking(s, action);
+    case 'check':
+    case 'verified':
+    case 'logged-in':
+      return progress(s, action);
+    case 'retry':
+    case 'amend':
+    case 'quit':
+    case 'store-in-file':
+      return failureMenu(s, action);
+    case 'renew-ask':
+    case 'renew-confirm':
+    case 'renew-decline':
+    case 'renewed':
+      return renewal(s, action);
+    case 'successor':
+      return successor(s, action.step);
+  }
+}
+
+/** The steps that ask: an answer, a default found, the remembered answers confirmed or edited, the token, Esc. */
+function asking(s: WizardState, action: ActionOf<'answer' | 'default' | 'continue' | 'edit' | 'token' | 'back' | 'renewable'>): WizardState {
   switch (action.type) {
     case 'answer': {
       const u = copy(s);
@@ -310,36 +344,50 @@ export function reducer(s: WizardState, action: WizardAction): WizardState {
     }
     case 'default':
       return { ...s, defaults: { ...s.defaults, [action.key]: action.value } };
-    case 'continue': {
-      if (s.step !== 'confirm') return s;
-      // Take every remembered answer: the person just confirmed them. The next step is the token.
-      const u = copy(s);
-      const take = { ...s.defaults, ...s.answers };
-      for (const k of ANSWER_KEYS) {
-        const v = s.defaults[k];
-        if (u.answers[k] === undefined && v !== undefined && asked(k, take)) setAnswer(u.answers, k, v);
-      }
-      u.history.push('confirm');
-      return advance(u);
-    }
+    case 'continue':
+      return s.step === 'confirm' ? takeRemembered(s) : s;
     case 'edit': {
       if (s.step !== 'confirm') return s;
       const u = copy(s);
       u.history.push('confirm');
       return advance(u);
     }
-    case 'token': {
-      const u = copy(s);
-      u.tokenEntered = true;
-      u.history.push('token');
-      if (action.prefixWarning) u.prefixWarning = action.prefixWarning;
-      else delete u.prefixWarning;
-      if (action.looksLike) u.tokenLooksLike = action.looksLike;
-      else delete u.tokenLooksLike;
-      return advance(u);
-    }
+    case 'token':
+      return tokenGiven(s, action);
     case 'back':
       return back(s);
+    case 'renewable':
+      return s.step === 'token' && offersRenewal(effective(s)) ? { ...s, renewable: !s.renewable } : s;
+  }
+}
+
+/** "Log in again with your last answers?" Yes: every remembered answer the wizard would ask is taken; the token is next. */
+function takeRemembered(s: WizardState): WizardState {
+  const u = copy(s);
+  const take = { ...s.defaults, ...s.answers };
+  for (const k of ANSWER_KEYS) {
+    const v = s.defaults[k];
+    if (u.answers[k] === undefined && v !== undefined && asked(k, take)) setAnswer(u.answers, k, v);
+  }
+  u.history.push('confirm');
+  return advance(u);
+}
+
+/** The token was given (it stays in src/ui): what its prefix says is kept for the result screen. */
+function tokenGiven(s: WizardState, action: ActionOf<'token'>): WizardState {
+  const u = copy(s);
+  u.tokenEntered = true;
+  u.history.push('token');
+  if (action.prefixWarning) u.prefixWarning = action.prefixWarning;
+  else delete u.prefixWarning;
+  if (action.looksLike) u.tokenLooksLike = action.looksLike;
+  else delete u.tokenLooksLike;
+  return advance(u);
+}
+
+/** The verification's steps as they pass, its result, then the engine login's. */
+function progress(s: WizardState, action: ActionOf<'check' | 'verified' | 'logged-in'>): WizardState {
+  switch (action.type) {
     case 'check':
       return { ...s, checks: [...s.checks, action.step] };
     case 'verified':
@@ -351,59 +399,59 @@ export function reducer(s: WizardState, action: WizardAction): WizardState {
       };
     case 'logged-in':
       return { ...s, login: action.result, step: action.result.verdict === 'ok' ? 'done' : 'result' };
-    case 'retry': {
-      if (s.step !== 'result') return s;
-      const u = copy(s);
-      // A new registry or username is checked with the token already given; a new type needs its own token.
-      clearResult(u, action.to === 'registry' || action.to === 'username');
-      // The history goes back to just before the step asked again (or before the token), so Esc from there
-      // walks back as it would have.
-      const to: WizardStep = action.to === 'type' ? 'type' : action.to;
-      const at = u.history.lastIndexOf(to);
-      u.history = u.history.slice(0, at >= 0 ? at : Math.max(0, u.history.lastIndexOf('token')));
-      const keys: AnswerKey[] = action.to === 'type' ? ['credentialType', 'access', 'username'] : action.to === 'token' ? [] : [action.to];
-      for (const k of keys) {
-        // The menu offers to change what a flag gave too: the person asked to.
-        u.fixed = u.fixed.filter((f) => f !== k);
-        unanswer(u, k);
-      }
-      return advance(u);
-    }
-    case 'amend': {
-      if (s.step !== 'result') return s;
-      const u = copy(s);
-      u.checks = [];
-      delete u.verify;
-      delete u.login;
-      u.fixed = u.fixed.filter((f) => f !== action.key);
-      setText(u.answers, action.key, action.value);
-      if (action.key === 'credentialType') {
-        // The username answered for the other type does not fit this one: ask it (it is offered again).
-        u.fixed = u.fixed.filter((f) => f !== 'username');
-        unanswer(u, 'username');
-        if (action.prefixWarning) u.prefixWarning = action.prefixWarning;
-        else delete u.prefixWarning;
-        delete u.tokenLooksLike;
-      }
-      return advance(u);
-    }
+  }
+}
+
+/** The failure menu (only on the result screen): ask again, change one answer, keep the login in the file, quit. */
+function failureMenu(s: WizardState, action: ActionOf<'retry' | 'amend' | 'quit' | 'store-in-file'>): WizardState {
+  if (s.step !== 'result') return s;
+  switch (action.type) {
+    case 'retry':
+      return retry(s, action.to);
+    case 'amend':
+      return amend(s, action);
     case 'quit':
-      return s.step === 'result' ? { ...s, step: 'closed' } : s;
-    case 'renewable':
-      return s.step === 'token' && offersRenewal(effective(s)) ? { ...s, renewable: !s.renewable } : s;
-    case 'renew-ask':
-    case 'renew-confirm':
-    case 'renew-decline':
-    case 'renewed':
-      return renewal(s, action);
-    case 'successor':
-      return successor(s, action.step);
+      return { ...s, step: 'closed' };
     case 'store-in-file': {
-      if (s.step !== 'result' || s.login?.verdict !== 'store-failed' || !s.verify?.ok) return s;
+      if (s.login?.verdict !== 'store-failed' || !s.verify?.ok) return s;
       const { login: _failed, ...rest } = s;
       return { ...rest, insecureStorage: true, step: 'logging-in' };
     }
   }
+}
+
+/** Ask again from `to`: a new registry or username is checked with the token already given; a new type needs its own token. */
+function retry(s: WizardState, to: Retry): WizardState {
+  const u = copy(s);
+  clearResult(u, to === 'registry' || to === 'username');
+  // The history goes back to just before the step asked again (or before the token), so Esc from there
+  // walks back as it would have.
+  const at = u.history.lastIndexOf(to);
+  u.history = u.history.slice(0, at >= 0 ? at : Math.max(0, u.history.lastIndexOf('token')));
+  const keys: AnswerKey[] = to === 'type' ? ['credentialType', 'access', 'username'] : to === 'token' ? [] : [to];
+  for (const k of keys) {
+    // The menu offers to change what a flag gave too: the person asked to.
+    u.fixed = u.fixed.filter((f) => f !== k);
+    unanswer(u, k);
+  }
+  return advance(u);
+}
+
+/** Change one answer and check the same token again (pull only; the type the token's prefix names). */
+function amend(s: WizardState, action: ActionOf<'amend'>): WizardState {
+  const u = copy(s);
+  clearResult(u, true);
+  u.fixed = u.fixed.filter((f) => f !== action.key);
+  setText(u.answers, action.key, action.value);
+  if (action.key === 'credentialType') {
+    // The username answered for the other type does not fit this one: ask it (it is offered again).
+    u.fixed = u.fixed.filter((f) => f !== 'username');
+    unanswer(u, 'username');
+    if (action.prefixWarning) u.prefixWarning = action.prefixWarning;
+    else delete u.prefixWarning;
+    delete u.tokenLooksLike;
+  }
+  return advance(u);
 }
 
 /** One choice of the failure menu: the action the fix names comes first. */
