@@ -7,7 +7,7 @@
  * --version included: import nothing but the leaf core/choices.ts.
  */
 import { Option, type Command } from 'commander';
-import { ACCESS_LEVELS, CI_TYPES, CREDENTIAL_TYPES, ENGINE_CHOICES, MAX_RENEW_DAYS } from '../core/choices.js';
+import { ACCESS_LEVELS, CI_TYPES, CREDENTIAL_TYPES, ENGINE_CHOICES, MAX_RENEW_DAYS, pick } from '../core/choices.js';
 
 /**
  * A bad flag, told as core's InputError is (its name and flag: src/program.ts prints one line, exit 2), without
@@ -50,7 +50,7 @@ const parsed = <V>(flags: string, description: string, parse: (value: string) =>
 
 function oneOf<T extends string>(flag: string, allowed: readonly T[]): (value: string) => T {
   return (value) => {
-    const found = allowed.find((a) => a === value);
+    const found = pick(allowed, value);
     if (found === undefined) throw usageError(`${flag} must be one of ${allowed.join(', ')} (got "${shown(value)}")`, flag);
     return found;
   };

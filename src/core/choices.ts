@@ -6,6 +6,11 @@
  * must stay a leaf (what each choice means lives in credentials.ts, engine.ts, ci.ts).
  */
 
+/** `value` as one of `choices`, typed, or undefined when it is none of them (a flag, a file, a remembered answer). */
+export function pick<T extends string>(choices: readonly T[], value: unknown): T | undefined {
+  return choices.find((c) => c === value);
+}
+
 /** The credential types (their labels, usernames and scopes: CREDENTIALS in credentials.ts). */
 export const CREDENTIAL_TYPES = [
   'personal-access-token',

@@ -1,7 +1,7 @@
 // src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
 // files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /** Everything a GitLab CI/CD job already knows, from its predefined variables. */
-import { CI_TYPES, type CiType, type CredentialType } from './choices.js';
+import { CI_TYPES, pick, type CiType, type CredentialType } from './choices.js';
 import { InputError } from './errors.js';
 
 export { CI_TYPES, type CiType } from './choices.js';
@@ -19,9 +19,7 @@ export interface CiAnswers {
 
 /** Read the job's variables; a missing one is an input error naming it (exit 2). */
 export function ciAnswers(env: NodeJS.ProcessEnv, type: CredentialType = 'ci-registry-password'): CiAnswers {
-  if (!(CI_TYPES as readonly string[]).includes(type)) {
-    throw new InputError(`--ci works with --type ${CI_TYPES.join(', ')} (got ${type})`, '--type');
-  }
+  if (!pick(CI_TYPES, type)) throw new InputError(`--ci works with --type ${CI_TYPES.join(', ')} (got ${type})`, '--type');
   const need = (name: string): string => {
     const v = env[name];
     if (v === undefined || v === '') throw new InputError(`--ci needs the CI/CD variable ${name}, which is not set (is this a GitLab CI/CD job?)`, name);

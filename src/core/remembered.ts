@@ -3,8 +3,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { configDir, privateDir, writableByOthers } from './paths.js';
-import type { Access, CredentialType } from './credentials.js';
-import { ACCESS_LEVELS, CREDENTIAL_TYPES } from './credentials.js';
+import { ACCESS_LEVELS, CREDENTIAL_TYPES, pick, type Access, type CredentialType } from './choices.js';
 
 /** The non-secret answers remembered per GitLab instance. The token is never among them. */
 export interface Remembered {
@@ -65,9 +64,10 @@ export function sanitize(answers: object): Remembered | undefined {
   if (typeof r.gitlab !== 'string' || r.gitlab === '') return undefined;
   const out: Remembered = { gitlab: r.gitlab };
   if (typeof r.registry === 'string' && r.registry) out.registry = r.registry;
-  if (typeof r.credentialType === 'string' && (CREDENTIAL_TYPES as readonly string[]).includes(r.credentialType))
-    out.credentialType = r.credentialType as CredentialType;
-  if (typeof r.access === 'string' && (ACCESS_LEVELS as readonly string[]).includes(r.access)) out.access = r.access as Access;
+  const credentialType = pick(CREDENTIAL_TYPES, r.credentialType);
+  if (credentialType) out.credentialType = credentialType;
+  const access = pick(ACCESS_LEVELS, r.access);
+  if (access) out.access = access;
   if (typeof r.username === 'string' && r.username) out.username = r.username;
   if (typeof r.project === 'string') out.project = r.project;
   return out;

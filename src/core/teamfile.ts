@@ -6,7 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ACCESS_LEVELS, CREDENTIAL_TYPES, type Access, type CredentialType } from './credentials.js';
+import { ACCESS_LEVELS, CREDENTIAL_TYPES, pick, type Access, type CredentialType } from './choices.js';
 import { InputError } from './errors.js';
 import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from './hosts.js';
 
@@ -78,7 +78,7 @@ export function parseTeamFile(file: string, text: string): TeamFile {
     if (SECRET_KEY.test(k) || (typeof v === 'string' && SECRET_VALUE.test(v))) {
       throw new InputError(`${where} must not hold secrets ("${k}"): tokens are given at the prompt or on stdin, never committed`, where);
     }
-    if (!(KEYS as readonly string[]).includes(k)) throw new InputError(`${where} has an unknown key "${k}"; allowed: ${KEYS.join(', ')}`, where);
+    if (!pick(KEYS, k)) throw new InputError(`${where} has an unknown key "${k}"; allowed: ${KEYS.join(', ')}`, where);
     if (typeof v !== 'string') throw new InputError(`${where}: "${k}" must be a string`, where);
   }
   const out: TeamFile = { file };
@@ -92,13 +92,14 @@ export function parseTeamFile(file: string, text: string): TeamFile {
     throw e;
   }
   if (str('type') !== undefined) {
-    if (!(CREDENTIAL_TYPES as readonly string[]).includes(str('type')!))
-      throw new InputError(`${where}: "type" must be one of ${CREDENTIAL_TYPES.join(', ')}`, where);
-    out.type = str('type') as CredentialType;
+    const type = pick(CREDENTIAL_TYPES, str('type'));
+    if (!type) throw new InputError(`${where}: "type" must be one of ${CREDENTIAL_TYPES.join(', ')}`, where);
+    out.type = type;
   }
   if (str('access') !== undefined) {
-    if (!(ACCESS_LEVELS as readonly string[]).includes(str('access')!)) throw new InputError(`${where}: "access" must be pull or push`, where);
-    out.access = str('access') as Access;
+    const access = pick(ACCESS_LEVELS, str('access'));
+    if (!access) throw new InputError(`${where}: "access" must be pull or push`, where);
+    out.access = access;
   }
   return out;
 }

@@ -8,6 +8,7 @@
  * forgets what the abandoned one implied: nothing implied was ever stored.
  */
 import { ACCESS_LEVELS, CREDENTIAL_TYPES, CREDENTIALS, defaultUsername, usernameOptional, type CredentialType } from './credentials.js';
+import { pick } from './choices.js';
 import type { EngineLoginResult } from './engine.js';
 import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from './hosts.js';
 import { ANSWER_KEYS, requestFrom, valuesOf, type AnswerValues } from './request.js';
@@ -227,7 +228,7 @@ function setText(answers: WizardAnswers, key: AnswerKey, text: string): void {
 }
 
 function choiceOf<T extends string>(choices: readonly T[], text: string, key: AnswerKey): T {
-  const found = choices.find((c) => c === text);
+  const found = pick(choices, text);
   if (found === undefined) throw new Error(`wizard: "${text}" is not a choice of ${key}`);
   return found;
 }

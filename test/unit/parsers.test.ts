@@ -6,8 +6,14 @@ import { isLoopbackHost, parseGitlabUrl, parseProject, parseRegistry } from '../
 import { grantedActions, readClaims } from '../../src/core/jwt.js';
 import { checkUsername, cleanToken } from '../../src/core/secret.js';
 import { prefixWarning, needsSentence } from '../../src/core/credentials.js';
+import { CREDENTIAL_TYPES, pick } from '../../src/core/choices.js';
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+test('pick: a value from a closed list, typed, or undefined for anything else (a flag, the team file, a remembered answer)', () => {
+  expect(pick(CREDENTIAL_TYPES, 'deploy-token')).toBe('deploy-token');
+  for (const v of ['Deploy-Token', 'deploy-token ', '', undefined, null, 1, {}, ['deploy-token']]) expect(pick(CREDENTIAL_TYPES, v)).toBeUndefined();
+});
 
 describe('parseChallenges (RFC 7235)', () => {
   test("GitLab's challenge", () => {
