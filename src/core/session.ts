@@ -108,7 +108,7 @@ export async function verifySession(input: SessionInput, sessionDeps: SessionDep
   }
   if (!input.request.registry) deps.onProgress?.({ kind: 'discovered', registry: registry.registry });
   const known = deps.realmCache?.get(registry.registry);
-  const onStep = deps.onProgress ? (step: Step) => deps.onProgress?.({ kind: 'step', step }) : undefined;
+  const onStep = deps.onProgress ? (step: Step) => deps.onProgress?.({ kind: 'step', step: withoutToken(step, input.token) }) : undefined;
   const v = await verifyCredential(verifyRequest(input, registry, known), {
     http: deps.http,
     ...(onStep ? { onStep } : {}),
@@ -118,23 +118,31 @@ export async function verifySession(input: SessionInput, sessionDeps: SessionDep
   if (v.ok && v.registryUrl && v.realm && (known?.realm !== v.realm || known.baseUrl !== v.registryUrl || (known.service ?? '') !== (v.service ?? ''))) {
     deps.realmCache?.set(registry.registry, { baseUrl: v.registryUrl, realm: v.realm, ...(v.service ? { service: v.service } : {}) });
   }
-  return { kind: 'verified', verify: v };
+  return { kind: 'verified', verify: verifiedWithoutToken(v, input.token) };
+}
+
+/** The token in what a server's answer put into a step's detail, replaced by [token] (GitLab never quotes it; a proxy's page or a debug build might). */
+function withoutToken(step: Step, token: string): Step {
+  return step.detail?.includes(token) ? { ...step, detail: step.detail.split(token).join('[token]') } : step;
+}
+
+/** A verification with the token replaced by [token] in its message, fix and steps: what every command prints or stores. */
+function verifiedWithoutToken(v: VerifyResult, token: string): VerifyResult {
+  const scrub = (s: string) => s.split(token).join('[token]');
+  return { ...v, message: scrub(v.message), fix: scrub(v.fix), steps: v.steps.map((s) => withoutToken(s, token)) };
 }
 
 /**
  * A credential verified against the registry's challenge the caller has just fetched (taken as the known realm: not
  * asked again, nothing written to the realm cache): status and doctor re-testing a login an engine stores, and
- * doctor's given token. The token in what GitLab's answers put into the message, the fix or a step is replaced by [token].
+ * doctor's given token. Like every verifySession, the token in what an answer put into what it says is [token].
  */
 export async function verifyOnChallenge(input: SessionInput, challenge: KnownRealm, deps: Omit<SessionDeps, 'realmCache'>): Promise<VerifyResult> {
   const realm: KnownRealm = { baseUrl: challenge.baseUrl, realm: challenge.realm, ...(challenge.service ? { service: challenge.service } : {}) };
   const outcome = await verifySession(input, { ...deps, realmCache: { get: () => realm, set: () => undefined } });
   // The request names the registry the challenge came from, so there is always a verification.
   if (outcome.kind !== 'verified') throw new Error('session: no registry to verify against');
-  const v = outcome.verify;
-  const scrub = (s: string) => s.split(input.token).join('[token]');
-  const steps = v.steps.map((s) => (s.detail ? { ...s, detail: scrub(s.detail) } : s));
-  return { ...v, message: scrub(v.message), fix: scrub(v.fix), steps };
+  return outcome.verify;
 }
 
 /** The engine login after a verification that passed, as verified, with the token on stdin. */

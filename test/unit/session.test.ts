@@ -47,6 +47,29 @@ describe('the verify-and-login session', () => {
     expect(v.message).toContain('[token]');
   });
 
+  test('verifySession: a token an answer quotes back is [token] in the result and in every step reported on the way', async () => {
+    const { client } = fakeGitlabHttp({ [TOKEN]: 403 });
+    const echo: typeof client = {
+      ...client,
+      // GitLab never quotes the credential; a proxy's error page or a debug build might. verify, login and the wizard print this.
+      get: async (url, headers, o) => {
+        const r = await client.get(url, headers, o);
+        return new URL(url).pathname === '/jwt/auth' ? { ...r, body: JSON.stringify({ errors: [{ code: 'DENIED', message: `no access for ${TOKEN}` }] }) } : r;
+      },
+    };
+    const progress: Progress[] = [];
+    const o = await verifySession(input({ flag: { ...pat, registry: 'registry.gitlab.example.com' } }), {
+      http: echo,
+      env: {},
+      onProgress: (p) => void progress.push(p),
+    });
+    expect(o.kind === 'verified' && o.verify).toMatchObject({ ok: false, verdict: 'gitlab-refused' });
+    expect(o.kind === 'verified' && o.verify.message).toContain('[token]');
+    expect(JSON.stringify(o)).not.toContain(TOKEN);
+    expect(progress.some((p) => p.kind === 'step')).toBe(true);
+    expect(JSON.stringify(progress)).not.toContain(TOKEN);
+  });
+
   test("a registry's 5xx challenge is retried with the session's sleep, not real time", async () => {
     const { client } = fakeGitlabHttp(GOOD);
     let challenges = 0;
