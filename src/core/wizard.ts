@@ -11,7 +11,7 @@ import { ACCESS_LEVELS, CREDENTIAL_TYPES, CREDENTIALS, defaultUsername, username
 import { pick } from './choices.js';
 import type { EngineLoginResult } from './engine.js';
 import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from './hosts.js';
-import { ANSWER_KEYS, requestFrom, valuesOf, type AnswerValues } from './request.js';
+import { ANSWER_KEYS, requestFrom, valuesOf, type AnswerValues, type Source } from './request.js';
 import { expiryAdvice, hasTokenInfo } from './tokeninfo.js';
 import type { RenewResult } from './renew.js';
 import type { Verdict } from './verdict.js';
@@ -123,7 +123,9 @@ export const ASKING: readonly WizardStep[] = ['confirm', 'gitlab', 'registry', '
  * is typed; only a flag gives a username among them, so each is ranked as a flag.
  */
 export function effective(s: Pick<WizardState, 'answers' | 'fixed'>): WizardAnswers {
-  return valuesOf(requestFrom(s.answers, Object.fromEntries(s.fixed.map((k) => [k, 'flag']))));
+  const given: Partial<Record<AnswerKey, Source>> = {};
+  for (const k of s.fixed) given[k] = 'flag';
+  return valuesOf(requestFrom(s.answers, given));
 }
 
 /**
