@@ -12,9 +12,11 @@
  * - if hyperfine is installed, its figure for bare `node -e 0` is printed beside ours as a cross-check.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { makeCert } from '../test/helpers/pki.js';
 import { startGitlab } from '../test/helpers/gitlab.js';
 import { startRegistry } from '../test/helpers/registry.js';
@@ -147,6 +149,15 @@ async function main() {
     DOCKER_CONFIG: path.join(home, 'docker'),
     CI: 'true',
   };
+  // bench/ink-minimum.tsx, bundled as the CLI is (its plugins, minified, split), with a compile cache of its own.
+  const inkDir = path.join(home, 'ink-minimum');
+  // Loaded from the package root at run time (this file runs bundled from a temporary directory, where neither
+  // esbuild nor scripts/ resolve).
+  const { bundleOptions } = (await import(pathToFileURL(path.join(ROOT, 'scripts', 'build.mjs')).href)) as typeof import('../scripts/build.mjs');
+  const { build } = (await import(pathToFileURL(createRequire(path.join(ROOT, 'package.json')).resolve('esbuild')).href)) as typeof import('esbuild');
+  await build({ ...bundleOptions(), entryPoints: { 'ink-minimum': path.join(ROOT, 'bench', 'ink-minimum.tsx') }, outdir: inkDir });
+  writeFileSync(path.join(inkDir, 'package.json'), '{"type":"module"}');
+  const inkMinimum = (node: string) => `NODE_COMPILE_CACHE=${path.join(home, 'ink-cache')} ${node} ${path.join(inkDir, 'ink-minimum.js')}`;
   const common = ['--registry', reg.registry, '--type', 'personal-access-token', '--username', 'alice', '--project', 'group/app', '--token-stdin', '--json'];
   // A pseudo-terminal for the wizard's first frame: util-linux `script`. The pty gets a size (script leaves it
   // at 0 columns, where every frame wraps per character).
@@ -173,6 +184,7 @@ async function main() {
     add('floor over node:net', () => timed(node, [FLOOR_NET, reg.registry, gl.url], { input: TOKEN, env }));
     add('bare node first output (pty)', () => timed('script', inPty(`${node} -e "console.log('READY')"`), { env: tty, until: 'READY' }));
     add('wizard first frame (pty)', () => timed('script', inPty(`${node} ${BIN} --registry ${reg.registry}`), { env: tty, until: 'Which credential' }));
+    add('Ink minimum first output (pty)', () => timed('script', inPty(inkMinimum(node)), { env: tty, until: 'Which credential' }));
   });
   if (DOCKER)
     tasks.push({
@@ -266,6 +278,7 @@ async function main() {
       1.6,
     ],
     ['wizard first frame (÷ bare, pty)', 'wizard first frame (pty)', (i) => median(get('bare node first output (pty)', i)), 2.5],
+    ['  Ink minimum: one line, no CLI', 'Ink minimum first output (pty)', (i) => median(get('bare node first output (pty)', i)), 2.5],
   ];
   for (const [label, key, base, goal] of ratioRows) {
     line(
