@@ -36,6 +36,11 @@ export function sanitise(text: string, max = TEXT_MAX): string {
   return cap(s, max);
 }
 
+/** Server text made safe to show on one line: sanitised, length capped, whitespace folded and trimmed. */
+export function shown(text: string, max = QUOTE_MAX): string {
+  return sanitise(text, max).replace(/\s+/g, ' ').trim();
+}
+
 /** A server- or file-derived piece to quote inside a message: sanitised and capped at QUOTE_MAX. */
 export function quote(text: string, max = QUOTE_MAX): string {
   return sanitise(text, max);

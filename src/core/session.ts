@@ -121,15 +121,16 @@ export async function verifySession(input: SessionInput, sessionDeps: SessionDep
   return { kind: 'verified', verify: verifiedWithoutToken(v, input.token) };
 }
 
-/** The token in what a server's answer put into a step's detail, replaced by [token] (GitLab never quotes it; a proxy's page or a debug build might). */
+/** The token in what a server's answer put into a text, replaced by [token] (GitLab never quotes it; a proxy's page or a debug build might). */
+const scrub = (text: string, token: string) => text.split(token).join('[token]');
+
 function withoutToken(step: Step, token: string): Step {
-  return step.detail?.includes(token) ? { ...step, detail: step.detail.split(token).join('[token]') } : step;
+  return step.detail ? { ...step, detail: scrub(step.detail, token) } : step;
 }
 
 /** A verification with the token replaced by [token] in its message, fix and steps: what every command prints or stores. */
 function verifiedWithoutToken(v: VerifyResult, token: string): VerifyResult {
-  const scrub = (s: string) => s.split(token).join('[token]');
-  return { ...v, message: scrub(v.message), fix: scrub(v.fix), steps: v.steps.map((s) => withoutToken(s, token)) };
+  return { ...v, message: scrub(v.message, token), fix: scrub(v.fix, token), steps: v.steps.map((s) => withoutToken(s, token)) };
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import { CREDENTIALS, type CredentialType } from './credentials.js';
 import { isLoopbackHost } from './hosts.js';
-import { sanitise } from './sanitise.js';
+import { shown } from './sanitise.js';
 import type { HttpClient } from './http.js';
 
 /** Personal, project and group access tokens: the types GitLab gives an expiry that this endpoint reads. */
@@ -99,16 +99,16 @@ export async function callTokenApi(
     /* not JSON: judged by the status */
   }
   const said = [json.error_description, json.message, json.error].find((x): x is string => typeof x === 'string');
-  return { kind: 'answer', status, json, said: sanitise(said ?? '', o.saidMax) };
+  return { kind: 'answer', status, json, said: shown(said ?? '', o.saidMax) };
 }
 
 /** Ask GitLab about the token. Never throws; the token goes only to `gitlab` (HTTPS, or plain HTTP on loopback). */
 export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: string, nowMs = Date.now()): Promise<TokenInfo> {
   const a = await callTokenApi(http, gitlab, token, '/self', { saidMax: 120 });
   if (a.kind === 'not-sent') return { state: 'unavailable', reason: a.reason };
-  if (a.kind === 'failed') return { state: 'unavailable', reason: `GitLab could not be asked: ${sanitise((a.error as Error).message, 120)}` };
+  if (a.kind === 'failed') return { state: 'unavailable', reason: `GitLab could not be asked: ${shown((a.error as Error).message, 120)}` };
   const { status, json: j } = a;
-  const text = a.said.trim();
+  const text = a.said;
   if (status === 401) {
     // lib/api/api_guard.rb: ExpiredError "Token is expired. …", RevokedError "Token was revoked. …".
     if (/expired/i.test(text)) return { state: 'expired', gitlabSays: text };
@@ -121,7 +121,7 @@ export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: st
   const scopes = Array.isArray(j.scopes)
     ? j.scopes
         .filter((s): s is string => typeof s === 'string')
-        .map((s) => sanitise(s, 40).trim())
+        .map((s) => shown(s, 40))
         .slice(0, 50)
     : [];
   const raw = typeof j.expires_at === 'string' ? j.expires_at.slice(0, 10) : null;
@@ -133,7 +133,7 @@ export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: st
     return { state: 'expired', gitlabSays: expiresAt ? `expired on ${expiresAt}` : 'expired' };
   const created = typeof j.created_at === 'string' ? j.created_at.slice(0, 10) : '';
   const createdAt = /^\d{4}-\d{2}-\d{2}$/.test(created) && !Number.isNaN(Date.parse(`${created}T00:00:00Z`)) ? { createdAt: created } : {};
-  return { state: 'active', name: sanitise(typeof j.name === 'string' ? j.name : '', 100).trim(), scopes, expiresAt, daysLeft, ...createdAt };
+  return { state: 'active', name: shown(typeof j.name === 'string' ? j.name : '', 100), scopes, expiresAt, daysLeft, ...createdAt };
 }
 
 /** Whether the token's scopes allow push to the registry (write_registry, or api). */

@@ -15,7 +15,7 @@
  * - lib/container_registry/path.rb `repository_project` (`components.first(3)`: the project is found only
  *   among the three longest prefixes of the path).
  */
-import { QUOTE_MAX, sanitise } from './sanitise.js';
+import { shown } from './sanitise.js';
 import { CREDENTIALS, requiredRole, requiredScopes, type Access, type CredentialType } from './credentials.js';
 import { accessMeta, grantedActions, type AccessMeta, type TokenClaims } from './jwt.js';
 import { verdict, type Verdict } from './verdict.js';
@@ -60,11 +60,6 @@ export function gitlabErrors(body: string): GitlabError[] {
     /* not JSON */
   }
   return [];
-}
-
-/** Server text made safe to show: escape sequences and controls removed, length capped (the one sanitiser). */
-export function shown(text: string, max = QUOTE_MAX): string {
-  return sanitise(text, max).replace(/\s+/g, ' ').trim();
 }
 
 /** GitLab's error text: `CODE message` for each JSON error, else the body as it is (shown()). */
