@@ -96,12 +96,8 @@ export function Account({ verify, links }: { verify: VerifyResult; links: boolea
   // Within 14 days: "renew it now" for a token that may rotate itself, else the page that creates its successor
   // (core/tokeninfo.ts expiryAdvice, as login, verify and status say it); the link stands on lines of its own.
   const advice = t ? expiryAdvice(t, verify.gitlab, verify.credentialType, verify.projectPath ?? verify.project, verify.registry) : undefined;
-  const warning =
-    t && advice
-      ? advice.kind === 'renew'
-        ? expiryWarning(t, verify.gitlab, verify.credentialType, verify.project, verify.registry)
-        : expiryWarning(t, undefined, verify.credentialType, verify.project)
-      : undefined;
+  // The warning's text without the successor link (no instance given): that link stands on lines of its own below.
+  const warning = t && advice ? expiryWarning(t, undefined, verify.credentialType, verify.project, verify.registry) : undefined;
   const successor = advice?.kind === 'successor' ? advice.link : undefined;
   return (
     <>
