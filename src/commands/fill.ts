@@ -11,7 +11,8 @@ import { InputError } from '../core/errors.js';
 import { parseRegistry } from '../core/hosts.js';
 import { cleanToken } from '../core/secret.js';
 import { instanceHint, resolveRequest, usernameOf, withTypeFromUsername, type AnswerValues, type Layers, type LoginRequest } from '../core/request.js';
-import { openConfStore, rememberedFor, type AnswerStore, type Remembered } from '../core/remembered.js';
+import { impliedBy, openConfStore, rememberedAnswers, type AnswerStore } from '../core/remembered.js';
+import type { RealmCache } from '../core/realmcache.js';
 import { ask } from './prompt.js';
 import { paint, useColor, type IO } from './io.js';
 
@@ -21,44 +22,46 @@ export interface Filled {
   store: AnswerStore;
 }
 
-/** The remembered answers that apply: those of the registry given, else of the instance the sources name, else the last. */
-function rememberedLayer(store: AnswerStore, layers: Layers, registry: string | undefined): AnswerValues | undefined {
-  const r: Remembered | undefined = registry ? rememberedFor(store, registry) : store.load(instanceHint(layers));
-  if (!r || (registry && r.registry !== registry)) return undefined;
-  // A username remembered for another type than a higher source names does not apply: core/request.ts resolveRequest.
-  return { ...r };
-}
-
 /**
- * The request with the remembered answers that apply (`rememberedLayer`) as its `remembered` layer, by the one
- * precedence rule, a type computed from the username (docker's `-u`). `registry`: the one the higher sources give.
- * With `offerRegistry` the remembered registry is left out of the request and returned, for the prompt to offer.
+ * The request with the remembered answers that apply (core/remembered.ts `rememberedAnswers`: those for the registry
+ * the higher sources give, else for the instance they name, else the last) as its `remembered` layer, by the one
+ * precedence rule, a type computed from the username (docker's `-u`). A username remembered for another type than a
+ * higher source names does not apply (core/request.ts `resolveRequest`). With `offerRegistry` the remembered registry
+ * is left out of the request and returned, for the prompt to offer; so is, for an instance remembered alone, the
+ * registry a verification found for it before (computed when read from the realm cache, never stored).
  */
 export function withRemembered(
   layers: Layers,
   store: AnswerStore | undefined,
-  registry: string | undefined,
-  offerRegistry = false,
+  realms: RealmCache | undefined,
+  options: { registry?: string | undefined; offerRegistry?: boolean } = {},
 ): { request: LoginRequest; rememberedRegistry: string | undefined } {
-  const r = store ? rememberedLayer(store, layers, registry) : undefined;
-  const rememberedRegistry = r?.registry;
-  if (r && offerRegistry) delete r.registry;
+  const registry = options.registry ?? resolveRequest(layers).registry?.value;
+  const found = store ? rememberedAnswers(store, { registry, gitlab: instanceHint(layers) }, realms) : undefined;
+  const r: AnswerValues | undefined = found ? { ...found } : undefined;
+  const rememberedRegistry = r && !registry ? impliedBy(r, realms).registry : undefined;
+  if (r && options.offerRegistry) delete r.registry;
   layers.remembered = r;
   return { request: withTypeFromUsername(resolveRequest(layers)), rememberedRegistry };
 }
 
 /** Fill the request from the remembered answers and the person; resolves with the request and the token typed. */
-export async function fillInteractively(layers: Layers, io: IO, openStore: () => Promise<AnswerStore> = () => openConfStore()): Promise<Filled> {
+export async function fillInteractively(
+  layers: Layers,
+  io: IO,
+  realms: RealmCache | undefined,
+  openStore: () => Promise<AnswerStore> = () => openConfStore(),
+): Promise<Filled> {
   const store = await openStore();
   const c = paint(useColor(io));
   let rememberedRegistry: string | undefined;
-  const resolve = (registry: string | undefined) => {
+  const resolve = (registry?: string) => {
     // The remembered registry is offered (Enter takes it), not taken silently: it is the one question docker asks too.
-    const r = withRemembered(layers, store, registry, true);
+    const r = withRemembered(layers, store, realms, { registry, offerRegistry: true });
     rememberedRegistry = r.rememberedRegistry;
     return r.request;
   };
-  let request = resolve(resolveRequest(layers).registry?.value);
+  let request = resolve();
 
   if (!request.registry && (!request.gitlab || request.gitlab.source === 'remembered')) {
     let typed: string | undefined;

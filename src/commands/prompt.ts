@@ -13,6 +13,8 @@ export interface TtyIn {
   setRawMode?(mode: boolean): unknown;
   on(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
   removeListener(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
+  removeListener(event: 'end', listener: () => void): unknown;
+  once(event: 'end', listener: () => void): unknown;
   resume(): unknown;
   pause(): unknown;
   setEncoding?(encoding: BufferEncoding): unknown;
@@ -40,6 +42,7 @@ export function ask(io: IO, question: string, options: AskOptions = {}): Promise
     let value = '';
     const restore = () => {
       stdin.removeListener('data', onData);
+      stdin.removeListener('end', onEnd);
       try {
         stdin.setRawMode?.(false);
       } catch {
@@ -92,6 +95,9 @@ export function ask(io: IO, question: string, options: AskOptions = {}): Promise
         if (!options.secret) out.write(ch);
       }
     };
+    // The input ends (the terminal went away, a pipe closed): as Ctrl-D, what was typed, never a wait forever.
+    const onEnd = () => finish();
+    stdin.once('end', onEnd);
     out.write(`${question}${options.defaultValue ? ` [${options.defaultValue}]` : ''}: `);
     stdin.setEncoding?.('utf8');
     try {

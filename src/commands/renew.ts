@@ -22,7 +22,11 @@ import type { CommonFlags, RenewFlags } from './options.js';
  */
 export function renewRequest(flags: CommonFlags, env: NodeJS.ProcessEnv, store: AnswerStore | undefined, cwd?: string): CommandRequest {
   const resolved = commandRequest(flags, env, cwd);
-  const { request } = withRemembered(resolved.layers, store, resolved.request.registry?.value);
+  const realms = fileRealmCache(env);
+  const remembered = withRemembered(resolved.layers, store, realms);
+  let { request } = remembered;
+  // An instance remembered alone: the registry a verification found for it (computed when read from the realm cache).
+  if (!request.registry && remembered.rememberedRegistry) request = { ...request, registry: { value: remembered.rememberedRegistry, source: 'realm' } };
   if (!request.registry) throw new InputError('missing --registry HOST[:PORT] (no remembered registry either)', '--registry');
   return { ...resolved, request };
 }

@@ -5,6 +5,7 @@ import { spawnRunner, type Runner } from '../core/process.js';
 import { parseRegistry } from '../core/hosts.js';
 import { runStatus, type LoginStatus, type StatusReport } from '../core/status.js';
 import { openConfStore, rememberedFor, type AnswerStore } from '../core/remembered.js';
+import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { expiryLine } from '../core/tokeninfo.js';
 import { httpOptions, timeoutMs as toMs } from './request.js';
 import type { StatusFlags } from './options.js';
@@ -17,6 +18,8 @@ export interface StatusOptions {
   http?: (o: { timeoutMs: number; caFile?: string; env: NodeJS.ProcessEnv }) => HttpClient;
   runner?: Runner;
   openStore?: () => Promise<AnswerStore>;
+  /** Remembered realms: an instance remembered alone applies to the registry a verification found for it. */
+  realmCache?: RealmCache;
   now?: () => number;
 }
 
@@ -29,6 +32,7 @@ export async function runStatusCommand(opts: StatusOptions): Promise<number> {
   const notice = tlsEnvNotice(io.env);
   if (notice) io.stderr.write(`gitlab-registry-login: ${notice}\n`);
   const store = await (opts.openStore ?? (() => openConfStore({ env: io.env })))();
+  const realms = opts.realmCache ?? fileRealmCache(io.env);
   const http = (opts.http ?? createHttpClient)(httpOptions({ timeoutMs, ...(flags.caFile ? { caFile: flags.caFile } : {}) }, io.env));
   let report: StatusReport;
   try {
@@ -38,7 +42,7 @@ export async function runStatusCommand(opts: StatusOptions): Promise<number> {
         http,
         runner: opts.runner ?? spawnRunner,
         env: io.env,
-        remembered: (r) => rememberedFor(store, r),
+        remembered: (r) => rememberedFor(store, r, realms),
         ...(opts.now ? { now: opts.now } : {}),
       },
     );

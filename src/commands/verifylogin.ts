@@ -10,7 +10,7 @@ import { bareResult, printResult, toCommandResult, type CommandResult } from './
 import type { IO } from './io.js';
 import { canPrompt } from './prompt.js';
 import { dockerSyntax } from './request.js';
-import { defaultUsername, usernameOptional } from '../core/credentials.js';
+import { answersToRemember } from '../core/request.js';
 import type { AnswerStore } from '../core/remembered.js';
 
 export interface VerifyLoginOptions {
@@ -45,12 +45,13 @@ export async function runVerifyLogin(opts: VerifyLoginOptions): Promise<VerifyLo
   const { options, teamFile } = resolved;
   let { request, token } = resolved;
   let store: AnswerStore | undefined;
+  const realmCache = opts.realmCache ?? fileRealmCache(io.env);
   const team = teamFileNotice(teamFile);
   if (team) io.stderr.write(`gitlab-registry-login: ${team}\n`);
   // In a terminal, what is missing is asked (as docker login does), the wizard's remembered answers first.
   if (token === undefined && !flags.tokenStdin && !flags.ci && canPrompt(io.stdin, io.stdout)) {
     const { fillInteractively } = await import('./fill.js');
-    ({ request, token, store } = await fillInteractively(resolved.layers, io, opts.openStore));
+    ({ request, token, store } = await fillInteractively(resolved.layers, io, realmCache, opts.openStore));
   }
   requireComplete(request, flags, token !== undefined);
   token ??= await readToken(io, options.timeoutMs);
@@ -59,7 +60,7 @@ export async function runVerifyLogin(opts: VerifyLoginOptions): Promise<VerifyLo
   const http = (opts.http ?? createHttpClient)(httpOptions(options, io.env));
   try {
     const input = { request, token, trustRealm: options.trustRealm };
-    const deps = { http, env: io.env, realmCache: opts.realmCache ?? fileRealmCache(io.env) };
+    const deps = { http, env: io.env, realmCache };
     const outcome =
       opts.mode === 'verify'
         ? await verifySession(input, deps)
@@ -74,21 +75,12 @@ export async function runVerifyLogin(opts: VerifyLoginOptions): Promise<VerifyLo
             onWait: (line) => io.stderr.write(`… ${line}\n`),
           });
     const r = resultOf(outcome);
-    if (store && outcome.kind === 'logged-in' && r.ok && outcome.verify.gitlab) {
-      // Asked in a terminal: remembered as the wizard remembers (never the token), best effort.
-      const v = outcome.verify;
+    if (store && outcome.kind === 'logged-in' && r.ok) {
+      // Asked in a terminal: what the person answered is remembered as the wizard remembers it (never the token), best
+      // effort. Not what the verification found (the realm's instance, a discovered registry, the account GitLab
+      // names): that is computed when read (core/remembered.ts `impliedBy`).
       const { remember } = await import('../core/remembered.js');
-      // A type's own username (a job token's gitlab-ci-token) is computed when read: never remembered.
-      const username =
-        defaultUsername(v.credentialType) !== undefined ? undefined : usernameOptional(v.credentialType) ? v.account : (v.engineUsername ?? v.username);
-      await remember(store, {
-        gitlab: v.gitlab!,
-        registry: v.registry,
-        credentialType: v.credentialType,
-        access: request.access?.value ?? 'pull',
-        ...(username !== undefined ? { username } : {}),
-        project: request.project?.value ?? '',
-      });
+      await remember(store, answersToRemember(request));
     }
     printResult(io, r, options.json);
     return { exitCode: outcome.kind === 'no-registry' ? EXIT.unreachable : exitCodeFor(r.verdict), result: r };

@@ -20,6 +20,23 @@ export interface KnownRealm {
 export interface RealmCache {
   get(registry: string): KnownRealm | undefined;
   set(registry: string, realm: KnownRealm): void;
+  /** The registries remembered (each still read through `get`); absent: none can be listed. */
+  registries?(): string[];
+}
+
+/**
+ * The instance a registry's remembered realm is on, computed when read: GitLab's realm is INSTANCE/jwt/auth
+ * (doc/administration/packages/container_registry.md, `auth: token: realm`), so its origin is the instance's.
+ */
+export function instanceOfRegistry(cache: RealmCache | undefined, registry: string): string | undefined {
+  const known = cache?.get(registry);
+  return known ? new URL(known.realm).origin : undefined;
+}
+
+/** A registry whose remembered realm is on this instance (one a verification found for it before), computed when read. */
+export function registryOfInstance(cache: RealmCache | undefined, gitlab: string): string | undefined {
+  const origin = new URL(gitlab).origin;
+  return cache?.registries?.().find((r) => instanceOfRegistry(cache, r) === origin);
 }
 
 export function realmCacheFile(env: NodeJS.ProcessEnv): string {
@@ -57,6 +74,7 @@ export function fileRealmCache(env: NodeJS.ProcessEnv): RealmCache {
     }
   };
   return {
+    registries: () => Object.keys(read()),
     get(registry) {
       const v = read()[registry];
       return valid(registry, v) ? { baseUrl: v.baseUrl, realm: v.realm, ...(v.service ? { service: v.service } : {}) } : undefined;

@@ -4,10 +4,16 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { configDir, privateDir, writableByOthers } from './paths.js';
 import { ACCESS_LEVELS, CREDENTIAL_TYPES, pick, type Access, type CredentialType } from './choices.js';
+import { instanceOfRegistry, registryOfInstance, type RealmCache } from './realmcache.js';
 
-/** The non-secret answers remembered per GitLab instance. The token is never among them. */
+/**
+ * The non-secret answers remembered, one record per instance, or per registry when only a registry was given. Only
+ * what the person answered is stored (core/request.ts `answersToRemember`); what an answer implies (the instance a
+ * registry's realm names, the registry found for an instance, a type's username) is computed when read
+ * (`impliedBy`). The token is never among them.
+ */
 export interface Remembered {
-  gitlab: string;
+  gitlab?: string;
   registry?: string;
   credentialType?: CredentialType;
   access?: Access;
@@ -15,13 +21,16 @@ export interface Remembered {
   project?: string;
 }
 
+/** What a record is remembered under: its instance, else its registry (a URL and a host never collide). */
+export function recordKey(r: Remembered): string {
+  return r.gitlab ?? r.registry ?? '';
+}
+
 export interface AnswerStore {
-  /** The answers of the last instance used, or of `gitlab` when given. */
-  load(gitlab?: string): Remembered | undefined;
-  /** Every instance's answers, the last used first (`status` and `login` look one up by registry). */
-  all?(): Remembered[];
-  /** The instances answers are remembered for, the last used first (the wizard lists them under "Which GitLab?"). */
-  instances?(): string[];
+  /** The answers remembered under `key` (an instance, or a registry given alone), or the last used. */
+  load(key?: string): Remembered | undefined;
+  /** Every record, the last used first. */
+  all(): Remembered[];
   save(r: Remembered): void | Promise<void>;
   forget(): void | Promise<void>;
   /** Where the file is, for the README and the done screen. */
@@ -61,9 +70,11 @@ export async function forgetAll(store: AnswerStore): Promise<string | undefined>
 /** Keep only documented keys with valid values: whatever is handed in, nothing else is written. */
 export function sanitize(answers: object): Remembered | undefined {
   const r: Partial<Record<keyof Remembered, unknown>> = answers;
-  if (typeof r.gitlab !== 'string' || r.gitlab === '') return undefined;
-  const out: Remembered = { gitlab: r.gitlab };
+  const out: Remembered = {};
+  if (typeof r.gitlab === 'string' && r.gitlab) out.gitlab = r.gitlab;
   if (typeof r.registry === 'string' && r.registry) out.registry = r.registry;
+  // A record is remembered under its instance or registry: without either it could never be found.
+  if (!out.gitlab && !out.registry) return undefined;
   const credentialType = pick(CREDENTIAL_TYPES, r.credentialType);
   if (credentialType) out.credentialType = credentialType;
   const access = pick(ACCESS_LEVELS, r.access);
@@ -109,14 +120,9 @@ export async function openConfStore(options: { cwd?: string; env?: NodeJS.Proces
   };
   return {
     path: file,
-    instances() {
+    load(wanted) {
       const data = read();
-      const all = Object.keys(data.instances ?? {});
-      return data.last && all.includes(data.last) ? [data.last, ...all.filter((g) => g !== data.last)] : all;
-    },
-    load(gitlab) {
-      const data = read();
-      const key = gitlab ?? data.last;
+      const key = wanted ?? data.last;
       if (!key) return undefined;
       const r = data.instances?.[key];
       return r ? sanitize(r) : undefined;
@@ -126,14 +132,15 @@ export async function openConfStore(options: { cwd?: string; env?: NodeJS.Proces
       const list = Object.values(data.instances ?? {})
         .map((r) => sanitize(r))
         .filter((r): r is Remembered => r !== undefined);
-      return list.sort((a, b) => Number(b.gitlab === data.last) - Number(a.gitlab === data.last));
+      return list.sort((a, b) => Number(recordKey(b) === data.last) - Number(recordKey(a) === data.last));
     },
     async save(r) {
       const clean = sanitize(r);
       if (!clean) return;
       const c = await conf();
-      c.set('instances', { ...(c.get('instances') ?? {}), [clean.gitlab]: clean });
-      c.set('last', clean.gitlab);
+      const key = recordKey(clean);
+      c.set('instances', { ...(c.get('instances') ?? {}), [key]: clean });
+      c.set('last', key);
       cached = undefined;
     },
     forget() {
@@ -147,20 +154,19 @@ export async function openConfStore(options: { cwd?: string; env?: NodeJS.Proces
 
 /** An in-memory store for tests and for runs that must not write. */
 export function memoryStore(initial: Remembered[] = []): AnswerStore & { saved: Remembered[] } {
-  const map = new Map(initial.map((r) => [r.gitlab, r]));
-  let last = initial.at(-1)?.gitlab;
+  const map = new Map(initial.map((r) => [recordKey(r), r]));
+  let last = initial.map(recordKey).at(-1);
   const saved: Remembered[] = [];
   return {
     path: '(memory)',
     saved,
     load: (g) => map.get(g ?? last ?? ''),
-    all: () => [...map.values()].sort((a, b) => Number(b.gitlab === last) - Number(a.gitlab === last)),
-    instances: () => [...map.keys()].sort((a, b) => Number(b === last) - Number(a === last)),
+    all: () => [...map.values()].sort((a, b) => Number(recordKey(b) === last) - Number(recordKey(a) === last)),
     save(r) {
       const clean = sanitize(r);
       if (!clean) return;
-      map.set(clean.gitlab, clean);
-      last = clean.gitlab;
+      map.set(recordKey(clean), clean);
+      last = recordKey(clean);
       saved.push(clean);
     },
     forget() {
@@ -170,7 +176,48 @@ export function memoryStore(initial: Remembered[] = []): AnswerStore & { saved: 
   };
 }
 
-/** The remembered answers that belong to a registry (the last used instance first), if any. */
-export function rememberedFor(store: AnswerStore, registry: string): Remembered | undefined {
-  return (store.all?.() ?? []).find((r) => r.registry === registry);
+/** What a record implies, computed when read from the realm cache: the instance its registry's realm is on, a registry found for its instance. */
+export function impliedBy(r: Remembered, realms: RealmCache | undefined): { gitlab?: string; registry?: string } {
+  const gitlab = r.gitlab ?? (r.registry ? instanceOfRegistry(realms, r.registry) : undefined);
+  const registry = r.registry ?? (r.gitlab ? registryOfInstance(realms, r.gitlab) : undefined);
+  return { ...(gitlab ? { gitlab } : {}), ...(registry ? { registry } : {}) };
+}
+
+const originOf = (gitlab: string) => new URL(gitlab).origin;
+
+/**
+ * The remembered answers for a registry (the last used first): the record that names it, else one given for the
+ * instance alone whose registry, computed when read, is this one (its realm is on that instance).
+ */
+export function rememberedFor(store: AnswerStore, registry: string, realms?: RealmCache): Remembered | undefined {
+  const all = store.all();
+  const named = all.find((r) => r.registry === registry);
+  if (named) return named;
+  const instance = instanceOfRegistry(realms, registry);
+  return instance === undefined ? undefined : all.find((r) => !r.registry && r.gitlab !== undefined && originOf(r.gitlab) === instance);
+}
+
+/** The remembered answers for an instance: the record that names it, else one given for a registry alone whose realm is on it. */
+export function rememberedForInstance(store: AnswerStore, gitlab: string, realms?: RealmCache): Remembered | undefined {
+  const all = store.all();
+  return (
+    all.find((r) => r.gitlab === gitlab) ??
+    all.find((r) => !r.gitlab && r.registry !== undefined && instanceOfRegistry(realms, r.registry) === originOf(gitlab))
+  );
+}
+
+/**
+ * The remembered answers that apply to a request: those for the registry it gives, else for the instance it names,
+ * else the last used.
+ */
+export function rememberedAnswers(store: AnswerStore, given: { registry?: string | undefined; gitlab?: string | undefined }, realms?: RealmCache) {
+  if (given.registry) return rememberedFor(store, given.registry, realms);
+  if (given.gitlab) return rememberedForInstance(store, given.gitlab, realms);
+  return store.load();
+}
+
+/** The instances answers are remembered for, the last used first (the wizard lists them under "Which GitLab?"). */
+export function rememberedInstances(store: AnswerStore, realms?: RealmCache): string[] {
+  const out = store.all().map((r) => impliedBy(r, realms).gitlab);
+  return [...new Set(out.filter((g): g is string => g !== undefined))];
 }

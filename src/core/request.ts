@@ -147,6 +147,25 @@ export function fromSources(r: LoginRequest, sources: readonly Source[]): Answer
   return out;
 }
 
+/**
+ * The sources whose answers are remembered for next time: what the person said (a flag, an answer typed or
+ * confirmed, one remembered before) and the team file of the checkout they ran in. Not: the CI job's variables (read
+ * again in each job), the instance a realm named, the git remote's project unless confirmed (then it is typed), a login
+ * an engine stores; nor anything a verification found (a discovered registry, the account GitLab names).
+ */
+export const REMEMBERED_SOURCES = ['flag', 'typed', 'remembered', 'team-file'] as const satisfies readonly Source[];
+
+/**
+ * What to remember of a request: its answers from `REMEMBERED_SOURCES`, never a value derived from another (a type's
+ * own username, gitlab-ci-token, is computed when read: `usernameOf`).
+ */
+export function answersToRemember(r: LoginRequest): AnswerValues {
+  const out = fromSources(r, REMEMBERED_SOURCES);
+  const type = r.credentialType?.value;
+  if (out.username !== undefined && type && CREDENTIALS[type].fixedUsername !== undefined) delete out.username;
+  return out;
+}
+
 /** A request from plain answers, each with its source (`typed` where none is named). */
 export function requestFrom(values: AnswerValues, sources: Partial<Record<AnswerKey, Source>> = {}): LoginRequest {
   const out: Partial<Record<AnswerKey, Answer<string>>> = {};

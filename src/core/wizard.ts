@@ -11,7 +11,7 @@ import { ACCESS_LEVELS, CREDENTIAL_TYPES, CREDENTIALS, defaultUsername, username
 import { pick } from './choices.js';
 import type { EngineLoginResult } from './engine.js';
 import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from './hosts.js';
-import { ANSWER_KEYS, requestFrom, valuesOf, type AnswerValues, type Source } from './request.js';
+import { ANSWER_KEYS, requestFrom, valuesOf, type AnswerValues, type LoginRequest, type Source } from './request.js';
 import { expiryAdvice, hasTokenInfo } from './tokeninfo.js';
 import type { RenewResult } from './renew.js';
 import type { Verdict } from './verdict.js';
@@ -126,6 +126,17 @@ export function effective(s: Pick<WizardState, 'answers' | 'fixed'>): WizardAnsw
   const given: Partial<Record<AnswerKey, Source>> = {};
   for (const k of s.fixed) given[k] = 'flag';
   return valuesOf(requestFrom(s.answers, given));
+}
+
+/**
+ * The wizard's answers as a request (`values`: the answers as used, or only those answered). An answer given before
+ * the wizard and still unchanged keeps its source (`given`: a flag, the team file, the realm…); the rest was typed or
+ * confirmed by the person, whatever source first offered it.
+ */
+export function wizardRequest(s: Pick<WizardState, 'fixed'>, values: WizardAnswers, given: Partial<Record<AnswerKey, Source>> = {}): LoginRequest {
+  const sources: Partial<Record<AnswerKey, Source>> = {};
+  for (const k of s.fixed) sources[k] = given[k] ?? 'flag';
+  return requestFrom(values, sources);
 }
 
 /**

@@ -6,22 +6,12 @@ import { loadTeamFile } from '../core/teamfile.js';
 import { createHttpClient, type HttpClient } from '../core/http.js';
 import { spawnRunner, stopChildren, type Runner } from '../core/process.js';
 import { fetchChallenge, type RegistryChallenge } from '../core/registry.js';
-import { forgetAll, openConfStore, type AnswerStore } from '../core/remembered.js';
+import { forgetAll, impliedBy, openConfStore, rememberedAnswers, rememberedInstances, type AnswerStore } from '../core/remembered.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { originRemote } from '../core/gitremote.js';
 import { parseRegistry } from '../core/hosts.js';
 import { InputError } from '../core/errors.js';
-import {
-  ANSWER_KEYS,
-  fromSources,
-  instanceHint,
-  requestFrom,
-  resolveRequest,
-  sourcesOf,
-  type Layers,
-  type LoginRequest,
-  type Source,
-} from '../core/request.js';
+import { ANSWER_KEYS, fromSources, instanceHint, resolveRequest, sourcesOf, type Layers, type LoginRequest, type Source } from '../core/request.js';
 import type { Result } from '../core/verdict.js';
 import { answered, asked, type WizardAnswers, type WizardInit } from '../core/wizard.js';
 import { EXIT } from '../core/verdict.js';
@@ -35,13 +25,27 @@ export { canPrompt };
 
 /**
  * The wizard's request: flags, then the team file (never asked); the instance the registry's realm names when only a
- * registry was given (never asked); then remembered answers for that instance and the git remote (offered).
+ * registry was given (never asked); then the remembered answers that apply (core/remembered.ts `rememberedAnswers`) and
+ * the git remote (offered). Also what the remembered answers imply, computed when read from the realm cache (their
+ * instance or registry), to be offered too.
  */
-function wizardRequest(given: Layers, challenge: Result<RegistryChallenge> | undefined, store: AnswerStore, cwd: string): LoginRequest {
+function wizardRequest(
+  given: Layers,
+  challenge: Result<RegistryChallenge> | undefined,
+  store: AnswerStore,
+  cwd: string,
+  realms: RealmCache | undefined,
+): { request: LoginRequest; implied: WizardAnswers } {
   const layers: Layers = { ...given, 'git-remote': originRemote(cwd) };
   if (challenge?.ok) layers.realm = { gitlab: new URL(challenge.value.realm).origin };
-  layers.remembered = store.load(instanceHint(layers));
-  return resolveRequest(layers);
+  const remembered = rememberedAnswers(store, { registry: resolveRequest(given).registry?.value, gitlab: instanceHint(layers) }, realms);
+  layers.remembered = remembered;
+  const request = resolveRequest(layers);
+  const implied = remembered ? impliedBy(remembered, realms) : {};
+  // Offered only where no source answered.
+  if (request.gitlab) delete implied.gitlab;
+  if (request.registry) delete implied.registry;
+  return { request, implied };
 }
 
 /** What the wizard touches of the outside world; `processWizardContext()` gives the real one, tests their own. */
@@ -103,13 +107,18 @@ export interface WizardSetup {
   store: AnswerStore;
   firstRun: boolean;
   init: WizardInit;
+  /** The instances answers are remembered for, the last used first (listed under "Which GitLab?"). */
+  rememberedInstances: string[];
 }
 
 /**
  * The wizard's request and first state: flags and the team file (never asked), the realm's instance when only a
  * registry was given (never asked), remembered answers and the git remote (offered); `--forget` first.
  */
-export async function wizardSetup(flags: WizardFlags, ctx: Pick<WizardContext, 'env' | 'cwd' | 'store' | 'http'>): Promise<WizardSetup> {
+export async function wizardSetup(
+  flags: WizardFlags,
+  ctx: Pick<WizardContext, 'env' | 'cwd' | 'store' | 'http'> & Partial<Pick<WizardContext, 'realmCache'>>,
+): Promise<WizardSetup> {
   const given: Layers = { 'team-file': teamAnswers(loadTeamFile(ctx.cwd)), flag: flagAnswers(flags) };
   const options = runOptions(flags);
   const pre = resolveRequest(given);
@@ -125,17 +134,25 @@ export async function wizardSetup(flags: WizardFlags, ctx: Pick<WizardContext, '
     throw new InputError(forgetProblem);
   }
   const firstRun = store.load() === undefined;
-  const request = wizardRequest(given, challenge, store, ctx.cwd);
+  const { request, implied } = wizardRequest(given, challenge, store, ctx.cwd, ctx.realmCache);
   const fixed: WizardAnswers = fromSources(request, NEVER_ASKED);
-  const defaults: WizardAnswers = fromSources(request, ['remembered', 'git-remote']);
-  const remembered = fromSources(request, ['remembered']);
+  const defaults: WizardAnswers = { ...implied, ...fromSources(request, ['remembered', 'git-remote']) };
+  const remembered = { ...implied, ...fromSources(request, ['remembered']) };
   // "One Enter": every answer the wizard would ask remembered or given, and at least one of them not given (else
   // there is nothing to confirm). An access token's username is never asked (GitLab ignores it).
   const known = { ...remembered, ...fixed };
   const offerConfirm =
     ANSWER_KEYS.every((k) => answered(k, known) || !asked(k, known)) &&
     ANSWER_KEYS.some((k) => asked(k, known) && remembered[k] !== undefined && fixed[k] === undefined);
-  return { request, options, http, store, firstRun, init: { fixed, defaults, inCi: ctx.env.GITLAB_CI === 'true', offerConfirm } };
+  return {
+    request,
+    options,
+    http,
+    store,
+    firstRun,
+    init: { fixed, defaults, inCi: ctx.env.GITLAB_CI === 'true', offerConfirm },
+    rememberedInstances: rememberedInstances(store, ctx.realmCache),
+  };
 }
 
 export type { WizardFlags };
@@ -157,7 +174,7 @@ export async function runWizardCommand(flags: WizardFlags, ctx: WizardContext = 
   if (notice) ctx.stdout.write(`${notice}\n`);
   // The UI loads at once, alongside the store and the registry's challenge.
   const ui = loadInkUi(env);
-  const { request, options, http, store, firstRun, init } = await wizardSetup(flags, ctx);
+  const { request, options, http, store, firstRun, init, rememberedInstances } = await wizardSetup(flags, ctx);
   const [{ renderWizard }, { linksSupported }, { joinStream }, { browserOpener }] = await ui;
   const out = joinStream(ctx.stdout);
   const sources = sourcesOf(request);
@@ -178,15 +195,15 @@ export async function runWizardCommand(flags: WizardFlags, ctx: WizardContext = 
         firstRun,
         sources,
         open: browserOpener(env),
-        rememberedInstances: store.instances?.() ?? [],
+        rememberedInstances,
         instanceSource: sources.gitlab === 'git-remote' ? 'git remote' : sources.gitlab === 'remembered' ? 'last time' : undefined,
         // Troubleshoot: doctor with the answers and the token in memory; its report comes back to the menu.
-        troubleshoot: async (t: WizardAnswers, token: string) => {
+        troubleshoot: async (request: LoginRequest, token: string) => {
           const [{ runDoctorCommand }, { captureIO }] = await Promise.all([import('../commands/doctor.js'), import('./capture.js')]);
           const io = captureIO(env);
           await runDoctorCommand({
             flags: { ...flags, json: false },
-            request: { request: requestFrom(t, sources), options: { ...options, json: false } },
+            request: { request, options: { ...options, json: false } },
             io,
             token,
           });

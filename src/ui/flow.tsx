@@ -2,13 +2,13 @@
 // its effects through core/session.ts. Components only render; decisions live in core/.
 /** The wizard's effects, one named hook each: discovery, verification, the engine login, the ending, the failure menu. */
 import { useEffect, useRef, useState, type Dispatch, type RefObject } from 'react';
-import { renewOffered, type AnswerKey, type FailureChoice, type WizardAction, type WizardAnswers, type WizardState } from '../core/wizard.js';
+import { renewOffered, wizardRequest, type AnswerKey, type FailureChoice, type WizardAction, type WizardAnswers, type WizardState } from '../core/wizard.js';
 import { renewExitCode, renewToken, type RenewProgress } from '../core/renew.js';
 import { prefixWarning, type CredentialType } from '../core/credentials.js';
 import { parseGitlabUrl, parseRegistry } from '../core/hosts.js';
 import { discoverRegistry, fetchChallenge } from '../core/registry.js';
 import { loginVerified, verifySession } from '../core/session.js';
-import { requestFrom, type Source } from '../core/request.js';
+import { answersToRemember, type LoginRequest, type Source } from '../core/request.js';
 import type { RealmCache } from '../core/realmcache.js';
 import type { EngineChoice } from '../core/engine.js';
 import { isStoreFailure } from '../core/login.js';
@@ -35,7 +35,7 @@ export interface WizardDeps {
   /** Opens a URL in the browser, when that can work here (not over SSH without a display). */
   open?: ((url: string) => void) | undefined;
   /** Runs doctor with the answers and the token in memory; resolves to its report (no secret in it). */
-  troubleshoot?: ((answers: WizardAnswers, token: string) => Promise<string>) | undefined;
+  troubleshoot?: ((request: LoginRequest, token: string) => Promise<string>) | undefined;
   /** Where the offered instance comes from, and the instances answered before. */
   instanceSource?: InstanceSource | undefined;
   rememberedInstances?: string[];
@@ -105,7 +105,7 @@ export function useVerification({ deps, state, a, dispatch, token, crash }: Flow
     if (state.step !== 'verifying') return;
     let live = true;
     verifySession(
-      { request: requestFrom(a, deps.sources), token: token.current, trustRealm: deps.trustRealm },
+      { request: wizardRequest(state, a, deps.sources), token: token.current, trustRealm: deps.trustRealm },
       {
         http: deps.http,
         env: deps.env,
@@ -119,18 +119,8 @@ export function useVerification({ deps, state, a, dispatch, token, crash }: Flow
         if (outcome.kind !== 'verified') throw new Error('wizard: no registry to verify against');
         const result = outcome.verify;
         // Only what the person answered (or flags gave) is remembered, never what a choice implies (a job token's
-        // username is computed when read); an access token's username is not asked (GitLab ignores it).
-        const answered = state.answers;
-        const problem = result.ok
-          ? await remember(deps.store, {
-              gitlab: answered.gitlab!,
-              registry: answered.registry!,
-              credentialType: answered.credentialType!,
-              access: answered.access!,
-              ...(answered.username !== undefined ? { username: answered.username } : {}),
-              project: answered.project ?? '',
-            })
-          : undefined;
+        // username, the realm's instance: computed when read); an access token's username is not asked (GitLab ignores it).
+        const problem = result.ok ? await remember(deps.store, answersToRemember(wizardRequest(state, state.answers, deps.sources))) : undefined;
         dispatch({ type: 'verified', result, ...(problem ? { rememberProblem: problem } : {}) });
       })
       .catch(crash);
@@ -148,7 +138,7 @@ export function useEngineLogin({ deps, state, a, dispatch, token, crash }: Flow)
   useEffect(() => {
     if (state.step !== 'logging-in') return;
     setWaitLine(undefined);
-    loginVerified({ request: requestFrom(a, deps.sources), token: token.current, trustRealm: deps.trustRealm }, state.verify!, {
+    loginVerified({ request: wizardRequest(state, a, deps.sources), token: token.current, trustRealm: deps.trustRealm }, state.verify!, {
       env: deps.env,
       runner: deps.runner,
       engine: deps.engine,
@@ -210,7 +200,7 @@ export function useRenewal({ deps, state, a, dispatch, token, exit, crash }: Flo
   useEffect(() => {
     if (!inProgress) return;
     renewToken(
-      { request: requestFrom(a, deps.sources), token: token.current, trustRealm: deps.trustRealm },
+      { request: wizardRequest(state, a, deps.sources), token: token.current, trustRealm: deps.trustRealm },
       {
         http: deps.http,
         env: deps.env,
@@ -287,7 +277,9 @@ export function useFailureMenu({ deps, state, a, dispatch, token }: Flow) {
         setDoctor(undefined);
         setReports((r) => [...r, text]);
       };
-      deps.troubleshoot(a, token.current).then(done, (e: unknown) => done(`Troubleshooting failed: ${e instanceof Error ? e.message : String(e)}`));
+      deps
+        .troubleshoot(wizardRequest(state, a, deps.sources), token.current)
+        .then(done, (e: unknown) => done(`Troubleshooting failed: ${e instanceof Error ? e.message : String(e)}`));
       return;
     }
     if (c.action.type === 'amend' && c.action.key === 'credentialType') {

@@ -75,15 +75,16 @@ test('a whole wizard run in a real terminal: the token never shows, the login la
   expect(done).not.toContain(TOKEN.slice(6, 14));
   // Every character of the burst arrived: GitLab accepted it and docker holds exactly it, with the account GitLab named.
   expect(storedLogin(sb, reg.registry)).toBe(`alice:${TOKEN}`);
-  // Remembered answers: 0600, documented keys only, no token.
+  // Remembered answers: 0600, documented keys only, no token; only what was answered: the registry given alone (the
+  // instance its realm names is computed when read), kept under the registry.
   const conf = path.join(sb.home, '.config', 'gitlab-registry-login', 'config.json');
   expect(statSync(conf).mode & 0o777).toBe(0o600);
   const text = readFileSync(conf, 'utf8');
   expect(text).not.toContain(TOKEN);
   expect(JSON.parse(text)).toEqual({
-    last: gl.url,
+    last: reg.registry,
     instances: {
-      [gl.url]: { gitlab: gl.url, registry: reg.registry, credentialType: 'personal-access-token', access: 'push', project: 'group/app' },
+      [reg.registry]: { registry: reg.registry, credentialType: 'personal-access-token', access: 'push', project: 'group/app' },
     },
   });
   t.kill();

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, type WizardDeps, type WizardExit } from '../../src/ui/App.js';
-import { memoryStore, type Remembered } from '../../src/core/remembered.js';
+import { memoryStore, rememberedInstances, type Remembered } from '../../src/core/remembered.js';
+import { valuesOf } from '../../src/core/request.js';
 import type { WizardAnswers, WizardInit } from '../../src/core/wizard.js';
 import { HttpError, type HttpClient } from '../../src/core/http.js';
 import type { Runner } from '../../src/core/process.js';
@@ -35,6 +36,7 @@ function start(
     saveFails?: boolean;
     open?: boolean;
     instanceSource?: 'git remote' | 'last time';
+    sources?: WizardDeps['sources'];
   } = {},
 ) {
   // GitLab names the account the token belongs to (the issued token's `sub`): alice.
@@ -59,12 +61,13 @@ function start(
     timeoutMs: 5000,
     links: false,
     firstRun: opts.firstRun ?? false,
-    troubleshoot: async (answers, token) => {
-      doctorRuns.push({ answers, token });
+    troubleshoot: async (request, token) => {
+      doctorRuns.push({ answers: valuesOf(request), token });
       return 'Registry\n  ✔ /v2/ challenge: Bearer realm=https://gitlab.example.com/jwt/auth\n  ✘ The given token: GitLab rejected the username and token\n\n1 failed\n';
     },
     ...(opts.open ? { open: (url: string) => void opened.push(url) } : {}),
-    rememberedInstances: store.instances?.() ?? [],
+    rememberedInstances: rememberedInstances(store),
+    ...(opts.sources ? { sources: opts.sources } : {}),
     ...(opts.instanceSource ? { instanceSource: opts.instanceSource } : {}),
   };
   const r = render(<App deps={deps} init={opts.init ?? {}} onExit={(code, after) => exits.push({ code, after })} />);
@@ -191,6 +194,18 @@ describe('whole wizard runs', () => {
         project: 'group/app',
       },
     ]);
+  });
+
+  test('only answers are remembered: not the instance the realm named, nor what CI variables gave', async () => {
+    // `--registry R` alone: the instance is the one R's realm names (never asked); the type and project came from
+    // the team file and CI; the access is a flag. The CI job's project is read again in each job, not remembered.
+    const sources = { gitlab: 'realm', registry: 'flag', credentialType: 'team-file', project: 'ci', access: 'flag' } as const;
+    const { username: _, ...fixed } = FIXED;
+    const w = start({ init: { fixed }, sources });
+    await w.wait('Paste your');
+    await w.press(GOOD, KEY.enter);
+    await w.wait('Logged in');
+    expect(w.store.saved).toEqual([{ registry: 'registry.gitlab.example.com', credentialType: 'personal-access-token', access: 'pull' }]);
   });
 
   test("docker's stored-unencrypted warning is explained when docker printed it", async () => {
@@ -977,8 +992,8 @@ describe('checked early', () => {
 });
 
 test('remembered instances are listed under "Which GitLab?", and the offered one says where it comes from', async () => {
-  const a: Remembered = { gitlab: 'https://gitlab.one.example', registry: 'registry.one.example' };
-  const b: Remembered = { gitlab: 'https://gitlab.two.example', registry: 'registry.two.example' };
+  const a = { gitlab: 'https://gitlab.one.example', registry: 'registry.one.example' } satisfies Remembered;
+  const b = { gitlab: 'https://gitlab.two.example', registry: 'registry.two.example' } satisfies Remembered;
   const w = start({ remembered: [a, b], instanceSource: 'last time', init: { defaults: { gitlab: b.gitlab } } });
   await w.wait('Which GitLab?');
   expect(w.frame()).toContain('❯ https://gitlab.two.example from last time https://gitlab.one.example used before gitlab.com');

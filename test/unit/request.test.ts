@@ -18,6 +18,7 @@ import { commandRequest, requireComplete } from '../../src/commands/request.js';
 import { InputError } from '../../src/core/errors.js';
 import { renewRequest } from '../../src/commands/renew.js';
 import { memoryStore } from '../../src/core/remembered.js';
+import { realmsFile } from '../../src/core/paths.js';
 
 const G = {
   flag: 'https://flag.example',
@@ -224,6 +225,21 @@ describe('commandRequest: argv, CI variables and the team file into one request'
       access: 'push@remembered',
     });
     expect(() => renewRequest({}, {}, memoryStore(), dir)).toThrow(expect.objectContaining({ flag: '--registry' }) as Error);
+  });
+  test('renew: an instance remembered alone renews at the registry found for it before (computed when read from the realm cache)', () => {
+    const dir = checkout();
+    const REG = 'registry.mem.example';
+    const env = { XDG_CACHE_HOME: path.join(dir, 'cache') };
+    mkdirSync(path.join(env.XDG_CACHE_HOME, 'gitlab-registry-login'), { recursive: true, mode: 0o700 });
+    writeFileSync(realmsFile(env), JSON.stringify({ [REG]: { baseUrl: `https://${REG}`, realm: `${G.mem}/jwt/auth` } }), { mode: 0o600 });
+    const store = memoryStore([{ gitlab: G.mem, credentialType: 'personal-access-token' }]);
+    expect(show(renewRequest({}, env, store, dir).request)).toEqual({
+      gitlab: `${G.mem}@remembered`,
+      registry: `${REG}@realm`,
+      credentialType: 'personal-access-token@remembered',
+    });
+    // Without it, nothing is made up: the registry is asked for.
+    expect(() => renewRequest({}, { XDG_CACHE_HOME: path.join(dir, 'none') }, store, dir)).toThrow(expect.objectContaining({ flag: '--registry' }) as Error);
   });
   test('requireComplete names what is missing; a job token needs no --username', () => {
     const dir = checkout();

@@ -43,7 +43,11 @@ describe('conf store', () => {
   });
   test('sanitize drops unknown and invalid values', () => {
     expect(sanitize({ gitlab: 'g', credentialType: 'password', access: 'write', extra: 1 })).toEqual({ gitlab: 'g' });
-    expect(sanitize({ registry: 'r' })).toBeUndefined();
+    // A record is kept under its instance, or under its registry when only a registry was given; with neither it
+    // could never be found again.
+    expect(sanitize({ registry: 'r', gitlab: '' })).toEqual({ registry: 'r' });
+    expect(sanitize({ credentialType: 'deploy-token', username: 'u' })).toBeUndefined();
+    expect(sanitize({ gitlab: '', registry: '' })).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import {
+  wizardRequest,
   ASKING,
   asked,
   effective,
@@ -401,16 +402,26 @@ test('the conf store lists the remembered instances, the last used first', async
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const path = await import('node:path');
-  const { openConfStore } = await import('../../src/core/remembered.js');
+  const { openConfStore, rememberedInstances } = await import('../../src/core/remembered.js');
   const dir = mkdtempSync(path.join(tmpdir(), 'grl-inst-'));
   try {
     const store = await openConfStore({ cwd: dir });
-    expect(store.instances?.()).toEqual([]);
+    expect(rememberedInstances(store)).toEqual([]);
     await store.save({ gitlab: 'https://a.example' });
     await store.save({ gitlab: 'https://b.example' });
     await store.save({ gitlab: 'https://a.example', registry: 'r' });
-    expect(store.instances?.()).toEqual(['https://a.example', 'https://b.example']);
+    expect(rememberedInstances(store)).toEqual(['https://a.example', 'https://b.example']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the wizard's request: an answer given before the wizard keeps its source while unchanged; once changed it is the person's", () => {
+  const values = { gitlab: 'https://gitlab.example.com', registry: 'registry.example.com' };
+  // --registry alone: the instance the realm names is no trust anchor (core/session.ts instanceOf) and is not remembered.
+  const given = wizardRequest({ fixed: ['gitlab', 'registry'] }, values, { gitlab: 'realm', registry: 'flag' });
+  expect([given.gitlab?.source, given.registry?.source]).toEqual(['realm', 'flag']);
+  // The person changed the instance from the failure menu (no longer fixed): typed, theirs.
+  const changed = wizardRequest({ fixed: ['registry'] }, values, { gitlab: 'realm', registry: 'flag' });
+  expect([changed.gitlab?.source, changed.registry?.source]).toEqual(['typed', 'flag']);
 });

@@ -6,6 +6,7 @@ import { loadInkUi, wizardSetup, type WizardFlags } from '../../src/ui/command.j
 import { memoryStore, type AnswerStore, type Remembered } from '../../src/core/remembered.js';
 import { challenge, fakeHttp, stubHttp } from '../helpers/fakes.js';
 import type { HttpClient } from '../../src/core/http.js';
+import type { KnownRealm, RealmCache } from '../../src/core/realmcache.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -31,9 +32,21 @@ const MEM = {
   project: 'team/app',
 } satisfies Remembered;
 
-function setup(flags: WizardFlags, opts: { cwd?: string; store?: AnswerStore; http?: HttpClient } = {}) {
+function setup(flags: WizardFlags, opts: { cwd?: string; store?: AnswerStore; http?: HttpClient; realms?: RealmCache } = {}) {
   const http = opts.http ?? stubHttp({}).client;
-  return wizardSetup(flags, { env: {}, cwd: opts.cwd ?? checkout(), store: async () => opts.store ?? memoryStore(), http: () => http });
+  return wizardSetup(flags, {
+    env: {},
+    cwd: opts.cwd ?? checkout(),
+    store: async () => opts.store ?? memoryStore(),
+    http: () => http,
+    ...(opts.realms ? { realmCache: opts.realms } : {}),
+  });
+}
+
+/** A realm cache that knows the registry of gitlab.example.com (a verification found it before). */
+function knownRealms(): RealmCache {
+  const m = new Map<string, KnownRealm>([[MEM.registry, { baseUrl: `https://${MEM.registry}`, realm: `${MEM.gitlab}/jwt/auth` }]]);
+  return { get: (r) => m.get(r), set: (r, k) => void m.set(r, k), registries: () => [...m.keys()] };
 }
 
 describe('the wizard setup: what is given is never asked, what is remembered is offered', () => {
@@ -48,6 +61,27 @@ describe('the wizard setup: what is given is never asked, what is remembered is 
     const s = await setup({ registry: 'registry.example.com' }, { http: client });
     expect(s.init.fixed).toEqual({ registry: 'registry.example.com', gitlab: 'https://gitlab.example.com' });
     expect(s.request.gitlab?.source).toBe('realm');
+  });
+
+  test('what remembered answers imply is computed when read from the realm cache, and offered', async () => {
+    const { gitlab: _g, ...registryAlone } = MEM;
+    const { registry: _r, ...instanceAlone } = MEM;
+    // `login REGISTRY` remembered the registry alone: its instance is the one its realm is on, offered and listed.
+    const a = await setup({}, { store: memoryStore([registryAlone]), realms: knownRealms() });
+    expect(a.init.defaults).toMatchObject({ gitlab: MEM.gitlab, registry: MEM.registry });
+    expect(a.init.offerConfirm).toBe(true);
+    expect(a.rememberedInstances).toEqual([MEM.gitlab]);
+    // `login --gitlab URL` remembered the instance alone: the registry found for it is offered (no discovery needed).
+    const b = await setup({}, { store: memoryStore([instanceAlone]), realms: knownRealms() });
+    expect(b.init.defaults).toMatchObject({ gitlab: MEM.gitlab, registry: MEM.registry });
+    // Without the realm cache nothing is made up: the instance is asked, the registry discovered.
+    const c = await setup({}, { store: memoryStore([registryAlone]) });
+    expect(c.init.defaults?.gitlab).toBeUndefined();
+    expect(c.rememberedInstances).toEqual([]);
+    // Given the registry: the answers remembered for it apply.
+    const { client } = stubHttp({ [`https://${MEM.registry}/v2/`]: challenge(`${MEM.gitlab}/jwt/auth`) });
+    const d = await setup({ registry: MEM.registry }, { store: memoryStore([registryAlone]), http: client });
+    expect(d.init.defaults).toMatchObject({ credentialType: MEM.credentialType, project: MEM.project });
   });
 
   test('remembered answers of the instance are offered, with "one Enter" to take them', async () => {

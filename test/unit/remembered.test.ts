@@ -1,0 +1,82 @@
+import { describe, expect, test } from 'vitest';
+import {
+  impliedBy,
+  memoryStore,
+  rememberedAnswers,
+  rememberedFor,
+  rememberedForInstance,
+  rememberedInstances,
+  type Remembered,
+} from '../../src/core/remembered.js';
+import type { KnownRealm, RealmCache } from '../../src/core/realmcache.js';
+import { answersToRemember, requestFrom } from '../../src/core/request.js';
+
+// GitLab's realm is INSTANCE/jwt/auth (doc/administration/packages/container_registry.md, `auth: token: realm`).
+const realms = (entries: Record<string, string>): RealmCache => {
+  const m = new Map<string, KnownRealm>(Object.entries(entries).map(([r, realm]) => [r, { baseUrl: `https://${r}`, realm }]));
+  return { get: (r) => m.get(r), set: (r, k) => void m.set(r, k), registries: () => [...m.keys()] };
+};
+const CACHE = realms({ 'registry.one.example': 'https://gitlab.one.example/jwt/auth', 'registry.two.example': 'https://gitlab.two.example/gitlab/jwt/auth' });
+
+const registryAlone: Remembered = { registry: 'registry.one.example', credentialType: 'deploy-token', username: 'gitlab+deploy-token-1' };
+const instanceAlone: Remembered = { gitlab: 'https://gitlab.two.example/gitlab', credentialType: 'personal-access-token', project: 'g/app' };
+
+describe('remembered answers: only answers stored, what they imply computed when read', () => {
+  test('a record is kept under its instance, else under its registry', () => {
+    const store = memoryStore([registryAlone, instanceAlone]);
+    expect(store.load('registry.one.example')).toEqual(registryAlone);
+    expect(store.load('https://gitlab.two.example/gitlab')).toEqual(instanceAlone);
+    expect(store.load()).toEqual(instanceAlone);
+  });
+
+  test('what a record implies comes from the realm cache, and nothing without it', () => {
+    expect(impliedBy(registryAlone, CACHE)).toEqual({ gitlab: 'https://gitlab.one.example', registry: 'registry.one.example' });
+    // An instance under a relative URL root: its realm is on the same origin.
+    expect(impliedBy(instanceAlone, CACHE)).toEqual({ gitlab: 'https://gitlab.two.example/gitlab', registry: 'registry.two.example' });
+    expect(impliedBy(registryAlone, undefined)).toEqual({ registry: 'registry.one.example' });
+    expect(impliedBy({ gitlab: 'https://gitlab.three.example' }, CACHE)).toEqual({ gitlab: 'https://gitlab.three.example' });
+  });
+
+  test('found by registry: the record naming it, else the instance whose realm it is on (status, renew, login)', () => {
+    const store = memoryStore([registryAlone, instanceAlone]);
+    expect(rememberedFor(store, 'registry.one.example', CACHE)).toEqual(registryAlone);
+    expect(rememberedFor(store, 'registry.two.example', CACHE)).toEqual(instanceAlone);
+    expect(rememberedFor(store, 'registry.two.example')).toBeUndefined();
+    expect(rememberedFor(store, 'registry.other.example', CACHE)).toBeUndefined();
+  });
+
+  test('found by instance: the record naming it, else the registry whose realm is on it (the wizard, login)', () => {
+    const store = memoryStore([registryAlone, instanceAlone]);
+    expect(rememberedForInstance(store, 'https://gitlab.one.example', CACHE)).toEqual(registryAlone);
+    expect(rememberedForInstance(store, 'https://gitlab.one.example')).toBeUndefined();
+    expect(rememberedAnswers(store, { gitlab: 'https://gitlab.two.example/gitlab' }, CACHE)).toEqual(instanceAlone);
+    expect(rememberedAnswers(store, { registry: 'registry.one.example', gitlab: 'https://gitlab.two.example/gitlab' }, CACHE)).toEqual(registryAlone);
+    expect(rememberedAnswers(store, {}, CACHE)).toEqual(instanceAlone);
+  });
+
+  test('the instances listed under "Which GitLab?": named or implied, once each, the last used first', () => {
+    const store = memoryStore([registryAlone, instanceAlone, { gitlab: 'https://gitlab.one.example' }]);
+    expect(rememberedInstances(store, CACHE)).toEqual(['https://gitlab.one.example', 'https://gitlab.two.example/gitlab']);
+    expect(rememberedInstances(memoryStore([registryAlone]))).toEqual([]);
+  });
+
+  test("what is remembered of a request: the person's answers, not the realm's, the CI job's or a type's own username", () => {
+    const request = requestFrom(
+      {
+        gitlab: 'https://gitlab.one.example',
+        registry: 'registry.one.example',
+        credentialType: 'job-token',
+        username: 'gitlab-ci-token',
+        project: 'g/app',
+        access: 'push',
+      },
+      { gitlab: 'realm', registry: 'flag', credentialType: 'remembered', username: 'flag', project: 'ci', access: 'team-file' },
+    );
+    expect(answersToRemember(request)).toEqual({ registry: 'registry.one.example', credentialType: 'job-token', access: 'push' });
+    const deploy = requestFrom(
+      { registry: 'r.example', credentialType: 'deploy-token', username: 'gitlab+deploy-token-1', project: 'g/app' },
+      { project: 'git-remote' },
+    );
+    expect(answersToRemember(deploy)).toEqual({ registry: 'r.example', credentialType: 'deploy-token', username: 'gitlab+deploy-token-1' });
+  });
+});
