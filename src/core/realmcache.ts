@@ -35,8 +35,17 @@ export function instanceOfRegistry(cache: RealmCache | undefined, registry: stri
 
 /** A registry whose remembered realm is on this instance (one a verification found for it before), computed when read. */
 export function registryOfInstance(cache: RealmCache | undefined, gitlab: string): string | undefined {
-  const origin = new URL(gitlab).origin;
-  return cache?.registries?.().find((r) => instanceOfRegistry(cache, r) === origin);
+  const origin = originOf(gitlab);
+  return origin === undefined ? undefined : cache?.registries?.().find((r) => instanceOfRegistry(cache, r) === origin);
+}
+
+/** An instance's origin, or undefined for text that is no URL (a remembered file edited by hand). */
+export function originOf(gitlab: string): string | undefined {
+  try {
+    return new URL(gitlab).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 export function realmCacheFile(env: NodeJS.ProcessEnv): string {

@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { configDir, privateDir, writableByOthers } from './paths.js';
 import { ACCESS_LEVELS, CREDENTIAL_TYPES, pick, type Access, type CredentialType } from './choices.js';
-import { instanceOfRegistry, registryOfInstance, type RealmCache } from './realmcache.js';
+import { instanceOfRegistry, originOf, registryOfInstance, type RealmCache } from './realmcache.js';
 
 /**
  * The non-secret answers remembered, one record per instance, or per registry when only a registry was given. Only
@@ -183,8 +183,6 @@ export function impliedBy(r: Remembered, realms: RealmCache | undefined): { gitl
   return { ...(gitlab ? { gitlab } : {}), ...(registry ? { registry } : {}) };
 }
 
-const originOf = (gitlab: string) => new URL(gitlab).origin;
-
 /**
  * The remembered answers for a registry (the last used first): the record that names it, else one given for the
  * instance alone whose registry, computed when read, is this one (its realm is on that instance).
@@ -200,9 +198,10 @@ export function rememberedFor(store: AnswerStore, registry: string, realms?: Rea
 /** The remembered answers for an instance: the record that names it, else one given for a registry alone whose realm is on it. */
 export function rememberedForInstance(store: AnswerStore, gitlab: string, realms?: RealmCache): Remembered | undefined {
   const all = store.all();
+  const origin = originOf(gitlab);
   return (
     all.find((r) => r.gitlab === gitlab) ??
-    all.find((r) => !r.gitlab && r.registry !== undefined && instanceOfRegistry(realms, r.registry) === originOf(gitlab))
+    (origin === undefined ? undefined : all.find((r) => !r.gitlab && r.registry !== undefined && instanceOfRegistry(realms, r.registry) === origin))
   );
 }
 

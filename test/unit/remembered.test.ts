@@ -80,3 +80,12 @@ describe('remembered answers: only answers stored, what they imply computed when
     expect(answersToRemember(deploy)).toEqual({ registry: 'r.example', credentialType: 'deploy-token', username: 'gitlab+deploy-token-1' });
   });
 });
+
+test('a remembered file edited by hand (an instance that is no URL) matches nothing and throws nothing', () => {
+  const store = memoryStore([{ gitlab: 'not a url' }, registryAlone]);
+  expect(rememberedFor(store, 'registry.one.example', CACHE)).toEqual(registryAlone);
+  expect(rememberedFor(store, 'registry.two.example', CACHE)).toBeUndefined();
+  expect(rememberedForInstance(store, 'not a url', realms({}))).toEqual({ gitlab: 'not a url' });
+  expect(rememberedForInstance(memoryStore([{ registry: 'registry.unknown.example' }]), 'not a url', realms({}))).toBeUndefined();
+  expect(impliedBy({ gitlab: 'not a url' }, CACHE)).toEqual({ gitlab: 'not a url' });
+});
