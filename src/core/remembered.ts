@@ -3,7 +3,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { configDir, privateDir, writableByOthers } from './paths.js';
-import { ACCESS_LEVELS, CREDENTIAL_TYPES, pick, type Access, type CredentialType } from './choices.js';
+import { ACCESS_LEVELS, CREDENTIAL_TYPES, pick } from './choices.js';
+import type { AnswerValues } from './request.js';
 import { instanceOfRegistry, originOf, registryOfInstance, type RealmCache } from './realmcache.js';
 
 /**
@@ -12,14 +13,7 @@ import { instanceOfRegistry, originOf, registryOfInstance, type RealmCache } fro
  * registry's realm names, the registry found for an instance, a type's username) is computed when read
  * (`impliedBy`). The token is never among them.
  */
-export interface Remembered {
-  gitlab?: string;
-  registry?: string;
-  credentialType?: CredentialType;
-  access?: Access;
-  username?: string;
-  project?: string;
-}
+export type Remembered = AnswerValues;
 
 /** What a record is remembered under: its instance, else its registry (a URL and a host never collide). */
 export function recordKey(r: Remembered): string {
