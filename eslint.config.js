@@ -37,8 +37,9 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "BinaryExpression[operator='in'][left.type='Literal'][left.value='verdict']",
-          message: "No `'verdict' in x` on an improvised `T | Verdict` union: return a Result (core/verdict.ts), or use isVerdict.",
+          selector: "BinaryExpression[operator='in'][left.type='Literal'][left.value=/^(verdict|loggedIn)$/]",
+          message:
+            "No `'verdict' in x` / `'loggedIn' in x` on an improvised `T | Verdict` union: return a Result (core/verdict.ts), or use isVerdict / engineAnswered.",
         },
         {
           selector: 'TSAsExpression > TSNeverKeyword.typeAnnotation, TSTypeAssertion > TSNeverKeyword.typeAnnotation',

@@ -1,8 +1,8 @@
 // src/commands/: one file per CLI command: argv to the one request (request.ts), the core called through
 // core/session.ts, the result printed (report.ts, json.ts, io.ts). No GitLab logic here.
 import type { VerifyResult } from '../core/verify.js';
-import type { EngineLoginResult } from '../core/engine.js';
-import type { StoreFailureInfo } from '../core/login.js';
+import { engineAnswered, type EngineLoginResult } from '../core/engine.js';
+import { isStoreFailure, type StoreFailureInfo } from '../core/login.js';
 import type { Verdict } from '../core/verdict.js';
 import { expiryLine, expiryWarning, type TokenInfo } from '../core/tokeninfo.js';
 import { fit, paint, useColor, type IO } from './io.js';
@@ -39,7 +39,7 @@ export interface CommandResult extends Verdict {
 
 export function toCommandResult(v: VerifyResult, login?: { engine: string | null; result?: EngineLoginResult | Verdict }): CommandResult {
   const final = login?.result && login.result.verdict !== 'ok' ? login.result : (login?.result ?? v);
-  const loggedIn = login?.result !== undefined && 'loggedIn' in login.result ? login.result.loggedIn : false;
+  const ran = engineAnswered(login?.result) ? login.result : undefined;
   return {
     ok: final.verdict === 'ok',
     verdict: final.verdict,
@@ -54,15 +54,15 @@ export function toCommandResult(v: VerifyResult, login?: { engine: string | null
     project: v.project ?? null,
     requested: v.requested,
     granted: v.granted,
-    loggedIn,
+    loggedIn: ran?.loggedIn ?? false,
     engine: login?.engine ?? null,
-    ...(login?.result && 'storage' in login.result && login.result.storage ? { storage: login.result.storage } : {}),
+    ...(ran?.storage ? { storage: ran.storage } : {}),
     token: v.token ?? null,
     warnings: [
       ...(v.remarks ?? []),
       ...(v.token ? [expiryWarning(v.token, v.gitlab, v.credentialType, v.project, v.registry)].filter((w): w is string => w !== undefined) : []),
     ],
-    ...(login?.result && 'store' in login.result && login.result.store ? { store: login.result.store as StoreFailureInfo } : {}),
+    ...(isStoreFailure(login?.result) ? { store: login.result.store } : {}),
     steps: v.steps,
   };
 }

@@ -70,6 +70,11 @@ export interface EngineLoginResult extends Verdict {
   storeError?: string;
 }
 
+/** Whether a login's answer is an engine's (it ran, or a store check stopped it), not a verdict from before it ran. */
+export function engineAnswered(r: EngineLoginResult | Verdict | undefined): r is EngineLoginResult {
+  return r !== undefined && Object.hasOwn(r, 'loggedIn');
+}
+
 /** `docker|podman login REGISTRY -u USER --password-stdin`, the token on stdin only. */
 export async function engineLogin(req: EngineLoginRequest, run: Runner = spawnRunner): Promise<EngineLoginResult> {
   const args = ['login', '--username', req.username, '--password-stdin'];

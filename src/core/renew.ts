@@ -33,7 +33,7 @@ import { askStore, HELPER_LIMIT_MS, INTERACTIVE_HELPER_LIMIT_MS, type DockerStor
 import { MAX_RENEW_DAYS } from './choices.js';
 import type { CredentialType } from './credentials.js';
 import { addSecret } from './debug.js';
-import { resolveEngine, type EngineLoginResult, type EngineName, type Storage } from './engine.js';
+import { engineAnswered, resolveEngine, type EngineLoginResult, type EngineName, type Storage } from './engine.js';
 import { HttpError, type HttpClient } from './http.js';
 import { checkStoreBeforeLogin, isStoreFailure } from './login.js';
 import type { LoginRequest } from './request.js';
@@ -351,7 +351,7 @@ async function storeSuccessor(
   for (const t of tries) {
     deps.onProgress?.({ kind: 'storing', how: t.how });
     login = (await loginVerified(sInput, basis, { ...loginDeps, ...(t.insecure ? { insecureStorage: true } : {}) })).login;
-    if ('loggedIn' in login && login.loggedIn) {
+    if (engineAnswered(login) && login.loggedIn) {
       if (t.how === 'file')
         warnings.push(
           `${registry}'s login is now kept in ${login.storage?.file ?? "docker's config file"} (base64, not encrypted), as docker's credential helper would not take it: ${failures.join('; ')}.`,
