@@ -77,7 +77,7 @@ export async function fillInteractively(
     request = { ...resolve(typed), registry: { value: typed, source: 'typed' } };
   }
   // docker assumes a password; for GitLab that is a personal access token.
-  if (!request.credentialType) request = { ...request, credentialType: { value: 'personal-access-token', source: 'typed' } };
+  if (!request.credentialType) request = { ...request, credentialType: { value: 'personal-access-token', source: 'assumed' } };
   const type = request.credentialType!.value;
   if (!usernameOf(request) && !usernameOptional(type)) {
     const name = await ask(io, `Username (${CREDENTIALS[type].usernameHint})`);

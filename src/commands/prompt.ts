@@ -15,6 +15,7 @@ export interface TtyIn {
   removeListener(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
   removeListener(event: 'end', listener: () => void): unknown;
   once(event: 'end', listener: () => void): unknown;
+  readonly readableEnded?: boolean;
   resume(): unknown;
   pause(): unknown;
   setEncoding?(encoding: BufferEncoding): unknown;
@@ -95,9 +96,11 @@ export function ask(io: IO, question: string, options: AskOptions = {}): Promise
         if (!options.secret) out.write(ch);
       }
     };
-    // The input ends (the terminal went away, a pipe closed): as Ctrl-D, what was typed, never a wait forever.
+    // The input ends (the terminal went away, a pipe closed), now or before this question: as Ctrl-D, what was typed,
+    // never a wait forever.
     const onEnd = () => finish();
     stdin.once('end', onEnd);
+    if (stdin.readableEnded) setImmediate(onEnd);
     out.write(`${question}${options.defaultValue ? ` [${options.defaultValue}]` : ''}: `);
     stdin.setEncoding?.('utf8');
     try {

@@ -7,7 +7,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isLoopbackHost } from './hosts.js';
-import { decideRealm } from './registry.js';
+import { decideRealm, instanceOfRealm } from './registry.js';
 import { privateDir, realmsFile, writableByOthers } from './paths.js';
 import path from 'node:path';
 
@@ -24,25 +24,28 @@ export interface RealmCache {
   registries?(): string[];
 }
 
-/**
- * The instance a registry's remembered realm is on, computed when read: GitLab's realm is INSTANCE/jwt/auth
- * (doc/administration/packages/container_registry.md, `auth: token: realm`), so its origin is the instance's.
- */
+/** The instance a registry's remembered realm is on (registry.ts `instanceOfRealm`), computed when read. */
 export function instanceOfRegistry(cache: RealmCache | undefined, registry: string): string | undefined {
   const known = cache?.get(registry);
-  return known ? new URL(known.realm).origin : undefined;
+  return known ? instanceOfRealm(new URL(known.realm)) : undefined;
 }
 
-/** A registry whose remembered realm is on this instance (one a verification found for it before), computed when read. */
+/** The registry whose remembered realm is on this instance (one a verification found for it before), computed when read; none when several are. */
 export function registryOfInstance(cache: RealmCache | undefined, gitlab: string): string | undefined {
-  const origin = originOf(gitlab);
-  return origin === undefined ? undefined : cache?.registries?.().find((r) => instanceOfRegistry(cache, r) === origin);
+  const instance = instanceKey(gitlab);
+  const found = instance === undefined ? [] : (cache?.registries?.() ?? []).filter((r) => instanceOfRegistry(cache, r) === instance);
+  // Two registries on one instance (HOST:5050 and registry.HOST): which one is meant is not known, so neither.
+  return found.length === 1 ? found[0] : undefined;
 }
 
-/** An instance's origin, or undefined for text that is no URL (a remembered file edited by hand). */
-export function originOf(gitlab: string): string | undefined {
+/**
+ * An instance as `instanceOfRealm` gives it (origin and path prefix, no trailing slash), to compare with one; undefined
+ * for text that is no URL (a remembered file edited by hand).
+ */
+export function instanceKey(gitlab: string): string | undefined {
   try {
-    return new URL(gitlab).origin;
+    const u = new URL(gitlab);
+    return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
   } catch {
     return undefined;
   }

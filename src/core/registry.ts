@@ -233,7 +233,15 @@ export function decideRealm(realmText: string, gitlab: URL | undefined, trustRea
       );
     }
   }
-  return success({ realm, gitlab: gitlab && !trustRealm ? gitlabBase(gitlab) : realm.origin });
+  return success({ realm, gitlab: gitlab && !trustRealm ? gitlabBase(gitlab) : instanceOfRealm(realm) });
+}
+
+/**
+ * The instance a GitLab realm is on: the realm is GITLAB_URL/jwt/auth (doc/administration/packages/container_registry.md,
+ * `auth: token: realm`), so an instance under a relative URL root (https://host/gitlab) keeps its prefix.
+ */
+export function instanceOfRealm(realm: URL): string {
+  return `${realm.origin}${realm.pathname.replace(/\/jwt\/auth\/?$/, '')}`;
 }
 
 function effectivePort(u: URL): string {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { configDir, privateDir, writableByOthers } from './paths.js';
 import { ACCESS_LEVELS, CREDENTIAL_TYPES, pick } from './choices.js';
 import type { AnswerValues } from './request.js';
-import { instanceOfRegistry, originOf, registryOfInstance, type RealmCache } from './realmcache.js';
+import { instanceKey, instanceOfRegistry, registryOfInstance, type RealmCache } from './realmcache.js';
 
 /**
  * The non-secret answers remembered, one record per instance, or per registry when only a registry was given. Only
@@ -123,17 +123,18 @@ export async function openConfStore(options: { cwd?: string; env?: NodeJS.Proces
     },
     all() {
       const data = read();
-      const list = Object.values(data.instances ?? {})
+      return newestFirst(Object.entries(data.instances ?? {}), data.last)
         .map((r) => sanitize(r))
         .filter((r): r is Remembered => r !== undefined);
-      return list.sort((a, b) => Number(recordKey(b) === data.last) - Number(recordKey(a) === data.last));
     },
     async save(r) {
       const clean = sanitize(r);
       if (!clean) return;
       const c = await conf();
       const key = recordKey(clean);
-      c.set('instances', { ...(c.get('instances') ?? {}), [key]: clean });
+      // Saved last in the file: the records are kept in the order they were last used (`newestFirst`).
+      const { [key]: _previous, ...others } = c.get('instances') ?? {};
+      c.set('instances', { ...others, [key]: clean });
       c.set('last', key);
       cached = undefined;
     },
@@ -146,6 +147,14 @@ export async function openConfStore(options: { cwd?: string; env?: NodeJS.Proces
   };
 }
 
+/** Records kept in the order they were last used (oldest first), newest first; the last used first in any case (older files). */
+function newestFirst<T>(entries: Array<[string, T]>, last: string | undefined): T[] {
+  return entries
+    .reverse()
+    .sort(([a], [b]) => Number(b === last) - Number(a === last))
+    .map(([, r]) => r);
+}
+
 /** An in-memory store for tests and for runs that must not write. */
 export function memoryStore(initial: Remembered[] = []): AnswerStore & { saved: Remembered[] } {
   const map = new Map(initial.map((r) => [recordKey(r), r]));
@@ -155,10 +164,11 @@ export function memoryStore(initial: Remembered[] = []): AnswerStore & { saved: 
     path: '(memory)',
     saved,
     load: (g) => map.get(g ?? last ?? ''),
-    all: () => [...map.values()].sort((a, b) => Number(recordKey(b) === last) - Number(recordKey(a) === last)),
+    all: () => newestFirst([...map.entries()], last),
     save(r) {
       const clean = sanitize(r);
       if (!clean) return;
+      map.delete(recordKey(clean));
       map.set(recordKey(clean), clean);
       last = recordKey(clean);
       saved.push(clean);
@@ -170,11 +180,15 @@ export function memoryStore(initial: Remembered[] = []): AnswerStore & { saved: 
   };
 }
 
-/** What a record implies, computed when read from the realm cache: the instance its registry's realm is on, a registry found for its instance. */
-export function impliedBy(r: Remembered, realms: RealmCache | undefined): { gitlab?: string; registry?: string } {
+/**
+ * What a record implies, computed when read: the instance its registry's realm is on and the registry found for its
+ * instance (from the realm cache), and, for a record `login` kept without them, the pull and no project it logged in
+ * with (core/request.ts `accessOf`).
+ */
+export function impliedBy(r: Remembered, realms: RealmCache | undefined): Pick<Remembered, 'gitlab' | 'registry' | 'access' | 'project'> {
   const gitlab = r.gitlab ?? (r.registry ? instanceOfRegistry(realms, r.registry) : undefined);
   const registry = r.registry ?? (r.gitlab ? registryOfInstance(realms, r.gitlab) : undefined);
-  return { ...(gitlab ? { gitlab } : {}), ...(registry ? { registry } : {}) };
+  return { ...(gitlab ? { gitlab } : {}), ...(registry ? { registry } : {}), access: r.access ?? 'pull', project: r.project ?? '' };
 }
 
 /**
@@ -186,16 +200,16 @@ export function rememberedFor(store: AnswerStore, registry: string, realms?: Rea
   const named = all.find((r) => r.registry === registry);
   if (named) return named;
   const instance = instanceOfRegistry(realms, registry);
-  return instance === undefined ? undefined : all.find((r) => !r.registry && r.gitlab !== undefined && originOf(r.gitlab) === instance);
+  return instance === undefined ? undefined : all.find((r) => !r.registry && r.gitlab !== undefined && instanceKey(r.gitlab) === instance);
 }
 
 /** The remembered answers for an instance: the record that names it, else one given for a registry alone whose realm is on it. */
 export function rememberedForInstance(store: AnswerStore, gitlab: string, realms?: RealmCache): Remembered | undefined {
   const all = store.all();
-  const origin = originOf(gitlab);
+  const instance = instanceKey(gitlab);
   return (
     all.find((r) => r.gitlab === gitlab) ??
-    (origin === undefined ? undefined : all.find((r) => !r.gitlab && r.registry !== undefined && instanceOfRegistry(realms, r.registry) === origin))
+    (instance === undefined ? undefined : all.find((r) => !r.gitlab && r.registry !== undefined && instanceOfRegistry(realms, r.registry) === instance))
   );
 }
 

@@ -6,8 +6,11 @@
  */
 import { CREDENTIALS, typeFromUsername, type Access, type CredentialType } from './credentials.js';
 
-/** Where an answer came from (`engine-config`: a login docker or podman already stores, which doctor checks). */
-export const SOURCES = ['flag', 'ci', 'team-file', 'remembered', 'git-remote', 'realm', 'typed', 'engine-config'] as const;
+/**
+ * Where an answer came from (`engine-config`: a login docker or podman already stores, which doctor checks;
+ * `assumed`: what `login` takes when nothing said, as docker does: a password, for GitLab a personal access token).
+ */
+export const SOURCES = ['flag', 'ci', 'team-file', 'remembered', 'git-remote', 'realm', 'typed', 'engine-config', 'assumed'] as const;
 export type Source = (typeof SOURCES)[number];
 
 /**
@@ -151,7 +154,8 @@ export function fromSources(r: LoginRequest, sources: readonly Source[]): Answer
  * The sources whose answers are remembered for next time: what the person said (a flag, an answer typed or
  * confirmed, one remembered before) and the team file of the checkout they ran in. Not: the CI job's variables (read
  * again in each job), the instance a realm named, the git remote's project unless confirmed (then it is typed), a login
- * an engine stores; nor anything a verification found (a discovered registry, the account GitLab names).
+ * an engine stores, what `login` assumed; nor anything a verification found (a discovered registry, the account
+ * GitLab names).
  */
 export const REMEMBERED_SOURCES = ['flag', 'typed', 'remembered', 'team-file'] as const satisfies readonly Source[];
 

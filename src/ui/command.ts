@@ -5,7 +5,7 @@ import type { WizardFlags } from '../commands/options.js';
 import { loadTeamFile } from '../core/teamfile.js';
 import { createHttpClient, type HttpClient } from '../core/http.js';
 import { spawnRunner, stopChildren, type Runner } from '../core/process.js';
-import { fetchChallenge, type RegistryChallenge } from '../core/registry.js';
+import { fetchChallenge, instanceOfRealm, type RegistryChallenge } from '../core/registry.js';
 import { forgetAll, impliedBy, openConfStore, rememberedAnswers, rememberedInstances, type AnswerStore } from '../core/remembered.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { originRemote } from '../core/gitremote.js';
@@ -37,14 +37,13 @@ function wizardRequest(
   realms: RealmCache | undefined,
 ): { request: LoginRequest; implied: WizardAnswers } {
   const layers: Layers = { ...given, 'git-remote': originRemote(cwd) };
-  if (challenge?.ok) layers.realm = { gitlab: new URL(challenge.value.realm).origin };
+  if (challenge?.ok) layers.realm = { gitlab: instanceOfRealm(new URL(challenge.value.realm)) };
   const remembered = rememberedAnswers(store, { registry: resolveRequest(given).registry?.value, gitlab: instanceHint(layers) }, realms);
   layers.remembered = remembered;
   const request = resolveRequest(layers);
-  const implied = remembered ? impliedBy(remembered, realms) : {};
+  const implied: WizardAnswers = remembered ? impliedBy(remembered, realms) : {};
   // Offered only where no source answered.
-  if (request.gitlab) delete implied.gitlab;
-  if (request.registry) delete implied.registry;
+  for (const key of ANSWER_KEYS) if (request[key]) delete implied[key];
   return { request, implied };
 }
 

@@ -129,6 +129,16 @@ describe('status', () => {
     }
   });
 
+  test('an instance remembered alone (`login --gitlab URL`): pull is re-tested on its project at the registry found for it before', async () => {
+    const sb = box();
+    // This tool's login verified reg and wrote its realm (on gl) to the realm cache.
+    await dockerLogin(sb, reg.registry, T.alice, 'alice');
+    rememberAnswers(sb, gl.url, { credentialType: 'personal-access-token', project: 'group/app' });
+    const l = of(json(await status(sb)), reg.registry);
+    expect(l).toMatchObject({ state: 'ok', project: 'group/app' });
+    expect(l.message).toMatch(/alice.*can pull group\/app/);
+  });
+
   test('text: compact, one heading per registry, the account, where the secret lives, the expiry; no secret', async () => {
     const sb = box();
     await dockerLogin(sb, reg.registry, T.alice, 'alice');

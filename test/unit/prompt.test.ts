@@ -40,3 +40,11 @@ describe('ask (the prompt of login and verify in a terminal)', () => {
     expect(await answer).toBe('dep');
   });
 });
+
+test('a question asked after the input has ended ends at once too', async () => {
+  const t = terminal();
+  const first = ask(t.io, 'Registry', { defaultValue: 'registry.example.com' });
+  t.stdin.end();
+  expect(await first).toBe('registry.example.com');
+  expect(await ask(t.io, 'Token', { secret: true })).toBe('');
+});

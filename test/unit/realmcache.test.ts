@@ -58,4 +58,13 @@ describe('realm safety: only /jwt/auth-shaped paths on the instance', () => {
     const d = decideRealm(realm, gl, false);
     expect(d).toMatchObject({ ok: false, verdict: { verdict: 'untrusted-realm' } });
   });
+  // Without --gitlab, the instance is the realm's: GITLAB_URL/jwt/auth (doc/administration/packages/container_registry.md),
+  // so an instance under a relative URL root keeps its prefix (its API and token pages are under it).
+  test.each([
+    ['https://gitlab.example.com/jwt/auth', 'https://gitlab.example.com'],
+    ['https://example.com/gitlab/jwt/auth', 'https://example.com/gitlab'],
+    ['https://example.com:8443/a/b/jwt/auth/', 'https://example.com:8443/a/b'],
+  ])('the instance of realm %s is %s', (realm, instance) => {
+    expect(decideRealm(realm, undefined, false)).toMatchObject({ ok: true, value: { gitlab: instance } });
+  });
 });

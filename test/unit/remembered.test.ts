@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
   impliedBy,
   memoryStore,
+  openConfStore,
   rememberedAnswers,
   rememberedFor,
   rememberedForInstance,
@@ -29,12 +33,51 @@ describe('remembered answers: only answers stored, what they imply computed when
     expect(store.load()).toEqual(instanceAlone);
   });
 
-  test('what a record implies comes from the realm cache, and nothing without it', () => {
-    expect(impliedBy(registryAlone, CACHE)).toEqual({ gitlab: 'https://gitlab.one.example', registry: 'registry.one.example' });
-    // An instance under a relative URL root: its realm is on the same origin.
-    expect(impliedBy(instanceAlone, CACHE)).toEqual({ gitlab: 'https://gitlab.two.example/gitlab', registry: 'registry.two.example' });
-    expect(impliedBy(registryAlone, undefined)).toEqual({ registry: 'registry.one.example' });
-    expect(impliedBy({ gitlab: 'https://gitlab.three.example' }, CACHE)).toEqual({ gitlab: 'https://gitlab.three.example' });
+  test('what a record implies: its instance or registry from the realm cache (nothing without it); pull and no project when none was said', () => {
+    const said = { access: 'pull', project: '' } as const;
+    expect(impliedBy(registryAlone, CACHE)).toEqual({ gitlab: 'https://gitlab.one.example', registry: 'registry.one.example', ...said });
+    // An instance under a relative URL root: its realm is INSTANCE/jwt/auth, prefix kept.
+    expect(impliedBy(instanceAlone, CACHE)).toEqual({
+      gitlab: 'https://gitlab.two.example/gitlab',
+      registry: 'registry.two.example',
+      access: 'pull',
+      project: 'g/app',
+    });
+    expect(impliedBy({ registry: 'registry.two.example' }, CACHE)).toMatchObject({ gitlab: 'https://gitlab.two.example/gitlab' });
+    expect(impliedBy(registryAlone, undefined)).toEqual({ registry: 'registry.one.example', ...said });
+    expect(impliedBy({ gitlab: 'https://gitlab.three.example', access: 'push' }, CACHE)).toEqual({
+      gitlab: 'https://gitlab.three.example',
+      access: 'push',
+      project: '',
+    });
+  });
+
+  test('two instances on one host (relative URL roots) are told apart; two registries of one instance name neither', () => {
+    const cache = realms({ 'registry.a.example': 'https://host.example/a/jwt/auth', 'registry.b.example': 'https://host.example/b/jwt/auth' });
+    const store = memoryStore([{ gitlab: 'https://host.example/a' }, { gitlab: 'https://host.example/b/' }]);
+    expect(rememberedFor(store, 'registry.a.example', cache)).toEqual({ gitlab: 'https://host.example/a' });
+    expect(rememberedFor(store, 'registry.b.example', cache)).toEqual({ gitlab: 'https://host.example/b/' });
+    expect(rememberedFor(memoryStore([{ gitlab: 'https://host.example' }]), 'registry.a.example', cache)).toBeUndefined();
+    // HOST:5050 and registry.HOST both on one instance: which is meant is not known, so neither is offered.
+    const two = realms({ 'registry.one.example': 'https://gitlab.one.example/jwt/auth', 'gitlab.one.example:5050': 'https://gitlab.one.example/jwt/auth' });
+    expect(impliedBy({ gitlab: 'https://gitlab.one.example' }, two).registry).toBeUndefined();
+  });
+
+  test.each(['memory', 'conf'] as const)('%s store: a registry is found in the record used last for it, not the first saved', async (kind) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'grl-order-'));
+    try {
+      const store = kind === 'memory' ? memoryStore() : await openConfStore({ cwd: dir });
+      await store.save({ gitlab: 'https://gitlab.one.example', registry: 'registry.one.example', credentialType: 'deploy-token', project: 'old/app' });
+      await store.save({ registry: 'registry.one.example', credentialType: 'personal-access-token', project: 'new/app' });
+      await store.save({ gitlab: 'https://elsewhere.example' });
+      expect(rememberedFor(store, 'registry.one.example')).toMatchObject({ project: 'new/app' });
+      await store.save({ gitlab: 'https://gitlab.one.example', registry: 'registry.one.example', credentialType: 'deploy-token', project: 'newest/app' });
+      await store.save({ gitlab: 'https://elsewhere.example' });
+      expect(rememberedFor(store, 'registry.one.example')).toMatchObject({ project: 'newest/app' });
+      expect(store.all().map((r) => r.gitlab ?? r.registry)).toEqual(['https://elsewhere.example', 'https://gitlab.one.example', 'registry.one.example']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('found by registry: the record naming it, else the instance whose realm it is on (status, renew, login)', () => {
@@ -87,5 +130,5 @@ test('a remembered file edited by hand (an instance that is no URL) matches noth
   expect(rememberedFor(store, 'registry.two.example', CACHE)).toBeUndefined();
   expect(rememberedForInstance(store, 'not a url', realms({}))).toEqual({ gitlab: 'not a url' });
   expect(rememberedForInstance(memoryStore([{ registry: 'registry.unknown.example' }]), 'not a url', realms({}))).toBeUndefined();
-  expect(impliedBy({ gitlab: 'not a url' }, CACHE)).toEqual({ gitlab: 'not a url' });
+  expect(impliedBy({ gitlab: 'not a url' }, CACHE)).toEqual({ gitlab: 'not a url', access: 'pull', project: '' });
 });

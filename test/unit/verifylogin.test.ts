@@ -97,9 +97,13 @@ describe('login in a terminal remembers what was answered', () => {
 });
 
 describe('login in a terminal never remembers what the verification found (computed when read)', () => {
-  test('`login REGISTRY`: the instance its realm names is not remembered, nor the account GitLab names for the token', async () => {
-    // docker's habit: the registry alone; the type is the personal access token docker assumes (a password).
-    expect(await loginAsked({ registry: REGISTRY }, [PAT])).toEqual([{ registry: REGISTRY, credentialType: 'personal-access-token' }]);
+  test('`login REGISTRY`: the instance its realm names is not remembered, nor the type assumed, nor the account GitLab names', async () => {
+    // docker's habit: the registry alone; the type is the personal access token docker assumes (a password): not an
+    // answer, so a later `login REGISTRY -u gitlab+deploy-token-1` is a deploy token's, as the username says.
+    const store = memoryStore();
+    expect(await loginAsked({ registry: REGISTRY }, [PAT], { store })).toEqual([{ registry: REGISTRY }]);
+    const saved = await loginAsked({ registry: REGISTRY, username: 'gitlab+deploy-token-1' }, [DEPLOY], { store });
+    expect(saved.at(-1)).toEqual({ registry: REGISTRY, credentialType: 'deploy-token', username: 'gitlab+deploy-token-1' });
   });
   test('`login --gitlab URL`: the registry discovered for it is not remembered', async () => {
     expect(await loginAsked({ gitlab: GITLAB, type: 'personal-access-token' }, [PAT])).toEqual([{ gitlab: GITLAB, credentialType: 'personal-access-token' }]);

@@ -84,6 +84,18 @@ describe('the wizard setup: what is given is never asked, what is remembered is 
     expect(d.init.defaults).toMatchObject({ credentialType: MEM.credentialType, project: MEM.project });
   });
 
+  test('after `login` at a prompt (no access or project said), the wizard offers what that login did: pull, no project, in one Enter', async () => {
+    const s = await setup({}, { store: memoryStore([{ gitlab: MEM.gitlab, registry: MEM.registry, credentialType: 'personal-access-token' }]) });
+    expect(s.init.defaults).toMatchObject({ access: 'pull', project: '' });
+    expect(s.init.offerConfirm).toBe(true);
+  });
+
+  test("--registry alone on an instance under a relative URL root: the realm's instance keeps its prefix", async () => {
+    const { client } = stubHttp({ 'https://registry.example.com/v2/': challenge('https://example.com/gitlab/jwt/auth') });
+    const s = await setup({ registry: 'registry.example.com' }, { http: client });
+    expect(s.init.fixed).toMatchObject({ gitlab: 'https://example.com/gitlab' });
+  });
+
   test('remembered answers of the instance are offered, with "one Enter" to take them', async () => {
     const s = await setup({}, { store: memoryStore([MEM]) });
     expect(s.firstRun).toBe(false);
