@@ -108,6 +108,8 @@ export interface WizardSetup {
   init: WizardInit;
   /** The instances answers are remembered for, the last used first (listed under "Which GitLab?"). */
   rememberedInstances: string[];
+  /** Where the instance offered comes from (the git remote, or the answers of last time, its own or implied). */
+  instanceSource: 'git remote' | 'last time' | undefined;
 }
 
 /**
@@ -151,6 +153,8 @@ export async function wizardSetup(
     firstRun,
     init: { fixed, defaults, inCi: ctx.env.GITLAB_CI === 'true', offerConfirm },
     rememberedInstances: rememberedInstances(store, ctx.realmCache),
+    instanceSource:
+      request.gitlab?.source === 'git-remote' ? 'git remote' : request.gitlab?.source === 'remembered' || implied.gitlab ? 'last time' : undefined,
   };
 }
 
@@ -173,7 +177,7 @@ export async function runWizardCommand(flags: WizardFlags, ctx: WizardContext = 
   if (notice) ctx.stdout.write(`${notice}\n`);
   // The UI loads at once, alongside the store and the registry's challenge.
   const ui = loadInkUi(env);
-  const { request, options, http, store, firstRun, init, rememberedInstances } = await wizardSetup(flags, ctx);
+  const { request, options, http, store, firstRun, init, rememberedInstances, instanceSource } = await wizardSetup(flags, ctx);
   const [{ renderWizard }, { linksSupported }, { joinStream }, { browserOpener }] = await ui;
   const out = joinStream(ctx.stdout);
   const sources = sourcesOf(request);
@@ -195,7 +199,7 @@ export async function runWizardCommand(flags: WizardFlags, ctx: WizardContext = 
         sources,
         open: browserOpener(env),
         rememberedInstances,
-        instanceSource: sources.gitlab === 'git-remote' ? 'git remote' : sources.gitlab === 'remembered' ? 'last time' : undefined,
+        instanceSource,
         // Troubleshoot: doctor with the answers and the token in memory; its report comes back to the menu.
         troubleshoot: async (request: LoginRequest, token: string) => {
           const [{ runDoctorCommand }, { captureIO }] = await Promise.all([import('../commands/doctor.js'), import('./capture.js')]);

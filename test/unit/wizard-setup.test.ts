@@ -71,12 +71,14 @@ describe('the wizard setup: what is given is never asked, what is remembered is 
     expect(a.init.defaults).toMatchObject({ gitlab: MEM.gitlab, registry: MEM.registry });
     expect(a.init.offerConfirm).toBe(true);
     expect(a.rememberedInstances).toEqual([MEM.gitlab]);
+    expect(a.instanceSource).toBe('last time');
     // `login --gitlab URL` remembered the instance alone: the registry found for it is offered (no discovery needed).
     const b = await setup({}, { store: memoryStore([instanceAlone]), realms: knownRealms() });
     expect(b.init.defaults).toMatchObject({ gitlab: MEM.gitlab, registry: MEM.registry });
     // Without the realm cache nothing is made up: the instance is asked, the registry discovered.
     const c = await setup({}, { store: memoryStore([registryAlone]) });
     expect(c.init.defaults?.gitlab).toBeUndefined();
+    expect(c.instanceSource).toBeUndefined();
     expect(c.rememberedInstances).toEqual([]);
     // Given the registry: the answers remembered for it apply.
     const { client } = stubHttp({ [`https://${MEM.registry}/v2/`]: challenge(`${MEM.gitlab}/jwt/auth`) });
