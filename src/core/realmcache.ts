@@ -75,7 +75,7 @@ function parseRegistryHost(registry: string): string {
 
 export function fileRealmCache(env: NodeJS.ProcessEnv): RealmCache {
   const file = realmCacheFile(env);
-  const read = (): Record<string, unknown> => {
+  const readFresh = (): Record<string, unknown> => {
     // Refused, not trusted: a cache that others could have written to.
     if (writableByOthers(path.dirname(file)) || writableByOthers(file)) return {};
     try {
@@ -85,6 +85,10 @@ export function fileRealmCache(env: NodeJS.ProcessEnv): RealmCache {
       return {};
     }
   };
+  // Read once per run for lookups (what remembered answers imply asks for several registries); a write merges with
+  // the file as it is then.
+  let cached: Record<string, unknown> | undefined;
+  const read = () => (cached ??= readFresh());
   return {
     registries: () => Object.keys(read()),
     get(registry) {
@@ -93,8 +97,9 @@ export function fileRealmCache(env: NodeJS.ProcessEnv): RealmCache {
     },
     set(registry, realm) {
       try {
+        cached = undefined;
         if (writableByOthers(path.dirname(file))) return;
-        const all = read();
+        const all = readFresh();
         all[registry] = { baseUrl: realm.baseUrl, realm: realm.realm, ...(realm.service ? { service: realm.service } : {}) };
         privateDir(path.dirname(file));
         const tmp = `${file}.${process.pid}.tmp`;
