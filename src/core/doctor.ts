@@ -550,9 +550,9 @@ const registryClock = check({
 const NEEDS_TOKEN = { token: 'no token given (--token-stdin)', registry: REALM_FAILED, challenge: REALM_FAILED, realm: REALM_FAILED };
 /**
  * The given token's type: the request's; none given (`doctor --registry R --token-stdin`): an access token, as docker
- * takes a password (commands/request.ts `withTypeFromUsername`), at the rank of the flag that gave the token.
+ * takes a password (core/request.ts `withTypeFromUsername`): assumed.
  */
-const typeGiven = (ctx: DoctorContext): Answer<CredentialType> => ctx.input.request.credentialType ?? { value: 'personal-access-token', source: 'flag' };
+const typeGiven = (ctx: DoctorContext): Answer<CredentialType> => ctx.input.request.credentialType ?? { value: 'personal-access-token', source: 'assumed' };
 
 const credentialVerify = check({
   id: 'credential.verify',

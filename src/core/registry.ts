@@ -228,12 +228,16 @@ export function decideRealm(realmText: string, gitlab: URL | undefined, trustRea
         verdict(
           'untrusted-realm',
           `the registry sends logins to ${realm.host}, which is not the GitLab instance ${gitlab.host}; the token was not sent.`,
-          `If ${realm.host} really is your GitLab's login endpoint, pass --gitlab https://${realm.host} or --trust-realm; otherwise check --registry.`,
+          `If ${realm.host} really is your GitLab's login endpoint, pass --gitlab ${instanceOfRealm(realm)} or --trust-realm; otherwise check --registry.`,
         ),
       );
     }
   }
-  return success({ realm, gitlab: gitlab && !trustRealm ? gitlabBase(gitlab) : instanceOfRealm(realm) });
+  if (!gitlab || trustRealm) return success({ realm, gitlab: instanceOfRealm(realm) });
+  // `--gitlab https://host` for an instance at https://host/gitlab: its realm (on the same host) says the prefix.
+  const given = gitlabBase(gitlab);
+  const own = instanceOfRealm(realm);
+  return success({ realm, gitlab: own.startsWith(`${given}/`) ? own : given });
 }
 
 /**

@@ -208,7 +208,7 @@ export function rememberedForInstance(store: AnswerStore, gitlab: string, realms
   const all = store.all();
   const instance = instanceKey(gitlab);
   return (
-    all.find((r) => r.gitlab === gitlab) ??
+    all.find((r) => r.gitlab === gitlab || (instance !== undefined && r.gitlab !== undefined && instanceKey(r.gitlab) === instance)) ??
     (instance === undefined ? undefined : all.find((r) => !r.gitlab && r.registry !== undefined && instanceOfRegistry(realms, r.registry) === instance))
   );
 }

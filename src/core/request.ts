@@ -8,7 +8,7 @@ import { CREDENTIALS, typeFromUsername, type Access, type CredentialType } from 
 
 /**
  * Where an answer came from (`engine-config`: a login docker or podman already stores, which doctor checks;
- * `assumed`: what `login` takes when nothing said, as docker does: a password, for GitLab a personal access token).
+ * `assumed`: the type taken when nothing said one, as docker takes a password: for GitLab a personal access token).
  */
 export const SOURCES = ['flag', 'ci', 'team-file', 'remembered', 'git-remote', 'realm', 'typed', 'engine-config', 'assumed'] as const;
 export type Source = (typeof SOURCES)[number];
@@ -70,7 +70,7 @@ export function resolveRequest(layers: Layers): LoginRequest {
     const values = layers[source];
     if (values) {
       for (const key of ANSWER_KEYS) {
-        const v = values[key];
+        const v = key === 'credentialType' ? (values.credentialType ?? certainType(values, out)) : values[key];
         if (v === undefined || out[key] || !coherent(key, source, values, out)) continue;
         out[key] = { value: v, source };
       }
@@ -80,9 +80,25 @@ export function resolveRequest(layers: Layers): LoginRequest {
   return out as LoginRequest;
 }
 
+/**
+ * The type a source's username says for certain (`gitlab-ci-token`: a job token; `gitlab+deploy-token-N`: a deploy
+ * token), at that source's rank, when it names no type and its username is the one that applies (no higher source
+ * gave one): docker's `login -u gitlab+deploy-token-1` is a deploy token's even if another type was remembered. Any
+ * other username is a password's, and says no type for certain (`withTypeFromUsername`).
+ */
+function certainType(values: AnswerValues, out: Partial<Record<AnswerKey, Answer<string>>>): CredentialType | undefined {
+  if (values.username === undefined || out.username) return undefined;
+  const type = typeFromUsername(values.username);
+  return type === 'personal-access-token' ? undefined : type;
+}
+
+const originOf = (url: string): string | undefined => (URL.canParse(url) ? new URL(url).origin : undefined);
+
 /** Whether `source`'s answer for `key` goes with the answers of higher sources already resolved (`out`). */
 function coherent(key: AnswerKey, source: Source, values: AnswerValues, out: Partial<Record<AnswerKey, Answer<string>>>): boolean {
-  if (key === 'project' && source === 'git-remote') return out.gitlab?.value === values.gitlab;
+  // A git remote names a host, not an instance's path (core/gitremote.ts): on the instance's host it is the instance's.
+  if (key === 'project' && source === 'git-remote')
+    return out.gitlab !== undefined && values.gitlab !== undefined && originOf(out.gitlab.value) === originOf(values.gitlab);
   // The type is resolved before the username (ANSWER_KEYS' order): from another source, it is a higher one's. A
   // source that names no type means the one its username implies (docker's `login -u`, `withTypeFromUsername`).
   const type = out.credentialType;
@@ -113,13 +129,14 @@ export function usernameOf(r: LoginRequest): Answer<string> | undefined {
 }
 
 /**
- * docker's `login -u USER` names no type: the username says it (a job token's, a deploy token's), else it is a
- * password, which for GitLab is an access token. Computed when read, at the username's rank; a type from any
- * source wins.
+ * docker's `login -u USER` names no type: a username that says one for certain has given it already, at its rank
+ * (`resolveRequest`); any other is a password's, which for GitLab is a personal access token: assumed, as docker
+ * assumes it, so never remembered (`answersToRemember`). A type from any source wins over the assumption.
  */
 export function withTypeFromUsername(r: LoginRequest): LoginRequest {
   if (r.credentialType || !r.username) return r;
-  return { ...r, credentialType: { value: typeFromUsername(r.username.value), source: r.username.source } };
+  const type = typeFromUsername(r.username.value);
+  return { ...r, credentialType: { value: type, source: type === 'personal-access-token' ? 'assumed' : r.username.source } };
 }
 
 /** `push`, `pull`, or pull when no source said. */

@@ -7,7 +7,7 @@
 import type { EngineChoice, EngineLoginResult, EngineName } from './engine.js';
 import { loginAfterVerify, type PreparedLogin } from './login.js';
 import type { Runner } from './process.js';
-import { parseGitlabUrl, parseRegistry, type RegistryAddress } from './hosts.js';
+import { gitlabBase, parseGitlabUrl, parseRegistry, type RegistryAddress } from './hosts.js';
 import { budget, type HttpClient } from './http.js';
 import type { KnownRealm, RealmCache } from './realmcache.js';
 import { discoverRegistry, type Sleep } from './registry.js';
@@ -98,7 +98,7 @@ export async function verifySession(input: SessionInput, sessionDeps: SessionDep
     if (!g) throw new Error('session: the request has neither a registry nor an instance (the caller checks completeness)');
     return {
       kind: 'no-registry',
-      gitlab: g.origin,
+      gitlab: gitlabBase(g),
       verdict: verdict(
         'not-a-registry',
         `No container registry was found for ${g.host} (tried registry.${g.hostname} and ${g.hostname}:5050).`,

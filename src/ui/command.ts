@@ -5,7 +5,7 @@ import type { WizardFlags } from '../commands/options.js';
 import { loadTeamFile } from '../core/teamfile.js';
 import { createHttpClient, type HttpClient } from '../core/http.js';
 import { spawnRunner, stopChildren, type Runner } from '../core/process.js';
-import { fetchChallenge, instanceOfRealm, type RegistryChallenge } from '../core/registry.js';
+import { decideRealm, fetchChallenge, type RegistryChallenge } from '../core/registry.js';
 import { forgetAll, impliedBy, openConfStore, rememberedAnswers, rememberedInstances, type AnswerStore } from '../core/remembered.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { originRemote } from '../core/gitremote.js';
@@ -37,7 +37,9 @@ function wizardRequest(
   realms: RealmCache | undefined,
 ): { request: LoginRequest; implied: WizardAnswers } {
   const layers: Layers = { ...given, 'git-remote': originRemote(cwd) };
-  if (challenge?.ok) layers.realm = { gitlab: instanceOfRealm(new URL(challenge.value.realm)) };
+  // Only a realm that passes realm safety names an instance (verify refuses any other before a token is asked for).
+  const realm = challenge?.ok ? decideRealm(challenge.value.realm, undefined, false) : undefined;
+  if (realm?.ok) layers.realm = { gitlab: realm.value.gitlab };
   const remembered = rememberedAnswers(store, { registry: resolveRequest(given).registry?.value, gitlab: instanceHint(layers) }, realms);
   layers.remembered = remembered;
   const request = resolveRequest(layers);
@@ -138,10 +140,11 @@ export async function wizardSetup(
   const { request, implied } = wizardRequest(given, challenge, store, ctx.cwd, ctx.realmCache);
   const fixed: WizardAnswers = fromSources(request, NEVER_ASKED);
   const defaults: WizardAnswers = { ...implied, ...fromSources(request, ['remembered', 'git-remote']) };
-  const remembered = { ...implied, ...fromSources(request, ['remembered']) };
-  // "One Enter": every answer the wizard would ask remembered or given, and at least one of them not given (else
-  // there is nothing to confirm). An access token's username is never asked (GitLab ignores it).
-  const known = { ...remembered, ...fixed };
+  const remembered = fromSources(request, ['remembered']);
+  // "One Enter": every answer the wizard would ask remembered (or implied by what was) or given, and at least one of
+  // them remembered and not given (else there is nothing of last time's to confirm). An access token's username is
+  // never asked (GitLab ignores it).
+  const known = { ...implied, ...remembered, ...fixed };
   const offerConfirm =
     ANSWER_KEYS.every((k) => answered(k, known) || !asked(k, known)) &&
     ANSWER_KEYS.some((k) => asked(k, known) && remembered[k] !== undefined && fixed[k] === undefined);

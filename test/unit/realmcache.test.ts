@@ -67,4 +67,16 @@ describe('realm safety: only /jwt/auth-shaped paths on the instance', () => {
   ])('the instance of realm %s is %s', (realm, instance) => {
     expect(decideRealm(realm, undefined, false)).toMatchObject({ ok: true, value: { gitlab: instance } });
   });
+  test.each([
+    ['https://example.com', 'https://example.com/gitlab/jwt/auth', 'https://example.com/gitlab'],
+    ['https://example.com/gitlab', 'https://example.com/gitlab/jwt/auth', 'https://example.com/gitlab'],
+    // The person's instance is kept when the realm names no longer one (only its host must agree).
+    ['https://example.com/gitlab', 'https://example.com/jwt/auth', 'https://example.com/gitlab'],
+  ])('--gitlab %s with realm %s: the instance is %s (the prefix the realm names is kept)', (given, realm, instance) => {
+    expect(decideRealm(realm, new URL(given), false)).toMatchObject({ ok: true, value: { gitlab: instance } });
+  });
+  test('the fix for a realm on another host names its instance with its prefix', () => {
+    const d = decideRealm('https://other.example/gitlab/jwt/auth', gl, false);
+    expect(d).toMatchObject({ ok: false, verdict: { fix: expect.stringContaining('pass --gitlab https://other.example/gitlab or --trust-realm') as string } });
+  });
 });

@@ -57,6 +57,7 @@ describe('remembered answers: only answers stored, what they imply computed when
     const store = memoryStore([{ gitlab: 'https://host.example/a' }, { gitlab: 'https://host.example/b/' }]);
     expect(rememberedFor(store, 'registry.a.example', cache)).toEqual({ gitlab: 'https://host.example/a' });
     expect(rememberedFor(store, 'registry.b.example', cache)).toEqual({ gitlab: 'https://host.example/b/' });
+    expect(rememberedForInstance(store, 'https://host.example/b', cache)).toEqual({ gitlab: 'https://host.example/b/' });
     expect(rememberedFor(memoryStore([{ gitlab: 'https://host.example' }]), 'registry.a.example', cache)).toBeUndefined();
     // HOST:5050 and registry.HOST both on one instance: which is meant is not known, so neither is offered.
     const two = realms({ 'registry.one.example': 'https://gitlab.one.example/jwt/auth', 'gitlab.one.example:5050': 'https://gitlab.one.example/jwt/auth' });

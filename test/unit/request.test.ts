@@ -65,6 +65,11 @@ describe('the one precedence rule: flags, CI variables, team file, remembered, g
       { gitlab: `${G.flag}@flag` },
     ],
     [
+      "a git remote's project on an instance under a relative URL root (the remote names only its host)",
+      { flag: { gitlab: `${G.remote}/gitlab` }, 'git-remote': { gitlab: G.remote, project: 'remote/proj' } },
+      { gitlab: `${G.remote}/gitlab@flag`, project: 'remote/proj@git-remote' },
+    ],
+    [
       "the realm's instance: after the team file, before remembered answers",
       { flag: { registry: 'r.flag' }, realm: { gitlab: 'https://realm.example' }, remembered: { gitlab: G.mem }, 'git-remote': { gitlab: G.remote } },
       { registry: 'r.flag@flag', gitlab: 'https://realm.example@realm' },
@@ -128,8 +133,30 @@ describe('derived values are computed when read', () => {
   test.each<[string, Layers, string | undefined]>([
     ["docker's `-u gitlab-ci-token`: a job token", { flag: { username: 'gitlab-ci-token' } }, 'job-token@flag'],
     ["a deploy token's own username: a deploy token", { remembered: { gitlab: G.mem, username: 'gitlab+deploy-token-7' } }, 'deploy-token@remembered'],
-    ['any other username: a password, for GitLab an access token', { flag: { username: 'alice' } }, 'personal-access-token@flag'],
-    ['a type from any source wins', { flag: { username: 'gitlab-ci-token' }, 'team-file': { credentialType: 'deploy-token' } }, 'deploy-token@team-file'],
+    // A password, as docker takes it: assumed, so never remembered (answersToRemember).
+    ['any other username: a password, for GitLab an access token', { flag: { username: 'alice' } }, 'personal-access-token@assumed'],
+    [
+      'a type from any source wins over the assumption',
+      { flag: { username: 'alice' }, remembered: { credentialType: 'project-access-token' } },
+      'project-access-token@remembered',
+    ],
+    // `login REG -u gitlab+deploy-token-1` after a personal access token was remembered for REG: the deploy token's.
+    [
+      "a username that says its type outranks a lower source's type",
+      { flag: { username: 'gitlab+deploy-token-1' }, remembered: { credentialType: 'personal-access-token' } },
+      'deploy-token@flag',
+    ],
+    ["a higher source's type outranks it", { flag: { credentialType: 'deploy-token' }, 'team-file': { username: 'gitlab-ci-token' } }, 'deploy-token@flag'],
+    [
+      'a username that does not apply says nothing',
+      { flag: { username: 'alice' }, remembered: { username: 'gitlab-ci-token' } },
+      'personal-access-token@assumed',
+    ],
+    [
+      "the team file's type is below a flag username's",
+      { flag: { username: 'gitlab-ci-token' }, 'team-file': { credentialType: 'deploy-token' } },
+      'job-token@flag',
+    ],
     ['no username, no type', { flag: { registry: 'r' } }, undefined],
   ])('the type a username implies, at its rank: %s', (_name, layers, expected) => {
     const t = withTypeFromUsername(req(layers)).credentialType;
@@ -194,7 +221,8 @@ describe('commandRequest: argv, CI variables and the team file into one request'
     const { request, token } = commandRequest({ username: 'gitlab+deploy-token-1' }, CI, dir);
     expect(show(request)).toEqual({
       registry: 'registry.team.example@team-file',
-      credentialType: 'deploy-token@team-file',
+      // The flag's deploy-token username says the type itself, at the flag's rank.
+      credentialType: 'deploy-token@flag',
       username: 'gitlab+deploy-token-1@flag',
     });
     expect(token).toBeUndefined();

@@ -137,6 +137,11 @@ describe('the verify-and-login session', () => {
     const o = await verifySession(input({ flag: { ...pat, gitlab: 'https://elsewhere.example.com' } }), { http: client, env: {} });
     expect(o).toMatchObject({ kind: 'no-registry', gitlab: 'https://elsewhere.example.com', verdict: { verdict: 'not-a-registry' } });
   });
+  test('no registry found for an instance under a relative URL root: the instance as given, prefix and all', async () => {
+    const { client } = fakeGitlabHttp(GOOD);
+    const o = await verifySession(input({ flag: { ...pat, gitlab: 'https://elsewhere.example.com/gitlab' } }), { http: client, env: {} });
+    expect(o).toMatchObject({ kind: 'no-registry', gitlab: 'https://elsewhere.example.com/gitlab' });
+  });
 
   test('a failed verification writes no cache and runs no engine', async () => {
     const { client } = fakeGitlabHttp(GOOD);

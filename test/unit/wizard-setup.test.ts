@@ -92,6 +92,24 @@ describe('the wizard setup: what is given is never asked, what is remembered is 
     expect(s.init.offerConfirm).toBe(true);
   });
 
+  test('what is only implied is nothing of last time\'s to confirm: with everything else given, no "one Enter"', async () => {
+    const s = await setup(
+      { gitlab: MEM.gitlab, registry: MEM.registry, type: 'personal-access-token', project: 'team/app' },
+      { store: memoryStore([{ gitlab: MEM.gitlab, registry: MEM.registry, credentialType: 'personal-access-token' }]) },
+    );
+    expect(s.init.defaults).toMatchObject({ access: 'pull' });
+    expect(s.init.offerConfirm).toBe(false);
+  });
+
+  test.each(['not a url', 'https://harbor.example.com/service/token'])(
+    '--registry alone whose realm is no GitLab token endpoint (%s): no instance from it',
+    async (realm) => {
+      const { client } = stubHttp({ 'https://registry.example.com/v2/': challenge(realm) });
+      const s = await setup({ registry: 'registry.example.com' }, { http: client });
+      expect(s.init.fixed).toEqual({ registry: 'registry.example.com' });
+    },
+  );
+
   test("--registry alone on an instance under a relative URL root: the realm's instance keeps its prefix", async () => {
     const { client } = stubHttp({ 'https://registry.example.com/v2/': challenge('https://example.com/gitlab/jwt/auth') });
     const s = await setup({ registry: 'registry.example.com' }, { http: client });
