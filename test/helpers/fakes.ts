@@ -1,5 +1,8 @@
 /** Fakes for the core's injected parts. */
-import { onTestFinished } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, onTestFinished } from 'vitest';
 import { HttpError, type HttpClient, type HttpResponse } from '../../src/core/http.js';
 import type { RunResult, Runner } from '../../src/core/process.js';
 
@@ -90,4 +93,18 @@ export function stubHttp(stubs: Record<string, Partial<HttpResponse> | Error>, o
     });
   }
   return { client, seen, unused };
+}
+
+/**
+ * A directory for PATH holding a `docker` that does nothing, so engine lookup finds one while the fake runner runs
+ * it; made before the file's tests, removed after them. Its path is `bin.dir` once they run.
+ */
+export function dockerOnPath(): { readonly dir: string } {
+  const bin = { dir: '' };
+  beforeAll(() => {
+    bin.dir = mkdtempSync(path.join(tmpdir(), 'grl-bin-'));
+    writeFileSync(path.join(bin.dir, 'docker'), '#!/bin/sh\n', { mode: 0o755 });
+  });
+  afterAll(() => rmSync(bin.dir, { recursive: true, force: true }));
+  return bin;
 }

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { valuesOf } from '../../src/core/request.js';
 import type { WizardAnswers, WizardInit } from '../../src/core/wizard.js';
 import { HttpError, type HttpClient } from '../../src/core/http.js';
 import type { Runner } from '../../src/core/process.js';
-import { fakeGitlabHttp, fakeRunner, fakeHttp } from '../helpers/fakes.js';
+import { fakeGitlabHttp, fakeRunner, fakeHttp, dockerOnPath } from '../helpers/fakes.js';
 import { KEY, listening, namingAccount, plain, tokenRecord, until, waitFor } from './helpers.js';
 import { joinWrapped } from '../../src/ui/Verbatim.js';
 import { tokenPage } from '../../src/core/links.js';
@@ -17,12 +17,7 @@ import { tokenPage } from '../../src/core/links.js';
 const GOOD = 'glpat-goodgoodgood0001';
 const PULL_ONLY = 'glpat-pullonlypull0002';
 const NO_SCOPE = 'glpat-noscopenoscope03';
-let binDir: string;
-beforeAll(() => {
-  binDir = mkdtempSync(path.join(tmpdir(), 'grl-ui-'));
-  writeFileSync(path.join(binDir, 'docker'), '#!/bin/sh\n', { mode: 0o755 });
-});
-afterAll(() => rmSync(binDir, { recursive: true, force: true }));
+const bin = dockerOnPath();
 afterEach(() => cleanup());
 
 function start(
@@ -54,7 +49,7 @@ function start(
   const deps: WizardDeps = {
     http,
     runner: runner.runner,
-    env: opts.env ?? { PATH: binDir, DOCKER_CONFIG: path.join(binDir, 'nodocker') },
+    env: opts.env ?? { PATH: bin.dir, DOCKER_CONFIG: path.join(bin.dir, 'nodocker') },
     store,
     engine: 'auto',
     trustRealm: false,
@@ -306,7 +301,7 @@ describe('whole wizard runs', () => {
       const config = path.join(dir, 'config.json');
       writeFileSync(config, '{"credsStore":"broken","auths":{"other.example.com":{"auth":"Ym9iOmtlcHQ="}}}');
       const runner = fakeRunner();
-      const w = start({ runner, env: { PATH: binDir, DOCKER_CONFIG: dir }, init: { fixed: FIXED } });
+      const w = start({ runner, env: { PATH: bin.dir, DOCKER_CONFIG: dir }, init: { fixed: FIXED } });
       await w.wait('Paste your');
       await w.press(GOOD, KEY.enter);
       await w.wait('Store this login in the file');
@@ -334,7 +329,7 @@ describe('whole wizard runs', () => {
   });
 
   test('engine-missing', async () => {
-    const w = start({ env: { PATH: path.join(binDir, 'none') } });
+    const w = start({ env: { PATH: path.join(bin.dir, 'none') } });
     await toToken(w);
     await paste(w, GOOD);
     await w.wait('Troubleshoot');

@@ -1,23 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { runVerifyLogin } from '../../src/commands/verifylogin.js';
 import { memoryStore } from '../../src/core/remembered.js';
 import type { CredentialType } from '../../src/core/credentials.js';
 import type { KnownRealm, RealmCache } from '../../src/core/realmcache.js';
-import { fakeGitlabHttp, fakeRunner } from '../helpers/fakes.js';
+import { fakeGitlabHttp, fakeRunner, dockerOnPath } from '../helpers/fakes.js';
 import { namingAccount } from '../ui/helpers.js';
 
 const TOKEN = 'glcbt-jobjobjobjob0001';
 const DEPLOY = 'gldt-deploydeploydep01';
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'grl-verifylogin-'));
-  writeFileSync(path.join(dir, 'docker'), '#!/bin/sh\n', { mode: 0o755 });
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const bin = dockerOnPath();
 
 /** A terminal: each question (a prompt ending in ": ") answered in turn; one more question ends the input. */
 function terminal(...answers: string[]) {
@@ -64,11 +57,11 @@ async function loginAsked(
   const { exitCode } = await runVerifyLogin({
     mode: 'login',
     flags,
-    io: { stdin: t.stdin, stdout: t.stdout, stderr: t.stderr, env: { PATH: dir, DOCKER_CONFIG: path.join(dir, 'nodocker') } },
+    io: { stdin: t.stdin, stdout: t.stdout, stderr: t.stderr, env: { PATH: bin.dir, DOCKER_CONFIG: path.join(bin.dir, 'nodocker') } },
     http: () => namingAccount(fakeGitlabHttp({ [TOKEN]: ['pull'], [DEPLOY]: ['pull'], [PAT]: ['pull', 'push'] }).client, 'alice'),
     runner: fakeRunner().runner,
     realmCache: shared.realms ?? realmCache(),
-    cwd: dir,
+    cwd: bin.dir,
     openStore: async () => store,
   });
   expect(exitCode).toBe(0);
