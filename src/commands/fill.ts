@@ -10,8 +10,8 @@ import { CREDENTIALS, usernameOptional } from '../core/credentials.js';
 import { InputError } from '../core/errors.js';
 import { parseRegistry } from '../core/hosts.js';
 import { cleanToken } from '../core/secret.js';
-import { instanceHint, resolveRequest, usernameOf, withTypeFromUsername, type AnswerValues, type Layers, type LoginRequest } from '../core/request.js';
-import { impliedBy, openConfStore, rememberedAnswers, type AnswerStore } from '../core/remembered.js';
+import { usernameOf, withTypeFromUsername, type Layers, type LoginRequest } from '../core/request.js';
+import { openConfStore, rememberedLayer, type AnswerStore } from '../core/remembered.js';
 import type { RealmCache } from '../core/realmcache.js';
 import { ask } from './prompt.js';
 import { paint, useColor, type IO } from './io.js';
@@ -20,29 +20,6 @@ export interface Filled {
   request: LoginRequest;
   token: string;
   store: AnswerStore;
-}
-
-/**
- * The request with the remembered answers that apply (core/remembered.ts `rememberedAnswers`: those for the registry
- * the higher sources give, else for the instance they name, else the last) as its `remembered` layer, by the one
- * precedence rule, a type computed from the username (docker's `-u`). A username remembered for another type than a
- * higher source names does not apply (core/request.ts `resolveRequest`). With `offerRegistry` the remembered registry
- * is left out of the request and returned, for the prompt to offer; so is, for an instance remembered alone, the
- * registry a verification found for it before (computed when read from the realm cache, never stored).
- */
-export function withRemembered(
-  layers: Layers,
-  store: AnswerStore | undefined,
-  realms: RealmCache | undefined,
-  options: { registry?: string | undefined; offerRegistry?: boolean } = {},
-): { request: LoginRequest; rememberedRegistry: string | undefined } {
-  const registry = options.registry ?? resolveRequest(layers).registry?.value;
-  const found = store ? rememberedAnswers(store, { registry, gitlab: instanceHint(layers) }, realms) : undefined;
-  const r: AnswerValues | undefined = found ? { ...found } : undefined;
-  const rememberedRegistry = r && !registry ? impliedBy(r, realms).registry : undefined;
-  if (r && options.offerRegistry) delete r.registry;
-  layers.remembered = r;
-  return { request: withTypeFromUsername(resolveRequest(layers)), rememberedRegistry };
 }
 
 /** Fill the request from the remembered answers and the person; resolves with the request and the token typed. */
@@ -54,14 +31,12 @@ export async function fillInteractively(
 ): Promise<Filled> {
   const store = await openStore();
   const c = paint(useColor(io));
-  let rememberedRegistry: string | undefined;
-  const resolve = (registry?: string) => {
-    // The remembered registry is offered (Enter takes it), not taken silently: it is the one question docker asks too.
-    const r = withRemembered(layers, store, realms, { registry, offerRegistry: true });
-    rememberedRegistry = r.rememberedRegistry;
-    return r.request;
-  };
-  let request = resolve();
+  // The remembered registry (or the one found for a remembered instance) is offered (Enter takes it), not taken
+  // silently: it is the one question docker asks too. docker's `-u` says the type when no source did.
+  const resolve = (registry?: string) => rememberedLayer(store, layers, realms, { registry, offer: ['registry'] });
+  const first = resolve();
+  const rememberedRegistry = first.implied.registry;
+  let request = withTypeFromUsername(first.request);
 
   if (!request.registry && (!request.gitlab || request.gitlab.source === 'remembered')) {
     let typed: string | undefined;
@@ -74,7 +49,7 @@ export async function fillInteractively(
         io.stdout.write(`${c.red('✘')} ${e.message}\n`);
       }
     }
-    request = { ...resolve(typed), registry: { value: typed, source: 'typed' } };
+    request = { ...withTypeFromUsername(resolve(typed).request), registry: { value: typed, source: 'typed' } };
   }
   // docker assumes a password; for GitLab that is a personal access token.
   if (!request.credentialType) request = { ...request, credentialType: { value: 'personal-access-token', source: 'assumed' } };

@@ -4,10 +4,10 @@
 import { InputError } from '../core/errors.js';
 import { createHttpClient, tlsEnvNotice } from '../core/http.js';
 import { spawnRunner, type Runner } from '../core/process.js';
-import { fileRealmCache } from '../core/realmcache.js';
+import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { renewExitCode, renewToken, type RenewProgress, type RenewResult } from '../core/renew.js';
-import { openConfStore, type AnswerStore } from '../core/remembered.js';
-import { withRemembered } from './fill.js';
+import { openConfStore, rememberedLayer, type AnswerStore } from '../core/remembered.js';
+import { withTypeFromUsername } from '../core/request.js';
 import { daysUntil } from '../core/tokeninfo.js';
 import { fit, paint, useColor, type IO } from './io.js';
 import { writeJson } from './json.js';
@@ -17,16 +17,21 @@ import type { CommonFlags, RenewFlags } from './options.js';
 
 /**
  * renew's request: the flags (with --ci the job's variables), the team file, then the wizard's and login's answers
- * remembered for the registry (its project, access and type), by the one precedence rule as login's prompt uses it
- * (commands/fill.ts `withRemembered`). Without a registry from any of them: exit 2.
+ * remembered for the registry (its project, access and type), by the one precedence rule as login's prompt reads
+ * them (core/remembered.ts `rememberedLayer`). Without a registry from any of them: exit 2.
  */
-export function renewRequest(flags: CommonFlags, env: NodeJS.ProcessEnv, store: AnswerStore | undefined, cwd?: string): CommandRequest {
+export function renewRequest(
+  flags: CommonFlags,
+  env: NodeJS.ProcessEnv,
+  store: AnswerStore | undefined,
+  realms: RealmCache | undefined,
+  cwd?: string,
+): CommandRequest {
   const resolved = commandRequest(flags, env, cwd);
-  const realms = fileRealmCache(env);
-  const remembered = withRemembered(resolved.layers, store, realms);
-  let { request } = remembered;
+  const { request: remembered, implied } = rememberedLayer(store, resolved.layers, realms);
+  let request = withTypeFromUsername(remembered);
   // An instance remembered alone: the registry a verification found for it (computed when read from the realm cache).
-  if (!request.registry && remembered.rememberedRegistry) request = { ...request, registry: { value: remembered.rememberedRegistry, source: 'realm' } };
+  if (!request.registry && implied.registry) request = { ...request, registry: { value: implied.registry, source: 'realm' } };
   if (!request.registry) throw new InputError('missing --registry HOST[:PORT] (no remembered registry either)', '--registry');
   return { ...resolved, request };
 }
@@ -44,7 +49,8 @@ export async function runRenew(opts: { flags: RenewFlags; io: IO; runner?: Runne
   const { io } = opts;
   const { days } = opts.flags;
   const store = await (opts.openStore ?? (() => openConfStore({ env: io.env })))().catch(() => undefined);
-  const { options, request } = renewRequest(opts.flags, io.env, store);
+  const realmCache = fileRealmCache(io.env);
+  const { options, request } = renewRequest(opts.flags, io.env, store, realmCache);
   const token = opts.flags.tokenStdin ? await readToken(io, options.timeoutMs) : undefined;
   const notice = tlsEnvNotice(io.env);
   if (notice) io.stderr.write(`gitlab-registry-login: ${notice}\n`);
@@ -57,7 +63,7 @@ export async function runRenew(opts: { flags: RenewFlags; io: IO; runner?: Runne
       {
         http,
         env: io.env,
-        realmCache: fileRealmCache(io.env),
+        realmCache,
         runner: opts.runner ?? spawnRunner,
         engine: options.engine,
         timeoutMs: options.timeoutMs,

@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { configDir, privateDir, writableByOthers } from './paths.js';
 import { ACCESS_LEVELS, CREDENTIAL_TYPES, pick } from './choices.js';
-import type { AnswerValues } from './request.js';
+import { ANSWER_KEYS, instanceHint, resolveRequest, type AnswerKey, type AnswerValues, type Layers, type LoginRequest } from './request.js';
 import { instanceKey, instanceOfRegistry, registryOfInstance, type RealmCache } from './realmcache.js';
 
 /**
@@ -180,13 +180,16 @@ export function memoryStore(initial: Remembered[] = []): AnswerStore & { saved: 
   };
 }
 
+/** The instance a record is for: the one it names, else the one its registry's realm is on (computed when read). */
+const instanceOfRecord = (r: Remembered, realms: RealmCache | undefined) => r.gitlab ?? (r.registry ? instanceOfRegistry(realms, r.registry) : undefined);
+
 /**
  * What a record implies, computed when read: the instance its registry's realm is on and the registry found for its
  * instance (from the realm cache), and, for a record `login` kept without them, the pull and no project it logged in
  * with (core/request.ts `accessOf`).
  */
 export function impliedBy(r: Remembered, realms: RealmCache | undefined): Pick<Remembered, 'gitlab' | 'registry' | 'access' | 'project'> {
-  const gitlab = r.gitlab ?? (r.registry ? instanceOfRegistry(realms, r.registry) : undefined);
+  const gitlab = instanceOfRecord(r, realms);
   const registry = r.registry ?? (r.gitlab ? registryOfInstance(realms, r.gitlab) : undefined);
   return { ...(gitlab ? { gitlab } : {}), ...(registry ? { registry } : {}), access: r.access ?? 'pull', project: r.project ?? '' };
 }
@@ -225,6 +228,29 @@ export function rememberedAnswers(store: AnswerStore, given: { registry?: string
 
 /** The instances answers are remembered for, the last used first (the wizard lists them under "Which GitLab?"). */
 export function rememberedInstances(store: AnswerStore, realms?: RealmCache): string[] {
-  const out = store.all().map((r) => impliedBy(r, realms).gitlab);
+  const out = store.all().map((r) => instanceOfRecord(r, realms));
   return [...new Set(out.filter((g): g is string => g !== undefined))];
+}
+
+/**
+ * A request's sources with the remembered answers that apply as their `remembered` layer (`rememberedAnswers`: those
+ * for the registry the sources give, else for the instance they name, else the last used), resolved by the one
+ * precedence rule; and what those answers imply where no source answered (`impliedBy`), to offer. `offer`: answers
+ * left out of the layer to be offered instead (login's prompt offers the registry, as docker asks it). The wizard,
+ * login's prompt and renew read remembered answers through this; the caller's layers are not changed.
+ */
+export function rememberedLayer(
+  store: AnswerStore | undefined,
+  layers: Layers,
+  realms: RealmCache | undefined,
+  options: { registry?: string | undefined; offer?: readonly AnswerKey[] } = {},
+): { request: LoginRequest; implied: AnswerValues } {
+  const registry = options.registry ?? resolveRequest(layers).registry?.value;
+  const found = store ? rememberedAnswers(store, { registry, gitlab: instanceHint(layers) }, realms) : undefined;
+  const remembered: AnswerValues | undefined = found ? { ...found } : undefined;
+  for (const key of options.offer ?? []) if (remembered) delete remembered[key];
+  const request = resolveRequest({ ...layers, remembered });
+  const implied: AnswerValues = found ? impliedBy(found, realms) : {};
+  for (const key of ANSWER_KEYS) if (request[key] || (key === 'registry' && registry)) delete implied[key];
+  return { request, implied };
 }

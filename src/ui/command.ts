@@ -6,12 +6,12 @@ import { loadTeamFile } from '../core/teamfile.js';
 import { createHttpClient, type HttpClient } from '../core/http.js';
 import { spawnRunner, stopChildren, type Runner } from '../core/process.js';
 import { decideRealm, fetchChallenge, type RegistryChallenge } from '../core/registry.js';
-import { forgetAll, impliedBy, openConfStore, rememberedAnswers, rememberedInstances, type AnswerStore } from '../core/remembered.js';
+import { forgetAll, openConfStore, rememberedInstances, rememberedLayer, type AnswerStore } from '../core/remembered.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { originRemote } from '../core/gitremote.js';
 import { parseRegistry } from '../core/hosts.js';
 import { InputError } from '../core/errors.js';
-import { ANSWER_KEYS, fromSources, instanceHint, resolveRequest, sourcesOf, type Layers, type LoginRequest, type Source } from '../core/request.js';
+import { ANSWER_KEYS, fromSources, resolveRequest, sourcesOf, type Layers, type LoginRequest, type Source } from '../core/request.js';
 import type { Result } from '../core/verdict.js';
 import { answered, asked, type WizardAnswers, type WizardInit } from '../core/wizard.js';
 import { EXIT } from '../core/verdict.js';
@@ -25,11 +25,11 @@ export { canPrompt };
 
 /**
  * The wizard's request: flags, then the team file (never asked); the instance the registry's realm names when only a
- * registry was given (never asked); then the remembered answers that apply (core/remembered.ts `rememberedAnswers`) and
+ * registry was given (never asked); then the remembered answers that apply (core/remembered.ts `rememberedLayer`) and
  * the git remote (offered). Also what the remembered answers imply, computed when read from the realm cache (their
  * instance or registry), to be offered too.
  */
-function wizardRequest(
+function initialRequest(
   given: Layers,
   challenge: Result<RegistryChallenge> | undefined,
   store: AnswerStore,
@@ -40,13 +40,7 @@ function wizardRequest(
   // Only a realm that passes realm safety names an instance (verify refuses any other before a token is asked for).
   const realm = challenge?.ok ? decideRealm(challenge.value.realm, undefined, false) : undefined;
   if (realm?.ok) layers.realm = { gitlab: realm.value.gitlab };
-  const remembered = rememberedAnswers(store, { registry: resolveRequest(given).registry?.value, gitlab: instanceHint(layers) }, realms);
-  layers.remembered = remembered;
-  const request = resolveRequest(layers);
-  const implied: WizardAnswers = remembered ? impliedBy(remembered, realms) : {};
-  // Offered only where no source answered.
-  for (const key of ANSWER_KEYS) if (request[key]) delete implied[key];
-  return { request, implied };
+  return rememberedLayer(store, layers, realms);
 }
 
 /** What the wizard touches of the outside world; `processWizardContext()` gives the real one, tests their own. */
@@ -137,7 +131,7 @@ export async function wizardSetup(
     throw new InputError(forgetProblem);
   }
   const firstRun = store.load() === undefined;
-  const { request, implied } = wizardRequest(given, challenge, store, ctx.cwd, ctx.realmCache);
+  const { request, implied } = initialRequest(given, challenge, store, ctx.cwd, ctx.realmCache);
   const fixed: WizardAnswers = fromSources(request, NEVER_ASKED);
   const defaults: WizardAnswers = { ...implied, ...fromSources(request, ['remembered', 'git-remote']) };
   const remembered = fromSources(request, ['remembered']);

@@ -19,6 +19,7 @@ import { InputError } from '../../src/core/errors.js';
 import { renewRequest } from '../../src/commands/renew.js';
 import { memoryStore } from '../../src/core/remembered.js';
 import { realmsFile } from '../../src/core/paths.js';
+import { fileRealmCache } from '../../src/core/realmcache.js';
 
 const G = {
   flag: 'https://flag.example',
@@ -237,7 +238,7 @@ describe('commandRequest: argv, CI variables and the team file into one request'
     const REG = 'registry.mem.example';
     // A deploy token remembered by its username alone: its type is computed from it (a deploy token, which renew refuses before asking anything).
     const deploy = memoryStore([{ gitlab: G.mem, registry: REG, username: 'gitlab+deploy-token-7', project: 'mem/app' }]);
-    expect(show(renewRequest({}, {}, deploy, dir).request)).toEqual({
+    expect(show(renewRequest({}, {}, deploy, undefined, dir).request)).toEqual({
       gitlab: `${G.mem}@remembered`,
       registry: `${REG}@remembered`,
       credentialType: 'deploy-token@remembered',
@@ -246,13 +247,13 @@ describe('commandRequest: argv, CI variables and the team file into one request'
     });
     // --type over the remembered type; the username remembered for the other type does not come with it.
     const remembered = memoryStore([{ gitlab: G.mem, registry: REG, credentialType: 'deploy-token', username: 'gitlab+deploy-token-7', access: 'push' }]);
-    expect(show(renewRequest({ registry: REG, type: 'project-access-token' }, {}, remembered, dir).request)).toEqual({
+    expect(show(renewRequest({ registry: REG, type: 'project-access-token' }, {}, remembered, undefined, dir).request)).toEqual({
       gitlab: `${G.mem}@remembered`,
       registry: `${REG}@flag`,
       credentialType: 'project-access-token@flag',
       access: 'push@remembered',
     });
-    expect(() => renewRequest({}, {}, memoryStore(), dir)).toThrow(expect.objectContaining({ flag: '--registry' }) as Error);
+    expect(() => renewRequest({}, {}, memoryStore(), undefined, dir)).toThrow(expect.objectContaining({ flag: '--registry' }) as Error);
   });
   test('renew: an instance remembered alone renews at the registry found for it before (computed when read from the realm cache)', () => {
     const dir = checkout();
@@ -261,13 +262,15 @@ describe('commandRequest: argv, CI variables and the team file into one request'
     mkdirSync(path.join(env.XDG_CACHE_HOME, 'gitlab-registry-login'), { recursive: true, mode: 0o700 });
     writeFileSync(realmsFile(env), JSON.stringify({ [REG]: { baseUrl: `https://${REG}`, realm: `${G.mem}/jwt/auth` } }), { mode: 0o600 });
     const store = memoryStore([{ gitlab: G.mem, credentialType: 'personal-access-token' }]);
-    expect(show(renewRequest({}, env, store, dir).request)).toEqual({
+    expect(show(renewRequest({}, env, store, fileRealmCache(env), dir).request)).toEqual({
       gitlab: `${G.mem}@remembered`,
       registry: `${REG}@realm`,
       credentialType: 'personal-access-token@remembered',
     });
     // Without it, nothing is made up: the registry is asked for.
-    expect(() => renewRequest({}, { XDG_CACHE_HOME: path.join(dir, 'none') }, store, dir)).toThrow(expect.objectContaining({ flag: '--registry' }) as Error);
+    expect(() => renewRequest({}, { XDG_CACHE_HOME: path.join(dir, 'none') }, store, fileRealmCache({ XDG_CACHE_HOME: path.join(dir, 'none') }), dir)).toThrow(
+      expect.objectContaining({ flag: '--registry' }) as Error,
+    );
   });
   test('requireComplete names what is missing; a job token needs no --username', () => {
     const dir = checkout();
