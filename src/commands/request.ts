@@ -15,7 +15,7 @@ import { ciAnswers } from '../core/ci.js';
 export type { CommonFlags } from './options.js';
 
 /** `--timeout`'s seconds (checked by commander: options.ts), default 15, in milliseconds. */
-export function timeoutMs(seconds: number | undefined): number {
+function timeoutMs(seconds: number | undefined): number {
   return Math.round((seconds ?? 15) * 1000);
 }
 

@@ -7,7 +7,7 @@ import { runStatus, type LoginStatus, type StatusReport } from '../core/status.j
 import { openConfStore, rememberedFor, type AnswerStore } from '../core/remembered.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { expiryLine } from '../core/tokeninfo.js';
-import { httpOptions, timeoutMs as toMs } from './request.js';
+import { httpOptions, runOptions } from './request.js';
 import type { StatusFlags } from './options.js';
 import { fit, paint, useColor, type IO } from './io.js';
 import { writeJson } from './json.js';
@@ -26,18 +26,18 @@ export interface StatusOptions {
 /** `status`: every stored login, each GitLab one re-tested. Exit 0 when every checked login works, 1 when any fails. */
 export async function runStatusCommand(opts: StatusOptions): Promise<number> {
   const { io, flags } = opts;
-  const engine = flags.engine ?? 'auto';
-  const timeoutMs = toMs(flags.timeout);
+  const options = runOptions(flags);
+  const { engine, timeoutMs, trustRealm } = options;
   const registry = flags.registry !== undefined ? parseRegistry(flags.registry).registry : undefined;
   const notice = tlsEnvNotice(io.env);
   if (notice) io.stderr.write(`gitlab-registry-login: ${notice}\n`);
   const store = await (opts.openStore ?? (() => openConfStore({ env: io.env })))();
   const realms = opts.realmCache ?? fileRealmCache(io.env);
-  const http = (opts.http ?? createHttpClient)(httpOptions({ timeoutMs, ...(flags.caFile ? { caFile: flags.caFile } : {}) }, io.env));
+  const http = (opts.http ?? createHttpClient)(httpOptions(options, io.env));
   let report: StatusReport;
   try {
     report = await runStatus(
-      { ...(registry ? { registry } : {}), engine, timeoutMs, trustRealm: flags.trustRealm === true },
+      { ...(registry ? { registry } : {}), engine, timeoutMs, trustRealm },
       {
         http,
         runner: opts.runner ?? spawnRunner,
