@@ -147,6 +147,17 @@ export function typeFromUsername(username: string): CredentialType {
   return 'personal-access-token';
 }
 
+/**
+ * The credential type a login an engine stores is taken as (status and doctor re-test it): the one known (remembered,
+ * or given) when the stored username agrees with it: a project or group access token's bot name says no type.
+ */
+export function typeForStored(username: string, known: CredentialType | undefined): CredentialType {
+  const derived = typeFromUsername(username);
+  if (!known) return derived;
+  if (derived === 'personal-access-token') return usernameOptional(known) ? known : derived;
+  return derived;
+}
+
 /** GitLab ignores the login name for these (lib/gitlab/auth.rb `personal_access_token_check`): it is optional. */
 export function usernameOptional(type: CredentialType): boolean {
   return type === 'personal-access-token' || type === 'project-access-token' || type === 'group-access-token';

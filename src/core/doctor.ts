@@ -6,7 +6,7 @@
  * establishes, with the reason it is skipped without it), and each fact is found once, when first needed.
  */
 import { isIP } from 'node:net';
-import { CREDENTIALS, requiredScopes, typeFromUsername, type Access, type CredentialType } from './credentials.js';
+import { CREDENTIALS, requiredScopes, typeForStored, type Access, type CredentialType } from './credentials.js';
 import { resolveEngine, type EngineChoice, type EngineName } from './engine.js';
 import { childEnv, type Runner } from './process.js';
 import { readEngineConfig, type EngineConfig } from './authconfig.js';
@@ -244,7 +244,7 @@ const errCode = (e: unknown) => (e as NodeJS.ErrnoException).code;
 
 /** Is this login accepted? The request asked through the one session, with the challenge already fetched as the known realm. */
 const verifyWith = (ctx: DoctorContext, challenge: RegistryChallenge, request: LoginRequest, token: string) =>
-  verifyOnChallenge({ request, token, trustRealm: ctx.input.trustRealm }, challenge, { http: ctx.deps.http, env: ctx.env });
+  verifyOnChallenge({ request, token, trustRealm: ctx.input.trustRealm }, challenge, { http: ctx.deps.http, env: ctx.env, now: ctx.now });
 
 /** The engine runs `args` (no token in its environment), within 5 s. */
 const engineRun = (ctx: DoctorContext, file: string, args: string[]) => ctx.deps.runner(file, args, { input: '', env: ctx.childEnv(), timeoutMs: 5000 });
@@ -373,7 +373,8 @@ const dockerStoredAccepted = check({
     // The stored login's username, and the type it implies, in place of the request's: each from the engine's config.
     const request: LoginRequest = {
       ...ctx.input.request,
-      credentialType: { value: typeFromUsername(username), source: 'engine-config' },
+      // A project or group access token's bot name says no type: the request's is kept, as status keeps the remembered one.
+      credentialType: { value: typeForStored(username, ctx.input.request.credentialType?.value), source: 'engine-config' },
       username: { value: username, source: 'engine-config' },
     };
     const v = await verifyWith(ctx, have.challenge, request, secret);

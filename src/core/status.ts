@@ -19,7 +19,7 @@ import {
   type StoreAnswer,
   type StoreWhere,
 } from './credstore.js';
-import { kindName, typeFromUsername, usernameOptional, type CredentialType } from './credentials.js';
+import { kindName, typeForStored, type CredentialType } from './credentials.js';
 import type { EngineChoice, EngineName } from './engine.js';
 import { parseRegistry, type RegistryAddress } from './hosts.js';
 import { budget, type HttpClient } from './http.js';
@@ -168,14 +168,6 @@ export function loginWarnings(
   if (l.engine === 'docker' && envAuthRegistries(env)?.includes(l.registry))
     out.push(`DOCKER_AUTH_CONFIG holds a login for ${l.registry} too: docker uses that one, not this.`);
   return out;
-}
-
-/** The credential type a stored login is taken as: the remembered one when the stored username agrees with it. */
-export function typeForStored(username: string, remembered: CredentialType | undefined): CredentialType {
-  const derived = typeFromUsername(username);
-  if (!remembered) return derived;
-  if (derived === 'personal-access-token') return usernameOptional(remembered) ? remembered : derived;
-  return derived;
 }
 
 /** What an engine's store lists: docker's config (and its helpers' `list`), or podman's auth file. */

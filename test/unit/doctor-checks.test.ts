@@ -204,6 +204,13 @@ test('docker.stored-accepted: skipped without a stored login; a stored token Git
   expect((await run('docker.stored-accepted', { registry: REGISTRY }, { env })).check.status).toBe('pass');
 });
 
+test("docker.stored-accepted: a project access token's bot login is re-tested as the project access token given, as status does", async () => {
+  const env = { PATH: '/nonexistent', DOCKER_CONFIG: dockerConfig(authsFor('project_7_bot_0a1b', TOKEN)) };
+  const c = (await run('docker.stored-accepted', { registry: REGISTRY, credentialType: 'project-access-token' }, { env })).check;
+  expect(c.status).toBe('pass');
+  expect(c.detail).toContain('project access token');
+});
+
 test('network.proxy: skipped without a registry; names the proxy HTTPS_PROXY sets', async () => {
   expect((await run('network.proxy')).check).toMatchObject({ status: 'skip', detail: 'no registry given (--registry or --gitlab)' });
   const c = (await run('network.proxy', { registry: REGISTRY }, { env: { HTTPS_PROXY: 'http://proxy.example.test:3128' } })).check;

@@ -5,16 +5,8 @@ import path from 'node:path';
 import { HttpError } from '../../src/core/http.js';
 import type { Runner } from '../../src/core/process.js';
 import { fakeHttp } from '../helpers/fakes.js';
-import {
-  runStatus,
-  answersLikeGitlab,
-  enginesFor,
-  envAuthRegistries,
-  loginWarnings,
-  registryOfKey,
-  setupWarnings,
-  typeForStored,
-} from '../../src/core/status.js';
+import { typeForStored } from '../../src/core/credentials.js';
+import { runStatus, answersLikeGitlab, enginesFor, envAuthRegistries, loginWarnings, registryOfKey, setupWarnings } from '../../src/core/status.js';
 
 describe('status: the pure parts', () => {
   test("a config key names its registry as docker's ConvertToHostname does", () => {
