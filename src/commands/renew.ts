@@ -5,7 +5,7 @@ import { InputError } from '../core/errors.js';
 import { createHttpClient, tlsEnvNotice } from '../core/http.js';
 import { spawnRunner, type Runner } from '../core/process.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
-import { renewExitCode, renewToken, type RenewProgress, type RenewResult } from '../core/renew.js';
+import { renewDoing, renewExitCode, renewToken, SUCCESSOR_OFFER, type RenewResult } from '../core/renew.js';
 import { openConfStore, rememberedLayer, type AnswerStore } from '../core/remembered.js';
 import { withTypeFromUsername } from '../core/request.js';
 import { daysUntil } from '../core/tokeninfo.js';
@@ -36,15 +36,6 @@ export function renewRequest(
   return { ...resolved, request };
 }
 
-const STEP: Record<RenewProgress['kind'], string> = {
-  read: 'read the stored login',
-  session: '',
-  checked: 'GitLab knows the token',
-  rotating: 'rotating the token in GitLab',
-  rotated: 'GitLab rotated the token',
-  storing: 'storing the new token',
-};
-
 export async function runRenew(opts: { flags: RenewFlags; io: IO; runner?: Runner; openStore?: () => Promise<AnswerStore> }): Promise<number> {
   const { io } = opts;
   const { days } = opts.flags;
@@ -70,7 +61,8 @@ export async function runRenew(opts: { flags: RenewFlags; io: IO; runner?: Runne
         interactive: chatty,
         onWait: (line) => io.stderr.write(`… ${line}\n`),
         onProgress: (p) => {
-          if (chatty && STEP[p.kind]) io.stderr.write(c.dim(`… ${STEP[p.kind]}${p.kind === 'rotating' ? ` (new expiry ${p.expiresAt})` : ''}\n`));
+          // A verification's many steps are not logged one by one.
+          if (chatty && p.kind !== 'session') io.stderr.write(c.dim(`… ${renewDoing(p)}\n`));
         },
         // The last resort, in a terminal and only when asked: the new token shown once, never written anywhere else.
         ...(canPrompt(io.stdin, io.stdout) && !options.json ? { offerSuccessor: (s: string) => offer(io, s) } : {}),
@@ -85,10 +77,10 @@ export async function runRenew(opts: { flags: RenewFlags; io: IO; runner?: Runne
 }
 
 async function offer(io: IO, successor: string): Promise<boolean> {
-  io.stdout.write('The new token could not be stored, and the old one is already revoked.\n');
-  const answer = await ask(io, 'Show the new token once, so you can keep it (it is not written anywhere)? [y/N]');
+  io.stdout.write(`${SUCCESSOR_OFFER.lost}\n`);
+  const answer = await ask(io, `${SUCCESSOR_OFFER.question} [y/N]`);
   if (!/^y(es)?$/i.test(answer)) return false;
-  io.stdout.write(`\n  ${successor}\n\nKeep it now (a password manager): it is not shown again.\n`);
+  io.stdout.write(`\n  ${successor}\n\n${SUCCESSOR_OFFER.keep}\n`);
   return true;
 }
 

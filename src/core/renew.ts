@@ -83,6 +83,34 @@ export type RenewProgress =
   /** Storing the successor: with the engine, again, or in the file for this registry only. */
   | { kind: 'storing'; how: 'engine' | 'retry' | 'file' };
 
+/**
+ * What a renewal is doing at each step, one wording for `renew`'s log lines and the wizard's spinner (each surface
+ * leaves out what it has no use for: the CLI the many verification steps, the wizard the token it handed over).
+ */
+export function renewDoing(p: RenewProgress): string {
+  switch (p.kind) {
+    case 'read':
+      return 'Reading the stored login';
+    case 'session':
+      return 'Checking the token with GitLab';
+    case 'checked':
+      return 'GitLab knows the token';
+    case 'rotating':
+      return `GitLab is rotating the token (new expiry ${p.expiresAt})`;
+    case 'rotated':
+      return 'Rotated: checking the new token';
+    case 'storing':
+      return 'Storing the new token';
+  }
+}
+
+/** The last resort's words, for `renew` in a terminal and the wizard alike (only the keys differ). */
+export const SUCCESSOR_OFFER = {
+  lost: 'Every place to store the new token failed, and the old token is already revoked. When this program ends, the new one is gone.',
+  question: 'Show the new token once so you can keep it (it is not written anywhere)?',
+  keep: 'Copy it now (a password manager): it is not shown again.',
+} as const;
+
 export interface RenewDeps extends Omit<SessionDeps, 'onProgress'>, LoginDeps {
   onProgress?: (p: RenewProgress) => void;
   /**

@@ -2,7 +2,7 @@
 // its effects through core/session.ts. Components only render; decisions live in core/.
 /** The done screen's "renew it now" (#19): one key, a question first, then what renew did (never the token). */
 import { Box, Text } from 'ink';
-import type { RenewResult } from '../core/renew.js';
+import { SUCCESSOR_OFFER, type RenewResult } from '../core/renew.js';
 import { useKeys } from './keys.js';
 import { Marked } from './Marked.js';
 import { Para } from './Para.js';
@@ -71,14 +71,14 @@ function SuccessorOffered({ successor }: { successor: string | undefined }) {
   return (
     <Box flexDirection="column" marginTop={1}>
       <Marked mark="✘" color="red">
-        Every place to store the new token failed, and the old token is already revoked. When this program ends, the new one is gone.
+        {SUCCESSOR_OFFER.lost}
       </Marked>
       {successor === undefined ? (
-        <Para bold>Show the new token once so you can keep it (it is not written anywhere)? y/N</Para>
+        <Para bold>{SUCCESSOR_OFFER.question} y/N</Para>
       ) : (
         <Box flexDirection="column" marginLeft={2}>
           <Text>{successor}</Text>
-          <Para bold>Copy it now (a password manager); press Enter when done: it leaves the screen and is not shown again.</Para>
+          <Para bold>{SUCCESSOR_OFFER.keep} Press Enter when done: it leaves the screen.</Para>
         </Box>
       )}
     </Box>

@@ -3,7 +3,7 @@
 /** The wizard's effects, one named hook each: discovery, verification, the engine login, the ending, the failure menu. */
 import { useEffect, useRef, useState, type Dispatch, type RefObject } from 'react';
 import { renewOffered, wizardRequest, type AnswerKey, type FailureChoice, type WizardAction, type WizardAnswers, type WizardState } from '../core/wizard.js';
-import { renewExitCode, renewToken, type RenewProgress } from '../core/renew.js';
+import { renewDoing, renewExitCode, renewToken } from '../core/renew.js';
 import { prefixWarning, type CredentialType } from '../core/credentials.js';
 import { parseGitlabUrl, parseRegistry } from '../core/hosts.js';
 import { discoverRegistry, fetchChallenge } from '../core/registry.js';
@@ -211,7 +211,8 @@ export function useRenewal({ deps, state, a, dispatch, token, exit, crash }: Flo
         interactive: true,
         onWait: setDoing,
         ...(state.insecureStorage ? { insecureStorage: true } : {}),
-        onProgress: (p) => RENEW_STEP[p.kind] && setDoing(RENEW_STEP[p.kind]),
+        // The token was handed over from the wizard, not read.
+        onProgress: (p) => p.kind !== 'read' && setDoing(`${renewDoing(p)}…`),
         offerSuccessor: (successor) =>
           new Promise<boolean>((resolve) => {
             held.current = { successor, resolve };
@@ -249,16 +250,6 @@ export function useRenewal({ deps, state, a, dispatch, token, exit, crash }: Flo
   };
   return { doing, offer };
 }
-
-/** What the renewal is doing, for its spinner. */
-const RENEW_STEP: Record<RenewProgress['kind'], string> = {
-  read: '',
-  session: 'Checking the token with GitLab…',
-  checked: 'GitLab knows the token…',
-  rotating: 'GitLab is rotating the token…',
-  rotated: 'Rotated: checking the new token…',
-  storing: 'Storing the new token…',
-};
 
 /**
  * The failure menu's choices carried out. doctor's reports and the helper fix are printed once above the wizard
