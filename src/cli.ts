@@ -6,9 +6,14 @@ import { runCli, type Handlers } from './program.js';
 const io = async () => (await import('./commands/io.js')).processIO();
 
 /** The real commands, each module loaded by import() when its command runs (scripts/loadcheck.mjs checks what they load). */
+const verifyLogin =
+  (mode: 'verify' | 'login'): Handlers['verify'] =>
+  async (flags) =>
+    (await (await import('./commands/verifylogin.js')).runVerifyLogin({ mode, flags, io: await io() })).exitCode;
+
 const commands: Handlers = {
-  verify: async (flags) => (await (await import('./commands/verifylogin.js')).runVerifyLogin({ mode: 'verify', flags, io: await io() })).exitCode,
-  login: async (flags) => (await (await import('./commands/verifylogin.js')).runVerifyLogin({ mode: 'login', flags, io: await io() })).exitCode,
+  verify: verifyLogin('verify'),
+  login: verifyLogin('login'),
   logout: async (flags) => (await import('./commands/logout.js')).runLogout({ flags, io: await io() }),
   renew: async (flags) => (await import('./commands/renew.js')).runRenew({ flags, io: await io() }),
   status: async (flags) => (await import('./commands/status.js')).runStatusCommand({ flags, io: await io() }),

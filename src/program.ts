@@ -174,7 +174,7 @@ function guidedCommands(program: Command, run: Handlers, done: (code: number) =>
 }
 
 /** The program: every command, its flags checked as they are parsed (a bad value: InputError, exit 2). */
-export function buildProgram(run: Handlers, out: Output, done: (code: number) => void): Command {
+function buildProgram(run: Handlers, out: Output, done: (code: number) => void): Command {
   const program = new Command('gitlab-registry-login')
     .description('Log in to a GitLab container registry: choose the credential, verify it against the registry, then docker/podman login.')
     .version(VERSION, '-v, --version')

@@ -12,8 +12,6 @@ import type { IO } from './io.js';
 import { loadTeamFile, type TeamFile } from '../core/teamfile.js';
 import { ciAnswers } from '../core/ci.js';
 
-export type { CommonFlags } from './options.js';
-
 /** `--timeout`'s seconds (checked by commander: options.ts), default 15, in milliseconds. */
 function timeoutMs(seconds: number | undefined): number {
   return Math.round((seconds ?? 15) * 1000);

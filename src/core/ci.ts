@@ -4,7 +4,7 @@
 import { CI_TYPES, pick, type CiType, type CredentialType } from './choices.js';
 import { InputError } from './errors.js';
 
-export { CI_TYPES, type CiType } from './choices.js';
+export type { CiType } from './choices.js';
 
 export interface CiAnswers {
   registry: string;

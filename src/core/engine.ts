@@ -4,11 +4,12 @@
 import { verdict, type Verdict } from './verdict.js';
 import { explainError } from './explain.js';
 import { findOnPath } from './which.js';
+import { withoutSecret } from './secret.js';
 import { childEnv, programText, spawnRunner, type Runner } from './process.js';
 
 import type { EngineChoice, EngineName } from './choices.js';
 
-export { ENGINES, type EngineChoice, type EngineName } from './choices.js';
+export type { EngineChoice, EngineName } from './choices.js';
 
 export function resolveEngine(choice: EngineChoice, env: NodeJS.ProcessEnv = process.env): { engine: EngineName; file: string } | Verdict {
   const order: EngineName[] = choice === 'auto' ? ['docker', 'podman'] : [choice];
@@ -82,7 +83,7 @@ export async function engineLogin(req: EngineLoginRequest, run: Runner = spawnRu
   args.push(req.registry);
   const r = await run(req.file, args, { input: `${req.token}\n`, env: childEnv(req.env, req.token), timeoutMs: req.timeoutMs });
   // Nothing the engine prints may echo the token back to our output.
-  const out = `${r.stdout}\n${r.stderr}`.split(req.token).join('[token]');
+  const out = withoutSecret(`${r.stdout}\n${r.stderr}`, req.token);
   if (r.notFound) return { ...verdict('engine-missing', `${req.engine} could not be started.`, `Install ${req.engine} or pass --engine.`), loggedIn: false };
   if (r.timedOut) {
     return {

@@ -16,7 +16,7 @@ import { instanceKey, instanceOfRegistry, registryOfInstance, type RealmCache } 
 export type Remembered = AnswerValues;
 
 /** What a record is remembered under: its instance, else its registry (a URL and a host never collide). */
-export function recordKey(r: Remembered): string {
+function recordKey(r: Remembered): string {
   return r.gitlab ?? r.registry ?? '';
 }
 

@@ -4,7 +4,7 @@
  * The one request model: every answer a login needs, each with where it came from, and the one precedence rule
  * that decides between sources. Values derived from a choice (a type's username) are computed when read, never stored.
  */
-import { CREDENTIALS, typeFromUsername, type Access, type CredentialType } from './credentials.js';
+import { defaultUsername, typeFromUsername, type Access, type CredentialType } from './credentials.js';
 
 /**
  * Where an answer came from (`engine-config`: a login docker or podman already stores, which doctor checks;
@@ -122,7 +122,7 @@ export function instanceHint(layers: Layers): string | undefined {
  */
 export function usernameOf(r: LoginRequest): Answer<string> | undefined {
   const type = r.credentialType;
-  const fixed = type ? CREDENTIALS[type.value].fixedUsername : undefined;
+  const fixed = type ? defaultUsername(type.value) : undefined;
   if (fixed === undefined || !type) return r.username;
   if (r.username && !outranks(type.source, r.username.source)) return r.username;
   return { value: fixed, source: type.source };
@@ -183,7 +183,7 @@ export const REMEMBERED_SOURCES = ['flag', 'typed', 'remembered', 'team-file'] a
 export function answersToRemember(r: LoginRequest): AnswerValues {
   const out = fromSources(r, REMEMBERED_SOURCES);
   const type = r.credentialType?.value;
-  if (out.username !== undefined && type && CREDENTIALS[type].fixedUsername !== undefined) delete out.username;
+  if (out.username !== undefined && type && defaultUsername(type) !== undefined) delete out.username;
   return out;
 }
 

@@ -4,6 +4,11 @@ import { InputError } from './errors.js';
 
 export const MAX_SECRET_BYTES = 4096;
 
+/** The token in a text something else wrote (a server's answer, an engine's output), replaced by [token]. */
+export function withoutSecret(text: string, token: string): string {
+  return token ? text.split(token).join('[token]') : text;
+}
+
 /**
  * The one place a token is read and cleaned: trailing newline and spaces trimmed (as from
  * `echo "$TOKEN" |`), then refused if it could not be a token. Messages never include it.

@@ -14,6 +14,7 @@ import { discoverRegistry, type Sleep } from './registry.js';
 import { accessOf, usernameOf, type LoginRequest } from './request.js';
 import { verdict, type Verdict } from './verdict.js';
 import { usernameOptional } from './credentials.js';
+import { withoutSecret } from './secret.js';
 import { verifyCredential, type Step, type VerifyRequest, type VerifyResult } from './verify.js';
 
 export interface SessionInput {
@@ -121,16 +122,14 @@ export async function verifySession(input: SessionInput, sessionDeps: SessionDep
   return { kind: 'verified', verify: verifiedWithoutToken(v, input.token) };
 }
 
-/** The token in what a server's answer put into a text, replaced by [token] (GitLab never quotes it; a proxy's page or a debug build might). */
-const scrub = (text: string, token: string) => text.split(token).join('[token]');
-
+/** A step with the token a server's answer put into it as [token] (GitLab never quotes it; a proxy's page or a debug build might). */
 function withoutToken(step: Step, token: string): Step {
-  return step.detail ? { ...step, detail: scrub(step.detail, token) } : step;
+  return step.detail ? { ...step, detail: withoutSecret(step.detail, token) } : step;
 }
 
 /** A verification with the token replaced by [token] in its message, fix and steps: what every command prints or stores. */
 function verifiedWithoutToken(v: VerifyResult, token: string): VerifyResult {
-  return { ...v, message: scrub(v.message, token), fix: scrub(v.fix, token), steps: v.steps.map((s) => withoutToken(s, token)) };
+  return { ...v, message: withoutSecret(v.message, token), fix: withoutSecret(v.fix, token), steps: v.steps.map((s) => withoutToken(s, token)) };
 }
 
 /**

@@ -46,7 +46,7 @@ export function daysUntil(date: string, nowMs: number): number {
  * `GITLAB/api/v4/personal_access_tokens` + `rest`, where a token may be sent (HTTPS, or plain HTTP on loopback);
  * else why not.
  */
-export function tokenApiUrl(gitlab: string, rest: string): URL | string {
+function tokenApiUrl(gitlab: string, rest: string): URL | string {
   let url: URL;
   try {
     url = new URL(`${gitlab.replace(/\/+$/, '')}/api/v4/personal_access_tokens${rest}`);
@@ -65,7 +65,7 @@ export function tokenApiUrl(gitlab: string, rest: string): URL | string {
  * `error!` put them), sanitised to `saidMax` characters. `not-sent`: the token may not go to that URL; `failed`:
  * the request threw (an HttpError, or anything else), with no answer.
  */
-export type TokenApiAnswer =
+type TokenApiAnswer =
   { kind: 'answer'; status: number; json: Record<string, unknown>; said: string } | { kind: 'not-sent'; reason: string } | { kind: 'failed'; error: unknown };
 
 /**

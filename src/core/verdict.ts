@@ -58,7 +58,7 @@ export type Result<T, V = Verdict> = { ok: true; value: T } | { ok: false; verdi
 export const success = <T>(value: T): Result<T, never> => ({ ok: true, value });
 export const failure = <V = Verdict>(v: V): Result<never, V> => ({ ok: false, verdict: v });
 /** Whether an answer is the verdict rather than the value: for `T | Verdict` answers (resolveEngine's) and nothing else. */
-export function isVerdict<T extends object>(answer: T | Verdict): answer is Verdict {
+function isVerdict<T extends object>(answer: T | Verdict): answer is Verdict {
   return Object.hasOwn(answer, 'verdict');
 }
 /** A `T | Verdict` answer (resolveEngine's, whose shape its callers and tests know) as a Result. */

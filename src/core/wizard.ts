@@ -123,9 +123,7 @@ export const ASKING: readonly WizardStep[] = ['confirm', 'gitlab', 'registry', '
  * is typed; only a flag gives a username among them, so each is ranked as a flag.
  */
 export function effective(s: Pick<WizardState, 'answers' | 'fixed'>): WizardAnswers {
-  const given: Partial<Record<AnswerKey, Source>> = {};
-  for (const k of s.fixed) given[k] = 'flag';
-  return valuesOf(requestFrom(s.answers, given));
+  return valuesOf(wizardRequest(s, s.answers));
 }
 
 /**
@@ -477,9 +475,14 @@ export interface FailureChoice {
 }
 
 /** The failure menu for a state at `result`: first what the fix names, then the usual choices. */
+/** The failure the result screen, the menu and the exit code tell of: the engine login's, else the verification's. */
+export function failureOf(s: Pick<WizardState, 'login' | 'verify'>) {
+  return s.login && s.login.verdict !== 'ok' ? s.login : s.verify && !s.verify.ok ? s.verify : undefined;
+}
+
 export function failureChoices(s: WizardState): FailureChoice[] {
   const a = effective(s);
-  const failure = s.login && s.login.verdict !== 'ok' ? s.login : s.verify && !s.verify.ok ? s.verify : undefined;
+  const failure = failureOf(s);
   const named: FailureChoice[] = [];
   if (failure) {
     const v = failure.verdict;

@@ -2,7 +2,16 @@
 // its effects through core/session.ts. Components only render; decisions live in core/.
 /** The wizard's effects, one named hook each: discovery, verification, the engine login, the ending, the failure menu. */
 import { useEffect, useRef, useState, type Dispatch, type RefObject } from 'react';
-import { renewOffered, wizardRequest, type AnswerKey, type FailureChoice, type WizardAction, type WizardAnswers, type WizardState } from '../core/wizard.js';
+import {
+  failureOf,
+  renewOffered,
+  wizardRequest,
+  type AnswerKey,
+  type FailureChoice,
+  type WizardAction,
+  type WizardAnswers,
+  type WizardState,
+} from '../core/wizard.js';
 import { renewDoing, renewExitCode, renewToken } from '../core/renew.js';
 import { prefixWarning, type CredentialType } from '../core/credentials.js';
 import { parseGitlabUrl, parseRegistry } from '../core/hosts.js';
@@ -59,11 +68,6 @@ export interface Flow {
   exit: (code: number, after?: WizardExit) => void;
   /** A bug in a core call: end with its error (the CLI reports it), never a spinner forever. */
   crash: (e: unknown) => void;
-}
-
-/** The verdict the result screen shows: the engine login's, else the verification's. */
-export function failureOf(state: WizardState) {
-  return state.login && state.login.verdict !== 'ok' ? state.login : state.verify && !state.verify.ok ? state.verify : undefined;
 }
 
 /** Registry discovery for the chosen instance; when nothing answers, what was tried and why it failed. */

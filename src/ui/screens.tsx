@@ -2,7 +2,7 @@
 // its effects through core/session.ts. Components only render; decisions live in core/.
 /** What each step shows, wired to the state machine: the questions, the token screen, and the checks with their outcome. */
 import type React from 'react';
-import { failureChoices, offersRenewal, renewOffered, typeOfPrefix, type AnswerKey, type FailureChoice } from '../core/wizard.js';
+import { failureChoices, failureOf, offersRenewal, renewOffered, typeOfPrefix, type AnswerKey, type FailureChoice } from '../core/wizard.js';
 import { useKeys } from './keys.js';
 import { prefixWarning } from '../core/credentials.js';
 import { cleanToken } from '../core/secret.js';
@@ -10,8 +10,8 @@ import { InputError } from '../core/errors.js';
 import { parseRegistry } from '../core/hosts.js';
 import { fetchChallenge } from '../core/registry.js';
 import { resolveEngine, type EngineChoice, type EngineLoginResult } from '../core/engine.js';
-import { asResult, EXIT, failure } from '../core/verdict.js';
-import { failureOf, type Flow, type SuccessorOffer } from './flow.js';
+import { asResult, EXIT, failure, verdict } from '../core/verdict.js';
+import type { Flow, SuccessorOffer } from './flow.js';
 import * as S from './steps.js';
 import { Para } from './Para.js';
 import { RenewPanel } from './Renew.js';
@@ -59,7 +59,7 @@ export function Question({ flow, discovery }: { flow: Flow; discovery: { discove
 /** A typed registry asked anonymously for its `/v2/` challenge: undefined when it answers as a registry, else why not. */
 async function probeRegistry({ deps }: Flow, registry: string): Promise<string | undefined> {
   const c = await fetchChallenge(deps.http, parseRegistry(registry)).catch((e: unknown) =>
-    failure({ verdict: 'unreachable', message: e instanceof Error ? e.message : String(e), fix: '' }),
+    failure(verdict('unreachable', e instanceof Error ? e.message : String(e))),
   );
   return c.ok ? undefined : `${c.verdict.message}${c.verdict.fix ? ` ${c.verdict.fix}` : ''}`;
 }
