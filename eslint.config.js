@@ -32,14 +32,13 @@ export default tseslint.config(
     rules: {
       // The design rule of issue #15: no function in src/ over 100 lines.
       'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }],
-      // Issue #15: a step's answer says which it is (core/verdict.ts Result, or asResult for resolveEngine's), never by
+      // Issue #15: a step's answer says which it is (core/verdict.ts Result), never by
       // shape; and no cast that silences the checker.
       'no-restricted-syntax': [
         'error',
         {
           selector: "BinaryExpression[operator='in'][left.type='Literal'][left.value=/^(verdict|loggedIn)$/]",
-          message:
-            "No `'verdict' in x` / `'loggedIn' in x` on an improvised `T | Verdict` union: return a Result (core/verdict.ts), or use asResult / engineAnswered.",
+          message: "No `'verdict' in x` / `'loggedIn' in x` on an improvised `T | Verdict` union: return a Result (core/verdict.ts), or use engineAnswered.",
         },
         {
           selector: 'TSAsExpression > TSNeverKeyword.typeAnnotation, TSTypeAssertion > TSNeverKeyword.typeAnnotation',

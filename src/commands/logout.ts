@@ -8,7 +8,6 @@ import { commandRequest } from './request.js';
 import type { LogoutFlags } from './options.js';
 import type { IO } from './io.js';
 import { writeJson } from './json.js';
-import { asResult } from '../core/verdict.js';
 
 /** `logout`: ask the store what is there (3 s), run the engine's logout, and say what was removed. */
 export async function runLogout(opts: { flags: LogoutFlags; io: IO; runner?: Runner }): Promise<number> {
@@ -17,7 +16,7 @@ export async function runLogout(opts: { flags: LogoutFlags; io: IO; runner?: Run
   if (!request.registry) throw new InputError('missing --registry HOST[:PORT]', '--registry');
   const registry = request.registry.value;
   const run = opts.runner ?? spawnRunner;
-  const found = asResult(resolveEngine(a.engine, io.env));
+  const found = resolveEngine(a.engine, io.env);
   if (!found.ok) {
     if (a.json) writeJson(io, { ok: false, removed: false, registry, engine: null, message: found.verdict.message });
     else io.stderr.write(`✘ ${found.verdict.message}\n`);

@@ -20,7 +20,7 @@ import { expiryLine, fetchTokenInfo, type TokenInfo } from './tokeninfo.js';
 import type { VerifyResult } from './verify.js';
 import { accessOf, type Answer, type LoginRequest } from './request.js';
 import { quote, sanitise } from './sanitise.js';
-import { asResult, type Result, type Verdict } from './verdict.js';
+import type { Result, Verdict } from './verdict.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export interface Check {
@@ -111,7 +111,7 @@ export function doctorContext(input: DoctorInput, deps: DoctorDeps) {
   const env = deps.env;
   const registry = input.request.registry ? parseRegistry(input.request.registry.value) : undefined;
   const gitlab = instanceOf(input.request);
-  const engine = once(() => asResult(resolveEngine(input.engine, env)));
+  const engine = once(() => resolveEngine(input.engine, env));
   const isPodman = once(() => {
     const e = engine();
     return e.ok && e.value.engine === 'podman';

@@ -1,7 +1,7 @@
 // src/core/: the product: requests, verification, verdicts, engines, stores. No printing: HTTP, processes,
 // files and the environment are injected (the defaults are the real ones), so each part is tested on its own.
 /** The engines (docker, podman): which one runs, its login and logout, and what its errors mean. */
-import { verdict, type Verdict } from './verdict.js';
+import { failure, success, verdict, type Result, type Verdict } from './verdict.js';
 import { explainError } from './explain.js';
 import { findOnPath } from './which.js';
 import { withoutSecret } from './secret.js';
@@ -11,16 +11,19 @@ import type { EngineChoice, EngineName } from './choices.js';
 
 export type { EngineChoice, EngineName } from './choices.js';
 
-export function resolveEngine(choice: EngineChoice, env: NodeJS.ProcessEnv = process.env): { engine: EngineName; file: string } | Verdict {
+/** The engine to log in with: the one chosen, or (auto) docker, else podman, found on PATH. */
+export function resolveEngine(choice: EngineChoice, env: NodeJS.ProcessEnv = process.env): Result<{ engine: EngineName; file: string }> {
   const order: EngineName[] = choice === 'auto' ? ['docker', 'podman'] : [choice];
   for (const engine of order) {
     const file = findOnPath(engine, env);
-    if (file) return { engine, file };
+    if (file) return success({ engine, file });
   }
-  return verdict(
-    'engine-missing',
-    choice === 'auto' ? 'Neither docker nor podman is on PATH.' : `${choice} is not on PATH.`,
-    'Install Docker (https://docs.docker.com/get-docker/) or Podman, or pass --engine with the one you have. The credential itself was verified.',
+  return failure(
+    verdict(
+      'engine-missing',
+      choice === 'auto' ? 'Neither docker nor podman is on PATH.' : `${choice} is not on PATH.`,
+      'Install Docker (https://docs.docker.com/get-docker/) or Podman, or pass --engine with the one you have. The credential itself was verified.',
+    ),
   );
 }
 

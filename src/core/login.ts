@@ -23,7 +23,7 @@ import {
   type StoreWhere,
 } from './credstore.js';
 import { spawnRunner, type Runner } from './process.js';
-import { asResult, verdict, type Verdict } from './verdict.js';
+import { success, verdict, type Verdict } from './verdict.js';
 
 /** What went wrong with the store, for the wizard's choices and `--json`. */
 export interface StoreFailureInfo {
@@ -141,7 +141,7 @@ export async function loginAfterVerify(
   req: LoginRequest,
   run: Runner = spawnRunner,
 ): Promise<{ engine: EngineName | null; result: EngineLoginResult | StoreFailure | Verdict }> {
-  const found = req.prepared ? { ok: true as const, value: req.prepared.engine } : asResult(resolveEngine(req.choice, req.env));
+  const found = req.prepared ? success(req.prepared.engine) : resolveEngine(req.choice, req.env);
   if (!found.ok) return { engine: null, result: found.verdict };
   const engine = found.value;
   const registry = verified.registry;

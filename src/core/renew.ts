@@ -40,7 +40,7 @@ import type { LoginRequest } from './request.js';
 import { sanitise } from './sanitise.js';
 import { loginVerified, verifySession, type LoginDeps, type Progress, type SessionDeps } from './session.js';
 import { callTokenApi, canSelfRotate, expiryLine, fetchTokenInfo, hasTokenInfo, successorLink, type TokenInfo } from './tokeninfo.js';
-import { asResult, failure, success, verdict, type Result, type Verdict, type VerdictCode } from './verdict.js';
+import { failure, success, verdict, type Result, type Verdict, type VerdictCode } from './verdict.js';
 import type { VerifyResult } from './verify.js';
 
 /** renew's own verdicts, beside core/verdict.ts's (which verify, login and doctor share). */
@@ -218,7 +218,7 @@ export async function renewToken(input: RenewInput, deps: RenewDeps): Promise<Re
       ),
       known,
     );
-  const found = asResult(resolveEngine(deps.engine, deps.env));
+  const found = resolveEngine(deps.engine, deps.env);
   if (!found.ok) return result(found.verdict, known);
   const engine = found.value;
   known.engine = engine.engine;

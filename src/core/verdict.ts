@@ -57,14 +57,6 @@ export function exitCodeFor(verdict: VerdictCode): number {
 export type Result<T, V = Verdict> = { ok: true; value: T } | { ok: false; verdict: V };
 export const success = <T>(value: T): Result<T, never> => ({ ok: true, value });
 export const failure = <V = Verdict>(v: V): Result<never, V> => ({ ok: false, verdict: v });
-/** Whether an answer is the verdict rather than the value: for `T | Verdict` answers (resolveEngine's) and nothing else. */
-function isVerdict<T extends object>(answer: T | Verdict): answer is Verdict {
-  return Object.hasOwn(answer, 'verdict');
-}
-/** A `T | Verdict` answer (resolveEngine's, whose shape its callers and tests know) as a Result. */
-export function asResult<T extends object>(answer: T | Verdict): Result<T> {
-  return isVerdict(answer) ? failure(answer) : success(answer);
-}
 
 /** The one point where a verdict is built: whatever a message quotes from a server or a file is sanitised here. */
 export function verdict(code: VerdictCode, message: string, fix = ''): Verdict {

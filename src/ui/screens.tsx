@@ -10,7 +10,7 @@ import { InputError } from '../core/errors.js';
 import { parseRegistry } from '../core/hosts.js';
 import { fetchChallenge } from '../core/registry.js';
 import { resolveEngine, type EngineChoice, type EngineLoginResult } from '../core/engine.js';
-import { asResult, EXIT, failure, verdict } from '../core/verdict.js';
+import { EXIT, failure, verdict } from '../core/verdict.js';
 import type { Flow, SuccessorOffer } from './flow.js';
 import * as S from './steps.js';
 import { Para } from './Para.js';
@@ -163,6 +163,6 @@ export function Closed() {
 
 /** The engine `auto` will run, for the spinner (the same choice loginAfterVerify makes). */
 function engineLabel(choice: EngineChoice, env: NodeJS.ProcessEnv): string {
-  const e = asResult(resolveEngine(choice, env));
+  const e = resolveEngine(choice, env);
   return e.ok ? e.value.engine : choice === 'auto' ? 'the engine' : choice;
 }

@@ -100,9 +100,9 @@ describe('engineLogin with a fake runner', () => {
 test('resolveEngine and storageFor', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'grl-engine-'));
   try {
-    expect(resolveEngine('auto', { PATH: dir })).toMatchObject({ verdict: 'engine-missing' });
+    expect(resolveEngine('auto', { PATH: dir })).toMatchObject({ ok: false, verdict: { verdict: 'engine-missing' } });
     writeFileSync(path.join(dir, 'podman'), '#!/bin/sh\n', { mode: 0o755 });
-    expect(resolveEngine('auto', { PATH: dir })).toEqual({ engine: 'podman', file: path.join(dir, 'podman') });
+    expect(resolveEngine('auto', { PATH: dir })).toEqual({ ok: true, value: { engine: 'podman', file: path.join(dir, 'podman') } });
     writeFileSync(path.join(dir, 'config.json'), '{"credsStore":"desktop","credHelpers":{"r.example.com":"pass"}}');
     expect(storageFor('docker', 'r.example.com', { DOCKER_CONFIG: dir })).toMatchObject({ kind: 'helper', helper: 'pass' });
     expect(storageFor('docker', 'other', { DOCKER_CONFIG: dir })).toMatchObject({ kind: 'helper', helper: 'desktop' });
