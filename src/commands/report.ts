@@ -4,7 +4,7 @@ import type { VerifyResult } from '../core/verify.js';
 import { engineAnswered, type EngineLoginResult } from '../core/engine.js';
 import { isStoreFailure, type StoreFailureInfo } from '../core/login.js';
 import type { Verdict } from '../core/verdict.js';
-import { expiryLine, expiryWarning, type TokenInfo } from '../core/tokeninfo.js';
+import { expiryWarning, tokenLine, type TokenInfo } from '../core/tokeninfo.js';
 import { fit, paint, useColor, type IO } from './io.js';
 import { writeJson } from './json.js';
 
@@ -111,10 +111,7 @@ export function printResult(io: IO, r: CommandResult, json: boolean): void {
           : `  Stored in ${r.storage.file} (base64, not encrypted; a credential helper keeps it in your keyring).\n`,
       );
     }
-    if (r.token && r.token.state !== 'unavailable')
-      io.stdout.write(
-        `${fit(`  Token${r.token.state === 'active' && r.token.name ? ` "${r.token.name}"` : ''}: ${r.token.state === 'active' ? `scopes ${r.token.scopes.join(', ') || 'none'}; ` : ''}${expiryLine(r.token)}`, io.stdout, 4)}\n`,
-      );
+    if (r.token && r.token.state !== 'unavailable') io.stdout.write(`${fit(`  ${tokenLine(r.token)}`, io.stdout, 4)}\n`);
     for (const w of r.warnings) io.stdout.write(`${fit(`${c.yellow('⚠')} ${w}`, io.stdout, 2)}\n`);
   } else {
     io.stderr.write(`${fit(`${c.red('✘')} ${r.message}`, io.stderr, 2)}\n`);

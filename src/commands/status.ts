@@ -6,7 +6,7 @@ import { parseRegistry } from '../core/hosts.js';
 import { runStatus, type LoginStatus, type StatusReport } from '../core/status.js';
 import { openConfStore, rememberedFor, type AnswerStore } from '../core/remembered.js';
 import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
-import { expiryLine } from '../core/tokeninfo.js';
+import { tokenLine } from '../core/tokeninfo.js';
 import { httpOptions, runOptions } from './request.js';
 import type { StatusFlags } from './options.js';
 import { fit, paint, useColor, type IO } from './io.js';
@@ -80,8 +80,7 @@ export function printStatus(io: IO, r: StatusReport, registry: string | undefine
     if (l.fix) out(`    ${c.bold('Fix:')} ${l.fix}`, 9);
     out(`  - Stored: ${l.username ? `${l.username}, ` : ''}${where(l)}`);
     // A token GitLab refused is told by the verdict above; its record adds only what a working one has.
-    if (l.token?.state === 'active')
-      out(`  - Token${l.token.name ? ` "${l.token.name}"` : ''}: scopes ${l.token.scopes.join(', ') || 'none'}; ${expiryLine(l.token)}`);
+    if (l.token?.state === 'active') out(`  - ${tokenLine(l.token)}`);
     for (const w of l.warnings) out(`  ${c.yellow('⚠')} ${w}`);
   }
   const count = (s: LoginStatus['state']) => r.logins.filter((l) => l.state === s).length;

@@ -16,7 +16,7 @@ import { proxyFor, type HttpClient } from './http.js';
 import type { NetProbes } from './netprobe.js';
 import { decideRealm, fetchChallenge, type RealmDecision, type RegistryChallenge } from './registry.js';
 import { instanceOf, verifyOnChallenge } from './session.js';
-import { expiryLine, fetchTokenInfo, type TokenInfo } from './tokeninfo.js';
+import { expiryLine, fetchTokenInfo, holdsScope, type TokenInfo } from './tokeninfo.js';
 import type { VerifyResult } from './verify.js';
 import { accessOf, type Answer, type LoginRequest } from './request.js';
 import { quote, sanitise } from './sanitise.js';
@@ -607,8 +607,7 @@ function judgeTokenInfo(info: TokenInfo, access: Access): Finding {
   if (info.state !== 'active') return { status: 'fail', detail: `the token ${expiryLine(info)}`, fix: 'Create a new personal access token.' };
   const detail = `scopes: ${info.scopes.join(', ') || 'none'}; ${expiryLine(info)}`;
   const need = requiredScopes(access);
-  const has = (s: string) => info.scopes.includes(s) || info.scopes.includes('api') || (s === 'read_registry' && info.scopes.includes('read_api'));
-  const lacking = need.filter((s) => !has(s));
+  const lacking = need.filter((s) => !holdsScope(info.scopes, s));
   if (lacking.length) return { status: 'fail', detail, fix: `The token lacks ${lacking.join(' and ')}: create one with ${need.join(' and ')}.` };
   if (info.daysLeft !== null && info.daysLeft <= 7) return { status: 'warn', detail, fix: 'The token expires within a week: create its successor now.' };
   return { status: 'pass', detail };

@@ -136,9 +136,14 @@ export async function fetchTokenInfo(http: HttpClient, gitlab: string, token: st
   return { state: 'active', name: shown(typeof j.name === 'string' ? j.name : '', 100), scopes, expiresAt, daysLeft, ...createdAt };
 }
 
+/** Whether a token's scopes hold a registry scope: itself, or api (which holds them all), or read_api for read_registry. */
+export function holdsScope(scopes: string[], scope: string): boolean {
+  return scopes.includes(scope) || scopes.includes('api') || (scope === 'read_registry' && scopes.includes('read_api'));
+}
+
 /** Whether the token's scopes allow push to the registry (write_registry, or api). */
 export function scopesAllowPush(scopes: string[]): boolean {
-  return scopes.includes('write_registry') || scopes.includes('api');
+  return holdsScope(scopes, 'write_registry');
 }
 
 /** The page that creates the token's successor: for a personal access token, prefilled with its name and scopes. */
@@ -153,6 +158,12 @@ export function successorLink(gitlab: string, type: CredentialType, name: string
 }
 
 /** The one-line expiry note for text output: "expires 2026-12-31 (31 days)", or why it cannot be said. */
+/** A token's record on one line, `Token "NAME": scopes A, B; expires …`: the done screen, `login`'s output and `status`. */
+export function tokenLine(info: TokenInfo): string {
+  const active = info.state === 'active';
+  return `Token${active && info.name ? ` "${info.name}"` : ''}: ${active ? `scopes ${info.scopes.join(', ') || 'none'}; ` : ''}${expiryLine(info)}`;
+}
+
 export function expiryLine(info: TokenInfo): string {
   switch (info.state) {
     case 'active':

@@ -4,7 +4,7 @@
 import { Box, Text } from 'ink';
 import type { VerifyResult } from '../core/verify.js';
 import type { EngineLoginResult } from '../core/engine.js';
-import { expiryAdvice, expiryLine, expiryWarning } from '../core/tokeninfo.js';
+import { expiryAdvice, expiryWarning, tokenLine } from '../core/tokeninfo.js';
 import { Link } from './Link.js';
 import { Verbatim } from './Verbatim.js';
 import { Para } from './Para.js';
@@ -103,12 +103,7 @@ export function Account({ verify, links }: { verify: VerifyResult; links: boolea
     <>
       <Box flexDirection="column" marginLeft={2}>
         {verify.account ? <Para>Account: {verify.account}</Para> : null}
-        {t ? (
-          <Para dimColor={t.state === 'unavailable'}>
-            Token{t.state === 'active' && t.name ? ` "${t.name}"` : ''}: {t.state === 'active' ? `scopes ${t.scopes.join(', ') || 'none'}; ` : ''}
-            {expiryLine(t)}
-          </Para>
-        ) : null}
+        {t ? <Para dimColor={t.state === 'unavailable'}>{tokenLine(t)}</Para> : null}
       </Box>
       {(verify.remarks ?? []).map((r) => (
         <Marked key={r} mark="⚠" color="yellow">
