@@ -6,7 +6,6 @@ import { realProbes, type NetProbes } from '../core/netprobe.js';
 import { runDoctor, sectionOf, type Check } from '../core/doctor.js';
 import { explainError, hostIn } from '../core/explain.js';
 import { usernameOf } from '../core/request.js';
-import { registryOf } from '../core/session.js';
 import { InputError } from '../core/errors.js';
 import { cleanToken, readStdin } from '../core/secret.js';
 import { commandRequest, httpOptions, readToken, teamFileNotice, type CommandRequest } from './request.js';
@@ -90,12 +89,9 @@ export async function runDoctorCommand(opts: DoctorOptions): Promise<number> {
   if (notice) io.stderr.write(`gitlab-registry-login: ${notice}\n`);
   const http = (opts.http ?? createHttpClient)(httpOptions(options, io.env));
   try {
-    // The registry given, else the one found for the instance: derived from the instance's answer, at its rank.
-    const registry = request.registry ? undefined : await registryOf(http, request);
-    const found = registry && request.gitlab ? { registry: { value: registry.registry, source: request.gitlab.source } } : {};
     const checks = await runDoctor(
       {
-        request: { ...request, ...found },
+        request,
         ...(token ? { token: cleanToken(token) } : {}),
         trustRealm: options.trustRealm,
         engine: options.engine,

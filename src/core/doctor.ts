@@ -15,7 +15,7 @@ import { parseRegistry, type RegistryAddress } from './hosts.js';
 import { proxyFor, type HttpClient } from './http.js';
 import type { NetProbes } from './netprobe.js';
 import { decideRealm, fetchChallenge, type RealmDecision, type RegistryChallenge } from './registry.js';
-import { instanceOf, verifyOnChallenge } from './session.js';
+import { instanceOf, registryOf, verifyOnChallenge } from './session.js';
 import { expiryLine, fetchTokenInfo, holdsScope, type TokenInfo } from './tokeninfo.js';
 import type { VerifyResult } from './verify.js';
 import { accessOf, type Answer, type LoginRequest } from './request.js';
@@ -33,8 +33,8 @@ export interface Check {
 
 export interface DoctorInput {
   /**
-   * The resolved request (core/request.ts), each answer with its source, as verify and login read it. Its registry is
-   * the one given, or the one found for its instance (session.ts `registryOf`), with the instance's source.
+   * The resolved request (core/request.ts), each answer with its source, as verify and login read it. Without a
+   * registry, `runDoctor` looks for the one of its instance (session.ts `registryOf`), at the instance's rank.
    */
   request: LoginRequest;
   token?: string;
@@ -226,7 +226,11 @@ export async function runCheck(c: DoctorCheck, ctx: DoctorContext): Promise<Chec
 }
 
 export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<Check[]> {
-  const ctx = doctorContext(input, deps);
+  // The registry given, else the one found for the instance: derived from the instance's answer, at its rank.
+  const { gitlab, registry } = input.request;
+  const found = !registry && gitlab ? await registryOf(deps.http, input.request) : undefined;
+  const request = found && gitlab ? { ...input.request, registry: { value: found.registry, source: gitlab.source } } : input.request;
+  const ctx = doctorContext({ ...input, request }, deps);
   const checks: Check[] = [];
   for (const c of DOCTOR_CHECKS) checks.push(await runCheck(c, ctx));
   return checks;
