@@ -145,3 +145,16 @@ export function registryCandidates(hostname: string): string[] {
   out.push(`${isIP(host) === 6 ? `[${host}]` : host}:5050`);
   return isIP(host) ? out.slice(-1) : out;
 }
+
+/**
+ * An instance as registry.ts `instanceOfRealm` gives it (origin and path prefix, no trailing slash), to compare with one; undefined
+ * for text that is no URL (a remembered file edited by hand).
+ */
+export function instanceKey(gitlab: string): string | undefined {
+  try {
+    const u = new URL(gitlab);
+    return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return undefined;
+  }
+}

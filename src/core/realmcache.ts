@@ -6,7 +6,7 @@
  * still goes through the same realm-safety decision, and a failing one falls back to the challenge.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { isLoopbackHost } from './hosts.js';
+import { instanceKey, isLoopbackHost } from './hosts.js';
 import { decideRealm, instanceOfRealm } from './registry.js';
 import { privateDir, realmsFile, writableByOthers } from './paths.js';
 import path from 'node:path';
@@ -36,19 +36,6 @@ export function registryOfInstance(cache: RealmCache | undefined, gitlab: string
   const found = instance === undefined ? [] : (cache?.registries?.() ?? []).filter((r) => instanceOfRegistry(cache, r) === instance);
   // Two registries on one instance (HOST:5050 and registry.HOST): which one is meant is not known, so neither.
   return found.length === 1 ? found[0] : undefined;
-}
-
-/**
- * An instance as `instanceOfRealm` gives it (origin and path prefix, no trailing slash), to compare with one; undefined
- * for text that is no URL (a remembered file edited by hand).
- */
-export function instanceKey(gitlab: string): string | undefined {
-  try {
-    const u = new URL(gitlab);
-    return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    return undefined;
-  }
 }
 
 export function realmCacheFile(env: NodeJS.ProcessEnv): string {

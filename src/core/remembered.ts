@@ -5,7 +5,8 @@ import path from 'node:path';
 import { configDir, privateDir, writableByOthers } from './paths.js';
 import { ACCESS_LEVELS, CREDENTIAL_TYPES, pick } from './choices.js';
 import { ANSWER_KEYS, instanceHint, resolveRequest, type AnswerKey, type AnswerValues, type Layers, type LoginRequest } from './request.js';
-import { instanceKey, instanceOfRegistry, registryOfInstance, type RealmCache } from './realmcache.js';
+import { instanceKey } from './hosts.js';
+import { instanceOfRegistry, registryOfInstance, type RealmCache } from './realmcache.js';
 
 /**
  * The non-secret answers remembered, one record per instance, or per registry when only a registry was given. Only
