@@ -10,7 +10,6 @@ import { VERSION } from './version.js';
 import { debug, debugEnabled, debugWanted, enableDebug, redact } from './core/debug.js';
 import {
   addOptions,
-  usageError,
   DOCTOR_OPTIONS,
   flagsOf,
   LOGIN_OPTIONS,
@@ -121,18 +120,6 @@ function withFlags<S extends Specs>(cmd: Command, specs: S, run: (flags: FlagsOf
 /** docker login's positional registry, beside the flags (it must agree with --registry when both are given). */
 const withRegistry = <F>(flags: F, [registry]: string[]) => (registry !== undefined ? { ...flags, registryArgument: registry } : flags);
 
-/** docker's `login -p SECRET`: refused at once, nothing sent or stored, with what to do instead. */
-function refuseArgvPassword(program: Command): void {
-  program.hook('preAction', (_root, action) => {
-    if (action.opts().password !== undefined) {
-      throw usageError(
-        'a password in the command line is visible to every process on this machine (ps, /proc) and stays in your shell history; nothing was sent or stored. Pipe it instead: printf %s "$TOKEN" | gitlab-registry-login login REGISTRY -u USER --password-stdin (in a terminal, leave it out to be asked for it)',
-        '-p/--password',
-      );
-    }
-  });
-}
-
 /** verify and login: a credential checked, then (login) given to the engine. */
 function credentialCommands(program: Command, run: Handlers, done: (code: number) => void): void {
   const verify = program
@@ -200,7 +187,6 @@ function buildProgram(run: Handlers, out: Output, done: (code: number) => void):
         return Help.prototype.subcommandTerm.call(this, cmd);
       },
     });
-  refuseArgvPassword(program);
   credentialCommands(program, run, done);
   accountCommands(program, run, done);
   guidedCommands(program, run, done);

@@ -9,6 +9,10 @@
 import { Option, type Command } from 'commander';
 import { ACCESS_LEVELS, CI_TYPES, CREDENTIAL_TYPES, ENGINE_CHOICES, MAX_RENEW_DAYS, pick } from '../core/choices.js';
 
+/** Why `-p/--password VALUE` is refused, and what to do instead. */
+const ARGV_PASSWORD =
+  'a password in the command line is visible to every process on this machine (ps, /proc) and stays in your shell history; nothing was sent or stored. Pipe it instead: printf %s "$TOKEN" | gitlab-registry-login login REGISTRY -u USER --password-stdin (in a terminal, leave it out to be asked for it)';
+
 /**
  * A bad flag, told as core's InputError is (its name and flag: src/program.ts prints one line, exit 2), without
  * loading errors.ts and sanitise.ts at start: the only outside text in it, a value from argv, is quoted in
@@ -116,7 +120,12 @@ const COMMON = {
   tokenStdin: flag('--token-stdin', 'read the token from standard input (trailing newline trimmed)'),
   passwordStdin: flag('--password-stdin', "the same as --token-stdin (docker login's name for it)"),
   // Refused before anything runs (src/program.ts): a secret in argv is visible to every process.
-  password: hidden(text('-p, --password <value>', '')),
+  // docker's `login -p SECRET`: refused while the arguments are parsed; nothing is sent or stored.
+  password: hidden(
+    parsed('-p, --password <value>', '', (): never => {
+      throw usageError(ARGV_PASSWORD, '-p/--password');
+    }),
+  ),
   json,
   timeout: timeout('limit for the whole verification (every request and retry) and, separately, the engine login, in seconds (default 15)'),
   caFile,
