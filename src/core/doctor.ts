@@ -228,7 +228,7 @@ export async function runCheck(c: DoctorCheck, ctx: DoctorContext): Promise<Chec
 export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<Check[]> {
   // The registry given, else the one found for the instance: derived from the instance's answer, at its rank.
   const { gitlab, registry } = input.request;
-  const found = !registry && gitlab ? await registryOf(deps.http, input.request) : undefined;
+  const found = !registry && gitlab ? (await registryOf(deps.http, input.request)).registry : undefined;
   const request = found && gitlab ? { ...input.request, registry: { value: found.registry, source: gitlab.source } } : input.request;
   const ctx = doctorContext({ ...input, request }, deps);
   const checks: Check[] = [];

@@ -257,19 +257,41 @@ function effectivePort(u: URL): string {
  * `registry.DOMAIN` beside `gitlab.DOMAIN`, `HOST:5050`) whose realm is on the instance.
  */
 export async function discoverRegistry(http: HttpClient, gitlab: URL): Promise<{ registry: string; realm: string } | undefined> {
+  return (await findRegistry(http, gitlab)).found;
+}
+
+/** What discovery found for an instance; else the candidates it tried, and why the first one is not the registry. */
+export interface Discovery {
+  found?: { registry: string; realm: string };
+  tried: string[];
+  why?: string;
+}
+
+/** `discoverRegistry`, with what it tried and why the first candidate failed (the wizard says it). */
+export async function findRegistry(http: HttpClient, gitlab: URL): Promise<Discovery> {
   const host = gitlab.hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'gitlab.com') return { registry: 'registry.gitlab.com', realm: 'https://gitlab.com/jwt/auth' };
-  const candidates = registryCandidates(host);
-  const probes = candidates.map(async (registry) => {
+  if (host === 'gitlab.com') return { found: { registry: 'registry.gitlab.com', realm: 'https://gitlab.com/jwt/auth' }, tried: [] };
+  const tried = registryCandidates(host);
+  const probes = tried.map(async (registry) => {
     const [hostname, port] = registry.startsWith('[') ? [host, '5050'] : registry.split(':');
     // Only a registry whose realm is this instance's counts: the token never goes elsewhere.
     const c = await fetchChallenge(http, { hostname: hostname!, ...(port ? { port: Number(port) } : {}), registry });
-    return c.ok && decideRealm(c.value.realm, gitlab, false).ok ? { registry, realm: c.value.realm } : undefined;
+    if (!c.ok) return { why: c.verdict.message.replace(/\.$/, '') };
+    return decideRealm(c.value.realm, gitlab, false).ok
+      ? { found: { registry, realm: c.value.realm } }
+      : { why: `${registry} does not send logins to ${gitlab.host}` };
   });
   // One probe failing in an unexpected way must not hide the other's answer.
   const results = await Promise.allSettled(probes);
-  for (const r of results) if (r.status === 'fulfilled' && r.value) return r.value;
+  for (const r of results) if (r.status === 'fulfilled' && r.value.found) return { found: r.value.found, tried };
   // A setting that is wrong (a socks5:// proxy, a bad %-escape) is the user's to fix, not "no registry found".
   for (const r of results) if (r.status === 'rejected' && r.reason instanceof InputError) throw r.reason;
-  return undefined;
+  const first = results[0];
+  return first?.status === 'fulfilled' && first.value.why ? { tried, why: first.value.why } : { tried };
+}
+
+/** "No registry found for HOST (tried A, B and C): WHY" (verify and the wizard alike). */
+export function noRegistryFound(gitlab: URL, d: Pick<Discovery, 'tried' | 'why'>): string {
+  const tried = d.tried.length > 1 ? `${d.tried.slice(0, -1).join(', ')} and ${d.tried.at(-1)}` : d.tried.join('');
+  return `No registry found for ${gitlab.host} (tried ${tried})${d.why ? `: ${d.why}` : ''}.`;
 }

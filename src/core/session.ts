@@ -10,7 +10,7 @@ import type { Runner } from './process.js';
 import { gitlabBase, parseGitlabUrl, parseRegistry, type RegistryAddress } from './hosts.js';
 import { budget, type HttpClient } from './http.js';
 import type { KnownRealm, RealmCache } from './realmcache.js';
-import { discoverRegistry, type Sleep } from './registry.js';
+import { findRegistry, noRegistryFound, type Discovery, type Sleep } from './registry.js';
 import { accessOf, usernameOf, type LoginRequest } from './request.js';
 import { verdict, type Verdict } from './verdict.js';
 import { usernameOptional } from './credentials.js';
@@ -60,12 +60,12 @@ export type SessionOutcome =
   /** Verified, then the engine's login (or why there was none: no engine). */
   | { kind: 'logged-in'; verify: VerifyResult; engine: EngineName | null; login: EngineLoginResult | Verdict };
 
-/** The registry of a request: the given one, else the one discovered for the instance (or undefined). */
-export async function registryOf(http: HttpClient, request: LoginRequest): Promise<RegistryAddress | undefined> {
-  if (request.registry) return parseRegistry(request.registry.value);
-  if (!request.gitlab) return undefined;
-  const found = await discoverRegistry(http, parseGitlabUrl(request.gitlab.value));
-  return found ? parseRegistry(found.registry) : undefined;
+/** The registry of a request: the given one, else the one discovered for the instance, with the discovery (what it tried). */
+export async function registryOf(http: HttpClient, request: LoginRequest): Promise<{ registry?: RegistryAddress; discovery?: Discovery }> {
+  if (request.registry) return { registry: parseRegistry(request.registry.value) };
+  if (!request.gitlab) return {};
+  const discovery = await findRegistry(http, parseGitlabUrl(request.gitlab.value));
+  return discovery.found ? { registry: parseRegistry(discovery.found.registry), discovery } : { discovery };
 }
 
 /** The instance a request names, as a trust anchor: not one the registry's realm named (source `realm`). */
@@ -93,16 +93,16 @@ function verifyRequest(input: SessionInput, registry: RegistryAddress, knownReal
 export async function verifySession(input: SessionInput, sessionDeps: SessionDeps): Promise<SessionOutcome & { kind: 'no-registry' | 'verified' }> {
   // --timeout bounds the whole verification (discovery, every request and retry), not each request.
   const deps = { ...sessionDeps, http: budget(sessionDeps.http) };
-  const registry = await registryOf(deps.http, input.request);
+  const { registry, discovery } = await registryOf(deps.http, input.request);
   if (!registry) {
     const g = input.request.gitlab ? parseGitlabUrl(input.request.gitlab.value) : undefined;
-    if (!g) throw new Error('session: the request has neither a registry nor an instance (the caller checks completeness)');
+    if (!g || !discovery) throw new Error('session: the request has neither a registry nor an instance (the caller checks completeness)');
     return {
       kind: 'no-registry',
       gitlab: gitlabBase(g),
       verdict: verdict(
         'not-a-registry',
-        `No container registry was found for ${g.host} (tried registry.${g.hostname} and ${g.hostname}:5050).`,
+        noRegistryFound(g, discovery),
         "Pass --registry HOST[:PORT]: it is shown on any project's Deploy > Container registry page.",
       ),
     };

@@ -14,8 +14,8 @@ import {
 } from '../core/wizard.js';
 import { renewDoing, renewExitCode, renewToken } from '../core/renew.js';
 import { prefixWarning, type CredentialType } from '../core/credentials.js';
-import { parseGitlabUrl, parseRegistry } from '../core/hosts.js';
-import { discoverRegistry, fetchChallenge } from '../core/registry.js';
+import { parseGitlabUrl } from '../core/hosts.js';
+import { findRegistry, noRegistryFound } from '../core/registry.js';
 import { loginVerified, verifySession } from '../core/session.js';
 import { answersToRemember, type LoginRequest, type Source } from '../core/request.js';
 import type { RealmCache } from '../core/realmcache.js';
@@ -80,18 +80,11 @@ export function useDiscovery({ deps, state, a, dispatch }: Flow) {
     setDiscovering(true);
     setDiscoveryProblem(undefined);
     const gitlab = parseGitlabUrl(a.gitlab);
-    discoverRegistry(deps.http, gitlab)
-      .then(async (found) => {
+    findRegistry(deps.http, gitlab)
+      .then((d) => {
         if (!live) return;
-        if (found) return dispatch({ type: 'default', key: 'registry', value: found.registry });
-        const host = gitlab.hostname.toLowerCase();
-        const tried = `registry.${host}`;
-        const why = await fetchChallenge(deps.http, parseRegistry(tried)).catch(() => undefined);
-        const reason = why?.ok === false ? why.verdict.message.replace(/\.$/, '') : `${tried} does not send logins to ${gitlab.host}`;
-        if (live)
-          setDiscoveryProblem(
-            `No registry found for ${gitlab.host} (tried registry.${host} and ${host}:5050): ${reason}. Type it as shown on a project's Deploy > Container registry page.`,
-          );
+        if (d.found) return dispatch({ type: 'default', key: 'registry', value: d.found.registry });
+        setDiscoveryProblem(`${noRegistryFound(gitlab, d)} Type it as shown on a project's Deploy > Container registry page.`);
       })
       .catch(() => undefined)
       .finally(() => live && setDiscovering(false));

@@ -1,7 +1,7 @@
 /** Registry discovery for a self-managed GitLab (src/core/hosts.ts registryCandidates, registry.ts discoverRegistry). */
 import { expect, test } from 'vitest';
 import { registryCandidates } from '../../src/core/hosts.js';
-import { discoverRegistry } from '../../src/core/registry.js';
+import { discoverRegistry, findRegistry, noRegistryFound } from '../../src/core/registry.js';
 import { HttpError } from '../../src/core/http.js';
 import { challenge, fakeHttp } from '../helpers/fakes.js';
 
@@ -39,4 +39,21 @@ test('registry.HOST wins over registry.DOMAIN when both answer for the instance'
       : new HttpError('refused', 'connection refused'),
   );
   expect((await discoverRegistry(client, new URL('https://gitlab.example.com')))?.registry).toBe('registry.gitlab.example.com');
+});
+
+test('nothing found: what was tried and why the first candidate failed, each candidate asked once', async () => {
+  const http = fakeHttp((url) =>
+    url.host === 'registry.gitlab.example.com' ? challenge('https://other-gitlab.example.com/jwt/auth') : new HttpError('dns', 'getaddrinfo ENOTFOUND'),
+  );
+  const gitlab = new URL('https://gitlab.example.com');
+  const d = await findRegistry(http.client, gitlab);
+  expect(d).toEqual({
+    tried: ['registry.gitlab.example.com', 'registry.example.com', 'gitlab.example.com:5050'],
+    why: 'registry.gitlab.example.com does not send logins to gitlab.example.com',
+  });
+  expect(noRegistryFound(gitlab, d)).toBe(
+    'No registry found for gitlab.example.com (tried registry.gitlab.example.com, registry.example.com and gitlab.example.com:5050): registry.gitlab.example.com does not send logins to gitlab.example.com.',
+  );
+  const asked = http.seen.map((r) => new URL(r.url).host);
+  expect(asked.filter((h) => h === 'registry.gitlab.example.com')).toHaveLength(1);
 });
