@@ -11,7 +11,7 @@ import { ACCESS_LEVELS, CREDENTIAL_TYPES, CREDENTIALS, defaultUsername, username
 import { pick } from './choices.js';
 import type { EngineLoginResult } from './engine.js';
 import { gitlabBase, parseGitlabUrl, parseProject, parseRegistry } from './hosts.js';
-import { ANSWER_KEYS, requestFrom, valuesOf, type AnswerValues, type LoginRequest, type Source } from './request.js';
+import { ANSWER_KEYS, fromSources, requestFrom, valuesOf, type AnswerValues, type LoginRequest, type Source } from './request.js';
 import { expiryAdvice, hasTokenInfo } from './tokeninfo.js';
 import type { RenewResult } from './renew.js';
 import type { Verdict } from './verdict.js';
@@ -195,6 +195,35 @@ export interface WizardInit {
   inCi?: boolean;
   /** Remembered answers complete enough to go straight to the token: offer "one Enter". */
   offerConfirm?: boolean;
+}
+
+/** Where the instance offered comes from, said plainly on the "Which GitLab?" step. */
+export type InstanceSource = 'git remote' | 'last time';
+
+/** Answers from these sources are never asked. */
+const NEVER_ASKED: readonly Source[] = ['flag', 'ci', 'team-file', 'realm'];
+
+/**
+ * The wizard's start from its request (core/request.ts) and what the remembered answers imply (core/remembered.ts
+ * `rememberedLayer`): answers from flags, CI, the team file and the realm are fixed (never asked); remembered ones,
+ * the git remote's and what they imply are offered; "one Enter" when every answer it would ask is known and at least
+ * one of them is last time's (else there is nothing of last time's to confirm).
+ */
+export function wizardInit(request: LoginRequest, implied: WizardAnswers, inCi: boolean): WizardInit & { instanceSource: InstanceSource | undefined } {
+  const fixed = fromSources(request, NEVER_ASKED);
+  const remembered = fromSources(request, ['remembered']);
+  const known = { ...implied, ...remembered, ...fixed };
+  const offerConfirm =
+    ANSWER_KEYS.every((k) => answered(k, known) || !asked(k, known)) &&
+    ANSWER_KEYS.some((k) => asked(k, known) && remembered[k] !== undefined && fixed[k] === undefined);
+  const source = request.gitlab?.source;
+  return {
+    fixed,
+    defaults: { ...implied, ...fromSources(request, ['remembered', 'git-remote']) },
+    inCi,
+    offerConfirm,
+    instanceSource: source === 'git-remote' ? 'git remote' : source === 'remembered' || implied.gitlab ? 'last time' : undefined,
+  };
 }
 
 export function initialState(init: WizardInit): WizardState {

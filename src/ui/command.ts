@@ -11,14 +11,11 @@ import { fileRealmCache, type RealmCache } from '../core/realmcache.js';
 import { originRemote } from '../core/gitremote.js';
 import { parseRegistry } from '../core/hosts.js';
 import { InputError } from '../core/errors.js';
-import { ANSWER_KEYS, fromSources, resolveRequest, sourcesOf, type Layers, type LoginRequest, type Source } from '../core/request.js';
+import { resolveRequest, sourcesOf, type Layers, type LoginRequest } from '../core/request.js';
 import type { Result } from '../core/verdict.js';
-import { answered, asked, type WizardAnswers, type WizardInit } from '../core/wizard.js';
+import { wizardInit, type InstanceSource, type WizardAnswers, type WizardInit } from '../core/wizard.js';
 import { EXIT } from '../core/verdict.js';
 import { colourWanted } from '../core/colour.js';
-
-/** Answers from these sources are never asked. */
-const NEVER_ASKED: readonly Source[] = ['flag', 'ci', 'team-file', 'realm'];
 
 import { canPrompt } from '../commands/prompt.js';
 export { canPrompt };
@@ -105,7 +102,7 @@ export interface WizardSetup {
   /** The instances answers are remembered for, the last used first (listed under "Which GitLab?"). */
   rememberedInstances: string[];
   /** Where the instance offered comes from (the git remote, or the answers of last time, its own or implied). */
-  instanceSource: 'git remote' | 'last time' | undefined;
+  instanceSource: InstanceSource | undefined;
 }
 
 /**
@@ -132,27 +129,8 @@ export async function wizardSetup(
   }
   const firstRun = store.load() === undefined;
   const { request, implied } = initialRequest(given, challenge, store, ctx.cwd, ctx.realmCache);
-  const fixed: WizardAnswers = fromSources(request, NEVER_ASKED);
-  const defaults: WizardAnswers = { ...implied, ...fromSources(request, ['remembered', 'git-remote']) };
-  const remembered = fromSources(request, ['remembered']);
-  // "One Enter": every answer the wizard would ask remembered (or implied by what was) or given, and at least one of
-  // them remembered and not given (else there is nothing of last time's to confirm). An access token's username is
-  // never asked (GitLab ignores it).
-  const known = { ...implied, ...remembered, ...fixed };
-  const offerConfirm =
-    ANSWER_KEYS.every((k) => answered(k, known) || !asked(k, known)) &&
-    ANSWER_KEYS.some((k) => asked(k, known) && remembered[k] !== undefined && fixed[k] === undefined);
-  return {
-    request,
-    options,
-    http,
-    store,
-    firstRun,
-    init: { fixed, defaults, inCi: ctx.env.GITLAB_CI === 'true', offerConfirm },
-    rememberedInstances: rememberedInstances(store, ctx.realmCache),
-    instanceSource:
-      request.gitlab?.source === 'git-remote' ? 'git remote' : request.gitlab?.source === 'remembered' || implied.gitlab ? 'last time' : undefined,
-  };
+  const { instanceSource, ...init } = wizardInit(request, implied, ctx.env.GITLAB_CI === 'true');
+  return { request, options, http, store, firstRun, init, rememberedInstances: rememberedInstances(store, ctx.realmCache), instanceSource };
 }
 
 export type { WizardFlags };

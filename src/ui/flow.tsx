@@ -25,7 +25,7 @@ import type { Runner } from '../core/process.js';
 import type { HttpClient } from '../core/http.js';
 import { remember, type AnswerStore } from '../core/remembered.js';
 import { exitCodeFor, EXIT } from '../core/verdict.js';
-import type { InstanceSource } from './steps.js';
+import type { InstanceSource } from '../core/wizard.js';
 
 export interface WizardDeps {
   http: HttpClient;

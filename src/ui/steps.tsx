@@ -25,7 +25,7 @@ import { ciSnippet } from '../core/snippet.js';
 import type { CiType } from '../core/ci.js';
 import type { Step as CheckStep } from '../core/verify.js';
 import type { Verdict } from '../core/verdict.js';
-import type { FailureChoice, WizardAnswers } from '../core/wizard.js';
+import type { FailureChoice, InstanceSource, WizardAnswers } from '../core/wizard.js';
 import { Choice } from './Choice.js';
 import { LineInput } from './LineInput.js';
 import { Link } from './Link.js';
@@ -82,9 +82,6 @@ export function ConfirmStep({ answers, onContinue, onEdit }: { answers: WizardAn
     </Question>
   );
 }
-
-/** Where the offered instance comes from, said plainly. */
-export type InstanceSource = 'git remote' | 'last time' | 'flag';
 
 export function GitlabStep({
   defaultValue,

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import {
+  wizardInit,
   wizardRequest,
   ASKING,
   asked,
@@ -17,6 +18,7 @@ import {
   type WizardInit,
   type WizardState,
 } from '../../src/core/wizard.js';
+import { requestFrom, sourcesOf, valuesOf } from '../../src/core/request.js';
 import type { VerifyResult } from '../../src/core/verify.js';
 import type { TokenInfo } from '../../src/core/tokeninfo.js';
 
@@ -424,4 +426,27 @@ test("the wizard's request: an answer given before the wizard keeps its source w
   // The person changed the instance from the failure menu (no longer fixed): typed, theirs.
   const changed = wizardRequest({ fixed: ['registry'] }, values, { gitlab: 'realm', registry: 'flag' });
   expect([changed.gitlab?.source, changed.registry?.source]).toEqual(['typed', 'flag']);
+});
+
+test('wizardInit: given answers fixed, remembered and implied ones offered, "one Enter" only with something of last time', () => {
+  const request = requestFrom(
+    { gitlab: 'https://gitlab.example.com', registry: 'registry.example.com', credentialType: 'personal-access-token', project: 'g/app' },
+    { gitlab: 'realm', registry: 'flag', credentialType: 'remembered', project: 'remembered' },
+  );
+  const init = wizardInit(request, { access: 'pull' }, false);
+  expect(init.fixed).toEqual({ gitlab: 'https://gitlab.example.com', registry: 'registry.example.com' });
+  expect(init.defaults).toEqual({ access: 'pull', credentialType: 'personal-access-token', project: 'g/app' });
+  expect(init.offerConfirm).toBe(true);
+  expect(init.instanceSource).toBeUndefined();
+  // A git remote's project is offered, not known: it is asked (with the remote's as the default).
+  const remote = wizardInit(
+    requestFrom({ ...valuesOf(request), project: 'g/app' }, { ...sourcesOf(request), project: 'git-remote' }),
+    { access: 'pull' },
+    false,
+  );
+  expect(remote.defaults).toMatchObject({ project: 'g/app' });
+  expect(remote.offerConfirm).toBe(false);
+  // Only implied answers: nothing of last time's to confirm.
+  const none = wizardInit(requestFrom({ registry: 'registry.example.com' }, { registry: 'flag' }), { access: 'pull' }, false);
+  expect(none.offerConfirm).toBe(false);
 });
