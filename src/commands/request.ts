@@ -110,7 +110,8 @@ export function teamFileNotice(team: TeamFile | undefined): string | undefined {
  * The request of a non-interactive command: flags, then with --ci the job's variables, then the team file
  * (resolved by core/request.ts). The job's own registry wins over a team file's: CI_REGISTRY is where the job runs.
  */
-export function commandRequest(rawFlags: CommonFlags, env: NodeJS.ProcessEnv, cwd = process.cwd()): CommandRequest & { layers: Layers } {
+/** `flags`: the flags in our syntax (`dockerSyntax`), for what the command reads of them beside the request. */
+export function commandRequest(rawFlags: CommonFlags, env: NodeJS.ProcessEnv, cwd = process.cwd()): CommandRequest & { layers: Layers; flags: CommonFlags } {
   const flags = dockerSyntax(rawFlags);
   const options = runOptions(flags);
   const team = loadTeamFile(cwd);
@@ -125,6 +126,7 @@ export function commandRequest(rawFlags: CommonFlags, env: NodeJS.ProcessEnv, cw
     request: withTypeFromUsername(resolveRequest(layers)),
     options,
     layers,
+    flags,
     ...(token !== undefined ? { token } : {}),
     ...(team ? { teamFile: team } : {}),
   };

@@ -10,7 +10,6 @@ import type { CommonFlags } from './options.js';
 import { bareResult, printResult, toCommandResult, type CommandResult } from './report.js';
 import type { IO } from './io.js';
 import { canPrompt } from './prompt.js';
-import { dockerSyntax } from './request.js';
 import { answersToRemember } from '../core/request.js';
 import type { AnswerStore } from '../core/remembered.js';
 
@@ -41,9 +40,8 @@ function resultOf(o: SessionOutcome): CommandResult {
 /** `verify` and `login`: the same verification (core/session.ts); `login` then runs the engine only if it passed. */
 export async function runVerifyLogin(opts: VerifyLoginOptions): Promise<VerifyLoginOutcome> {
   const { io } = opts;
-  const flags = dockerSyntax(opts.flags);
-  const resolved = commandRequest(flags, io.env, opts.cwd);
-  const { options, teamFile } = resolved;
+  const resolved = commandRequest(opts.flags, io.env, opts.cwd);
+  const { options, teamFile, flags } = resolved;
   let { request, token } = resolved;
   let store: AnswerStore | undefined;
   const realmCache = opts.realmCache ?? fileRealmCache(io.env);
